@@ -1,0 +1,37 @@
+namespace Dashboard.Scheduling.Model;
+
+public readonly record struct JobId(long Value) : IComparable<JobId>
+{
+    public int CompareTo(JobId other) => Value.CompareTo(other.Value);
+
+    public static bool operator <(JobId left, JobId right) => left.Value < right.Value;
+
+    public static bool operator >(JobId left, JobId right) => left.Value > right.Value;
+
+    public static bool operator <=(JobId left, JobId right) => left.Value <= right.Value;
+
+    public static bool operator >=(JobId left, JobId right) => left.Value >= right.Value;
+
+    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>What a person submits. Validated by <see cref="JobSpecValidation"/> before it reaches the engine.</summary>
+public sealed record JobSpec(
+    string Name,
+    string Owner,
+    string Team,
+    string Command,
+    ResourceRequest Request,
+    ResourceLimits? Limits = null,
+    TimeSpan? Walltime = null,
+    int Priority = 0);
+
+/// <summary>A submitted job as the scheduler sees it.</summary>
+public sealed record Job(JobId Id, JobSpec Spec, DateTimeOffset SubmittedAt)
+{
+    public string Team => Spec.Team;
+
+    public ResourceRequest Request => Spec.Request;
+
+    public int Priority => Spec.Priority;
+}

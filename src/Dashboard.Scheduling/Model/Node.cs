@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+
+namespace Dashboard.Scheduling.Model;
+
+/// <summary>One physical GPU on a node, known by its index on that node (the value CUDA_VISIBLE_DEVICES uses).</summary>
+public sealed record Gpu(int Index, string Model, long MemoryMiB);
+
+public enum NodeState
+{
+    /// <summary>Accepts new jobs.</summary>
+    Ready,
+
+    /// <summary>Running jobs finish; nothing new is placed.</summary>
+    Draining,
+
+    /// <summary>Unreachable or taken out; nothing is placed and it does not count as capacity.</summary>
+    Down,
+}
+
+/// <summary>A machine jobs run on. <see cref="Simulated"/> marks demo nodes whose jobs only pretend to run.</summary>
+public sealed record Node(
+    string Name,
+    ImmutableArray<Gpu> Gpus,
+    long CpuMillicores,
+    long MemoryMiB,
+    NodeState State = NodeState.Ready,
+    bool Simulated = false)
+{
+    /// <summary>The most GPUs one node may have: placement keeps each node's free GPUs in a 64-bit mask.</summary>
+    public const int MaxGpusPerNode = 64;
+
+    public ResourceAmount Capacity => new(Gpus.Length, CpuMillicores, MemoryMiB);
+
+    /// <summary>Whether the node takes new jobs.</summary>
+    public bool IsSchedulable => State == NodeState.Ready;
+
+    public int CountGpus(string? model) =>
+        model is null ? Gpus.Length : Gpus.Count(g => GpuModels.Match(g.Model, model));
+}
+
+/// <summary>The one rule for whether a GPU satisfies a requested model: case-insensitive equality.</summary>
+public static class GpuModels
+{
+    public static bool Match(string gpuModel, string requestedModel) =>
+        string.Equals(gpuModel, requestedModel, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace Dashboard.Scheduling.Model;
+
+/// <summary>Formats resource quantities the way people read them ("8 cores", "1.5 cores", "32 GiB", "512 MiB").</summary>
+public static class Units
+{
+    public const long MillicoresPerCore = 1000;
+    public const long MiBPerGiB = 1024;
+
+    public static string Cores(long millicores) =>
+        millicores % MillicoresPerCore == 0
+            ? (millicores / MillicoresPerCore).ToString(CultureInfo.InvariantCulture)
+            : (millicores / (double)MillicoresPerCore).ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static string Memory(long mib) =>
+        mib % MiBPerGiB == 0
+            ? (mib / MiBPerGiB).ToString(CultureInfo.InvariantCulture) + " GiB"
+            : mib.ToString(CultureInfo.InvariantCulture) + " MiB";
+}
