@@ -10,66 +10,73 @@ namespace Dashboard.Scheduling.Model;
 /// </summary>
 public sealed class PendingQueue
 {
-    public static readonly PendingQueue Empty = new(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>>.Empty.WithComparers(StringComparer.Ordinal), 0);
+    public static readonly PendingQueue Empty = new(
+        ImmutableSortedDictionary<string, ImmutableSortedSet<Job>>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableDictionary<JobId, Job>.Empty);
 
-    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, int count)
+    private readonly ImmutableDictionary<JobId, Job> byId;
+
+    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId)
     {
         ByTeam = byTeam;
-        Count = count;
+        this.byId = byId;
     }
 
     /// <summary>Each team's pending jobs in team order; teams in ordinal name order.</summary>
     public ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> ByTeam { get; }
 
-    public int Count { get; }
+    public int Count => byId.Count;
+
+    public Job? Find(JobId id) => byId.GetValueOrDefault(id);
 
     public static PendingQueue From(IEnumerable<Job> jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var builders = new SortedDictionary<string, ImmutableSortedSet<Job>.Builder>(StringComparer.Ordinal);
-        var count = 0;
+        var byId = ImmutableDictionary.CreateBuilder<JobId, Job>();
         foreach (var job in jobs)
         {
+            if (!byId.TryAdd(job.Id, job))
+            {
+                throw new ArgumentException($"Job {job.Id} appears twice.", nameof(jobs));
+            }
+
             if (!builders.TryGetValue(job.Team, out var builder))
             {
                 builder = ImmutableSortedSet.CreateBuilder(TeamQueueOrder.Instance);
                 builders[job.Team] = builder;
             }
 
-            if (builder.Add(job))
-            {
-                count++;
-            }
+            builder.Add(job);
         }
 
         var byTeam = builders.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal);
-        return new PendingQueue(byTeam, count);
+        return new PendingQueue(byTeam, byId.ToImmutable());
     }
 
     public PendingQueue Add(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
+        if (byId.ContainsKey(job.Id))
+        {
+            return this;
+        }
+
         var queue = ByTeam.TryGetValue(job.Team, out var existing) ? existing : ImmutableSortedSet.Create<Job>(TeamQueueOrder.Instance);
-        var added = queue.Add(job);
-        return ReferenceEquals(added, queue) ? this : new PendingQueue(ByTeam.SetItem(job.Team, added), Count + 1);
+        return new PendingQueue(ByTeam.SetItem(job.Team, queue.Add(job)), byId.Add(job.Id, job));
     }
 
     public PendingQueue Remove(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!ByTeam.TryGetValue(job.Team, out var queue))
+        if (!byId.TryGetValue(job.Id, out var queued))
         {
             return this;
         }
 
-        var removed = queue.Remove(job);
-        if (ReferenceEquals(removed, queue))
-        {
-            return this;
-        }
-
-        var byTeam = removed.IsEmpty ? ByTeam.Remove(job.Team) : ByTeam.SetItem(job.Team, removed);
-        return new PendingQueue(byTeam, Count - 1);
+        var removed = ByTeam[queued.Team].Remove(queued);
+        var byTeam = removed.IsEmpty ? ByTeam.Remove(queued.Team) : ByTeam.SetItem(queued.Team, removed);
+        return new PendingQueue(byTeam, byId.Remove(job.Id));
     }
 
     public IEnumerable<Job> AllJobs => ByTeam.Values.SelectMany(q => q);
