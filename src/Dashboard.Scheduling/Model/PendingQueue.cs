@@ -13,17 +13,25 @@ public sealed class PendingQueue
     public static readonly PendingQueue Empty = new(
         ImmutableSortedDictionary<string, ImmutableSortedSet<Job>>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableDictionary<JobId, Job>.Empty,
-        0);
+        0,
+        ImmutableDictionary<JobShape, int>.Empty);
 
     private readonly ImmutableDictionary<JobId, Job> byId;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ImmutableSortedSet<Job>, Job[]> orderedArrays = new(ReferenceEqualityComparer.Instance);
 
-    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId, int withoutGpusCount)
+    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId, int withoutGpusCount, ImmutableDictionary<JobShape, int> shapes)
     {
         ByTeam = byTeam;
         this.byId = byId;
         WithoutGpusCount = withoutGpusCount;
+        Shapes = shapes;
     }
+
+    /// <summary>
+    /// How many pending jobs share each (team, request, priority): the inputs of the never-fits check. A pass checks
+    /// each shape once instead of each job.
+    /// </summary>
+    public ImmutableDictionary<JobShape, int> Shapes { get; }
 
     /// <summary>How many pending jobs ask for no GPU (CPU-only jobs); lets a pass stop early once every GPU is taken.</summary>
     public int WithoutGpusCount { get; }
@@ -57,7 +65,8 @@ public sealed class PendingQueue
         }
 
         var byTeam = builders.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal);
-        return new PendingQueue(byTeam, byId.ToImmutable(), byId.Values.Count(j => j.Request.Gpus == 0));
+        var shapes = byId.Values.GroupBy(JobShape.Of).ToImmutableDictionary(g => g.Key, g => g.Count());
+        return new PendingQueue(byTeam, byId.ToImmutable(), byId.Values.Count(j => j.Request.Gpus == 0), shapes);
     }
 
     public PendingQueue Add(Job job)
@@ -69,7 +78,12 @@ public sealed class PendingQueue
         }
 
         var queue = ByTeam.TryGetValue(job.Team, out var existing) ? existing : ImmutableSortedSet.Create<Job>(TeamQueueOrder.Instance);
-        return new PendingQueue(ByTeam.SetItem(job.Team, queue.Add(job)), byId.Add(job.Id, job), WithoutGpusCount + (job.Request.Gpus == 0 ? 1 : 0));
+        var shape = JobShape.Of(job);
+        return new PendingQueue(
+            ByTeam.SetItem(job.Team, queue.Add(job)),
+            byId.Add(job.Id, job),
+            WithoutGpusCount + (job.Request.Gpus == 0 ? 1 : 0),
+            Shapes.SetItem(shape, Shapes.GetValueOrDefault(shape) + 1));
     }
 
     public PendingQueue Remove(Job job)
@@ -82,7 +96,13 @@ public sealed class PendingQueue
 
         var removed = ByTeam[queued.Team].Remove(queued);
         var byTeam = removed.IsEmpty ? ByTeam.Remove(queued.Team) : ByTeam.SetItem(queued.Team, removed);
-        return new PendingQueue(byTeam, byId.Remove(job.Id), WithoutGpusCount - (queued.Request.Gpus == 0 ? 1 : 0));
+        var shape = JobShape.Of(queued);
+        var left = Shapes.GetValueOrDefault(shape) - 1;
+        return new PendingQueue(
+            byTeam,
+            byId.Remove(job.Id),
+            WithoutGpusCount - (queued.Request.Gpus == 0 ? 1 : 0),
+            left > 0 ? Shapes.SetItem(shape, left) : Shapes.Remove(shape));
     }
 
     public IEnumerable<Job> AllJobs => ByTeam.Values.SelectMany(q => q);
@@ -125,5 +145,15 @@ public sealed class TeamQueueOrder : IComparer<Job>
 
         var bySubmit = x.SubmittedAt.CompareTo(y.SubmittedAt);
         return bySubmit != 0 ? bySubmit : x.Id.CompareTo(y.Id);
+    }
+}
+
+/// <summary>What the never-fits check of a job depends on.</summary>
+public readonly record struct JobShape(string Team, ResourceRequest Request, int Priority)
+{
+    public static JobShape Of(Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobShape(job.Team, job.Request, job.Priority);
     }
 }

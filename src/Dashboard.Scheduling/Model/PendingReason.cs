@@ -76,8 +76,28 @@ public readonly record struct PendingReason(
         return Request.Gpus == 1 ? $"1{model} GPU on one node" : $"{Request.Gpus}{model} GPUs on one node";
     }
 
-    private string QuotaUse() =>
-        Request.Gpus > 0 || TeamCeiling.Gpus > 0
-            ? $"{TeamInUse.Gpus}/{TeamCeiling.Gpus} GPUs"
-            : $"{Units.Cores(TeamInUse.CpuMillicores)}/{Units.Cores(TeamCeiling.CpuMillicores)} CPU cores";
+    /// <summary>The quota dimension that binds: the one the request would exceed, else GPUs for GPU jobs, else CPU.</summary>
+    private string QuotaUse()
+    {
+        var after = TeamInUse + Request.Amount;
+        var gpus = $"{TeamInUse.Gpus}/{TeamCeiling.Gpus} GPUs";
+        var cpu = $"{Units.Cores(TeamInUse.CpuMillicores)}/{Units.Cores(TeamCeiling.CpuMillicores)} CPU cores";
+        var memory = $"{Units.Memory(TeamInUse.MemoryMiB)}/{Units.Memory(TeamCeiling.MemoryMiB)} memory";
+        if (after.Gpus > TeamCeiling.Gpus)
+        {
+            return gpus;
+        }
+
+        if (after.CpuMillicores > TeamCeiling.CpuMillicores)
+        {
+            return cpu;
+        }
+
+        if (after.MemoryMiB > TeamCeiling.MemoryMiB)
+        {
+            return memory;
+        }
+
+        return Request.Gpus > 0 ? gpus : cpu;
+    }
 }

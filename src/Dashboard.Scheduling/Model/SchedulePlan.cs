@@ -28,4 +28,4 @@ public sealed record JobPreemption(JobId Victim, JobId Beneficiary, string Reaso
 public sealed record PendingExplanation(JobId Job, DateTimeOffset? EstimatedStart, PendingReason Reason, BackfillReservation? Reservation);
 
 /// <summary>Capacity held on <see cref="Node"/> from <see cref="Start"/> for a blocked high-priority job; backfill may not delay it.</summary>
-public sealed record BackfillReservation(JobId Job, string Node, DateTimeOffset Start, ResourceAmount Amount);
+public sealed record BackfillReservation(JobId Job, string Node, DateTimeOffset Start, ResourceAmount Amount, string? GpuModel = null, string Team = "");

@@ -57,15 +57,14 @@ public static class FairShare
         return (allocation.GpuIndices.Length * seconds, allocation.CpuMillicores / (double)Units.MillicoresPerCore * seconds);
     }
 
-    /// <summary>The ordering key of a team: decayed GPU-seconds per unit of weight (lower is scheduled first).</summary>
-    public static double Standing(TeamUsage? usage, TeamQuota? quota, DateTimeOffset now, TimeSpan halfLife)
+    /// <summary>
+    /// The ordering key of a team: decayed GPU-seconds of ended jobs, plus the GPU-seconds its running jobs have
+    /// held so far, per unit of weight (lower is scheduled first).
+    /// </summary>
+    public static double Standing(TeamUsage? usage, TeamQuota? quota, DateTimeOffset now, TimeSpan halfLife, double runningGpuSeconds = 0)
     {
-        if (usage is null)
-        {
-            return 0;
-        }
-
         var weight = quota is { FairShareWeight: > 0 } ? quota.FairShareWeight : 1.0;
-        return DecayTo(usage, now, halfLife).GpuSeconds / weight;
+        var ended = usage is null ? 0 : DecayTo(usage, now, halfLife).GpuSeconds;
+        return (ended + runningGpuSeconds) / weight;
     }
 }

@@ -24,7 +24,8 @@ internal static class GpuIndexChoice
         var bestStart = -1;
         var bestLength = int.MaxValue;
         var index = 0;
-        while (index < 64)
+        var end = 64 - BitOperations.LeadingZeroCount(freeMask);
+        while (index < end)
         {
             if ((freeMask & (1UL << index)) == 0)
             {
@@ -33,7 +34,7 @@ internal static class GpuIndexChoice
             }
 
             var start = index;
-            while (index < 64 && (freeMask & (1UL << index)) != 0)
+            while (index < end && (freeMask & (1UL << index)) != 0)
             {
                 index++;
             }
@@ -57,7 +58,7 @@ internal static class GpuIndexChoice
             return chosen.MoveToImmutable();
         }
 
-        for (var i = 0; i < 64 && chosen.Count < count; i++)
+        for (var i = 0; i < end && chosen.Count < count; i++)
         {
             if ((freeMask & (1UL << i)) != 0)
             {

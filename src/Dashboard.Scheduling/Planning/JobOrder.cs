@@ -18,8 +18,9 @@ internal sealed class JobOrder
     {
         var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
         var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
         var teams = snapshot.Pending.ByTeam.Keys
-            .Select(team => (Team: team, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife)))
+            .Select(team => (Team: team, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds.GetValueOrDefault(team))))
             .OrderBy(t => t.Standing)
             .ThenBy(t => t.Team, StringComparer.Ordinal)
             .ToList();
@@ -46,6 +47,22 @@ internal sealed class JobOrder
         {
             SiftDown(i);
         }
+    }
+
+    /// <summary>What each team's running jobs have held so far: a team with long jobs running is not first in line again.</summary>
+    private static Dictionary<string, double> RunningGpuSeconds(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        var byTeam = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var running in snapshot.Running)
+        {
+            var seconds = (now - running.Allocation.Start).TotalSeconds;
+            if (seconds > 0 && running.Allocation.GpuIndices.Length > 0)
+            {
+                byTeam[running.Job.Team] = byTeam.GetValueOrDefault(running.Job.Team) + (running.Allocation.GpuIndices.Length * seconds);
+            }
+        }
+
+        return byTeam;
     }
 
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>

@@ -46,15 +46,21 @@ public sealed class NeverFits
     public string? Check(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var request = spec.Request;
-        if (!quotas.TryGetValue(spec.Team, out var quota))
+        return Check(new JobShape(spec.Team, spec.Request, spec.Priority));
+    }
+
+    /// <summary>Null when jobs of this shape could run some day; otherwise why they never can.</summary>
+    public string? Check(JobShape shape)
+    {
+        var request = shape.Request;
+        if (!quotas.TryGetValue(shape.Team, out var quota))
         {
-            return $"team {spec.Team} has no quota; ask an admin to add one";
+            return $"team {shape.Team} has no quota; ask an admin to add one";
         }
 
-        if (spec.Priority > quota.MaxPriority)
+        if (shape.Priority > quota.MaxPriority)
         {
-            return $"priority {spec.Priority} is above team {spec.Team}'s maximum of {quota.MaxPriority}";
+            return $"priority {shape.Priority} is above team {shape.Team}'s maximum of {quota.MaxPriority}";
         }
 
         if (QuotaCeiling(request, quota) is { } quotaReason)

@@ -65,7 +65,7 @@ internal sealed class NodeCapacity
         {
             if (indexByName.TryGetValue(allocation.Node, out var i))
             {
-                freeMask[i] &= ~MaskOf(allocation.GpuIndices);
+                freeMask[i] &= ~MaskOf(allocation.GpuIndices.AsSpan());
                 freeCpu[i] -= allocation.CpuMillicores;
                 freeMemory[i] -= allocation.MemoryMiB;
             }
@@ -214,11 +214,15 @@ internal sealed class NodeCapacity
         return -1;
     }
 
+    /// <summary>The GPUs <see cref="Take"/> would choose for <paramref name="request"/> on <paramref name="node"/> now, as a mask.</summary>
+    public ulong PreviewGpus(int node, ResourceRequest request) =>
+        request.Gpus == 0 ? 0 : MaskOf(GpuIndexChoice.Choose(freeMask[node] & ModelMask(node, request.GpuModel), request.Gpus).AsSpan());
+
     /// <summary>Takes the GPUs chosen by <see cref="GpuIndexChoice"/>, the CPU and the memory; returns the GPU indices.</summary>
     public ImmutableArray<int> Take(int node, ResourceRequest request)
     {
         var chosen = GpuIndexChoice.Choose(freeMask[node] & ModelMask(node, request.GpuModel), request.Gpus);
-        TakeExact(node, MaskOf(chosen), request.CpuMillicores, request.MemoryMiB);
+        TakeExact(node, MaskOf(chosen.AsSpan()), request.CpuMillicores, request.MemoryMiB);
         return chosen;
     }
 
@@ -240,6 +244,17 @@ internal sealed class NodeCapacity
         freeCpu[node] += cpu;
         freeMemory[node] += memory;
         AddToBucket(node);
+    }
+
+    public static ulong MaskOf(ReadOnlySpan<int> gpuIndices)
+    {
+        ulong mask = 0;
+        foreach (var index in gpuIndices)
+        {
+            mask |= Bit(index);
+        }
+
+        return mask;
     }
 
     public static ulong MaskOf(IEnumerable<int> gpuIndices)

@@ -13,7 +13,8 @@ internal sealed class QuotaReclaim
     private readonly NodeCapacity capacity;
     private readonly IReadOnlyList<RunningJob> running;
     private readonly HashSet<JobId> named = [];
-    private readonly HashSet<(string Team, ResourceRequest Request)> failed = [];
+    private readonly Dictionary<string, List<ResourceRequest>> failedByTeam = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int NamedCount, bool CanFree)> canFreeByTeam = new(StringComparer.Ordinal);
     private Dictionary<int, List<RunningJob>>? borrowersByNode;
 
     public QuotaReclaim(NodeCapacity capacity, IReadOnlyList<RunningJob> running)
@@ -30,7 +31,7 @@ internal sealed class QuotaReclaim
     public IReadOnlyList<RunningJob> FindVictims(Job job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!HasBorrowers || failed.Contains((job.Team, job.Request)))
+        if (!HasBorrowers || KnownToFail(job.Team, job.Request))
         {
             return [];
         }
@@ -38,8 +39,15 @@ internal sealed class QuotaReclaim
         var victims = Victims(job.Team, job.Request);
         if (victims.Count == 0)
         {
-            // Victims are only ever taken away during a pass, so the same ask of the same team fails again.
-            failed.Add((job.Team, job.Request));
+            // Candidates are only ever taken away during a pass, so this ask, and any larger one of the same
+            // team, fails again.
+            if (!failedByTeam.TryGetValue(job.Team, out var failed))
+            {
+                failed = [];
+                failedByTeam[job.Team] = failed;
+            }
+
+            failed.Add(job.Request);
             return [];
         }
 
@@ -52,7 +60,29 @@ internal sealed class QuotaReclaim
     }
 
     /// <summary>Whether stopping borrowing jobs of other teams could free even one GPU for <paramref name="team"/>.</summary>
-    public bool CanFreeAnyGpuFor(string team) => Victims(team, new ResourceRequest(1, 0, 0)).Count > 0;
+    public bool CanFreeAnyGpuFor(string team)
+    {
+        if (!HasBorrowers)
+        {
+            return false;
+        }
+
+        if (canFreeByTeam.TryGetValue(team, out var cached) && cached.NamedCount == named.Count)
+        {
+            return cached.CanFree;
+        }
+
+        var canFree = !KnownToFail(team, OneGpu) && Victims(team, OneGpu).Count > 0;
+        canFreeByTeam[team] = (named.Count, canFree);
+        return canFree;
+    }
+
+    private static readonly ResourceRequest OneGpu = new(1, 0, 0);
+
+    private bool KnownToFail(string team, ResourceRequest request) =>
+        failedByTeam.TryGetValue(team, out var failed) && failed.Exists(f =>
+            f.Gpus <= request.Gpus && f.CpuMillicores <= request.CpuMillicores && f.MemoryMiB <= request.MemoryMiB
+            && (f.GpuModel is null || string.Equals(f.GpuModel, request.GpuModel, StringComparison.OrdinalIgnoreCase)));
 
     private Dictionary<int, List<RunningJob>> BorrowersByNode()
     {
@@ -133,7 +163,7 @@ internal sealed class QuotaReclaim
             }
 
             victims.Add(borrower);
-            gpus |= NodeCapacity.MaskOf(borrower.Allocation.GpuIndices);
+            gpus |= NodeCapacity.MaskOf(borrower.Allocation.GpuIndices.AsSpan());
             cpu += borrower.Allocation.CpuMillicores;
             memory += borrower.Allocation.MemoryMiB;
             if (BitOperations.PopCount(gpus & modelMask) >= request.Gpus && cpu >= request.CpuMillicores && memory >= request.MemoryMiB)

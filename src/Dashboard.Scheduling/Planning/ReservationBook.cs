@@ -15,6 +15,7 @@ internal sealed class ReservationBook
     private readonly IEnumerable<GpuAllocation> held;
     private readonly List<GpuAllocation> startedBeforeTimeline = [];
     private readonly List<BackfillReservation>?[] reserved;
+    private readonly Dictionary<string, List<BackfillReservation>> teamReservations = new(StringComparer.Ordinal);
     private List<Release>[]? releases;
 
     /// <summary>The release timeline is built on first use: a pass that never reserves never pays for it.</summary>
@@ -71,7 +72,7 @@ internal sealed class ReservationBook
             return;
         }
 
-        var release = new Release(Max(end, now), NodeCapacity.MaskOf(allocation.GpuIndices), allocation.CpuMillicores, allocation.MemoryMiB);
+        var release = new Release(Max(end, now), NodeCapacity.MaskOf(allocation.GpuIndices.AsSpan()), allocation.CpuMillicores, allocation.MemoryMiB);
         var list = timeline[node];
         var at = list.Count;
         while (at > 0 && list[at - 1].At > release.At)
@@ -106,7 +107,7 @@ internal sealed class ReservationBook
             return null;
         }
 
-        var reservation = new BackfillReservation(job.Id, capacity.NodeAt(bestNode).Name, bestStart, job.Request.Amount);
+        var reservation = new BackfillReservation(job.Id, capacity.NodeAt(bestNode).Name, bestStart, job.Request.Amount, job.Request.GpuModel, job.Team);
         var list = reserved[bestNode] ??= [];
         var at = list.Count;
         while (at > 0 && list[at - 1].Start > bestStart)
@@ -115,15 +116,24 @@ internal sealed class ReservationBook
         }
 
         list.Insert(at, reservation);
+        if (!teamReservations.TryGetValue(job.Team, out var ofTeam))
+        {
+            ofTeam = [];
+            teamReservations[job.Team] = ofTeam;
+        }
+
+        ofTeam.Add(reservation);
         Count++;
         return reservation;
     }
 
     /// <summary>
-    /// The reservation that starting <paramref name="request"/> on <paramref name="node"/> now, until
-    /// <paramref name="end"/> (null: no walltime, holds forever), would delay; null when it delays none.
+    /// The reservation that starting <paramref name="request"/> on <paramref name="node"/> now on the GPUs
+    /// <paramref name="gpus"/>, until <paramref name="end"/> (null: no walltime, holds forever), would delay; null
+    /// when it delays none. GPUs are counted by the reserved job's model, so a job on a mixed node may not take the
+    /// model a reservation waits for.
     /// </summary>
-    public BackfillReservation? WouldDelay(int node, ResourceRequest request, DateTimeOffset? end)
+    public BackfillReservation? WouldDelay(int node, ResourceRequest request, ulong gpus, DateTimeOffset? end)
     {
         if (reserved[node] is not { Count: > 0 } list)
         {
@@ -137,14 +147,41 @@ internal sealed class ReservationBook
                 continue;
             }
 
-            var free = FreeAt(node, reservation.Start, modelMask: ulong.MaxValue);
-            if (free.Gpus < request.Gpus || free.CpuMillicores < request.CpuMillicores || free.MemoryMiB < request.MemoryMiB)
+            var reservedModel = capacity.ModelMask(node, reservation.GpuModel);
+            var free = FreeAt(node, reservation.Start, reservedModel);
+            if (free.Gpus < BitOperations.PopCount(gpus & reservedModel) || free.CpuMillicores < request.CpuMillicores || free.MemoryMiB < request.MemoryMiB)
             {
                 return reservation;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The quota that reservations of <paramref name="team"/> starting before <paramref name="end"/> (all of them
+    /// when null) will need: a backfilled job of the same team may not use it, or the reserved job would wait for
+    /// quota instead of capacity.
+    /// </summary>
+    public (ResourceAmount Amount, BackfillReservation? First) QuotaHeld(string team, DateTimeOffset? end)
+    {
+        if (!teamReservations.TryGetValue(team, out var list))
+        {
+            return (ResourceAmount.Zero, null);
+        }
+
+        var held = ResourceAmount.Zero;
+        BackfillReservation? first = null;
+        foreach (var reservation in list)
+        {
+            if (end is null || reservation.Start < end)
+            {
+                held += reservation.Amount;
+                first ??= reservation;
+            }
+        }
+
+        return (held, first);
     }
 
     private DateTimeOffset? EarliestStart(int node, ResourceRequest request)

@@ -10,6 +10,9 @@ namespace Dashboard.Scheduling.Planning;
 /// (nominal, or borrowing up to the limit); 4. place by best fit on exact GPU indices; 5. backfill around the
 /// reservations of the highest blocked jobs; 6. explain every job that still waits, with an estimated start;
 /// 7. name borrowed jobs to preempt when a team cannot get its nominal share.
+/// Jobs admitted within their team's nominal quota are placed before jobs that would borrow (as Kueue does):
+/// idle capacity is lent only after every team's guaranteed share has had its turn, so capacity reclaimed for a
+/// team is not borrowed straight back by the team it was taken from.
 /// </summary>
 public static class Scheduler
 {
@@ -34,6 +37,7 @@ public static class Scheduler
         private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
         private readonly List<Waiting> waiting = [];
+        private readonly List<Job> wouldBorrow = [];
         private bool clusterFullHandled;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
@@ -60,23 +64,45 @@ public static class Scheduler
                     break;
                 }
 
-                Consider(job);
+                Consider(job, borrowingAllowed: false);
             }
+
+            foreach (var job in wouldBorrow)
+            {
+                Consider(job, borrowingAllowed: true);
+            }
+
+            RefuseTheRestThatCanNeverFit();
 
             return new SchedulePlan(starts.ToImmutable(), refusals.ToImmutable(), preemptions.ToImmutable(), Explain());
         }
 
-        private void Consider(Job job)
+        private void Consider(Job job, bool borrowingAllowed)
         {
             // 1. Refuse what can never fit.
-            if (neverFits.Check(job.Spec) is { } reason)
+            if (!borrowingAllowed && neverFits.Check(job.Spec) is { } reason)
             {
                 refusals.Add(new JobRefusal(job.Id, reason));
                 return;
             }
 
-            // 3. Admit against quota.
-            var admission = quota.Admit(job.Team, job.Request.Amount);
+            // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn. Quota that
+            // a reserved job of the same team will need is not available to jobs that would still run by then.
+            var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
+            var (heldForReserved, reservedFirst) = reservations.IsEmpty ? (ResourceAmount.Zero, null) : reservations.QuotaHeld(job.Team, end);
+            var admission = quota.Admit(job.Team, job.Request.Amount + heldForReserved);
+            if (admission == Admission.Blocked && reservedFirst is not null && quota.Admit(job.Team, job.Request.Amount) != Admission.Blocked)
+            {
+                waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reservedFirst.Job));
+                return;
+            }
+
+            if (admission == Admission.Borrowing && !borrowingAllowed)
+            {
+                wouldBorrow.Add(job);
+                return;
+            }
+
             if (admission == Admission.Blocked)
             {
                 waiting.Add(new Waiting(job, PendingCause.TeamQuotaFull, null, null));
@@ -89,10 +115,9 @@ public static class Scheduler
             }
 
             // 4. Place by best fit; 5. without delaying any reservation.
-            var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
             var node = reservations.IsEmpty
                 ? capacity.BestFit(job.Request)
-                : capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, end) is null);
+                : capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null);
             if (node >= 0)
             {
                 Start(job, node, end, admission == Admission.Borrowing);
@@ -116,6 +141,40 @@ public static class Scheduler
             var heldBy = HeldForReservation(job, end);
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
             waiting.Add(new Waiting(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job));
+        }
+
+        /// <summary>
+        /// A pass that stopped early still refuses every job that can never fit: the never-fits check is a function
+        /// of a job's shape (team, request, priority), so only shapes are checked, and the backlog is searched only
+        /// when one of them fails.
+        /// </summary>
+        private void RefuseTheRestThatCanNeverFit()
+        {
+            if (settings.ExplainAllPending)
+            {
+                return;
+            }
+
+            var failing = snapshot.Pending.Shapes.Keys
+                .Select(shape => (Shape: shape, Reason: neverFits.Check(shape)))
+                .Where(s => s.Reason is not null)
+                .ToDictionary(s => s.Shape, s => s.Reason!);
+            if (failing.Count == 0)
+            {
+                return;
+            }
+
+            var refused = refusals.Select(r => r.Job).ToHashSet();
+            foreach (var (team, queue) in snapshot.Pending.ByTeam)
+            {
+                foreach (var job in queue)
+                {
+                    if (failing.TryGetValue(JobShape.Of(job), out var reason) && refused.Add(job.Id))
+                    {
+                        refusals.Add(new JobRefusal(job.Id, reason));
+                    }
+                }
+            }
         }
 
         private void Start(Job job, int node, DateTimeOffset? end, bool borrowing)
@@ -155,7 +214,7 @@ public static class Scheduler
             }
 
             var node = capacity.BestFit(job.Request);
-            return node < 0 ? null : reservations.WouldDelay(node, job.Request, end);
+            return node < 0 ? null : reservations.WouldDelay(node, job.Request, capacity.PreviewGpus(node, job.Request), end);
         }
 
         /// <summary>

@@ -13,7 +13,7 @@ internal sealed class StartEstimator
 {
     private readonly NodeCapacity capacity;
     private readonly QuotaLedger quota;
-    private readonly PriorityQueue<SimulatedEnd, DateTimeOffset> ends = new();
+    private readonly PriorityQueue<SimulatedEnd, (DateTimeOffset At, long Job)> ends = new();
     private readonly Dictionary<string, PriorityQueue<int, int>> quotaWaiting = new(StringComparer.Ordinal);
     private readonly PriorityQueue<int, int> admissible = new();
     private readonly IReadOnlyList<Job> jobs;
@@ -32,7 +32,7 @@ internal sealed class StartEstimator
             if (running.Allocation.ExpectedEnd is { } end && capacity.IndexOf(running.Allocation.Node) is var node and >= 0)
             {
                 var at = end > now ? end : now;
-                ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(running.Allocation.GpuIndices), running.Allocation.Amount, running.Job.Team), at);
+                ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(running.Allocation.GpuIndices.AsSpan()), running.Allocation.Amount, running.Job.Team), (at, running.Job.Id.Value));
             }
         }
     }
@@ -63,6 +63,11 @@ internal sealed class StartEstimator
             else if (next < jobs.Count)
             {
                 index = next;
+            }
+            else if (quotaWaiting.Values.Any(w => w.Count > 0) && AdvanceToNextEnd())
+            {
+                // Only jobs waiting for their team's quota are left: let time run until their team frees some.
+                continue;
             }
             else
             {
@@ -124,25 +129,28 @@ internal sealed class StartEstimator
         estimates[index] = clock;
         if (job.Spec.Walltime is { } walltime)
         {
-            ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(gpus), job.Request.Amount, job.Team), clock + walltime);
+            ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(gpus.AsSpan()), job.Request.Amount, job.Team), (clock + walltime, job.Id.Value));
         }
     }
 
     private bool AdvanceToNextEnd()
     {
-        if (!ends.TryDequeue(out var end, out var at))
+        if (!ends.TryDequeue(out var end, out var key))
         {
             return false;
         }
 
-        clock = at > clock ? at : clock;
+        clock = key.At > clock ? key.At : clock;
         capacity.Give(end.Node, end.Gpus, end.Amount.CpuMillicores, end.Amount.MemoryMiB);
         quota.Refund(end.Team, end.Amount);
         if (quotaWaiting.TryGetValue(end.Team, out var waiting))
         {
-            // The team has room again: its quota-blocked jobs rejoin the order at their place.
-            while (waiting.TryPeek(out var index, out _) && quota.Admit(end.Team, jobs[index].Request.Amount) != Admission.Blocked)
+            // The team has room again: as many of its quota-blocked jobs as now fit together rejoin the order at
+            // their place.
+            var joining = ResourceAmount.Zero;
+            while (waiting.TryPeek(out var index, out _) && quota.Admit(end.Team, joining + jobs[index].Request.Amount) != Admission.Blocked)
             {
+                joining += jobs[index].Request.Amount;
                 admissible.Enqueue(waiting.Dequeue(), index);
             }
         }
