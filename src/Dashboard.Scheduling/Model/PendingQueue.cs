@@ -12,15 +12,21 @@ public sealed class PendingQueue
 {
     public static readonly PendingQueue Empty = new(
         ImmutableSortedDictionary<string, ImmutableSortedSet<Job>>.Empty.WithComparers(StringComparer.Ordinal),
-        ImmutableDictionary<JobId, Job>.Empty);
+        ImmutableDictionary<JobId, Job>.Empty,
+        0);
 
     private readonly ImmutableDictionary<JobId, Job> byId;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ImmutableSortedSet<Job>, Job[]> orderedArrays = new(ReferenceEqualityComparer.Instance);
 
-    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId)
+    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId, int withoutGpusCount)
     {
         ByTeam = byTeam;
         this.byId = byId;
+        WithoutGpusCount = withoutGpusCount;
     }
+
+    /// <summary>How many pending jobs ask for no GPU (CPU-only jobs); lets a pass stop early once every GPU is taken.</summary>
+    public int WithoutGpusCount { get; }
 
     /// <summary>Each team's pending jobs in team order; teams in ordinal name order.</summary>
     public ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> ByTeam { get; }
@@ -51,7 +57,7 @@ public sealed class PendingQueue
         }
 
         var byTeam = builders.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal);
-        return new PendingQueue(byTeam, byId.ToImmutable());
+        return new PendingQueue(byTeam, byId.ToImmutable(), byId.Values.Count(j => j.Request.Gpus == 0));
     }
 
     public PendingQueue Add(Job job)
@@ -63,7 +69,7 @@ public sealed class PendingQueue
         }
 
         var queue = ByTeam.TryGetValue(job.Team, out var existing) ? existing : ImmutableSortedSet.Create<Job>(TeamQueueOrder.Instance);
-        return new PendingQueue(ByTeam.SetItem(job.Team, queue.Add(job)), byId.Add(job.Id, job));
+        return new PendingQueue(ByTeam.SetItem(job.Team, queue.Add(job)), byId.Add(job.Id, job), WithoutGpusCount + (job.Request.Gpus == 0 ? 1 : 0));
     }
 
     public PendingQueue Remove(Job job)
@@ -76,10 +82,17 @@ public sealed class PendingQueue
 
         var removed = ByTeam[queued.Team].Remove(queued);
         var byTeam = removed.IsEmpty ? ByTeam.Remove(queued.Team) : ByTeam.SetItem(queued.Team, removed);
-        return new PendingQueue(byTeam, byId.Remove(job.Id));
+        return new PendingQueue(byTeam, byId.Remove(job.Id), WithoutGpusCount - (queued.Request.Gpus == 0 ? 1 : 0));
     }
 
     public IEnumerable<Job> AllJobs => ByTeam.Values.SelectMany(q => q);
+
+    /// <summary>
+    /// A team's queue as an array in team order, built once per version of that team's queue and shared by every
+    /// pass over this (immutable) queue; a pass reads arrays instead of walking trees.
+    /// </summary>
+    public IReadOnlyList<Job> Ordered(string team) =>
+        ByTeam.TryGetValue(team, out var queue) ? orderedArrays.GetOrAdd(queue, static q => [.. q]) : [];
 }
 
 /// <summary>Order inside one team's queue: higher priority first, then earlier submit, then lower id.</summary>

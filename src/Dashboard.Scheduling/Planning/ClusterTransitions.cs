@@ -48,7 +48,11 @@ public static class ClusterTransitions
         return snapshot with { Pending = pending, Running = running.ToImmutable() };
     }
 
-    /// <summary>A running job ended (succeeded, failed, cancelled or timed out): its allocation is freed and its use accrued to its team.</summary>
+    /// <summary>
+    /// A running job ended (succeeded, failed, cancelled or timed out): its allocation is freed, its use accrued to
+    /// its team, and the team's remaining jobs re-marked (a borrowing job that now fits within nominal quota is no
+    /// longer preemptible).
+    /// </summary>
     public static ClusterSnapshot Release(ClusterSnapshot snapshot, JobId jobId, DateTimeOffset endedAt)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -56,7 +60,7 @@ public static class ClusterTransitions
         var ended = snapshot.Running[index];
         return snapshot with
         {
-            Running = snapshot.Running.RemoveAt(index),
+            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, ended.Job.Team)),
             Usage = Accrue(snapshot, ended, endedAt),
         };
     }
@@ -69,7 +73,7 @@ public static class ClusterTransitions
         var stopped = snapshot.Running[index];
         return snapshot with
         {
-            Running = snapshot.Running.RemoveAt(index),
+            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, stopped.Job.Team)),
             Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
@@ -126,8 +130,15 @@ public static class ClusterTransitions
         return snapshot with { Nodes = nodes };
     }
 
-    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota quota)
+    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team) => snapshot.Quotas.FirstOrDefault(q => q.Team == team);
+
+    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota)
     {
+        if (quota is null)
+        {
+            return running;
+        }
+
         var teamJobs = running
             .Select((job, index) => (job, index))
             .Where(p => p.job.Job.Team == quota.Team)

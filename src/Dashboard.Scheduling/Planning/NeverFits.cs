@@ -7,16 +7,47 @@ namespace Dashboard.Scheduling.Planning;
 /// could ever hold, or that its team may never hold, is refused at once with a reason a person can act on.
 /// Nodes that are Down do not count; Ready and Draining nodes do (a drained node comes back).
 /// </summary>
-public static class NeverFits
+public sealed class NeverFits
 {
-    /// <summary>Null when the job could run some day; otherwise why it never can.</summary>
-    public static string? Check(ClusterSnapshot snapshot, JobSpec spec)
+    private readonly Dictionary<string, TeamQuota> quotas;
+    private readonly List<NodeShape> shapes;
+    private readonly Dictionary<ResourceRequest, string?> nodeReasons = [];
+
+    private NeverFits(ClusterSnapshot snapshot)
+    {
+        quotas = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var distinct = new Dictionary<(long Cpu, long Memory, string Gpus), NodeShape>();
+        foreach (var node in snapshot.Nodes)
+        {
+            if (node.State != NodeState.Down)
+            {
+                var key = (node.CpuMillicores, node.MemoryMiB, NodeShape.GpuKeyOf(node));
+                if (!distinct.ContainsKey(key))
+                {
+                    distinct[key] = NodeShape.Of(node);
+                }
+            }
+        }
+
+        shapes = [.. distinct.Values];
+    }
+
+    /// <summary>A checker for many jobs against one snapshot (node shapes are summarised once).</summary>
+    public static NeverFits For(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        return new NeverFits(snapshot);
+    }
+
+    /// <summary>Null when the job could run some day; otherwise why it never can.</summary>
+    public static string? Check(ClusterSnapshot snapshot, JobSpec spec) => For(snapshot).Check(spec);
+
+    /// <summary>Null when the job could run some day; otherwise why it never can.</summary>
+    public string? Check(JobSpec spec)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         var request = spec.Request;
-        var quota = snapshot.Quotas.FirstOrDefault(q => q.Team == spec.Team);
-        if (quota is null)
+        if (!quotas.TryGetValue(spec.Team, out var quota))
         {
             return $"team {spec.Team} has no quota; ask an admin to add one";
         }
@@ -31,7 +62,13 @@ public static class NeverFits
             return quotaReason;
         }
 
-        return NodeCeiling(snapshot.Nodes.Where(n => n.State != NodeState.Down).ToList(), request);
+        if (!nodeReasons.TryGetValue(request, out var nodeReason))
+        {
+            nodeReason = NodeCeiling(request);
+            nodeReasons[request] = nodeReason;
+        }
+
+        return nodeReason;
     }
 
     private static string? QuotaCeiling(ResourceRequest request, TeamQuota quota)
@@ -52,32 +89,31 @@ public static class NeverFits
             : null;
     }
 
-    private static string? NodeCeiling(List<Node> nodes, ResourceRequest request)
+    private string? NodeCeiling(ResourceRequest request)
     {
-        if (nodes.Count == 0)
+        if (shapes.Count == 0)
         {
             return "the cluster has no node that is up";
         }
 
         if (request.GpuModel is { } model && request.Gpus > 0)
         {
-            var withModel = nodes.Where(n => n.CountGpus(model) > 0).ToList();
-            if (withModel.Count == 0)
+            var mostOfModel = shapes.Max(s => s.CountGpus(model));
+            if (mostOfModel == 0)
             {
-                var models = nodes.SelectMany(n => n.Gpus).Select(g => g.Model).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+                var models = shapes.SelectMany(s => s.GpusByModel.Select(m => m.Model)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
                 return models.Count == 0
                     ? $"needs {model} GPUs; no node has GPUs"
                     : $"needs {model} GPUs; no node has that model (available: {string.Join(", ", models)})";
             }
 
-            var mostOfModel = withModel.Max(n => n.CountGpus(model));
             if (request.Gpus > mostOfModel)
             {
                 return $"needs {request.Gpus} {model} GPUs; the largest node has {mostOfModel}";
             }
         }
 
-        var mostGpus = nodes.Max(n => n.Gpus.Length);
+        var mostGpus = shapes.Max(s => s.GpuCount);
         if (request.Gpus > mostGpus)
         {
             return mostGpus == 0
@@ -85,22 +121,63 @@ public static class NeverFits
                 : $"needs {request.Gpus} GPUs; the largest node has {mostGpus}";
         }
 
-        var mostCpu = nodes.Max(n => n.CpuMillicores);
+        var mostCpu = shapes.Max(s => s.CpuMillicores);
         if (request.CpuMillicores > mostCpu)
         {
             return $"Insufficient cpu: requests {Units.Cores(request.CpuMillicores)} cores; the largest node has {Units.Cores(mostCpu)}";
         }
 
-        var mostMemory = nodes.Max(n => n.MemoryMiB);
+        var mostMemory = shapes.Max(s => s.MemoryMiB);
         if (request.MemoryMiB > mostMemory)
         {
             return $"Insufficient memory: requests {Units.Memory(request.MemoryMiB)}; the largest node has {Units.Memory(mostMemory)}";
         }
 
-        var anyHoldsAll = nodes.Any(n =>
-            n.CountGpus(request.GpuModel) >= request.Gpus && n.CpuMillicores >= request.CpuMillicores && n.MemoryMiB >= request.MemoryMiB);
+        var anyHoldsAll = shapes.Any(s =>
+            s.CountGpus(request.GpuModel) >= request.Gpus && s.CpuMillicores >= request.CpuMillicores && s.MemoryMiB >= request.MemoryMiB);
         return anyHoldsAll
             ? null
             : $"no single node has {request.Gpus} GPUs, {Units.Cores(request.CpuMillicores)} CPU cores and {Units.Memory(request.MemoryMiB)} together";
+    }
+
+    /// <summary>What a node could hold when empty; many nodes share one shape.</summary>
+    private sealed record NodeShape(long CpuMillicores, long MemoryMiB, string GpuKey, IReadOnlyList<(string Model, int Count)> GpusByModel)
+    {
+        public int GpuCount => GpusByModel.Sum(m => m.Count);
+
+        /// <summary>Cheap for the common node whose GPUs are all one model ("A100=8"); exact for mixed nodes.</summary>
+        public static string GpuKeyOf(Node node)
+        {
+            if (node.Gpus.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            var model = node.Gpus[0].Model;
+            foreach (var gpu in node.Gpus)
+            {
+                if (!GpuModels.Match(gpu.Model, model))
+                {
+                    return Of(node).GpuKey;
+                }
+            }
+
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{model.ToUpperInvariant()}={node.Gpus.Length}");
+        }
+
+        public static NodeShape Of(Node node)
+        {
+            var byModel = node.Gpus
+                .GroupBy(g => g.Model, StringComparer.OrdinalIgnoreCase)
+                .Select(g => (Model: g.Key, Count: g.Count()))
+                .OrderBy(m => m.Model, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            var key = string.Join(";", byModel.Select(m => $"{m.Model.ToUpperInvariant()}={m.Count}"));
+            return new NodeShape(node.CpuMillicores, node.MemoryMiB, key, byModel);
+        }
+
+
+        public int CountGpus(string? model) =>
+            model is null ? GpuCount : GpusByModel.Where(m => GpuModels.Match(m.Model, model)).Sum(m => m.Count);
     }
 }

@@ -1,0 +1,145 @@
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Scheduling.Planning;
+
+/// <summary>
+/// Step 2: pending jobs in scheduling order — priority (high first), then the team's fair-share standing
+/// (decayed usage / weight, low first), then submit time, then id. Each team's queue is already in
+/// (priority, submit, id) order, so this is a lazy merge of team queues through a small heap of queue heads:
+/// a pass that stops early never pays for ordering the whole backlog.
+/// </summary>
+internal sealed class JobOrder
+{
+    private readonly TeamCursor[] cursors;
+    private readonly int[] heap;
+    private int heapSize;
+
+    public JobOrder(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
+        var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var teams = snapshot.Pending.ByTeam.Keys
+            .Select(team => (Team: team, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife)))
+            .OrderBy(t => t.Standing)
+            .ThenBy(t => t.Team, StringComparer.Ordinal)
+            .ToList();
+
+        // Equal standings share a rank, so submit time (not the team name) decides between them.
+        cursors = new TeamCursor[teams.Count];
+        heap = new int[teams.Count];
+        var rank = 0;
+        for (var i = 0; i < teams.Count; i++)
+        {
+            if (i > 0 && teams[i].Standing > teams[i - 1].Standing)
+            {
+                rank = i;
+            }
+
+            cursors[i] = new TeamCursor(teams[i].Team, rank, snapshot.Pending.Ordered(teams[i].Team));
+            if (cursors[i].HasCurrent)
+            {
+                heap[heapSize++] = i;
+            }
+        }
+
+        for (var i = (heapSize / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(i);
+        }
+    }
+
+    /// <summary>The next job in order, or null when every queue is exhausted.</summary>
+    public Job? Next()
+    {
+        if (heapSize == 0)
+        {
+            return null;
+        }
+
+        var cursor = cursors[heap[0]];
+        var job = cursor.Current;
+        cursor.Position++;
+        if (!cursor.HasCurrent)
+        {
+            heap[0] = heap[--heapSize];
+        }
+
+        if (heapSize > 0)
+        {
+            SiftDown(0);
+        }
+
+        return job;
+    }
+
+    /// <summary>Stops taking jobs from <paramref name="team"/>.</summary>
+    public void DropTeam(string team)
+    {
+        for (var i = 0; i < heapSize; i++)
+        {
+            if (cursors[heap[i]].Team == team)
+            {
+                cursors[heap[i]].Position = int.MaxValue;
+                heap[i] = heap[--heapSize];
+                for (var j = (heapSize / 2) - 1; j >= 0; j--)
+                {
+                    SiftDown(j);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void SiftDown(int index)
+    {
+        while (true)
+        {
+            var left = (2 * index) + 1;
+            if (left >= heapSize)
+            {
+                return;
+            }
+
+            var smallest = left + 1 < heapSize && Before(heap[left + 1], heap[left]) ? left + 1 : left;
+            if (!Before(heap[smallest], heap[index]))
+            {
+                return;
+            }
+
+            (heap[smallest], heap[index]) = (heap[index], heap[smallest]);
+            index = smallest;
+        }
+    }
+
+    private bool Before(int x, int y)
+    {
+        var a = cursors[x].Current;
+        var b = cursors[y].Current;
+        if (a.Priority != b.Priority)
+        {
+            return a.Priority > b.Priority;
+        }
+
+        if (cursors[x].Rank != cursors[y].Rank)
+        {
+            return cursors[x].Rank < cursors[y].Rank;
+        }
+
+        var bySubmit = a.SubmittedAt.CompareTo(b.SubmittedAt);
+        return bySubmit != 0 ? bySubmit < 0 : a.Id < b.Id;
+    }
+
+    private sealed class TeamCursor(string team, int rank, IReadOnlyList<Job> jobs)
+    {
+        public string Team { get; } = team;
+
+        public int Rank { get; } = rank;
+
+        public int Position { get; set; }
+
+        public bool HasCurrent => Position < jobs.Count;
+
+        public Job Current => jobs[Position];
+    }
+}

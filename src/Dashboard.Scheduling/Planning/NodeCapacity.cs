@@ -1,0 +1,298 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Scheduling.Planning;
+
+/// <summary>
+/// The free capacity of every node during one pass: free GPUs as a bit mask per node, free CPU and memory,
+/// and the Ready nodes bucketed by how many GPUs they have free, so best fit looks only at nodes that could
+/// hold the request. Mutable working state owned by one pass; never shared.
+/// </summary>
+internal sealed class NodeCapacity
+{
+    private readonly Node[] nodes;
+    private readonly ulong[] allMask;
+    private readonly ulong[] freeMask;
+    private readonly long[] freeCpu;
+    private readonly long[] freeMemory;
+    private readonly bool[] schedulable;
+    private readonly SortedSet<int>[] buckets;
+    private readonly int[] bucketOf;
+    private readonly Dictionary<string, ulong[]> modelMasks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> indexByName;
+
+    public NodeCapacity(ImmutableArray<Node> snapshotNodes, IEnumerable<GpuAllocation> held)
+    {
+        nodes = [.. snapshotNodes.OrderBy(n => n.Name, StringComparer.Ordinal)];
+        var count = nodes.Length;
+        allMask = new ulong[count];
+        freeMask = new ulong[count];
+        freeCpu = new long[count];
+        freeMemory = new long[count];
+        schedulable = new bool[count];
+        bucketOf = new int[count];
+        var tightness = new TightnessOrder(this);
+        buckets = new SortedSet<int>[Node.MaxGpusPerNode + 1];
+        for (var k = 0; k < buckets.Length; k++)
+        {
+            buckets[k] = new SortedSet<int>(tightness);
+        }
+
+        indexByName = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var node = nodes[i];
+            if (node.Gpus.Length > Node.MaxGpusPerNode)
+            {
+                throw new ArgumentException($"Node {node.Name} has {node.Gpus.Length} GPUs; at most {Node.MaxGpusPerNode} are supported.", nameof(snapshotNodes));
+            }
+
+            indexByName.Add(node.Name, i);
+            foreach (var gpu in node.Gpus)
+            {
+                allMask[i] |= Bit(gpu.Index);
+            }
+
+            freeMask[i] = allMask[i];
+            freeCpu[i] = node.CpuMillicores;
+            freeMemory[i] = node.MemoryMiB;
+            schedulable[i] = node.IsSchedulable;
+            bucketOf[i] = -1;
+        }
+
+        foreach (var allocation in held)
+        {
+            if (indexByName.TryGetValue(allocation.Node, out var i))
+            {
+                freeMask[i] &= ~MaskOf(allocation.GpuIndices);
+                freeCpu[i] -= allocation.CpuMillicores;
+                freeMemory[i] -= allocation.MemoryMiB;
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (schedulable[i])
+            {
+                AddToBucket(i);
+            }
+        }
+    }
+
+    private NodeCapacity(NodeCapacity other)
+    {
+        nodes = other.nodes;
+        allMask = other.allMask;
+        indexByName = other.indexByName;
+        modelMasks = other.modelMasks;
+        schedulable = other.schedulable;
+        freeMask = (ulong[])other.freeMask.Clone();
+        freeCpu = (long[])other.freeCpu.Clone();
+        freeMemory = (long[])other.freeMemory.Clone();
+        bucketOf = (int[])other.bucketOf.Clone();
+        var tightness = new TightnessOrder(this);
+        buckets = [.. other.buckets.Select(b => new SortedSet<int>(b, tightness))];
+    }
+
+    public int Count => nodes.Length;
+
+    /// <summary>Changes every time capacity is taken or given, so callers can cache what they derived from it.</summary>
+    public int Version { get; private set; }
+
+    public Node NodeAt(int index) => nodes[index];
+
+    public int IndexOf(string nodeName) => indexByName.TryGetValue(nodeName, out var i) ? i : -1;
+
+    public bool IsSchedulable(int node) => schedulable[node];
+
+    public ulong FreeMask(int node) => freeMask[node];
+
+    public long FreeCpu(int node) => freeCpu[node];
+
+    public long FreeMemory(int node) => freeMemory[node];
+
+    /// <summary>The most GPUs free on any Ready node.</summary>
+    public int MaxFreeGpus
+    {
+        get
+        {
+            for (var k = buckets.Length - 1; k > 0; k--)
+            {
+                if (buckets[k].Count > 0)
+                {
+                    return k;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    public bool AnyFreeCpu()
+    {
+        for (var k = 0; k < buckets.Length; k++)
+        {
+            foreach (var i in buckets[k])
+            {
+                if (freeCpu[i] > 0 && freeMemory[i] > 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public NodeCapacity Clone() => new(this);
+
+    /// <summary>The GPUs of <paramref name="node"/> that satisfy <paramref name="model"/> (all of them when null).</summary>
+    public ulong ModelMask(int node, string? model)
+    {
+        if (model is null)
+        {
+            return allMask[node];
+        }
+
+        if (!modelMasks.TryGetValue(model, out var masks))
+        {
+            masks = new ulong[nodes.Length];
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                foreach (var gpu in nodes[i].Gpus)
+                {
+                    if (GpuModels.Match(gpu.Model, model))
+                    {
+                        masks[i] |= Bit(gpu.Index);
+                    }
+                }
+            }
+
+            modelMasks[model] = masks;
+        }
+
+        return masks[node];
+    }
+
+    /// <summary>Whether the request fits the node's free capacity right now (ignoring reservations).</summary>
+    public bool FitsNow(int node, ResourceRequest request) =>
+        freeCpu[node] >= request.CpuMillicores
+        && freeMemory[node] >= request.MemoryMiB
+        && BitOperations.PopCount(freeMask[node] & ModelMask(node, request.GpuModel)) >= request.Gpus;
+
+    /// <summary>
+    /// Best fit: the Ready node that fits with the least free GPUs, then least free CPU, then least free memory,
+    /// then lowest name; -1 when none. <paramref name="allowed"/> may veto a node (backfill reservations).
+    /// </summary>
+    public int BestFit(ResourceRequest request, Func<int, bool>? allowed = null)
+    {
+        // Buckets hold nodes by free GPUs; inside one, nodes are in tightness order, so the first that fits is the best.
+        for (var k = Math.Max(request.Gpus, 0); k < buckets.Length; k++)
+        {
+            var bucket = buckets[k];
+            if (bucket.Count == 0)
+            {
+                continue;
+            }
+
+            var tightest = bucket.Min;
+            if (FitsNow(tightest, request) && (allowed is null || allowed(tightest)))
+            {
+                return tightest;
+            }
+
+            foreach (var i in bucket)
+            {
+                if (FitsNow(i, request) && (allowed is null || allowed(i)))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Takes the GPUs chosen by <see cref="GpuIndexChoice"/>, the CPU and the memory; returns the GPU indices.</summary>
+    public ImmutableArray<int> Take(int node, ResourceRequest request)
+    {
+        var chosen = GpuIndexChoice.Choose(freeMask[node] & ModelMask(node, request.GpuModel), request.Gpus);
+        TakeExact(node, MaskOf(chosen), request.CpuMillicores, request.MemoryMiB);
+        return chosen;
+    }
+
+    public void TakeExact(int node, ulong gpus, long cpu, long memory)
+    {
+        Version++;
+        RemoveFromBucket(node);
+        freeMask[node] &= ~gpus;
+        freeCpu[node] -= cpu;
+        freeMemory[node] -= memory;
+        AddToBucket(node);
+    }
+
+    public void Give(int node, ulong gpus, long cpu, long memory)
+    {
+        Version++;
+        RemoveFromBucket(node);
+        freeMask[node] |= gpus & allMask[node];
+        freeCpu[node] += cpu;
+        freeMemory[node] += memory;
+        AddToBucket(node);
+    }
+
+    public static ulong MaskOf(IEnumerable<int> gpuIndices)
+    {
+        ulong mask = 0;
+        foreach (var index in gpuIndices)
+        {
+            mask |= Bit(index);
+        }
+
+        return mask;
+    }
+
+    private static ulong Bit(int index) => index is >= 0 and < Node.MaxGpusPerNode ? 1UL << index : 0;
+
+    private void AddToBucket(int node)
+    {
+        if (!schedulable[node])
+        {
+            return;
+        }
+
+        var k = BitOperations.PopCount(freeMask[node]);
+        bucketOf[node] = k;
+        buckets[k].Add(node);
+    }
+
+    private void RemoveFromBucket(int node)
+    {
+        var k = bucketOf[node];
+        if (k < 0)
+        {
+            return;
+        }
+
+        // Removal must happen before the node's free CPU or memory change: the set is ordered by them.
+        buckets[k].Remove(node);
+        bucketOf[node] = -1;
+    }
+
+    /// <summary>Least free CPU first, then least free memory, then lowest name.</summary>
+    private sealed class TightnessOrder(NodeCapacity capacity) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            var byCpu = capacity.freeCpu[x].CompareTo(capacity.freeCpu[y]);
+            if (byCpu != 0)
+            {
+                return byCpu;
+            }
+
+            var byMemory = capacity.freeMemory[x].CompareTo(capacity.freeMemory[y]);
+            return byMemory != 0 ? byMemory : x.CompareTo(y);
+        }
+    }
+}

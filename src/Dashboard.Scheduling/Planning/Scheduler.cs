@@ -1,0 +1,227 @@
+using System.Collections.Immutable;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Scheduling.Planning;
+
+/// <summary>
+/// Decides which pending job gets which GPUs on which node, now, and why the others wait. A pure function of a
+/// snapshot and the current time, read as a recipe:
+/// 1. refuse what can never fit; 2. order by priority, fair share, submit time, id; 3. admit against quota
+/// (nominal, or borrowing up to the limit); 4. place by best fit on exact GPU indices; 5. backfill around the
+/// reservations of the highest blocked jobs; 6. explain every job that still waits, with an estimated start;
+/// 7. name borrowed jobs to preempt when a team cannot get its nominal share.
+/// </summary>
+public static class Scheduler
+{
+    public static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new Pass(snapshot, now).Run();
+    }
+
+    private sealed class Pass
+    {
+        private readonly ClusterSnapshot snapshot;
+        private readonly DateTimeOffset now;
+        private readonly SchedulerSettings settings;
+        private readonly NeverFits neverFits;
+        private readonly JobOrder order;
+        private readonly QuotaLedger quota;
+        private readonly NodeCapacity capacity;
+        private readonly ReservationBook reservations;
+        private readonly QuotaReclaim reclaim;
+        private readonly ImmutableArray<JobStart>.Builder starts = ImmutableArray.CreateBuilder<JobStart>();
+        private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
+        private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
+        private readonly List<Waiting> waiting = [];
+        private bool clusterFullHandled;
+        private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
+
+        public Pass(ClusterSnapshot snapshot, DateTimeOffset now)
+        {
+            this.snapshot = snapshot;
+            this.now = now;
+            settings = snapshot.Settings;
+            var held = snapshot.Running.Select(r => r.Allocation).ToList();
+            neverFits = NeverFits.For(snapshot);
+            order = new JobOrder(snapshot, now);
+            quota = new QuotaLedger(snapshot.Quotas, snapshot.Running);
+            capacity = new NodeCapacity(snapshot.Nodes, held);
+            reservations = new ReservationBook(capacity, held, now);
+            reclaim = new QuotaReclaim(capacity, snapshot.Running);
+        }
+
+        public SchedulePlan Run()
+        {
+            while (order.Next() is { } job)
+            {
+                if (!settings.ExplainAllPending && NothingMoreCanChange())
+                {
+                    break;
+                }
+
+                Consider(job);
+            }
+
+            return new SchedulePlan(starts.ToImmutable(), refusals.ToImmutable(), preemptions.ToImmutable(), Explain());
+        }
+
+        private void Consider(Job job)
+        {
+            // 1. Refuse what can never fit.
+            if (neverFits.Check(job.Spec) is { } reason)
+            {
+                refusals.Add(new JobRefusal(job.Id, reason));
+                return;
+            }
+
+            // 3. Admit against quota.
+            var admission = quota.Admit(job.Team, job.Request.Amount);
+            if (admission == Admission.Blocked)
+            {
+                waiting.Add(new Waiting(job, PendingCause.TeamQuotaFull, null, null));
+                if (!settings.ExplainAllPending && quota.IsExhausted(job.Team))
+                {
+                    order.DropTeam(job.Team);
+                }
+
+                return;
+            }
+
+            // 4. Place by best fit; 5. without delaying any reservation.
+            var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
+            var node = reservations.IsEmpty
+                ? capacity.BestFit(job.Request)
+                : capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, end) is null);
+            if (node >= 0)
+            {
+                Start(job, node, end, admission == Admission.Borrowing);
+                return;
+            }
+
+            // 7. A team within its nominal quota takes back what others borrowed.
+            if (admission == Admission.Guaranteed && reclaim.HasBorrowers && Reclaim(job))
+            {
+                return;
+            }
+
+            if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(job.Team))
+            {
+                // The cluster is full and nothing borrowed can be taken back for this team: its other jobs wait too.
+                waiting.Add(new Waiting(job, PendingCause.WaitingForCapacity, null, null));
+                order.DropTeam(job.Team);
+                return;
+            }
+
+            var heldBy = HeldForReservation(job, end);
+            var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
+            waiting.Add(new Waiting(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job));
+        }
+
+        private void Start(Job job, int node, DateTimeOffset? end, bool borrowing)
+        {
+            var gpus = capacity.Take(node, job.Request);
+            var allocation = new GpuAllocation(job.Id, capacity.NodeAt(node).Name, gpus, job.Request.CpuMillicores, job.Request.MemoryMiB, now, end);
+            quota.Charge(job.Team, allocation.Amount);
+            reservations.AddRelease(allocation);
+            starts.Add(new JobStart(job, allocation, borrowing));
+        }
+
+        private bool Reclaim(Job job)
+        {
+            var victims = reclaim.FindVictims(job);
+            if (victims.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var victim in victims)
+            {
+                var why = $"team {job.Team} reclaims its nominal quota for job {job.Id}; job {victim.Job.Id} of team {victim.Job.Team} was running on borrowed capacity";
+                preemptions.Add(new JobPreemption(victim.Job.Id, job.Id, why));
+            }
+
+            // The reclaimed capacity is this job's: it counts against the team's quota from now on.
+            quota.Charge(job.Team, job.Request.Amount);
+            waiting.Add(new Waiting(job, PendingCause.WaitingForReclaim, null, null));
+            return true;
+        }
+
+        private BackfillReservation? HeldForReservation(Job job, DateTimeOffset? end)
+        {
+            if (reservations.IsEmpty)
+            {
+                return null;
+            }
+
+            var node = capacity.BestFit(job.Request);
+            return node < 0 ? null : reservations.WouldDelay(node, job.Request, end);
+        }
+
+        /// <summary>
+        /// When every GPU is taken (and no CPU-only job could start), no reservation is left to make and no team can
+        /// reclaim, the rest of the backlog cannot change this pass: a pass that does not explain every job stops here.
+        /// </summary>
+        private bool NothingMoreCanChange()
+        {
+            if (reservations.Count < settings.BackfillDepth || capacity.MaxFreeGpus > 0)
+            {
+                return false;
+            }
+
+            if (snapshot.Pending.WithoutGpusCount > 0)
+            {
+                if (freeCpuSeen.Version != capacity.Version)
+                {
+                    freeCpuSeen = (capacity.Version, capacity.AnyFreeCpu());
+                }
+
+                if (freeCpuSeen.AnyFree)
+                {
+                    return false;
+                }
+            }
+
+            if (!reclaim.HasBorrowers)
+            {
+                return true;
+            }
+
+            if (!clusterFullHandled)
+            {
+                // From here on only jobs admitted within nominal quota can act (by reclaiming); teams at or above
+                // their nominal GPUs cannot.
+                clusterFullHandled = true;
+                foreach (var team in snapshot.Pending.ByTeam.Keys)
+                {
+                    if (quota.QuotaOf(team) is { } teamQuota && quota.InUse(team).Gpus >= teamQuota.Nominal.Gpus)
+                    {
+                        order.DropTeam(team);
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>6. Every job still waiting gets its reason and an estimated start.</summary>
+        private ImmutableArray<PendingExplanation> Explain()
+        {
+            var estimates = settings.ExplainAllPending
+                ? StartEstimator.Estimate(capacity.Clone(), quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
+                : null;
+            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(waiting.Count);
+            for (var i = 0; i < waiting.Count; i++)
+            {
+                var (job, cause, reservation, blocking) = waiting[i];
+                var reason = new PendingReason(cause, job.Request, i, quota.InUse(job.Team), quota.Ceiling(job.Team), blocking);
+                var estimate = cause == PendingCause.WaitingForReclaim ? now : reservation?.Start ?? estimates?[i];
+                explanations.Add(new PendingExplanation(job.Id, estimate, reason, reservation));
+            }
+
+            return explanations.MoveToImmutable();
+        }
+
+        private readonly record struct Waiting(Job Job, PendingCause Cause, BackfillReservation? Reservation, JobId? BlockingJob);
+    }
+}

@@ -1,0 +1,154 @@
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Scheduling.Planning;
+
+/// <summary>
+/// Step 6's clock: when each pending job is expected to start. Simulates the future from the state the plan
+/// leaves: running jobs end at their expected end, and the pending jobs start in scheduling order, each as soon
+/// as its team's quota and one node's capacity allow, and run for their walltime. A job whose start depends on
+/// a job without a walltime has no estimate (null). Because every job ends by its walltime at the latest and the
+/// real scheduler also backfills, an estimate is an upper bound when every job involved has a walltime.
+/// </summary>
+internal sealed class StartEstimator
+{
+    private readonly NodeCapacity capacity;
+    private readonly QuotaLedger quota;
+    private readonly PriorityQueue<SimulatedEnd, DateTimeOffset> ends = new();
+    private readonly Dictionary<string, PriorityQueue<int, int>> quotaWaiting = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<int, int> admissible = new();
+    private readonly IReadOnlyList<Job> jobs;
+    private readonly DateTimeOffset?[] estimates;
+    private DateTimeOffset clock;
+
+    private StartEstimator(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobs, DateTimeOffset now)
+    {
+        this.capacity = capacity;
+        this.quota = quota;
+        this.jobs = jobs;
+        estimates = new DateTimeOffset?[jobs.Count];
+        clock = now;
+        foreach (var running in holding)
+        {
+            if (running.Allocation.ExpectedEnd is { } end && capacity.IndexOf(running.Allocation.Node) is var node and >= 0)
+            {
+                var at = end > now ? end : now;
+                ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(running.Allocation.GpuIndices), running.Allocation.Amount, running.Job.Team), at);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Estimated starts for <paramref name="jobsInOrder"/> (pending jobs in scheduling order) given the capacity and
+    /// quota use after the plan; <paramref name="holding"/> are all jobs that hold capacity (running and just started).
+    /// The capacity and ledger passed in are consumed: pass clones.
+    /// </summary>
+    public static DateTimeOffset?[] Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now)
+    {
+        var estimator = new StartEstimator(capacity, quota, holding, jobsInOrder, now);
+        estimator.Run();
+        return estimator.estimates;
+    }
+
+    private void Run()
+    {
+        var next = 0;
+        while (true)
+        {
+            int index;
+            var fromAdmissible = admissible.TryPeek(out var waiting, out _) && (next >= jobs.Count || waiting < next);
+            if (fromAdmissible)
+            {
+                index = waiting;
+            }
+            else if (next < jobs.Count)
+            {
+                index = next;
+            }
+            else
+            {
+                break;
+            }
+
+            var job = jobs[index];
+            if (quota.Admit(job.Team, job.Request.Amount) == Admission.Blocked)
+            {
+                TakeFromSource(fromAdmissible, ref next);
+                WaitForQuota(job.Team, index);
+                continue;
+            }
+
+            var node = capacity.BestFit(job.Request);
+            if (node >= 0)
+            {
+                TakeFromSource(fromAdmissible, ref next);
+                Start(index, node);
+                continue;
+            }
+
+            if (!AdvanceToNextEnd())
+            {
+                // Nothing with a known end will ever free capacity for it: no estimate.
+                TakeFromSource(fromAdmissible, ref next);
+            }
+        }
+    }
+
+    private void TakeFromSource(bool fromAdmissible, ref int next)
+    {
+        if (fromAdmissible)
+        {
+            admissible.Dequeue();
+        }
+        else
+        {
+            next++;
+        }
+    }
+
+    private void WaitForQuota(string team, int index)
+    {
+        if (!quotaWaiting.TryGetValue(team, out var waiting))
+        {
+            waiting = new PriorityQueue<int, int>();
+            quotaWaiting[team] = waiting;
+        }
+
+        waiting.Enqueue(index, index);
+    }
+
+    private void Start(int index, int node)
+    {
+        var job = jobs[index];
+        var gpus = capacity.Take(node, job.Request);
+        quota.Charge(job.Team, job.Request.Amount);
+        estimates[index] = clock;
+        if (job.Spec.Walltime is { } walltime)
+        {
+            ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(gpus), job.Request.Amount, job.Team), clock + walltime);
+        }
+    }
+
+    private bool AdvanceToNextEnd()
+    {
+        if (!ends.TryDequeue(out var end, out var at))
+        {
+            return false;
+        }
+
+        clock = at > clock ? at : clock;
+        capacity.Give(end.Node, end.Gpus, end.Amount.CpuMillicores, end.Amount.MemoryMiB);
+        quota.Refund(end.Team, end.Amount);
+        if (quotaWaiting.TryGetValue(end.Team, out var waiting))
+        {
+            // The team has room again: its quota-blocked jobs rejoin the order at their place.
+            while (waiting.TryPeek(out var index, out _) && quota.Admit(end.Team, jobs[index].Request.Amount) != Admission.Blocked)
+            {
+                admissible.Enqueue(waiting.Dequeue(), index);
+            }
+        }
+
+        return true;
+    }
+
+    private readonly record struct SimulatedEnd(int Node, ulong Gpus, ResourceAmount Amount, string Team);
+}
