@@ -136,6 +136,33 @@ public sealed class SchedulerExplanationTests
     }
 
     [Fact]
+    public void Estimates_do_not_depend_on_the_order_of_the_running_jobs()
+    {
+        // Both running jobs end at +1h. In order, job 3 takes one freed GPU and job 4 (H100 only) the other, both at +1h.
+        // Releasing the two ends one by one in list order lets job 3 take the H100 first, pushing job 4 to +2h.
+        ClusterBuilder Cluster(bool h100EndsFirstInList)
+        {
+            var cluster = ClusterBuilder.Cluster()
+                .Node("n1", gpus: 1, model: "A100")
+                .Node("n2", gpus: 1, model: "H100")
+                .Team("a", nominalGpus: 8);
+            cluster = h100EndsFirstInList
+                ? cluster.Running(2, "a", "n2", [0], endsAt: Time.InHours(1)).Running(1, "a", "n1", [0], endsAt: Time.InHours(1))
+                : cluster.Running(1, "a", "n1", [0], endsAt: Time.InHours(1)).Running(2, "a", "n2", [0], endsAt: Time.InHours(1));
+            return cluster
+                .Pending(3, "a", gpus: 1, walltime: TimeSpan.FromHours(1), priority: 5)
+                .Pending(4, "a", gpus: 1, walltime: TimeSpan.FromHours(1), model: "H100")
+                .Greedy();
+        }
+
+        var one = Cluster(h100EndsFirstInList: false).Plan();
+        var other = Cluster(h100EndsFirstInList: true).Plan();
+
+        one.ExplanationOf(4).EstimatedStart.Should().Be(Time.InHours(1));
+        PlanText.Lines(other).Should().Equal(PlanText.Lines(one));
+    }
+
+    [Fact]
     public void When_not_every_job_must_be_explained_the_decisions_stay_the_same()
     {
         var cluster = Cluster()
