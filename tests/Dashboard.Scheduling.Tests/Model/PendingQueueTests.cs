@@ -117,6 +117,31 @@ public sealed class PendingQueueTests
     }
 
     [Fact]
+    public void A_team_queue_can_be_read_as_a_list_in_team_order()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1), Jobs.Job(2, priority: 3), Jobs.Job(3, team: "b")]);
+
+        queue.Ordered("a").Select(j => j.Id.Value).Should().Equal(2, 1);
+        queue.Ordered("a").Should().BeSameAs(queue.Ordered("a"));
+        queue.Ordered("nobody").Should().BeEmpty();
+        queue.Add(Jobs.Job(4, priority: 9)).Ordered("a").Select(j => j.Id.Value).Should().Equal(4, 2, 1);
+    }
+
+    [Fact]
+    public void The_queue_counts_its_jobs_that_ask_for_no_GPU()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1, gpus: 0), Jobs.Job(2, gpus: 1), Jobs.Job(3, team: "b", gpus: 0)]);
+
+        queue.WithoutGpusCount.Should().Be(2);
+        queue.Add(Jobs.Job(4, gpus: 0)).WithoutGpusCount.Should().Be(3);
+        queue.Add(Jobs.Job(1, gpus: 0)).WithoutGpusCount.Should().Be(2);
+        queue.Remove(Jobs.Job(1)).WithoutGpusCount.Should().Be(1);
+        queue.Remove(Jobs.Job(2)).WithoutGpusCount.Should().Be(2);
+        queue.Remove(Jobs.Job(9)).WithoutGpusCount.Should().Be(2);
+        PendingQueue.Empty.WithoutGpusCount.Should().Be(0);
+    }
+
+    [Fact]
     public void The_team_order_puts_null_first_and_is_reflexive()
     {
         var job = Jobs.Job(1);

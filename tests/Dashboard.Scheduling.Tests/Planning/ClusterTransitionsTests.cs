@@ -131,6 +131,50 @@ public sealed class ClusterTransitionsTests
     }
 
     [Fact]
+    public void Releasing_a_job_makes_a_borrowing_job_of_its_team_that_now_fits_guaranteed()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Team("a", nominalGpus: 4, borrowGpus: 4)
+            .Team("b", nominalGpus: 0, borrowGpus: 8)
+            .Running(1, "a", "n1", [0, 1, 2, 3], startedAt: Time.Now.AddHours(-2))
+            .Running(2, "a", "n1", [4, 5], startedAt: Time.Now.AddHours(-1), borrowing: true)
+            .Running(3, "b", "n1", [6, 7], startedAt: Time.Now.AddHours(-1), borrowing: true)
+            .Build();
+
+        var after = ClusterTransitions.Release(snapshot, Jobs.Id(1), Time.Now);
+
+        after.Running.Select(r => (r.Job.Id.Value, r.Borrowing)).Should().Equal((2L, false), (3L, true));
+    }
+
+    [Fact]
+    public void Requeueing_a_job_re_marks_the_rest_of_its_team()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Team("a", nominalGpus: 4, borrowGpus: 4)
+            .Running(1, "a", "n1", [0, 1, 2, 3], startedAt: Time.Now.AddHours(-2))
+            .Running(2, "a", "n1", [4, 5], startedAt: Time.Now.AddHours(-1), borrowing: true)
+            .Build();
+
+        var after = ClusterTransitions.Requeue(snapshot, Jobs.Id(1), Time.Now);
+
+        after.Running.Should().ContainSingle().Which.Borrowing.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Releasing_a_job_of_a_team_without_quota_leaves_the_others_as_they_were()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Running(1, "ghosts", "n1", [0])
+            .Running(2, "ghosts", "n1", [1], borrowing: true)
+            .Build();
+
+        ClusterTransitions.Release(snapshot, Jobs.Id(1), Time.Now).Running.Single().Borrowing.Should().BeTrue();
+    }
+
+    [Fact]
     public void Releasing_a_job_that_is_not_running_throws()
     {
         var release = () => ClusterTransitions.Release(OneNode, Jobs.Id(5), Time.Now);

@@ -193,4 +193,30 @@ public sealed class NeverFitsTests
 
         NeverFits.Check(snapshot, Jobs.Spec(gpus: 0, cpuCores: 32)).Should().BeNull();
     }
+
+    [Fact]
+    public void One_checker_answers_many_jobs_like_the_one_off_check()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8, model: "H100")
+            .MixedNode("mix", ["A100", "a100", "H100"])
+            .Node("n3", gpus: 8, model: "H100", state: NodeState.Down)
+            .Team("a", nominalGpus: 16, borrowGpus: 16, maxPriority: 10)
+            .Build();
+        var checker = NeverFits.For(snapshot);
+        JobSpec[] specs =
+        [
+            Jobs.Spec(gpus: 8), Jobs.Spec(gpus: 9), Jobs.Spec(gpus: 2, model: "A100"), Jobs.Spec(gpus: 3, model: "a100"),
+            Jobs.Spec(gpus: 1, model: "B200"), Jobs.Spec(gpus: 8), Jobs.Spec(team: "ghosts"), Jobs.Spec(priority: 11),
+            Jobs.Spec(gpus: 0, cpuCores: 65), Jobs.Spec(gpus: 33),
+        ];
+
+        foreach (var spec in specs)
+        {
+            checker.Check(spec).Should().Be(NeverFits.Check(snapshot, spec), spec.ToString());
+        }
+
+        checker.Check(Jobs.Spec(gpus: 3, model: "a100")).Should().Be("needs 3 a100 GPUs; the largest node has 2");
+        checker.Check(Jobs.Spec(gpus: 1, model: "B200")).Should().Be("needs B200 GPUs; no node has that model (available: A100, H100)");
+    }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
 using Dashboard.Scheduling.Tests.Builders;
 using static Dashboard.Scheduling.Tests.Builders.ClusterBuilder;
 
@@ -247,6 +248,28 @@ public sealed class SchedulerBackfillTests
             .Plan();
 
         plan.Pending.Select(p => p.Reservation?.Node).Should().Equal("n1", "n2", null);
+    }
+
+    [Fact]
+    public void A_backfilled_job_does_not_take_the_quota_a_reserved_job_of_its_team_needs()
+    {
+        // Team a may hold 4 GPUs. Job 10 (4 GPUs) is within quota but n1 is busy for an hour: it reserves n1.
+        // Job 11 (2 GPUs, no walltime) fits on n2 now; starting it leaves team a 2 GPUs short in an hour, for good.
+        var snapshot = Cluster()
+            .Node("n1", gpus: 4)
+            .Node("n2", gpus: 2)
+            .Team("a", nominalGpus: 4)
+            .Team("b", nominalGpus: 4)
+            .Running(1, "b", "n1", [0, 1, 2, 3], endsAt: Time.InHours(1))
+            .Pending(10, "a", gpus: 4, priority: 10)
+            .Pending(11, "a", gpus: 2)
+            .Build();
+
+        var plan = snapshot.Plan();
+        plan.ExplanationOf(10).Reservation!.Start.Should().Be(Time.InHours(1));
+
+        var inAnHour = ClusterTransitions.Release(ClusterTransitions.ApplyPlan(snapshot, plan), Jobs.Id(1), Time.InHours(1));
+        Scheduler.Plan(inAnHour, Time.InHours(1)).StartedIds().Should().Contain(10, "job 10 was promised n1 in an hour");
     }
 
     [Fact]

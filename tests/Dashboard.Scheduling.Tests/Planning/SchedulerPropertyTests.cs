@@ -71,7 +71,7 @@ public sealed class SchedulerPropertyTests
         }), seed: 4);
 
     [Fact]
-    public void Backfill_never_delays_a_reserved_job() =>
+    public void Backfill_never_takes_the_node_capacity_a_reservation_holds() =>
         Scenarios.Check(
             scenario => ScenarioPlayer.Play(scenario, step =>
             {
@@ -96,6 +96,28 @@ public sealed class SchedulerPropertyTests
                 }
             }),
             seed: 5,
+            mixedNodes: false);
+
+    [Fact]
+    public void Backfill_never_takes_the_quota_a_reserved_job_needs() =>
+        Scenarios.Check(
+            scenario => ScenarioPlayer.Play(scenario, step =>
+            {
+                // The reserved job was admitted against its team's quota now, counting every job started ahead of it;
+                // jobs only end between now and its start, so only jobs started behind it can leave it short then.
+                foreach (var reservation in step.Plan.Pending.Select(p => p.Reservation).OfType<BackfillReservation>())
+                {
+                    var then = ScenarioPlayer.EndJobsDueBy(step.Applied, reservation.Start);
+                    var job = step.Before.Pending.Find(reservation.Job)!;
+                    var quota = then.Quotas.Single(q => q.Team == job.Team);
+                    var teamThen = Sum(then.Running.Where(r => r.Job.Team == job.Team));
+                    Require(
+                        step,
+                        (teamThen + reservation.Amount).FitsWithin(quota.Ceiling),
+                        $"job {reservation.Job} reserved {reservation.Amount} at {reservation.Start:O}, but then team {job.Team} holds {teamThen} of its ceiling {quota.Ceiling}");
+                }
+            }),
+            seed: 9,
             mixedNodes: false);
 
     [Fact]
