@@ -1,0 +1,33 @@
+using Dashboard.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+// The content root is the repository's top level: the real appsettings.json and wwwroot/ live there, not copies.
+var root = RepositoryRoot.ForThisProcess();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = root,
+    WebRootPath = Path.Combine(root, "wwwroot"),
+});
+
+// Outside Development (e.g. `dotnet run` without a launch profile) static web assets of packages are only
+// served when asked for explicitly; the Blazor UI will need them.
+builder.WebHost.UseStaticWebAssets();
+
+var app = builder.Build();
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapGet("/healthz", () => "ok");
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (var line in StartupBanner.Lines(addresses, app.Environment.ContentRootPath))
+    {
+        Console.WriteLine(line);
+    }
+});
+
+await app.RunAsync();
