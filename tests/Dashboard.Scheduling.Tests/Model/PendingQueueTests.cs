@@ -1,0 +1,154 @@
+using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Tests.Builders;
+
+namespace Dashboard.Scheduling.Tests.Model;
+
+public sealed class PendingQueueTests
+{
+    [Fact]
+    public void Each_team_queue_is_ordered_by_priority_then_submit_time_then_id()
+    {
+        var queue = PendingQueue.From(
+        [
+            Jobs.Job(1, submittedAt: Time.Now.AddMinutes(5)),
+            Jobs.Job(2, submittedAt: Time.Now),
+            Jobs.Job(3, priority: 10, submittedAt: Time.Now.AddMinutes(9)),
+            Jobs.Job(5, submittedAt: Time.Now.AddMinutes(5)),
+            Jobs.Job(4, submittedAt: Time.Now.AddMinutes(5)),
+            Jobs.Job(6, priority: -1, submittedAt: Time.Now.AddMinutes(-60)),
+        ]);
+
+        queue.ByTeam["a"].Select(j => j.Id.Value).Should().Equal(3, 2, 1, 4, 5, 6);
+    }
+
+    [Fact]
+    public void Teams_are_kept_in_ordinal_name_order()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1, team: "b"), Jobs.Job(2, team: "a"), Jobs.Job(3, team: "B"), Jobs.Job(4, team: "a")]);
+
+        queue.ByTeam.Keys.Should().Equal("B", "a", "b");
+        queue.AllJobs.Select(j => j.Id.Value).Should().Equal(3, 2, 4, 1);
+        queue.Count.Should().Be(4);
+    }
+
+    [Fact]
+    public void The_same_job_twice_is_refused()
+    {
+        var from = () => PendingQueue.From([Jobs.Job(1), Jobs.Job(1, team: "b")]);
+
+        from.Should().Throw<ArgumentException>().WithMessage("Job 1 appears twice.*");
+    }
+
+    [Fact]
+    public void Adding_returns_a_new_queue_and_leaves_the_old_one_unchanged()
+    {
+        var before = PendingQueue.From([Jobs.Job(1)]);
+
+        var after = before.Add(Jobs.Job(2, team: "b"));
+
+        after.Count.Should().Be(2);
+        after.Find(Jobs.Id(2))!.Team.Should().Be("b");
+        before.Count.Should().Be(1);
+        before.Find(Jobs.Id(2)).Should().BeNull();
+        before.ByTeam.Keys.Should().Equal("a");
+    }
+
+    [Fact]
+    public void Adding_a_job_id_that_is_already_queued_changes_nothing()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1)]);
+
+        queue.Add(Jobs.Job(1, priority: 99)).Should().BeSameAs(queue);
+    }
+
+    [Fact]
+    public void Added_jobs_take_their_place_in_the_team_order()
+    {
+        var queue = PendingQueue.Empty.Add(Jobs.Job(1)).Add(Jobs.Job(2, priority: 5)).Add(Jobs.Job(3, submittedAt: Time.Epoch));
+
+        queue.ByTeam["a"].Select(j => j.Id.Value).Should().Equal(2, 3, 1);
+    }
+
+    [Fact]
+    public void Removing_takes_the_job_out_by_id()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1), Jobs.Job(2)]);
+
+        var after = queue.Remove(Jobs.Job(1, priority: 7));
+
+        after.AllJobs.Select(j => j.Id.Value).Should().Equal(2);
+        after.Find(Jobs.Id(1)).Should().BeNull();
+        queue.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public void Removing_a_team_s_last_job_removes_the_team()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1), Jobs.Job(2, team: "b")]);
+
+        queue.Remove(Jobs.Job(2, team: "b")).ByTeam.Keys.Should().Equal("a");
+    }
+
+    [Fact]
+    public void Removing_a_job_that_is_not_queued_changes_nothing()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1)]);
+
+        queue.Remove(Jobs.Job(9)).Should().BeSameAs(queue);
+    }
+
+    [Fact]
+    public void Finding_returns_the_queued_job_or_null()
+    {
+        var job = Jobs.Job(4, team: "b", gpus: 3);
+        var queue = PendingQueue.From([Jobs.Job(1), job]);
+
+        queue.Find(Jobs.Id(4)).Should().BeSameAs(job);
+        queue.Find(Jobs.Id(5)).Should().BeNull();
+        PendingQueue.Empty.Find(Jobs.Id(1)).Should().BeNull();
+    }
+
+    [Fact]
+    public void The_empty_queue_has_nothing()
+    {
+        PendingQueue.Empty.Count.Should().Be(0);
+        PendingQueue.Empty.AllJobs.Should().BeEmpty();
+        PendingQueue.From([]).ByTeam.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_team_queue_can_be_read_as_a_list_in_team_order()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1), Jobs.Job(2, priority: 3), Jobs.Job(3, team: "b")]);
+
+        queue.Ordered("a").Select(j => j.Id.Value).Should().Equal(2, 1);
+        queue.Ordered("a").Should().BeSameAs(queue.Ordered("a"));
+        queue.Ordered("nobody").Should().BeEmpty();
+        queue.Add(Jobs.Job(4, priority: 9)).Ordered("a").Select(j => j.Id.Value).Should().Equal(4, 2, 1);
+    }
+
+    [Fact]
+    public void The_queue_counts_its_jobs_that_ask_for_no_GPU()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1, gpus: 0), Jobs.Job(2, gpus: 1), Jobs.Job(3, team: "b", gpus: 0)]);
+
+        queue.WithoutGpusCount.Should().Be(2);
+        queue.Add(Jobs.Job(4, gpus: 0)).WithoutGpusCount.Should().Be(3);
+        queue.Add(Jobs.Job(1, gpus: 0)).WithoutGpusCount.Should().Be(2);
+        queue.Remove(Jobs.Job(1)).WithoutGpusCount.Should().Be(1);
+        queue.Remove(Jobs.Job(2)).WithoutGpusCount.Should().Be(2);
+        queue.Remove(Jobs.Job(9)).WithoutGpusCount.Should().Be(2);
+        PendingQueue.Empty.WithoutGpusCount.Should().Be(0);
+    }
+
+    [Fact]
+    public void The_team_order_puts_null_first_and_is_reflexive()
+    {
+        var job = Jobs.Job(1);
+
+        TeamQueueOrder.Instance.Compare(job, job).Should().Be(0);
+        TeamQueueOrder.Instance.Compare(null, job).Should().BeNegative();
+        TeamQueueOrder.Instance.Compare(job, null).Should().BePositive();
+        TeamQueueOrder.Instance.Compare(Jobs.Job(1), Jobs.Job(1)).Should().Be(0);
+    }
+}
