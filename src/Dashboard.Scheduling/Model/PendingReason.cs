@@ -76,28 +76,35 @@ public readonly record struct PendingReason(
         return Request.Gpus == 1 ? $"1{model} GPU on one node" : $"{Request.Gpus}{model} GPUs on one node";
     }
 
-    /// <summary>The quota dimension that binds: the one the request would exceed, else GPUs for GPU jobs, else CPU.</summary>
+    /// <summary>
+    /// The quota dimension to show: for a job blocked by quota, the one it would exceed (a dimension the team has
+    /// no quota of at all cannot be the one, as such a job is refused outright); otherwise GPUs, or CPU for a team
+    /// without GPU quota running CPU-only work.
+    /// </summary>
     private string QuotaUse()
     {
         var after = TeamInUse + Request.Amount;
         var gpus = $"{TeamInUse.Gpus}/{TeamCeiling.Gpus} GPUs";
         var cpu = $"{Units.Cores(TeamInUse.CpuMillicores)}/{Units.Cores(TeamCeiling.CpuMillicores)} CPU cores";
         var memory = $"{Units.Memory(TeamInUse.MemoryMiB)}/{Units.Memory(TeamCeiling.MemoryMiB)} memory";
-        if (after.Gpus > TeamCeiling.Gpus)
+        if (Cause == PendingCause.TeamQuotaFull)
         {
-            return gpus;
+            if (TeamCeiling.Gpus > 0 && after.Gpus > TeamCeiling.Gpus)
+            {
+                return gpus;
+            }
+
+            if (TeamCeiling.CpuMillicores > 0 && after.CpuMillicores > TeamCeiling.CpuMillicores)
+            {
+                return cpu;
+            }
+
+            if (TeamCeiling.MemoryMiB > 0 && after.MemoryMiB > TeamCeiling.MemoryMiB)
+            {
+                return memory;
+            }
         }
 
-        if (after.CpuMillicores > TeamCeiling.CpuMillicores)
-        {
-            return cpu;
-        }
-
-        if (after.MemoryMiB > TeamCeiling.MemoryMiB)
-        {
-            return memory;
-        }
-
-        return Request.Gpus > 0 ? gpus : cpu;
+        return Request.Gpus > 0 || TeamCeiling.Gpus > 0 ? gpus : cpu;
     }
 }

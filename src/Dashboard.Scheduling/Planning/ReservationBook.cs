@@ -12,18 +12,19 @@ internal sealed class ReservationBook
 {
     private readonly NodeCapacity capacity;
     private readonly DateTimeOffset now;
-    private readonly IEnumerable<GpuAllocation> held;
-    private readonly List<GpuAllocation> startedBeforeTimeline = [];
+    private readonly IReadOnlyList<RunningJob> running;
+    private readonly List<(GpuAllocation Allocation, string Team)> started = [];
+    private Dictionary<string, List<(DateTimeOffset At, ResourceAmount Amount)>>? teamReleases;
     private readonly List<BackfillReservation>?[] reserved;
     private readonly Dictionary<string, List<BackfillReservation>> teamReservations = new(StringComparer.Ordinal);
     private List<Release>[]? releases;
 
     /// <summary>The release timeline is built on first use: a pass that never reserves never pays for it.</summary>
-    public ReservationBook(NodeCapacity capacity, IEnumerable<GpuAllocation> held, DateTimeOffset now)
+    public ReservationBook(NodeCapacity capacity, IReadOnlyList<RunningJob> running, DateTimeOffset now)
     {
         this.capacity = capacity;
         this.now = now;
-        this.held = held;
+        this.running = running;
         reserved = new List<BackfillReservation>?[capacity.Count];
     }
 
@@ -32,15 +33,18 @@ internal sealed class ReservationBook
     public bool IsEmpty => Count == 0;
 
     /// <summary>Records that <paramref name="allocation"/> frees its resources at its expected end (if it has one).</summary>
-    public void AddRelease(GpuAllocation allocation)
+    public void AddRelease(GpuAllocation allocation, string team)
     {
-        if (releases is null)
+        started.Add((allocation, team));
+        if (releases is not null)
         {
-            startedBeforeTimeline.Add(allocation);
-            return;
+            AddTo(releases, allocation);
         }
 
-        AddTo(releases, allocation);
+        if (teamReleases is not null && allocation.ExpectedEnd is { } end)
+        {
+            AddTeamRelease(teamReleases, team, end, allocation.Amount);
+        }
     }
 
     private List<Release>[] Releases()
@@ -53,7 +57,7 @@ internal sealed class ReservationBook
                 built[i] = [];
             }
 
-            foreach (var allocation in held.Concat(startedBeforeTimeline))
+            foreach (var allocation in running.Select(r => r.Allocation).Concat(started.Select(s => s.Allocation)))
             {
                 AddTo(built, allocation);
             }
@@ -159,29 +163,83 @@ internal sealed class ReservationBook
     }
 
     /// <summary>
-    /// The quota that reservations of <paramref name="team"/> starting before <paramref name="end"/> (all of them
-    /// when null) will need: a backfilled job of the same team may not use it, or the reserved job would wait for
-    /// quota instead of capacity.
+    /// The reservation of <paramref name="team"/> whose job would find the team's quota taken at its start if a job
+    /// asking for <paramref name="request"/> started now and ran until <paramref name="end"/> (null: forever);
+    /// null when none would. The team's use at a reservation's start is its use now, less its jobs that end by
+    /// then, plus its reservations that start by then.
     /// </summary>
-    public (ResourceAmount Amount, BackfillReservation? First) QuotaHeld(string team, DateTimeOffset? end)
+    public BackfillReservation? WouldTakeReservedQuota(string team, ResourceAmount request, DateTimeOffset? end, ResourceAmount inUseNow, ResourceAmount ceiling)
     {
         if (!teamReservations.TryGetValue(team, out var list))
         {
-            return (ResourceAmount.Zero, null);
+            return null;
         }
 
-        var held = ResourceAmount.Zero;
-        BackfillReservation? first = null;
-        foreach (var reservation in list)
+        var reservedByThen = ResourceAmount.Zero;
+        foreach (var reservation in list.OrderBy(r => r.Start))
         {
-            if (end is null || reservation.Start < end)
+            reservedByThen += reservation.Amount;
+            if (end is { } jobEnd && jobEnd <= reservation.Start)
             {
-                held += reservation.Amount;
-                first ??= reservation;
+                continue;
+            }
+
+            var atStart = inUseNow - EndedBy(team, reservation.Start) + reservedByThen + request;
+            if (!atStart.FitsWithin(ceiling))
+            {
+                return reservation;
             }
         }
 
-        return (held, first);
+        return null;
+    }
+
+    private ResourceAmount EndedBy(string team, DateTimeOffset at)
+    {
+        if (teamReleases is null)
+        {
+            teamReleases = new Dictionary<string, List<(DateTimeOffset, ResourceAmount)>>(StringComparer.Ordinal);
+            foreach (var job in running)
+            {
+                if (job.Allocation.ExpectedEnd is { } end)
+                {
+                    AddTeamRelease(teamReleases, job.Job.Team, end, job.Allocation.Amount);
+                }
+            }
+
+            foreach (var (allocation, startedTeam) in started)
+            {
+                if (allocation.ExpectedEnd is { } end)
+                {
+                    AddTeamRelease(teamReleases, startedTeam, end, allocation.Amount);
+                }
+            }
+        }
+
+        var ended = ResourceAmount.Zero;
+        if (teamReleases.TryGetValue(team, out var releasesOfTeam))
+        {
+            foreach (var (releasedAt, amount) in releasesOfTeam)
+            {
+                if (releasedAt <= at)
+                {
+                    ended += amount;
+                }
+            }
+        }
+
+        return ended;
+    }
+
+    private static void AddTeamRelease(Dictionary<string, List<(DateTimeOffset At, ResourceAmount Amount)>> byTeam, string team, DateTimeOffset end, ResourceAmount amount)
+    {
+        if (!byTeam.TryGetValue(team, out var list))
+        {
+            list = [];
+            byTeam[team] = list;
+        }
+
+        list.Add((end, amount));
     }
 
     private DateTimeOffset? EarliestStart(int node, ResourceRequest request)

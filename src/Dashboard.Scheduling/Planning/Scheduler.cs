@@ -51,7 +51,7 @@ public static class Scheduler
             order = new JobOrder(snapshot, now);
             quota = new QuotaLedger(snapshot.Quotas, snapshot.Running);
             capacity = new NodeCapacity(snapshot.Nodes, held);
-            reservations = new ReservationBook(capacity, held, now);
+            reservations = new ReservationBook(capacity, snapshot.Running, now);
             reclaim = new QuotaReclaim(capacity, snapshot.Running);
         }
 
@@ -86,17 +86,9 @@ public static class Scheduler
                 return;
             }
 
-            // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn. Quota that
-            // a reserved job of the same team will need is not available to jobs that would still run by then.
+            // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn.
             var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
-            var (heldForReserved, reservedFirst) = reservations.IsEmpty ? (ResourceAmount.Zero, null) : reservations.QuotaHeld(job.Team, end);
-            var admission = quota.Admit(job.Team, job.Request.Amount + heldForReserved);
-            if (admission == Admission.Blocked && reservedFirst is not null && quota.Admit(job.Team, job.Request.Amount) != Admission.Blocked)
-            {
-                waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reservedFirst.Job));
-                return;
-            }
-
+            var admission = quota.Admit(job.Team, job.Request.Amount);
             if (admission == Admission.Borrowing && !borrowingAllowed)
             {
                 wouldBorrow.Add(job);
@@ -120,6 +112,14 @@ public static class Scheduler
                 : capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null);
             if (node >= 0)
             {
+                // 5. ...and without taking the quota a reserved job of the same team will need at its start.
+                if (!reservations.IsEmpty
+                    && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(job.Team), quota.Ceiling(job.Team)) is { } reserved)
+                {
+                    waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reserved.Job));
+                    return;
+                }
+
                 Start(job, node, end, admission == Admission.Borrowing);
                 return;
             }
@@ -182,7 +182,7 @@ public static class Scheduler
             var gpus = capacity.Take(node, job.Request);
             var allocation = new GpuAllocation(job.Id, capacity.NodeAt(node).Name, gpus, job.Request.CpuMillicores, job.Request.MemoryMiB, now, end);
             quota.Charge(job.Team, allocation.Amount);
-            reservations.AddRelease(allocation);
+            reservations.AddRelease(allocation, job.Team);
             starts.Add(new JobStart(job, allocation, borrowing));
         }
 

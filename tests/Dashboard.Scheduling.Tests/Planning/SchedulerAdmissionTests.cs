@@ -103,7 +103,6 @@ public sealed class SchedulerAdmissionTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void A_job_blocked_by_CPU_quota_is_told_about_CPU_not_GPUs()
     {
         // The team has 8 GPUs of quota and uses none of them; it is out of CPU. "team quota 0/8 GPUs in use"

@@ -26,7 +26,7 @@ public sealed class SchedulerBackfillTests
         var plan = BigJobWaitsTwoHours().Plan();
 
         var waiting = plan.ExplanationOf(2);
-        waiting.Reservation.Should().Be(new BackfillReservation(Jobs.Id(2), "n1", Time.InHours(2), new ResourceAmount(4, 1000, 1024)));
+        waiting.Reservation.Should().Be(new BackfillReservation(Jobs.Id(2), "n1", Time.InHours(2), new ResourceAmount(4, 1000, 1024), Team: "a"));
         waiting.EstimatedStart.Should().Be(Time.InHours(2));
         waiting.Reason.Cause.Should().Be(PendingCause.WaitingForCapacity);
     }
@@ -125,7 +125,7 @@ public sealed class SchedulerBackfillTests
             .Pending(3, "a", gpus: 4)
             .Plan();
 
-        plan.ExplanationOf(3).Reservation.Should().Be(new BackfillReservation(Jobs.Id(3), "n2", Time.InHours(1), new ResourceAmount(4, 1000, 1024)));
+        plan.ExplanationOf(3).Reservation.Should().Be(new BackfillReservation(Jobs.Id(3), "n2", Time.InHours(1), new ResourceAmount(4, 1000, 1024), Team: "a"));
     }
 
     [Fact]
@@ -251,7 +251,6 @@ public sealed class SchedulerBackfillTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void A_backfilled_job_does_not_take_the_quota_a_reserved_job_of_its_team_needs()
     {
         // Team a may hold 4 GPUs. Job 10 (4 GPUs) is within quota but n1 is busy for an hour: it reserves n1.
@@ -274,7 +273,6 @@ public sealed class SchedulerBackfillTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void A_backfilled_job_on_a_mixed_node_does_not_take_the_reserved_model()
     {
         // mix: A100 at 0-3, H100 at 4-7. Job 1 holds A100 3 for good; job 2 holds H100 6-7 for an hour.

@@ -122,7 +122,6 @@ public sealed class SchedulerExplanationTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void A_job_waiting_for_quota_is_expected_when_its_team_frees_enough()
     {
         var plan = Cluster()
@@ -137,7 +136,6 @@ public sealed class SchedulerExplanationTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void Estimates_do_not_depend_on_the_order_of_the_running_jobs()
     {
         // Both running jobs end at +1h. In order, job 3 takes one freed GPU and job 4 (H100 only) the other, both at +1h.

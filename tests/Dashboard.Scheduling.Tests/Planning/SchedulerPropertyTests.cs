@@ -62,7 +62,6 @@ public sealed class SchedulerPropertyTests
         }), seed: 3);
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void The_plan_does_not_depend_on_the_order_of_the_snapshot_lists() =>
         Scenarios.Check(scenario => ScenarioPlayer.Play(scenario, step =>
         {
@@ -100,7 +99,6 @@ public sealed class SchedulerPropertyTests
             mixedNodes: false);
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void Backfill_never_takes_the_quota_a_reserved_job_needs() =>
         Scenarios.Check(
             scenario => ScenarioPlayer.Play(scenario, step =>

@@ -117,7 +117,6 @@ public sealed class SchedulerRefusalTests
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
     public void Every_job_that_can_never_fit_is_refused_even_when_the_pass_does_not_explain_everything()
     {
         // A full cluster with no reservations and nothing borrowed: the pass may stop explaining early,
