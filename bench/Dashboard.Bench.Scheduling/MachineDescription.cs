@@ -14,6 +14,21 @@ public static class MachineDescription
             $"{(IsOptimised() ? "optimised build" : "DEBUG BUILD: figures are not meaningful, use -c Release")}";
     }
 
+    /// <summary>The 1-minute load average against the core count: above the cores, other processes took turns with the bench.</summary>
+    public static string Load()
+    {
+        const string loadAverage = "/proc/loadavg";
+        if (!File.Exists(loadAverage))
+        {
+            return "load    : unknown";
+        }
+
+        var oneMinute = File.ReadAllText(loadAverage).Split(' ')[0];
+        var busy = double.TryParse(oneMinute, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load)
+            && load > Environment.ProcessorCount - 0.5;
+        return $"load    : 1-minute load average {oneMinute} on {Environment.ProcessorCount} cores{(busy ? " (other processes compete for the CPU: expect noisy figures)" : string.Empty)}";
+    }
+
     public static bool IsOptimised()
     {
         var debuggable = typeof(MachineDescription).Assembly

@@ -16,6 +16,8 @@ foreach (var line in MachineDescription.Lines())
     output.WriteLine(line);
 }
 
+output.WriteLine(MachineDescription.Load());
+
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 if (Option("--replay") is { } trace)
@@ -28,6 +30,7 @@ if (Option("--replay") is { } trace)
 var quick = args.Contains("--quick");
 var only = Option("--only") ?? "abcd";
 var figures = new SchedulingFigures(new ScenarioShape(), quick ? Repetitions.Quick : Repetitions.Standard, output, only).Run();
+output.WriteLine(MachineDescription.Load());
 output.WriteLine();
 FigureTable.Write(output, figures);
 if (quick)

@@ -143,21 +143,41 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
     /// <summary>(d) on one thread, repeatedly: k running jobs end, a deciding pass, its starts applied.</summary>
     private Figure Sustained(ClusterSnapshot full)
     {
-        var state = full;
+        var k = repetitions.ReleasesPerCycle;
         var releases = new Samples();
         var plans = new Samples();
         var applies = new Samples();
+
+        // One cycle: the k longest-running jobs end, a pass decides, its starts are applied. Returns the placements.
+        int Cycle(ref ClusterSnapshot state)
+        {
+            var current = state;
+            var ending = current.Running.Take(k).Select(r => r.Job.Id).ToList();
+            current = releases.Time(() => ending.Aggregate(current, (s, id) => ClusterTransitions.Release(s, id, now)));
+            var plan = plans.Time(() => Scheduler.Plan(current, now));
+            state = applies.Time(() => ClusterTransitions.ApplyPlan(current, plan));
+            return plan.Starts.Length;
+        }
+
+        bool CanGoOn(ClusterSnapshot state) => state.Pending.Count > 10 * k && state.Running.Length > k;
+
+        var warming = Stopwatch.StartNew();
+        var warmState = full;
+        for (var i = 0; repetitions.StillWarming(i, warming) && CanGoOn(warmState); i++)
+        {
+            Cycle(ref warmState);
+        }
+
+        releases = new Samples();
+        plans = new Samples();
+        applies = new Samples();
+        var state = full;
         var placements = 0;
         var cycles = 0;
-        var k = repetitions.ReleasesPerCycle;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < repetitions.SustainedFor && state.Pending.Count > 10 * k && state.Running.Length > k)
+        while (clock.Elapsed < repetitions.SustainedFor && CanGoOn(state))
         {
-            var ending = state.Running.Take(k).Select(r => r.Job.Id).ToList();
-            state = releases.Time(() => ending.Aggregate(state, (s, id) => ClusterTransitions.Release(s, id, now)));
-            var plan = plans.Time(() => Scheduler.Plan(state, now));
-            state = applies.Time(() => ClusterTransitions.ApplyPlan(state, plan));
-            placements += plan.Starts.Length;
+            placements += Cycle(ref state);
             cycles++;
         }
 
@@ -179,6 +199,7 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         }
 
         var samples = new Samples();
+        var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var budget = Stopwatch.StartNew();
         for (var i = 0; i < count && (i < 5 || budget.Elapsed < repetitions.Budget); i++)
         {
@@ -188,6 +209,8 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
                 throw new InvalidOperationException("The same snapshot gave a different plan: the scheduler is not deterministic.");
             }
         }
+
+        Log(Invariant($"    {samples.Count} timed passes, max {samples.Max:0.000} ms; garbage collections meanwhile: gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3}"));
 
         return samples;
     }
