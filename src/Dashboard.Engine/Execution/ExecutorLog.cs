@@ -1,0 +1,19 @@
+using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Dashboard.Engine.Execution;
+
+internal static partial class ExecutorLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} started as process group {Pid} on GPUs [{Gpus}]")]
+    public static partial void Started(ILogger logger, JobId job, int pid, string gpus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} re-adopted: process group {Pid} is still running")]
+    public static partial void Adopted(ILogger logger, JobId job, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} ignored SIGTERM for {Grace}; sending SIGKILL")]
+    public static partial void Killing(ILogger logger, JobId job, TimeSpan grace);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The exit of job {Job} could not be reported")]
+    public static partial void ExitNotReported(ILogger logger, Exception error, JobId job);
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Dashboard.Engine.Execution;
+
+/// <summary>POSIX signals to whole process groups, and the kernel's record of when a process started.</summary>
+internal static partial class ProcessSignals
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    /// <summary>Sends <paramref name="signal"/> to every process in the group led by <paramref name="groupLeader"/>.</summary>
+    public static bool SignalGroup(int groupLeader, int signal) => Kill(-groupLeader, signal) == 0;
+
+    /// <summary>Whether any process of the group is still alive.</summary>
+    public static bool GroupAlive(int groupLeader) => Kill(-groupLeader, 0) == 0;
+
+    public static bool ProcessAlive(int pid) => Kill(pid, 0) == 0 && !IsZombie(pid);
+
+    /// <summary>The process's start time in clock ticks since boot (field 22 of /proc/PID/stat); null when it is gone.</summary>
+    public static long? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+            // After "pid (comm) " the fields start at field 3 (state); starttime is field 22.
+            return long.Parse(afterName[22 - 3], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+
+namespace Dashboard.Engine.Feed;
+
+/// <summary>
+/// Hands the engine's state to everyone who watches it (Blazor circuits, the SignalR relay). Publishing is O(1) per
+/// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
+/// accumulates events, and its own pump that delivers at most one update per <see cref="CoalesceInterval"/>. A slow
+/// subscriber loses intermediate frames, never the engine's time.
+/// </summary>
+public sealed class ClusterFeed(TimeProvider time)
+{
+    public const int MaxEventsPerUpdate = 1_000;
+    public static readonly TimeSpan CoalesceInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock gate = new();
+    private ImmutableList<Subscriber> subscribers = [];
+
+    /// <summary>The newest state; null until the engine has published once.</summary>
+    public ClusterUpdate? Current { get; private set; }
+
+    /// <summary>Called by the engine loop only, after each committed batch.</summary>
+    public void Publish(ClusterUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ImmutableList<Subscriber> targets;
+        lock (gate)
+        {
+            Current = update;
+            targets = subscribers;
+        }
+
+        foreach (var subscriber in targets)
+        {
+            subscriber.Offer(update);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onUpdate"/> with the current state at once (if there is one) and then with every
+    /// coalesced change, one call at a time, until the returned subscription is disposed.
+    /// </summary>
+    public IDisposable Subscribe(Func<ClusterUpdate, Task> onUpdate)
+    {
+        ArgumentNullException.ThrowIfNull(onUpdate);
+        var subscriber = new Subscriber(this, onUpdate, time);
+        ClusterUpdate? current;
+        lock (gate)
+        {
+            subscribers = subscribers.Add(subscriber);
+            current = Current;
+        }
+
+        if (current is not null)
+        {
+            subscriber.Offer(current with { Events = [] });
+        }
+
+        return subscriber;
+    }
+
+    private void Remove(Subscriber subscriber)
+    {
+        lock (gate)
+        {
+            subscribers = subscribers.Remove(subscriber);
+        }
+    }
+
+    private sealed class Subscriber : IDisposable
+    {
+        private readonly ClusterFeed feed;
+        private readonly Func<ClusterUpdate, Task> onUpdate;
+        private readonly TimeProvider time;
+        private readonly Lock gate = new();
+        private readonly CancellationTokenSource disposed = new();
+        private readonly SemaphoreSlim signal = new(0, 1);
+        private ClusterUpdate? waiting;
+        private DateTimeOffset lastDelivery = DateTimeOffset.MinValue;
+
+        /// <summary>The last exception the subscriber's callback threw (kept for diagnostics).</summary>
+        public Exception? LastError { get; private set; }
+
+        public Subscriber(ClusterFeed feed, Func<ClusterUpdate, Task> onUpdate, TimeProvider time)
+        {
+            this.feed = feed;
+            this.onUpdate = onUpdate;
+            this.time = time;
+            _ = Task.Run(PumpAsync);
+        }
+
+        public void Offer(ClusterUpdate update)
+        {
+            bool wake;
+            lock (gate)
+            {
+                wake = waiting is null;
+                waiting = waiting is null ? update : Merge(waiting, update);
+            }
+
+            if (wake && !disposed.IsCancellationRequested)
+            {
+                try
+                {
+                    signal.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already awake: the pump will take the merged update.
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Unsubscribed meanwhile.
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            feed.Remove(this);
+            disposed.Cancel();
+        }
+
+        private static ClusterUpdate Merge(ClusterUpdate older, ClusterUpdate newer)
+        {
+            var events = older.Events.AddRange(newer.Events);
+            var truncated = older.EventsTruncated || newer.EventsTruncated || events.Length > MaxEventsPerUpdate;
+            if (events.Length > MaxEventsPerUpdate)
+            {
+                events = events[^MaxEventsPerUpdate..];
+            }
+
+            return newer with { Events = events, EventsTruncated = truncated };
+        }
+
+        private async Task PumpAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await signal.WaitAsync(disposed.Token).ConfigureAwait(false);
+                    var wait = lastDelivery + CoalesceInterval - time.GetUtcNow();
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, time, disposed.Token).ConfigureAwait(false);
+                    }
+
+                    ClusterUpdate? update;
+                    lock (gate)
+                    {
+                        update = waiting;
+                        waiting = null;
+                    }
+
+                    if (update is null)
+                    {
+                        continue;
+                    }
+
+                    lastDelivery = time.GetUtcNow();
+                    try
+                    {
+                        await onUpdate(update).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // A failing subscriber must not stop its own feed, nor anyone else's.
+                    catch (Exception error) when (error is not OperationCanceledException)
+#pragma warning restore CA1031
+                    {
+                        LastError = error;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Unsubscribed.
+            }
+            finally
+            {
+                disposed.Dispose();
+                signal.Dispose();
+            }
+        }
+    }
+}

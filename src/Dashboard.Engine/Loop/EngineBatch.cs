@@ -1,0 +1,25 @@
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>What one batch of commands produced: the changes to commit, the events to publish, and the work for executors.</summary>
+internal sealed class EngineBatch(DateTimeOffset now)
+{
+    public DateTimeOffset Now { get; } = now;
+
+    public List<ClusterChange> Changes { get; } = [];
+
+    public List<ClusterEvent> Events { get; } = [];
+
+    public List<JobLaunch> Launches { get; } = [];
+
+    public List<JobId> Stops { get; } = [];
+
+    public List<(EngineCommand Command, CommandResult Result)> Answers { get; } = [];
+
+    /// <summary>Whether anything happened that a new scheduling pass could act on.</summary>
+    public bool NeedsPlan { get; set; }
+}

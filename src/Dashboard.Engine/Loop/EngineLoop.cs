@@ -1,0 +1,235 @@
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>
+/// The only writer of cluster state. It takes every command waiting in the inbox as one batch, applies them,
+/// runs the scheduler, commits the batch's changes in one transaction, then answers the callers, publishes the
+/// new state and hands starts and stops to the executors. A batch whose commit fails is undone and its callers
+/// get the error: nothing is acknowledged that is not on disk.
+/// </summary>
+public sealed class EngineLoop(
+    EngineInbox inbox,
+    IClusterStateSource source,
+    IClusterJournal journal,
+    IEnumerable<IJobExecutor> executors,
+    ClusterFeed feed,
+    TimeProvider time,
+    EngineOptions options,
+    ILogger<EngineLoop> logger) : BackgroundService
+{
+    private readonly IJobExecutor[] executors = [.. executors];
+    private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClusterState? state;
+    private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
+    private long version;
+
+    /// <summary>Completes once the engine has recovered its state and is taking commands.</summary>
+    public Task Started => started.Task;
+
+    /// <summary>Whether the loop is running (for readiness checks).</summary>
+    public bool IsRunning => started.Task.IsCompletedSuccessfully && ExecuteTask is { IsCompleted: false };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var recovered = await source.LoadAsync(stoppingToken).ConfigureAwait(false);
+            state = new ClusterState(recovered);
+            await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
+            await RunBatchAsync([], stoppingToken).ConfigureAwait(false);
+            started.TrySetResult();
+        }
+        catch (Exception error)
+        {
+            started.TrySetException(error);
+            throw;
+        }
+
+        using var ticker = time.CreateTimer(_ => _ = inbox.Post(new TickCommand()).AsTask(), null, options.TickInterval, options.TickInterval);
+        var batch = new List<EngineCommand>(options.MaxBatch);
+        while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
+            {
+                batch.Add(command);
+            }
+
+            await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AdoptRunningJobsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var running in state!.Snapshot.Running)
+        {
+            var launch = new JobLaunch(running.Job, running.Allocation);
+            var outcome = ExecutorFor(running.Allocation.Node) is { } executor
+                ? await executor.AdoptAsync(launch, cancellationToken).ConfigureAwait(false)
+                : AdoptionOutcome.Lost;
+            if (outcome == AdoptionOutcome.Lost)
+            {
+                await inbox.JobExitedAsync(new JobExit(running.Job.Id, null, time.GetUtcNow(), "lost while the server was down")).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(IReadOnlyList<EngineCommand> commands, CancellationToken cancellationToken)
+    {
+        var cluster = state!;
+        var saved = cluster.Save();
+        var batch = new EngineBatch(time.GetUtcNow());
+        foreach (var command in commands)
+        {
+            var result = Apply(cluster, command, batch);
+            if (command.Completion is not null)
+            {
+                batch.Answers.Add((command, result));
+            }
+        }
+
+        var explainedAll = false;
+        if (batch.NeedsPlan || commands.Count == 0 || DueForExplanation(cluster, batch.Now))
+        {
+            explainedAll = cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || DueForExplanation(cluster, batch.Now);
+            var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
+            var plan = Scheduler.Plan(cluster.Snapshot with { Settings = settings }, batch.Now);
+            cluster.ApplyPlan(plan, explainedAll, batch);
+        }
+
+        try
+        {
+            if (batch.Changes.Count > 0)
+            {
+                await journal.CommitAsync(batch.Changes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            cluster.Restore(saved);
+            EngineLog.CommitFailed(logger, error, commands.Count);
+            foreach (var (command, _) in batch.Answers)
+            {
+                command.Completion!.TrySetException(new InvalidOperationException("The change could not be saved; nothing was changed. " + error.Message, error));
+            }
+
+            // Exits reported by executors are facts, not requests: try them again in the next batch.
+            foreach (var exited in commands.OfType<JobExitedCommand>())
+            {
+                await inbox.Post(exited).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (explainedAll)
+        {
+            lastFullExplanation = batch.Now;
+        }
+
+        foreach (var (command, result) in batch.Answers)
+        {
+            command.Completion!.TrySetResult(result);
+        }
+
+        Publish(cluster, batch);
+        await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private CommandResult Apply(ClusterState cluster, EngineCommand command, EngineBatch batch)
+    {
+        switch (command)
+        {
+            case SubmitJobCommand submit:
+                return cluster.Submit(submit.Spec, submit.Actor, batch);
+            case CancelJobCommand cancel:
+                return cluster.Cancel(cancel.Job, cancel.Actor, batch);
+            case JobExitedCommand exited:
+                cluster.JobExited(exited.Exit, batch);
+                return CommandResult.Done();
+            case SetQuotaCommand quota:
+                return cluster.SetQuota(quota.Quota, quota.Actor, batch);
+            case SetNodeStateCommand node:
+                return cluster.SetNodeState(node.Node, node.State, node.Reason, node.Actor, batch);
+            case InventoryChangedCommand inventory:
+                return cluster.UpsertNode(inventory.Node, batch);
+            case TickCommand:
+                cluster.EnforceWalltimes(batch);
+                return CommandResult.Done();
+            default:
+                EngineLog.UnknownCommand(logger, command.GetType().Name);
+                return CommandResult.Refused("unknown command");
+        }
+    }
+
+    private bool DueForExplanation(ClusterState cluster, DateTimeOffset now) =>
+        cluster.Snapshot.Pending.Count > 0 && now - lastFullExplanation >= options.ExplainInterval;
+
+    private void Publish(ClusterState cluster, EngineBatch batch)
+    {
+        if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan)
+        {
+            return;
+        }
+
+        version++;
+        var events = batch.Events.Count > ClusterFeed.MaxEventsPerUpdate ? batch.Events[^ClusterFeed.MaxEventsPerUpdate..] : batch.Events;
+        feed.Publish(new ClusterUpdate(
+            version,
+            batch.Now,
+            cluster.Snapshot,
+            ClusterSummary.Of(cluster.Snapshot),
+            cluster.Explanations,
+            [.. events],
+            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate));
+    }
+
+    private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var launch in batch.Launches)
+        {
+            try
+            {
+                var executor = ExecutorFor(launch.Allocation.Node) ?? throw new InvalidOperationException($"no executor runs jobs on {launch.Allocation.Node}");
+                await executor.StartAsync(launch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                EngineLog.StartFailed(logger, error, launch.Id);
+                await inbox.JobExitedAsync(new JobExit(launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var job in batch.Stops)
+        {
+            if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
+            {
+                await executor.StopAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private IJobExecutor? ExecutorFor(string nodeName)
+    {
+        var node = state!.Snapshot.Nodes.FirstOrDefault(n => n.Name == nodeName);
+        return node is null ? null : Array.Find(executors, e => e.Handles(node));
+    }
+}
+
+internal static partial class EngineLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} commands could not be committed and was undone")]
+    public static partial void CommitFailed(ILogger logger, Exception error, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} could not be started")]
+    public static partial void StartFailed(ILogger logger, Exception error, JobId job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown engine command {Command}")]
+    public static partial void UnknownCommand(ILogger logger, string command);
+}

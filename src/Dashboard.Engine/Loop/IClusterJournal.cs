@@ -1,0 +1,19 @@
+using Dashboard.Data.Writing;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>Where the engine loop makes a batch's changes durable, all in one transaction.</summary>
+public interface IClusterJournal
+{
+    Task CommitAsync(IReadOnlyList<ClusterChange> changes, CancellationToken cancellationToken);
+}
+
+/// <summary>The state the engine starts from: what the database holds, and the next job id to hand out.</summary>
+public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId);
+
+/// <summary>Loads the engine's starting state (from the database, on start-up).</summary>
+public interface IClusterStateSource
+{
+    Task<RecoveredState> LoadAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dashboard.Engine.Tests;
+
+public class ClusterFeedTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_new_subscriber_gets_the_current_state_at_once()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        feed.Publish(Update(1, events: 2));
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        var first = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        first.Version.Should().Be(1);
+        first.Events.Should().BeEmpty("events before the subscription are not replayed; the state is");
+    }
+
+    [Fact]
+    public async Task Updates_within_the_coalescing_interval_arrive_as_one_with_all_their_events()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        feed.Publish(Update(1, events: 1));
+        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+
+        feed.Publish(Update(2, events: 1));
+        feed.Publish(Update(3, events: 2));
+        feed.Publish(Update(4, events: 3));
+        received.Reader.TryRead(out _).Should().BeFalse("the next delivery waits for the coalescing interval");
+        clock.Advance(ClusterFeed.CoalesceInterval);
+        var merged = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        merged.Version.Should().Be(4);
+        merged.Events.Should().HaveCount(6);
+        merged.EventsTruncated.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_stuck_subscriber_never_blocks_publishing_nor_other_subscribers()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var unblock = new TaskCompletionSource();
+        using var stuck = feed.Subscribe(_ => unblock.Task);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var healthy = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        feed.Publish(Update(1, events: 1));
+        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+
+        for (var version = 2; version <= 5_000; version++)
+        {
+            feed.Publish(Update(version, events: 1));
+        }
+
+        clock.Advance(ClusterFeed.CoalesceInterval);
+        var last = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        last.Version.Should().Be(5_000);
+
+        last.EventsTruncated.Should().BeTrue("more than the per-update event cap happened between deliveries");
+        last.Events.Length.Should().BeLessThanOrEqualTo(ClusterFeed.MaxEventsPerUpdate);
+        unblock.SetResult();
+    }
+
+    [Fact]
+    public async Task A_disposed_subscription_receives_nothing_more()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        feed.Publish(Update(1, events: 0));
+        await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        subscription.Dispose();
+        feed.Publish(Update(2, events: 1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        received.Reader.TryRead(out _).Should().BeFalse();
+        feed.Current!.Version.Should().Be(2);
+    }
+
+    [Fact]
+    public void The_summary_counts_what_is_allocated_per_node_and_in_total_without_down_nodes()
+    {
+        var gpus = Enumerable.Range(0, 8).Select(i => new Gpu(i, "A100", 81920)).ToImmutableArray();
+        var job = new Job(new JobId(1), new JobSpec("j", "alice", "vision", "true", new ResourceRequest(2, 4000, 1024)), DateTimeOffset.UnixEpoch);
+        var snapshot = ClusterSnapshot.Empty with
+        {
+            Nodes = [new Node("a", gpus, 64_000, 512 * 1024), new Node("b", gpus, 64_000, 512 * 1024, NodeState.Down)],
+            Running = [new RunningJob(job, new GpuAllocation(job.Id, "a", [0, 1], 4000, 1024, DateTimeOffset.UnixEpoch, null), false)],
+        };
+
+        var summary = ClusterSummary.Of(snapshot);
+
+        summary.GpusTotal.Should().Be(8);
+        summary.GpusUsed.Should().Be(2);
+        summary.CpuMillicoresUsed.Should().Be(4000);
+        summary.RunningJobs.Should().Be(1);
+        summary.Nodes.Single(n => n.Name == "a").GpusUsed.Should().Be(2);
+        summary.Nodes.Single(n => n.Name == "b").State.Should().Be(NodeState.Down);
+    }
+
+    private static ClusterUpdate Update(long version, int events)
+    {
+        var list = Enumerable.Range(0, events)
+            .Select(i => (ClusterEvent)new JobStateChangedEvent(new JobId((version * 100) + i), "alice", "vision", JobState.Pending, JobState.Running, null, DateTimeOffset.UnixEpoch))
+            .ToImmutableArray();
+        return new ClusterUpdate(version, DateTimeOffset.UnixEpoch, ClusterSnapshot.Empty, ClusterSummary.Of(ClusterSnapshot.Empty), ImmutableDictionary<JobId, PendingExplanation>.Empty, list);
+    }
+}

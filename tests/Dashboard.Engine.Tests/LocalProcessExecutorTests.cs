@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Dashboard.Engine.Execution;
+using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dashboard.Engine.Tests;
+
+/// <summary>Real child processes through sh; each test has its own jobs folder.</summary>
+public sealed class LocalProcessExecutorTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string root = Directory.CreateTempSubdirectory("dashboard-exec-").FullName;
+    private readonly ExitRecorder exits = new();
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task The_job_sees_its_GPUs_and_CPUs_and_its_output_lands_in_the_log()
+    {
+        using var executor = Executor(TimeProvider.System);
+        var launch = Launch(1, "echo \"gpus=$CUDA_VISIBLE_DEVICES nvidia=$NVIDIA_VISIBLE_DEVICES cpus=$DASHBOARD_CPUS\"; echo oops >&2; exit 3", gpus: [4, 5], cpuMillicores: 2000);
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+
+        exit.ExitCode.Should().Be(3);
+        var log = await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath);
+        log.Should().Contain("gpus=4,5 nvidia=4,5 cpus=2").And.Contain("oops");
+    }
+
+    [Fact]
+    public async Task A_job_without_GPUs_sees_none()
+    {
+        using var executor = Executor(TimeProvider.System);
+        var launch = Launch(2, "echo \"[$CUDA_VISIBLE_DEVICES] [$NVIDIA_VISIBLE_DEVICES]\"", gpus: []);
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        (await exits.For(launch.Id).WaitAsync(Patience)).ExitCode.Should().Be(0);
+
+        (await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath)).Should().Contain("[] [void]");
+    }
+
+    [Fact]
+    public async Task Stopping_a_job_sends_SIGTERM_which_ends_a_well_behaved_workload()
+    {
+        using var executor = Executor(TimeProvider.System);
+        using var fifo = new Fifo(root, "started");
+        var launch = Launch(3, $"echo started > {fifo.Path}; exec sleep 600", gpus: [0]);
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        (await fifo.ReadLineAsync().WaitAsync(Patience)).Should().Be("started");
+        await executor.StopAsync(launch.Id, CancellationToken.None);
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+
+        exit.ExitCode.Should().Be(143, "sleep died of SIGTERM (128 + 15)");
+        exit.Reason.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_workload_that_ignores_SIGTERM_is_killed_after_the_grace_period()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Executor(clock);
+        using var started = new Fifo(root, "started");
+        using var termed = new Fifo(root, "termed");
+        var command = $"trap 'echo got-term > {termed.Path}' TERM; echo started > {started.Path}; while :; do sleep 1; done";
+        var launch = Launch(4, command, gpus: [0]);
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        (await started.ReadLineAsync().WaitAsync(Patience)).Should().Be("started");
+        await executor.StopAsync(launch.Id, CancellationToken.None);
+        (await termed.ReadLineAsync().WaitAsync(Patience)).Should().Be("got-term", "the workload received SIGTERM and chose to carry on");
+        exits.For(launch.Id).IsCompleted.Should().BeFalse("the grace period has not passed");
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+
+        exit.ExitCode.Should().BeNull();
+        exit.Reason.Should().Be("killed with SIGKILL after ignoring SIGTERM for 10 s");
+    }
+
+    [Fact]
+    public async Task A_job_keeps_running_across_a_restart_of_the_executor_and_its_exit_code_is_collected_afterwards()
+    {
+        using var started = new Fifo(root, "started");
+        using var release = new Fifo(root, "release");
+        var launch = Launch(5, $"echo started > {started.Path}; read line < {release.Path}; exit 7", gpus: [1]);
+        var first = Executor(TimeProvider.System);
+        await first.StartAsync(launch, CancellationToken.None);
+        (await started.ReadLineAsync().WaitAsync(Patience)).Should().Be("started");
+
+        first.Dispose();
+        using var second = Executor(TimeProvider.System);
+        var outcome = await second.AdoptAsync(launch, CancellationToken.None);
+
+        outcome.Should().Be(AdoptionOutcome.Adopted);
+        exits.For(launch.Id).IsCompleted.Should().BeFalse();
+        await release.WriteLineAsync("go").WaitAsync(Patience);
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+        exit.ExitCode.Should().Be(7);
+    }
+
+    [Fact]
+    public async Task A_job_that_ended_while_the_server_was_down_reports_its_recorded_exit_code()
+    {
+        var launch = Launch(6, "true", gpus: []);
+        var folder = new JobWorkFolder(root, launch.Id);
+        folder.Create();
+        await File.WriteAllTextAsync(folder.ExitCodePath, "0\n");
+        using var executor = Executor(TimeProvider.System);
+
+        var outcome = await executor.AdoptAsync(launch, CancellationToken.None);
+
+        outcome.Should().Be(AdoptionOutcome.ExitedWhileDown);
+        (await exits.For(launch.Id).WaitAsync(Patience)).ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_job_whose_process_vanished_is_lost()
+    {
+        var launch = Launch(7, "true", gpus: []);
+        var folder = new JobWorkFolder(root, launch.Id);
+        folder.Create();
+        folder.WriteLaunch(new LaunchRecord(Pid: int.MaxValue - 1, StartTicks: 1));
+        using var executor = Executor(TimeProvider.System);
+
+        (await executor.AdoptAsync(launch, CancellationToken.None)).Should().Be(AdoptionOutcome.Lost);
+    }
+
+    [Fact]
+    public async Task A_pid_reused_by_another_process_is_not_mistaken_for_the_job()
+    {
+        var launch = Launch(8, "true", gpus: []);
+        var folder = new JobWorkFolder(root, launch.Id);
+        folder.Create();
+        folder.WriteLaunch(new LaunchRecord(Environment.ProcessId, StartTicks: 42));
+        using var executor = Executor(TimeProvider.System);
+
+        (await executor.AdoptAsync(launch, CancellationToken.None)).Should().Be(AdoptionOutcome.Lost);
+    }
+
+    private LocalProcessExecutor Executor(TimeProvider time) =>
+        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, root, exits, time, NullLogger<LocalProcessExecutor>.Instance);
+
+    private static JobLaunch Launch(long id, string command, int[] gpus, long cpuMillicores = 1000)
+    {
+        var spec = new JobSpec($"job-{id}", "alice", "vision", command, new ResourceRequest(gpus.Length, cpuMillicores, 256));
+        var job = new Job(new JobId(id), spec, DateTimeOffset.UnixEpoch);
+        return new JobLaunch(job, new GpuAllocation(job.Id, "local", [.. gpus], cpuMillicores, 256, DateTimeOffset.UnixEpoch, null));
+    }
+
+    private sealed class ExitRecorder : IJobExitSink
+    {
+        private readonly ConcurrentDictionary<JobId, TaskCompletionSource<JobExit>> exits = new();
+
+        public Task<JobExit> For(JobId job) => Completion(job).Task;
+
+        public ValueTask JobExitedAsync(JobExit exit)
+        {
+            Completion(exit.Job).TrySetResult(exit);
+            return ValueTask.CompletedTask;
+        }
+
+        private TaskCompletionSource<JobExit> Completion(JobId job) =>
+            exits.GetOrAdd(job, _ => new TaskCompletionSource<JobExit>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    /// <summary>A named pipe: the test blocks on it until the job writes (or reads), so nothing waits by sleeping.</summary>
+    private sealed class Fifo : IDisposable
+    {
+        public Fifo(string folder, string name)
+        {
+            Path = System.IO.Path.Combine(folder, name + ".fifo");
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path)!;
+            mkfifo.WaitForExit();
+        }
+
+        public string Path { get; }
+
+        public Task<string?> ReadLineAsync() => Task.Run(() =>
+        {
+            using var reader = new StreamReader(Path);
+            return reader.ReadLine();
+        });
+
+        public Task WriteLineAsync(string line) => Task.Run(() =>
+        {
+            using var writer = new StreamWriter(Path);
+            writer.WriteLine(line);
+        });
+
+        public void Dispose() => File.Delete(Path);
+    }
+}
