@@ -1,0 +1,41 @@
+using System.Globalization;
+using Dashboard.Bench.Scheduling;
+
+// Scheduling-core benchmark. Usage:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling                 the four issue-2 figures
+//   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --quick      a smoke run (not a measurement)
+//   ... -- --only bd                                                                 only figures (b) and (d), e.g. to profile one
+//   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --replay PATH [--compress K]
+//       replays a trace CSV (e.g. the Alibaba GPU v2023 sample) on simulated time, arrivals K times faster
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var output = Console.Out;
+
+foreach (var line in MachineDescription.Lines())
+{
+    output.WriteLine(line);
+}
+
+output.WriteLine(MachineDescription.Load());
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+if (Option("--replay") is { } trace)
+{
+    var compression = Option("--compress") is { } k ? double.Parse(k, CultureInfo.InvariantCulture) : 1.0;
+    new TraceReplay(output).Run(trace, compression);
+    return 0;
+}
+
+var quick = args.Contains("--quick");
+var only = Option("--only") ?? "abcd";
+var figures = new SchedulingFigures(new ScenarioShape(), quick ? Repetitions.Quick : Repetitions.Standard, output, only).Run();
+output.WriteLine(MachineDescription.Load());
+output.WriteLine();
+FigureTable.Write(output, figures);
+if (quick)
+{
+    output.WriteLine("(--quick: too few runs for the figures to mean anything)");
+}
+
+return 0;
