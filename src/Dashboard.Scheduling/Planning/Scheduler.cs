@@ -28,7 +28,9 @@ public static class Scheduler
         private readonly DateTimeOffset now;
         private readonly SchedulerSettings settings;
         private readonly NeverFits neverFits;
-        private readonly JobOrder order;
+        private readonly HashSet<string> teamsWithCpuOnlyJobs;
+        private readonly HashSet<JobId> decidedFirst = [];
+        private JobOrder order;
         private readonly QuotaLedger quota;
         private readonly NodeCapacity capacity;
         private readonly ReservationBook reservations;
@@ -37,7 +39,6 @@ public static class Scheduler
         private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
         private readonly List<Waiting> waiting = [];
-        private readonly List<Job> wouldBorrow = [];
         private bool clusterFullHandled;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
@@ -49,6 +50,7 @@ public static class Scheduler
             var held = snapshot.Running.Select(r => r.Allocation).ToList();
             neverFits = NeverFits.For(snapshot);
             order = new JobOrder(snapshot, now);
+            teamsWithCpuOnlyJobs = [.. snapshot.Pending.Shapes.Keys.Where(shape => shape.Request.Gpus == 0).Select(shape => shape.Team)];
             quota = new QuotaLedger(snapshot.Quotas, snapshot.Running);
             capacity = new NodeCapacity(snapshot.Nodes, held);
             reservations = new ReservationBook(capacity, snapshot.Running, now);
@@ -57,33 +59,66 @@ public static class Scheduler
 
         public SchedulePlan Run()
         {
-            while (order.Next() is { } job)
-            {
-                if (!settings.ExplainAllPending && NothingMoreCanChange())
-                {
-                    break;
-                }
-
-                Consider(job, borrowingAllowed: false);
-            }
-
-            foreach (var job in wouldBorrow)
-            {
-                Consider(job, borrowingAllowed: true);
-            }
-
+            // First every job that fits within its team's nominal quota, then (a fresh walk in the same order) the
+            // jobs that would borrow.
+            RunPhase(borrowingAllowed: false);
+            order = new JobOrder(snapshot, now);
+            RunPhase(borrowingAllowed: true);
             RefuseTheRestThatCanNeverFit();
 
             return new SchedulePlan(starts.ToImmutable(), refusals.ToImmutable(), preemptions.ToImmutable(), Explain());
         }
 
-        private void Consider(Job job, bool borrowingAllowed)
+        private void RunPhase(bool borrowingAllowed)
+        {
+            while (order.Next() is { } job)
+            {
+                if (borrowingAllowed && decidedFirst.Contains(job.Id))
+                {
+                    continue;
+                }
+
+                if (!settings.ExplainAllPending && NothingMoreCanChange(borrowingAllowed))
+                {
+                    break;
+                }
+
+                var deferred = Consider(job, borrowingAllowed);
+                if (!borrowingAllowed)
+                {
+                    if (!deferred)
+                    {
+                        decidedFirst.Add(job.Id);
+                    }
+
+                    if (NoNominalRoomLeft(job.Team))
+                    {
+                        // Every later job of this team would borrow: it is the second walk's.
+                        order.DropTeam(job.Team);
+                    }
+                }
+            }
+        }
+
+        private bool NoNominalRoomLeft(string team)
+        {
+            if (quota.QuotaOf(team) is not { } teamQuota)
+            {
+                return false;
+            }
+
+            var room = teamQuota.Nominal - quota.InUse(team);
+            return room.CpuMillicores <= 0 || room.MemoryMiB <= 0 || (room.Gpus <= 0 && !teamsWithCpuOnlyJobs.Contains(team));
+        }
+
+        /// <summary>Decides one job; returns true when it was left for the second walk because it would borrow.</summary>
+        private bool Consider(Job job, bool borrowingAllowed)
         {
             // 1. Refuse what can never fit.
-            if (!borrowingAllowed && neverFits.Check(job.Spec) is { } reason)
+            if (neverFits.Check(job.Spec) is { } reason)
             {
                 refusals.Add(new JobRefusal(job.Id, reason));
-                return;
+                return false;
             }
 
             // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn.
@@ -91,8 +126,7 @@ public static class Scheduler
             var admission = quota.Admit(job.Team, job.Request.Amount);
             if (admission == Admission.Borrowing && !borrowingAllowed)
             {
-                wouldBorrow.Add(job);
-                return;
+                return true;
             }
 
             if (admission == Admission.Blocked)
@@ -103,7 +137,7 @@ public static class Scheduler
                     order.DropTeam(job.Team);
                 }
 
-                return;
+                return false;
             }
 
             // 4. Place by best fit; 5. without delaying any reservation.
@@ -117,17 +151,17 @@ public static class Scheduler
                     && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(job.Team), quota.Ceiling(job.Team)) is { } reserved)
                 {
                     waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reserved.Job));
-                    return;
+                    return false;
                 }
 
                 Start(job, node, end, admission == Admission.Borrowing);
-                return;
+                return false;
             }
 
             // 7. A team within its nominal quota takes back what others borrowed.
             if (admission == Admission.Guaranteed && reclaim.HasBorrowers && Reclaim(job))
             {
-                return;
+                return false;
             }
 
             if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(job.Team))
@@ -135,12 +169,13 @@ public static class Scheduler
                 // The cluster is full and nothing borrowed can be taken back for this team: its other jobs wait too.
                 waiting.Add(new Waiting(job, PendingCause.WaitingForCapacity, null, null));
                 order.DropTeam(job.Team);
-                return;
+                return false;
             }
 
             var heldBy = HeldForReservation(job, end);
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
             waiting.Add(new Waiting(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job));
+            return false;
         }
 
         /// <summary>
@@ -221,7 +256,7 @@ public static class Scheduler
         /// When every GPU is taken (and no CPU-only job could start), no reservation is left to make and no team can
         /// reclaim, the rest of the backlog cannot change this pass: a pass that does not explain every job stops here.
         /// </summary>
-        private bool NothingMoreCanChange()
+        private bool NothingMoreCanChange(bool borrowingPhase)
         {
             if (reservations.Count < settings.BackfillDepth || capacity.MaxFreeGpus > 0)
             {
@@ -241,8 +276,9 @@ public static class Scheduler
                 }
             }
 
-            if (!reclaim.HasBorrowers)
+            if (!reclaim.HasBorrowers || borrowingPhase)
             {
+                // Jobs that would borrow never reclaim: with no room left, none of them can start.
                 return true;
             }
 
