@@ -154,7 +154,7 @@ internal sealed class QuotaReclaim
         var gpus = capacity.FreeMask(node);
         var cpu = capacity.FreeCpu(node);
         var memory = capacity.FreeMemory(node);
-        var victims = new List<RunningJob>();
+        var count = 0;
         foreach (var borrower in borrowers)
         {
             if (borrower.Job.Team == team || named.Contains(borrower.Job.Id))
@@ -162,13 +162,14 @@ internal sealed class QuotaReclaim
                 continue;
             }
 
-            victims.Add(borrower);
+            count++;
             gpus |= NodeCapacity.MaskOf(borrower.Allocation.GpuIndices.AsSpan());
             cpu += borrower.Allocation.CpuMillicores;
             memory += borrower.Allocation.MemoryMiB;
             if (BitOperations.PopCount(gpus & modelMask) >= request.Gpus && cpu >= request.CpuMillicores && memory >= request.MemoryMiB)
             {
-                return victims;
+                // Enough: list the victims (only now, so a node that cannot help allocates nothing).
+                return [.. borrowers.Where(b => b.Job.Team != team && !named.Contains(b.Job.Id)).Take(count)];
             }
         }
 

@@ -16,6 +16,10 @@ internal sealed class ReservationBook
     private readonly List<(GpuAllocation Allocation, string Team)> started = [];
     private Dictionary<string, List<(DateTimeOffset At, ResourceAmount Amount)>>? teamReleases;
     private readonly List<BackfillReservation>?[] reserved;
+    private readonly int[] considered;
+    private readonly ResourceAmount[] projected;
+    private List<Release>? allReleases;
+    private int reserveRound;
     private readonly Dictionary<string, List<BackfillReservation>> teamReservations = new(StringComparer.Ordinal);
     private List<Release>[]? releases;
 
@@ -26,6 +30,8 @@ internal sealed class ReservationBook
         this.now = now;
         this.running = running;
         reserved = new List<BackfillReservation>?[capacity.Count];
+        considered = new int[capacity.Count];
+        projected = new ResourceAmount[capacity.Count];
     }
 
     public int Count { get; private set; }
@@ -76,7 +82,13 @@ internal sealed class ReservationBook
             return;
         }
 
-        var release = new Release(Max(end, now), NodeCapacity.MaskOf(allocation.GpuIndices.AsSpan()), allocation.CpuMillicores, allocation.MemoryMiB);
+        var release = new Release(Max(end, now), node, NodeCapacity.MaskOf(allocation.GpuIndices.AsSpan()), allocation.CpuMillicores, allocation.MemoryMiB);
+        if (allReleases is not null && ReferenceEquals(timeline, releases))
+        {
+            var position = allReleases.BinarySearch(release, ReleaseOrder.Instance);
+            allReleases.Insert(position < 0 ? ~position : position, release);
+        }
+
         var list = timeline[node];
         var at = list.Count;
         while (at > 0 && list[at - 1].At > release.At)
@@ -90,19 +102,50 @@ internal sealed class ReservationBook
     /// <summary>Reserves the earliest start any Ready node can give <paramref name="job"/>; null when no known end time allows one.</summary>
     public BackfillReservation? Reserve(Job job)
     {
+        var request = job.Request;
         var bestNode = -1;
         DateTimeOffset bestStart = default;
-        for (var node = 0; node < capacity.Count; node++)
+        reserveRound++;
+
+        void Candidate(int node)
         {
-            if (!capacity.IsSchedulable(node) || EarliestStart(node, job.Request) is not { } start)
+            if (considered[node] == reserveRound || !capacity.IsSchedulable(node))
             {
-                continue;
+                return;
             }
 
-            if (bestNode < 0 || start < bestStart)
+            considered[node] = reserveRound;
+            if (EarliestStart(node, request) is { } start && (bestNode < 0 || start < bestStart || (start == bestStart && node < bestNode)))
             {
                 bestNode = node;
                 bestStart = start;
+            }
+        }
+
+        // A node's earliest start is never before the moment its free capacity (ignoring reservations) first
+        // reaches the request: walk all releases in time order and look closely only at nodes as they get there,
+        // until the releases are later than the best start found.
+        for (var node = 0; node < capacity.Count; node++)
+        {
+            projected[node] = new ResourceAmount(BitOperations.PopCount(capacity.FreeMask(node) & capacity.ModelMask(node, request.GpuModel)), capacity.FreeCpu(node), capacity.FreeMemory(node));
+            if (request.Amount.FitsWithin(projected[node]))
+            {
+                Candidate(node);
+            }
+        }
+
+        foreach (var release in AllReleases())
+        {
+            if (bestNode >= 0 && release.At > bestStart)
+            {
+                break;
+            }
+
+            var node = release.Node;
+            projected[node] += new ResourceAmount(BitOperations.PopCount(release.Gpus & capacity.ModelMask(node, request.GpuModel)), release.CpuMillicores, release.MemoryMiB);
+            if (request.Amount.FitsWithin(projected[node]))
+            {
+                Candidate(node);
             }
         }
 
@@ -315,5 +358,35 @@ internal sealed class ReservationBook
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private readonly record struct Release(DateTimeOffset At, ulong Gpus, long CpuMillicores, long MemoryMiB);
+    /// <summary>Every known release on every node, in time order (then node, then GPUs).</summary>
+    private List<Release> AllReleases()
+    {
+        if (allReleases is null)
+        {
+            var all = Releases().SelectMany(list => list).ToList();
+            all.Sort(ReleaseOrder.Instance);
+            allReleases = all;
+        }
+
+        return allReleases;
+    }
+
+    private readonly record struct Release(DateTimeOffset At, int Node, ulong Gpus, long CpuMillicores, long MemoryMiB);
+
+    private sealed class ReleaseOrder : IComparer<Release>
+    {
+        public static readonly ReleaseOrder Instance = new();
+
+        public int Compare(Release x, Release y)
+        {
+            var byTime = x.At.CompareTo(y.At);
+            if (byTime != 0)
+            {
+                return byTime;
+            }
+
+            var byNode = x.Node.CompareTo(y.Node);
+            return byNode != 0 ? byNode : x.Gpus.CompareTo(y.Gpus);
+        }
+    }
 }

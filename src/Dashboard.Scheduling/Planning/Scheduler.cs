@@ -303,7 +303,7 @@ public static class Scheduler
         private ImmutableArray<PendingExplanation> Explain()
         {
             var estimates = settings.ExplainAllPending
-                ? StartEstimator.Estimate(capacity.Clone(), quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
+                ? StartEstimator.Estimate(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
                 : null;
             var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(waiting.Count);
             for (var i = 0; i < waiting.Count; i++)

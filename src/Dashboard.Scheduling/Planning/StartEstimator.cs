@@ -11,7 +11,8 @@ namespace Dashboard.Scheduling.Planning;
 /// </summary>
 internal sealed class StartEstimator
 {
-    private readonly NodeCapacity capacity;
+    private readonly NodeCapacity nodes;
+    private readonly SimulatedCapacity capacity;
     private readonly QuotaLedger quota;
     private readonly PriorityQueue<SimulatedEnd, (DateTimeOffset At, long Job)> ends = new();
     private readonly Dictionary<string, PriorityQueue<int, int>> quotaWaiting = new(StringComparer.Ordinal);
@@ -22,14 +23,15 @@ internal sealed class StartEstimator
 
     private StartEstimator(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobs, DateTimeOffset now)
     {
-        this.capacity = capacity;
+        nodes = capacity;
+        this.capacity = new SimulatedCapacity(capacity);
         this.quota = quota;
         this.jobs = jobs;
         estimates = new DateTimeOffset?[jobs.Count];
         clock = now;
         foreach (var running in holding)
         {
-            if (running.Allocation.ExpectedEnd is { } end && capacity.IndexOf(running.Allocation.Node) is var node and >= 0)
+            if (running.Allocation.ExpectedEnd is { } end && nodes.IndexOf(running.Allocation.Node) is var node and >= 0)
             {
                 var at = end > now ? end : now;
                 ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(running.Allocation.GpuIndices.AsSpan()), running.Allocation.Amount, running.Job.Team), (at, running.Job.Id.Value));
@@ -40,7 +42,7 @@ internal sealed class StartEstimator
     /// <summary>
     /// Estimated starts for <paramref name="jobsInOrder"/> (pending jobs in scheduling order) given the capacity and
     /// quota use after the plan; <paramref name="holding"/> are all jobs that hold capacity (running and just started).
-    /// The capacity and ledger passed in are consumed: pass clones.
+    /// The ledger passed in is consumed: pass a clone; the capacity is only read.
     /// </summary>
     public static DateTimeOffset?[] Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now)
     {
@@ -82,7 +84,7 @@ internal sealed class StartEstimator
                 continue;
             }
 
-            var node = capacity.BestFit(job.Request);
+            var node = capacity.FirstFit(job.Request);
             if (node >= 0)
             {
                 TakeFromSource(fromAdmissible, ref next);
@@ -129,7 +131,7 @@ internal sealed class StartEstimator
         estimates[index] = clock;
         if (job.Spec.Walltime is { } walltime)
         {
-            ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(gpus.AsSpan()), job.Request.Amount, job.Team), (clock + walltime, job.Id.Value));
+            ends.Enqueue(new SimulatedEnd(node, gpus, job.Request.Amount, job.Team), (clock + walltime, job.Id.Value));
         }
     }
 
