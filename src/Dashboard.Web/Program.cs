@@ -1,4 +1,7 @@
+using System.Text.Json.Serialization;
+using Dashboard.Engine.Loop;
 using Dashboard.Web.Hosting;
+using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -15,11 +18,17 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 // served when asked for explicitly; the Blazor UI will need them.
 builder.WebHost.UseStaticWebAssets();
 
+builder.Services.AddComputeEngine(builder.Configuration, root);
+builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddHostedService<ClusterHubRelay>();
+
 var app = builder.Build();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapGet("/healthz", () => "ok");
+app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503));
+app.MapHub<ClusterHub>(ClusterHub.Path);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dashboard.Web.Tests;
 
 /// <summary>The host started in memory, the way every later endpoint test will start it.</summary>
-public sealed class DashboardHostTests : IClassFixture<WebApplicationFactory<Program>>
+public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
 {
-    private readonly WebApplicationFactory<Program> factory;
+    private readonly DashboardFactory factory;
 
-    public DashboardHostTests(WebApplicationFactory<Program> factory) => this.factory = factory;
+    public DashboardHostTests(DashboardFactory factory) => this.factory = factory;
 
     [Fact]
     public async Task Healthz_answers_ok()

@@ -9,7 +9,7 @@ public sealed class KestrelHostTests
     [Fact]
     public async Task Answers_healthz_and_the_landing_page_over_a_real_socket()
     {
-        await using var factory = new WebApplicationFactory<Program>();
+        await using var factory = new DashboardFactory();
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         using var client = factory.CreateClient();

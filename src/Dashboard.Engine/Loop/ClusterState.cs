@@ -171,6 +171,12 @@ internal sealed class ClusterState(RecoveredState recovered)
     public CommandResult UpsertNode(Node node, EngineBatch batch)
     {
         var existing = Snapshot.Nodes.FirstOrDefault(n => n.Name == node.Name);
+        if (existing is { State: NodeState.Draining })
+        {
+            // Inventory says what a node has, not whether an admin drained it.
+            node = node with { State = NodeState.Draining };
+        }
+
         if (existing is not null && existing.Gpus.SequenceEqual(node.Gpus) && existing.CpuMillicores == node.CpuMillicores
             && existing.MemoryMiB == node.MemoryMiB && existing.State == node.State && existing.Simulated == node.Simulated)
         {

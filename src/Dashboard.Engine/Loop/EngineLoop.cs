@@ -42,7 +42,7 @@ public sealed class EngineLoop(
             var recovered = await source.LoadAsync(stoppingToken).ConfigureAwait(false);
             state = new ClusterState(recovered);
             await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
-            await RunBatchAsync([], stoppingToken).ConfigureAwait(false);
+            await RunBatchAsync(StartupCommands(recovered), stoppingToken).ConfigureAwait(false);
             started.TrySetResult();
         }
         catch (Exception error)
@@ -63,6 +63,30 @@ public sealed class EngineLoop(
 
             await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The first batch: discovered nodes are added or updated, stored nodes that were not discovered are marked
+    /// Down, and on a first start the configured teams get their quotas.
+    /// </summary>
+    private List<EngineCommand> StartupCommands(RecoveredState recovered)
+    {
+        var commands = new List<EngineCommand>();
+        commands.AddRange(recovered.Inventory.Select(node => new InventoryChangedCommand(node)));
+        if (recovered.Inventory.Count > 0)
+        {
+            var discovered = recovered.Inventory.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            commands.AddRange(recovered.Snapshot.Nodes
+                .Where(n => !discovered.Contains(n.Name) && n.State != NodeState.Down)
+                .Select(n => new SetNodeStateCommand(n.Name, NodeState.Down, "not found in the inventory at start-up", "system")));
+        }
+
+        if (recovered.Snapshot.Quotas.IsEmpty)
+        {
+            commands.AddRange(recovered.SeedQuotas.Select(q => new SetQuotaCommand(q, "system")));
+        }
+
+        return commands;
     }
 
     private async Task AdoptRunningJobsAsync(CancellationToken cancellationToken)
@@ -133,12 +157,13 @@ public sealed class EngineLoop(
             lastFullExplanation = batch.Now;
         }
 
+        // Published before answering: whoever awaited a command sees its effect in the feed.
+        Publish(cluster, batch);
         foreach (var (command, result) in batch.Answers)
         {
             command.Completion!.TrySetResult(result);
         }
 
-        Publish(cluster, batch);
         await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 

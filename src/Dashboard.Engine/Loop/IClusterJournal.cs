@@ -9,8 +9,16 @@ public interface IClusterJournal
     Task CommitAsync(IReadOnlyList<ClusterChange> changes, CancellationToken cancellationToken);
 }
 
-/// <summary>The state the engine starts from: what the database holds, and the next job id to hand out.</summary>
-public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId);
+/// <summary>
+/// The state the engine starts from: what the database holds and the next job id to hand out; the nodes discovered
+/// at start-up (reconciled in the first batch); and the team quotas to create when the database has none yet.
+/// </summary>
+public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId)
+{
+    public IReadOnlyList<Node> Inventory { get; init; } = [];
+
+    public IReadOnlyList<TeamQuota> SeedQuotas { get; init; } = [];
+}
 
 /// <summary>Loads the engine's starting state (from the database, on start-up).</summary>
 public interface IClusterStateSource

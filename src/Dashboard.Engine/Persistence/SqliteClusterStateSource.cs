@@ -1,0 +1,37 @@
+using Dashboard.Data;
+using Dashboard.Data.Recovery;
+using Dashboard.Engine.Inventory;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Persistence;
+
+/// <summary>
+/// The engine's starting state: everything the database holds (rebuilt by <see cref="ClusterRecovery"/>) plus the
+/// nodes discovered now. A database whose rebuilt state breaks the safety rules (a GPU held twice, a node
+/// over-committed) stops the start with the list of what is wrong, rather than scheduling on top of it.
+/// </summary>
+public sealed class SqliteClusterStateSource(
+    Database database,
+    SchedulerSettings settings,
+    LocalHostInventory inventory,
+    IReadOnlyList<TeamQuota> seedQuotas) : IClusterStateSource
+{
+    public async Task<RecoveredState> LoadAsync(CancellationToken cancellationToken)
+    {
+        var discovered = await inventory.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+        var recovered = ClusterRecovery.Load(database, settings);
+        if (recovered.Violations.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "The stored cluster state is inconsistent; the engine will not schedule on top of it:" + Environment.NewLine
+                + string.Join(Environment.NewLine, recovered.Violations.Select(v => " - " + v)));
+        }
+
+        return new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value)
+        {
+            Inventory = discovered,
+            SeedQuotas = seedQuotas,
+        };
+    }
+}

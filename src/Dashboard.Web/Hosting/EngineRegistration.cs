@@ -1,0 +1,52 @@
+using Dashboard.Data;
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Inventory;
+using Dashboard.Engine.Loop;
+using Dashboard.Engine.Persistence;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Web.Hosting;
+
+/// <summary>Wires the engine into the host from appsettings.json: database, inventory, executors, the loop and its feed.</summary>
+public static class EngineRegistration
+{
+    public static IServiceCollection AddComputeEngine(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var dataFolder = Path.GetFullPath(Path.Combine(contentRoot, database.DataFolder));
+        database = database with { DataFolder = dataFolder };
+
+        var scheduler = configuration.GetSection("Scheduler");
+        var settings = SchedulerSettings.Default with
+        {
+            FairShareHalfLife = TimeSpan.FromHours(scheduler.GetValue("FairShareHalfLifeHours", SchedulerSettings.Default.FairShareHalfLife.TotalHours)),
+            BackfillDepth = scheduler.GetValue("BackfillDepth", SchedulerSettings.Default.BackfillDepth),
+        };
+
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        var executor = configuration.GetSection(LocalExecutorOptions.Section).Get<LocalExecutorOptions>() ?? new LocalExecutorOptions();
+        var seedTeams = configuration.GetSection(TeamSeedOptions.Section).Get<List<TeamSeedOptions>>() ?? [];
+        var jobsRoot = Path.Combine(dataFolder, executor.JobsFolder);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => Database.Open(database, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ClusterWriter(sp.GetRequiredService<Database>()));
+        services.AddSingleton<IClusterJournal>(sp => new SqliteClusterJournal(sp.GetRequiredService<ClusterWriter>()));
+        services.AddSingleton<IClusterStateSource>(sp => new SqliteClusterStateSource(
+            sp.GetRequiredService<Database>(), settings, new LocalHostInventory(cluster), [.. seedTeams.Select(t => t.ToQuota())]));
+        services.AddSingleton<EngineInbox>();
+        services.AddSingleton(sp => new ClusterFeed(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ClusterEngine>();
+        services.AddSingleton(engine);
+        services.AddSingleton<IJobExecutor>(sp => new LocalProcessExecutor(
+            executor, jobsRoot, sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalProcessExecutor>>()));
+        services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EngineLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
+        return services;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Immutable;
+using Dashboard.Data;
+using Dashboard.Data.Jobs;
+using Dashboard.Data.Recovery;
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Engine.Persistence;
+using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dashboard.Engine.Tests.Loop;
+
+/// <summary>
+/// A real engine on a real SQLite file in a temp folder: the loop, its journal, a simulated executor for demo nodes and
+/// a local process executor for the "local" node. The engine's clock is fake; the feed's coalescing runs on real time
+/// so tests can wait for a state as an event.
+/// </summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly bool ownsFolder;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ClusterWriter writer;
+    private readonly LocalProcessExecutor localExecutor;
+    private readonly SimulatedExecutor simulatedExecutor;
+
+    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal)
+    {
+        Folder = folder;
+        this.ownsFolder = ownsFolder;
+        Clock = clock;
+        Database = Database.Open(new DatabaseOptions { DataFolder = folder }, clock);
+        writer = new ClusterWriter(Database);
+        Journal = new CountingJournal(new SqliteClusterJournal(writer));
+        Inbox = new EngineInbox();
+        Feed = new ClusterFeed(TimeProvider.System);
+        Engine = new ClusterEngine(Inbox, Feed);
+        localExecutor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Path.Combine(folder, "jobs"), Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
+        simulatedExecutor = new SimulatedExecutor(Inbox, clock);
+        var source = new FixedInventorySource(Database, nodes, quotas);
+        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance);
+        Jobs = new JobStore(Database);
+    }
+
+    public string Folder { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public Database Database { get; }
+
+    public CountingJournal Journal { get; }
+
+    public EngineInbox Inbox { get; }
+
+    public ClusterFeed Feed { get; }
+
+    public ClusterEngine Engine { get; }
+
+    public EngineLoop Loop { get; }
+
+    public JobStore Jobs { get; }
+
+    public static Node SimulatedNode(string name, int gpus = 8) =>
+        new(name, [.. Enumerable.Range(0, gpus).Select(i => new Gpu(i, "A100-80GB", 81920))], 64_000, 512 * 1024, Simulated: true);
+
+    public static Node LocalNode(int gpus = 2) =>
+        new("local", [.. Enumerable.Range(0, gpus).Select(i => new Gpu(i, "A100-80GB", 81920))], 4_000, 8 * 1024);
+
+    public static TeamQuota Quota(string team, int gpus = 16) =>
+        new(team, new ResourceAmount(gpus, 256_000, 2048 * 1024), new ResourceAmount(0, 0, 0));
+
+    public static async Task<EngineHarness> StartAsync(
+        IReadOnlyList<Node> nodes,
+        IReadOnlyList<TeamQuota>? quotas = null,
+        string? folder = null,
+        FakeTimeProvider? clock = null,
+        Func<IClusterJournal, IClusterJournal>? wrapJournal = null)
+    {
+        var owns = folder is null;
+        folder ??= Directory.CreateTempSubdirectory("dashboard-engine-").FullName;
+        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal);
+        await harness.Loop.StartAsync(CancellationToken.None);
+        await harness.Loop.Started.WaitAsync(Patience);
+        return harness;
+    }
+
+    public static JobSpec Spec(string command = "true", int gpus = 1, TimeSpan? walltime = null, string team = "vision", string owner = "alice", long cpuMillicores = 1000) =>
+        new("job", owner, team, command, new ResourceRequest(gpus, cpuMillicores, 256), Walltime: walltime ?? TimeSpan.FromMinutes(10));
+
+    public async Task<JobId> SubmitAsync(JobSpec spec)
+    {
+        var result = await Engine.SubmitAsync(spec, spec.Owner).WaitAsync(Patience);
+        result.Succeeded.Should().BeTrue(result.Reason);
+        return result.Job!.Value;
+    }
+
+    /// <summary>Completes with the first published state that satisfies <paramref name="condition"/>.</summary>
+    public async Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition)
+    {
+        var reached = new TaskCompletionSource<ClusterUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = Feed.Subscribe(update =>
+        {
+            if (condition(update))
+            {
+                reached.TrySetResult(update);
+            }
+
+            return Task.CompletedTask;
+        });
+        return await reached.Task.WaitAsync(Patience);
+    }
+
+    public Task<ClusterUpdate> WaitForStateAsync(JobId job, JobState state) => state switch
+    {
+        JobState.Pending => WaitForAsync(u => u.Snapshot.Pending.Find(job) is not null),
+        JobState.Running => WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == job)),
+        _ => WaitForAsync(u => u.Events.OfType<JobStateChangedEvent>().Any(e => e.Job == job && e.To == state)
+            || (u.Snapshot.Pending.Find(job) is null && !u.Snapshot.Running.Any(r => r.Job.Id == job) && Jobs.Find(job)?.State == state)),
+    };
+
+    /// <summary>Stops the engine as a server shutdown would: jobs on the local host keep running.</summary>
+    public async Task StopAsync()
+    {
+        await Loop.StopAsync(CancellationToken.None);
+        localExecutor.Dispose();
+        simulatedExecutor.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Loop.Dispose();
+        writer.Dispose();
+        Database.Dispose();
+        stopping.Dispose();
+        if (ownsFolder)
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    /// <summary>Recovers from the database like production and adds the given nodes and quotas as the inventory.</summary>
+    private sealed class FixedInventorySource(Database database, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas) : IClusterStateSource
+    {
+        public Task<RecoveredState> LoadAsync(CancellationToken cancellationToken)
+        {
+            var recovered = ClusterRecovery.Load(database, SchedulerSettings.Default);
+            recovered.Violations.Should().BeEmpty();
+            return Task.FromResult(new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value) { Inventory = nodes, SeedQuotas = quotas });
+        }
+    }
+}
+
+/// <summary>Counts committed transactions and remembers each one's changes; can be told to fail or to wait.</summary>
+internal sealed class CountingJournal(IClusterJournal inner) : IClusterJournal
+{
+    private readonly List<IReadOnlyList<ClusterChange>> committed = [];
+    private readonly Lock gate = new();
+
+    public Func<IReadOnlyList<ClusterChange>, Task>? Before { get; set; }
+
+    public IReadOnlyList<IReadOnlyList<ClusterChange>> Committed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. committed];
+            }
+        }
+    }
+
+    public async Task CommitAsync(IReadOnlyList<ClusterChange> changes, CancellationToken cancellationToken)
+    {
+        if (Before is { } before)
+        {
+            await before(changes);
+        }
+
+        await inner.CommitAsync(changes, cancellationToken);
+        lock (gate)
+        {
+            committed.Add([.. changes]);
+        }
+    }
+}

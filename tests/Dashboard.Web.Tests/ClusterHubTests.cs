@@ -1,0 +1,69 @@
+using System.Net;
+using System.Threading.Channels;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Live;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests;
+
+/// <summary>A real SignalR client over a real socket to a real Kestrel server running the real engine.</summary>
+public sealed class ClusterHubTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_client_gets_the_summary_on_connect_and_a_change_event_after_a_submit()
+    {
+        await using var factory = new DashboardFactory();
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var engineLoop = factory.Services.GetRequiredService<EngineLoop>();
+        await engineLoop.Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var http = factory.CreateClient();
+        var summaries = Channel.CreateUnbounded<ClusterSummary>();
+        var jobChanges = Channel.CreateUnbounded<JobChangeMessage>();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path))
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
+        connection.On<ClusterSummary>(nameof(IClusterClient.Summary), s => summaries.Writer.TryWrite(s));
+        connection.On<JobChangeMessage>(nameof(IClusterClient.JobChanged), c => jobChanges.Writer.TryWrite(c));
+
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        var first = await summaries.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience);
+
+        first.GpusTotal.Should().Be(8, "two simulated demo nodes with four GPUs each");
+        first.GpusUsed.Should().Be(0);
+        first.Nodes.Should().OnlyContain(n => n.Simulated);
+
+        var engine = factory.Services.GetRequiredService<ClusterEngine>();
+        var spec = new JobSpec("train", "alice", "vision", "python train.py", new ResourceRequest(2, 4000, 8192), Walltime: TimeSpan.FromHours(1));
+        var submitted = await engine.SubmitAsync(spec, "alice");
+        submitted.Succeeded.Should().BeTrue(submitted.Reason);
+
+        JobChangeMessage change;
+        do
+        {
+            change = await jobChanges.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience);
+        }
+        while (change.To != nameof(JobState.Running));
+
+        change.Job.Should().Be(submitted.Job!.Value.Value);
+        change.Owner.Should().Be("alice");
+        change.Node.Should().StartWith("demo-gpu-");
+        change.GpuIndices.Should().HaveCount(2);
+
+        ClusterSummary summary;
+        do
+        {
+            summary = await summaries.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience);
+        }
+        while (summary.GpusUsed == 0);
+
+        summary.GpusUsed.Should().Be(2);
+        summary.RunningJobs.Should().Be(1);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Dashboard.Web.Tests;
+
+/// <summary>
+/// The real app, with its data (SQLite file, job folders) in a temp folder of its own and only simulated demo nodes,
+/// so tests never touch the repository's data folder nor run jobs on the test machine unasked.
+/// </summary>
+public sealed class DashboardFactory : WebApplicationFactory<Program>
+{
+    public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("Database:DataFolder", DataFolder);
+        builder.UseSetting("Cluster:LocalNode:Enabled", "false");
+        builder.UseSetting("Cluster:DemoNodes:Count", "2");
+        builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (Directory.Exists(DataFolder))
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+    }
+}
