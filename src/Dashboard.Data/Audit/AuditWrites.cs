@@ -1,0 +1,30 @@
+using Dashboard.Data.Writing;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Data.Audit;
+
+/// <summary>The write side of the append-only audit_log.</summary>
+internal sealed class AuditWrites : StatementGroup
+{
+    private const string AppendSql = """
+        INSERT INTO audit_log (at, actor, action, target, before_json, after_json)
+        VALUES ($at, $actor, $action, $target, $before_json, $after_json)
+        """;
+
+    private readonly PreparedStatement append;
+
+    public AuditWrites(SqliteConnection connection)
+        : base(connection)
+    {
+        append = Prepare(AppendSql, "$at", "$actor", "$action", "$target", "$before_json", "$after_json");
+    }
+
+    public void Append(AuditEntry entry) =>
+        append.Bind("$at", UtcTimestamp.ToStored(entry.At))
+            .Bind("$actor", entry.Actor)
+            .Bind("$action", entry.Action)
+            .Bind("$target", entry.Target)
+            .Bind("$before_json", entry.BeforeJson)
+            .Bind("$after_json", entry.AfterJson)
+            .Run();
+}

@@ -1,0 +1,86 @@
+using Dapper;
+using Dashboard.Scheduling.Model;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Data.Jobs;
+
+/// <summary>Reads jobs and their event history. Writes go through <see cref="Writing.ClusterWriter"/>.</summary>
+public sealed class JobStore(Database database)
+{
+    private const string FindSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.id = $id";
+
+    private const string InStateSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state = $state ORDER BY j.id LIMIT $limit";
+
+    private const string ActiveInStateSql =
+        $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state IN ('Pending', 'Running') AND j.state = $state ORDER BY j.id LIMIT $limit";
+
+    private const string EventsSql = """
+        SELECT id AS Id, job_id AS JobId, at AS At, from_state AS FromState, to_state AS ToState, reason AS Reason, exit_code AS ExitCode
+        FROM job_events WHERE job_id = $id ORDER BY id
+        """;
+
+    private const string NextIdSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM jobs";
+
+    // Spelled with the IN term of the partial index jobs_active so SQLite uses it.
+    private const string PendingSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state IN ('Pending', 'Running') AND j.state = 'Pending'";
+
+    public JobRecord? Find(JobId id)
+    {
+        using var connection = database.OpenConnection();
+        return connection.QuerySingleOrDefault<JobRow>(FindSql, new { id = id.Value })?.ToRecord();
+    }
+
+    /// <summary>Jobs in <paramref name="state"/>, oldest id first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<JobRecord> InState(JobState state, int limit = 1000)
+    {
+        using var connection = database.OpenConnection();
+        var sql = state is JobState.Pending or JobState.Running ? ActiveInStateSql : InStateSql;
+        return [.. connection.Query<JobRow>(sql, new { state = state.ToString(), limit }).Select(r => r.ToRecord())];
+    }
+
+    /// <summary>Everything that happened to a job, in order.</summary>
+    public IReadOnlyList<JobEvent> Events(JobId id)
+    {
+        using var connection = database.OpenConnection();
+        return [.. connection.Query<EventRow>(EventsSql, new { id = id.Value }).Select(r => r.ToEvent())];
+    }
+
+    /// <summary>The id the next submitted job gets: one more than the largest stored id.</summary>
+    public JobId NextId()
+    {
+        using var connection = database.OpenConnection();
+        return NextId(connection, null);
+    }
+
+    internal static JobId NextId(SqliteConnection connection, SqliteTransaction? transaction) =>
+        new(connection.ExecuteScalar<long>(NextIdSql, transaction: transaction));
+
+    internal static List<Job> Pending(SqliteConnection connection, SqliteTransaction? transaction) =>
+        [.. connection.Query<JobRow>(PendingSql, transaction: transaction).Select(r => r.ToJob())];
+
+    private sealed class EventRow
+    {
+        public long Id { get; set; }
+
+        public long JobId { get; set; }
+
+        public DateTimeOffset At { get; set; }
+
+        public string FromState { get; set; } = "";
+
+        public string ToState { get; set; } = "";
+
+        public string? Reason { get; set; }
+
+        public long? ExitCode { get; set; }
+
+        public JobEvent ToEvent() => new(
+            Id,
+            new JobId(JobId),
+            At,
+            Enum.Parse<JobState>(FromState),
+            Enum.Parse<JobState>(ToState),
+            Reason,
+            ExitCode is { } code ? checked((int)code) : null);
+    }
+}
