@@ -69,7 +69,7 @@ public sealed class EngineLoop(
     /// The first batch: discovered nodes are added or updated, stored nodes that were not discovered are marked
     /// Down, and on a first start the configured teams get their quotas.
     /// </summary>
-    private List<EngineCommand> StartupCommands(RecoveredState recovered)
+    private static List<EngineCommand> StartupCommands(RecoveredState recovered)
     {
         var commands = new List<EngineCommand>();
         commands.AddRange(recovered.Inventory.Select(node => new InventoryChangedCommand(node)));
@@ -104,7 +104,7 @@ public sealed class EngineLoop(
         }
     }
 
-    private async Task RunBatchAsync(IReadOnlyList<EngineCommand> commands, CancellationToken cancellationToken)
+    private async Task RunBatchAsync(List<EngineCommand> commands, CancellationToken cancellationToken)
     {
         var cluster = state!;
         var saved = cluster.Save();

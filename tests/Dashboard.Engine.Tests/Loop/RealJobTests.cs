@@ -72,7 +72,7 @@ public class RealJobTests
 
             var launch = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "jobs", job.ToString(), "launch.json")));
             var pid = launch.RootElement.GetProperty("Pid").GetInt32();
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-9", $"-{pid}"])!)
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-s", "KILL", "--", $"-{pid}"])!)
             {
                 await kill.WaitForExitAsync();
             }
