@@ -37,13 +37,10 @@ internal sealed class RecordingCluster(SchedulerSettings settings)
 
     public void SetQuota(TeamQuota quota, DateTimeOffset at)
     {
-        var before = Snapshot.Running.ToDictionary(r => r.Job.Id, r => r.Borrowing);
+        var before = BorrowingFlags();
         Snapshot = ClusterTransitions.SetQuota(Snapshot, quota);
         changes.Add(new QuotaSet(quota, at));
-        foreach (var running in Snapshot.Running.Where(r => before[r.Job.Id] != r.Borrowing))
-        {
-            changes.Add(new BorrowingChanged(running.Job.Id, running.Borrowing));
-        }
+        RecordBorrowingChanges(before);
     }
 
     public void Submit(Job job)
@@ -63,25 +60,40 @@ internal sealed class RecordingCluster(SchedulerSettings settings)
     public void End(JobId id, JobState end, DateTimeOffset at, int exitCode)
     {
         var running = Snapshot.Running.Single(r => r.Job.Id == id);
+        var before = BorrowingFlags();
         Snapshot = ClusterTransitions.Release(Snapshot, id, at);
         changes.Add(new AllocationReleased(id, at));
         changes.Add(new JobStateChanged(id, JobState.Running, end, at, $"exited with code {exitCode}", exitCode));
         RecordUsage(running, at);
+        RecordBorrowingChanges(before);
     }
 
     public void Requeue(JobId id, DateTimeOffset at)
     {
         var running = Snapshot.Running.Single(r => r.Job.Id == id);
+        var before = BorrowingFlags();
         Snapshot = ClusterTransitions.Requeue(Snapshot, id, at);
         changes.Add(new AllocationReleased(id, at));
         changes.Add(new JobStateChanged(id, JobState.Running, JobState.Pending, at, "preempted"));
         RecordUsage(running, at);
+        RecordBorrowingChanges(before);
     }
 
     public void Cancel(JobId id, DateTimeOffset at)
     {
         Snapshot = ClusterTransitions.CancelPending(Snapshot, id);
         changes.Add(new JobStateChanged(id, JobState.Pending, JobState.Cancelled, at, "cancelled"));
+    }
+
+    private Dictionary<JobId, bool> BorrowingFlags() => Snapshot.Running.ToDictionary(r => r.Job.Id, r => r.Borrowing);
+
+    /// <summary>Ending, requeueing and quota changes re-mark a team's running jobs; the engine persists each flip.</summary>
+    private void RecordBorrowingChanges(Dictionary<JobId, bool> before)
+    {
+        foreach (var running in Snapshot.Running.Where(r => before[r.Job.Id] != r.Borrowing))
+        {
+            changes.Add(new BorrowingChanged(running.Job.Id, running.Borrowing));
+        }
     }
 
     private void RecordUsage(RunningJob ended, DateTimeOffset at)

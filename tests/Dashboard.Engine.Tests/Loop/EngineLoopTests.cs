@@ -107,7 +107,14 @@ public class EngineLoopTests
     public async Task A_job_past_its_walltime_is_stopped_and_ends_as_timed_out()
     {
         await using var engine = await EngineHarness.StartAsync([LocalNode(gpus: 1)]);
-        var job = await engine.SubmitAsync(Spec(command: "exec sleep 600", gpus: 1, walltime: TimeSpan.FromMinutes(1)));
+        var started = Path.Combine(engine.Folder, "started.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", started)!)
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var job = await engine.SubmitAsync(Spec(command: $"echo up > {started}; exec sleep 600", gpus: 1, walltime: TimeSpan.FromMinutes(1)));
+        (await File.ReadAllTextAsync(started).WaitAsync(Patience)).Should().Be("up\n", "the workload is running before its walltime passes");
         var timedOut = engine.WaitForStateAsync(job, JobState.TimedOut);
 
         engine.Clock.Advance(TimeSpan.FromMinutes(1));
