@@ -139,6 +139,23 @@ public static class ClusterTransitions
             return running;
         }
 
+        // Common case: when none of the team's jobs borrows and the team is within its nominal quota, nothing flips.
+        var anyBorrowing = false;
+        var total = ResourceAmount.Zero;
+        foreach (var job in running)
+        {
+            if (job.Job.Team == quota.Team)
+            {
+                anyBorrowing |= job.Borrowing;
+                total += job.Allocation.Amount;
+            }
+        }
+
+        if (!anyBorrowing && total.FitsWithin(quota.Nominal))
+        {
+            return running;
+        }
+
         var teamJobs = running
             .Select((job, index) => (job, index))
             .Where(p => p.job.Job.Team == quota.Team)
