@@ -8,6 +8,9 @@ public sealed class ClusterOptions
     public LocalNodeOptions LocalNode { get; set; } = new();
 
     public DemoNodeOptions DemoNodes { get; set; } = new();
+
+    /// <summary>How often this host's inventory (GPUs above all) is read again; zero turns it off.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>This host as a node: CPUs and memory from /proc, GPUs from nvidia-smi when it is installed.</summary>

@@ -45,7 +45,7 @@ public sealed class LocalHostInventory(ClusterOptions options)
             Simulated: true));
     }
 
-    private async Task<Node> DiscoverLocalAsync(CancellationToken cancellationToken)
+    public async Task<Node> DiscoverLocalAsync(CancellationToken cancellationToken)
     {
         var name = string.IsNullOrWhiteSpace(options.LocalNode.Name) ? Environment.MachineName : options.LocalNode.Name;
         // /proc/cpuinfo lists the machine's CPUs; a container may be allowed fewer, which the runtime knows.

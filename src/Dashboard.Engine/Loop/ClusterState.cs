@@ -168,13 +168,13 @@ internal sealed class ClusterState(RecoveredState recovered)
         return CommandResult.Done();
     }
 
-    public CommandResult UpsertNode(Node node, EngineBatch batch)
+    public CommandResult UpsertNode(Node node, bool atStartUp, EngineBatch batch)
     {
         var existing = Snapshot.Nodes.FirstOrDefault(n => n.Name == node.Name);
-        if (existing is { State: NodeState.Draining })
+        if (existing is { State: NodeState.Draining } || (existing is not null && !atStartUp))
         {
-            // Inventory says what a node has, not whether an admin drained it.
-            node = node with { State = NodeState.Draining };
+            // Inventory says what a node has, not whether an admin drained it or took it down.
+            node = node with { State = existing.State };
         }
 
         if (existing is not null && existing.Gpus.SequenceEqual(node.Gpus) && existing.CpuMillicores == node.CpuMillicores

@@ -32,6 +32,10 @@ internal sealed record SetQuotaCommand(TeamQuota Quota, string Actor) : EngineCo
 
 internal sealed record SetNodeStateCommand(string Node, NodeState State, string? Reason, string Actor) : EngineCommand;
 
-internal sealed record InventoryChangedCommand(Node Node) : EngineCommand;
+/// <summary>
+/// A node as discovered. <see cref="AtStartUp"/>: a stored node that was Down comes back Ready (it was found);
+/// later refreshes keep the node's state (an admin's Down stays Down). A drain always stays.
+/// </summary>
+internal sealed record InventoryChangedCommand(Node Node, bool AtStartUp = false) : EngineCommand;
 
 internal sealed record TickCommand : EngineCommand;

@@ -72,7 +72,7 @@ public sealed class EngineLoop(
     private static List<EngineCommand> StartupCommands(RecoveredState recovered)
     {
         var commands = new List<EngineCommand>();
-        commands.AddRange(recovered.Inventory.Select(node => new InventoryChangedCommand(node)));
+        commands.AddRange(recovered.Inventory.Select(node => new InventoryChangedCommand(node, AtStartUp: true)));
         if (recovered.Inventory.Count > 0)
         {
             var discovered = recovered.Inventory.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
@@ -183,7 +183,7 @@ public sealed class EngineLoop(
             case SetNodeStateCommand node:
                 return cluster.SetNodeState(node.Node, node.State, node.Reason, node.Actor, batch);
             case InventoryChangedCommand inventory:
-                return cluster.UpsertNode(inventory.Node, batch);
+                return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();

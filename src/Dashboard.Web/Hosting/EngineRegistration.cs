@@ -47,6 +47,7 @@ public static class EngineRegistration
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
+        services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
