@@ -35,7 +35,7 @@ public sealed class EngineOnLocalHost : IAsyncDisposable
         var inbox = new EngineInbox();
         var feed = new ClusterFeed(time);
         Engine = new ClusterEngine(inbox, feed);
-        executor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false }, Path.Combine(folder, "jobs"), new TimedExitSink(inbox, timeline), time, NullLogger<LocalProcessExecutor>.Instance);
+        executor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false }, Path.Combine(folder, "jobs"), "local", new TimedExitSink(inbox, timeline), time, NullLogger<LocalProcessExecutor>.Instance);
         var source = new FixedInventory(Database, [LocalNode(gpus)], [Quota()]);
         var journal = new TimedJournal(new SqliteClusterJournal(writer), timeline);
         Loop = new EngineLoop(inbox, source, journal, [new TimedExecutor(executor, timeline)], feed, time, new EngineOptions(), NullLogger<EngineLoop>.Instance);

@@ -28,7 +28,7 @@ public sealed class InventoryRefresherTests : IDisposable
         var discovered = await new LocalHostInventory(options).DiscoverAsync(TestContext.Current.CancellationToken);
         discovered.Should().ContainSingle().Which.Gpus.Select(g => g.Model).Should().Equal("NVIDIA H100 80GB HBM3", "NVIDIA H100 80GB HBM3");
         await using var engine = await EngineHarness.StartAsync(discovered);
-        using var refresher = new InventoryRefresher(options, engine.Engine, engine.Loop, engine.Clock);
+        using var refresher = new InventoryRefresher(options, engine.Engine, engine.Loop, engine.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<InventoryRefresher>.Instance);
         await refresher.StartAsync(TestContext.Current.CancellationToken);
         await refresher.Armed.WaitAsync(EngineHarness.Patience, TestContext.Current.CancellationToken);
         engine.Feed.Current!.Summary.GpusTotal.Should().Be(2);
@@ -39,6 +39,21 @@ public sealed class InventoryRefresherTests : IDisposable
         var update = await changed;
 
         update.Snapshot.Nodes.Single(n => n.Name == "local").Gpus.Select(g => g.Index).Should().Equal(0);
+
         await refresher.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_failed_nvidia_smi_read_leaves_the_node_as_it_is()
+    {
+        var script = Path.Combine(folder, "nvidia-smi");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'\nexit 9\n", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var inventory = new LocalHostInventory(new ClusterOptions { LocalNode = new LocalNodeOptions { Name = "local", NvidiaSmiPath = script } });
+
+        var node = await inventory.TryDiscoverLocalAsync(TestContext.Current.CancellationToken);
+
+        node.Should().BeNull("a refresh must not report the node's GPUs as gone");
+        inventory.Warnings.Should().ContainSingle().Which.Should().Contain("nvidia-smi exited with code 9");
     }
 }

@@ -142,7 +142,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     }
 
     private LocalProcessExecutor Executor(TimeProvider time) =>
-        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, root, exits, time, NullLogger<LocalProcessExecutor>.Instance);
+        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, root, "local", exits, time, NullLogger<LocalProcessExecutor>.Instance);
 
     private static JobLaunch Launch(long id, string command, int[] gpus, long cpuMillicores = 1000)
     {

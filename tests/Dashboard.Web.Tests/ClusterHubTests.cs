@@ -55,6 +55,7 @@ public sealed class ClusterHubTests
         change.Owner.Should().Be("alice");
         change.Node.Should().StartWith("demo-gpu-");
         change.GpuIndices.Should().HaveCount(2);
+        change.Simulated.Should().BeTrue("demo nodes are labelled simulated in every event");
 
         ClusterSummary summary;
         do

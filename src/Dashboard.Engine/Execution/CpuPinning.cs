@@ -29,6 +29,21 @@ internal sealed class CpuPinning(int coreCount)
         }
     }
 
+    /// <summary>Books the cores an adopted job already runs on.</summary>
+    public void Adopt(JobId job, IReadOnlyList<int> cores)
+    {
+        lock (gate)
+        {
+            var valid = cores.Where(core => core >= 0 && core < jobsPerCore.Length).ToArray();
+            foreach (var core in valid)
+            {
+                jobsPerCore[core]++;
+            }
+
+            byJob[job] = valid;
+        }
+    }
+
     public void Release(JobId job)
     {
         lock (gate)

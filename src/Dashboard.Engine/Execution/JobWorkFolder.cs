@@ -86,5 +86,8 @@ public sealed class JobWorkFolder(string jobsRoot, JobId job)
     }
 }
 
-/// <summary>The process that runs a job: its group leader pid and that process's start time in clock ticks since boot.</summary>
-public sealed record LaunchRecord(int Pid, long StartTicks);
+/// <summary>
+/// The process that runs a job: its group leader pid, that process's start time in clock ticks since boot, and the
+/// host cores it is pinned to (empty when not pinned).
+/// </summary>
+public sealed record LaunchRecord(int Pid, long StartTicks, IReadOnlyList<int>? Cores = null);

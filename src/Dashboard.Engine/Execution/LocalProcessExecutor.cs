@@ -16,6 +16,7 @@ namespace Dashboard.Engine.Execution;
 public sealed class LocalProcessExecutor(
     LocalExecutorOptions options,
     string jobsRoot,
+    string localNodeName,
     IJobExitSink sink,
     TimeProvider time,
     ILogger<LocalProcessExecutor> logger) : IJobExecutor, IDisposable
@@ -24,7 +25,8 @@ public sealed class LocalProcessExecutor(
     private readonly CpuPinning pinning = new(Environment.ProcessorCount);
     private readonly CancellationTokenSource stopping = new();
 
-    public bool Handles(Node node) => node is { Simulated: false };
+    /// <summary>Only this host: a node that is not simulated but is another machine has no executor here.</summary>
+    public bool Handles(Node node) => node is { Simulated: false } && node.Name == localNodeName;
 
     public Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
@@ -52,6 +54,8 @@ public sealed class LocalProcessExecutor(
         start.ArgumentList.Add(folder.WrapperPath);
         start.ArgumentList.Add(launch.Job.Spec.Command);
         var gpus = string.Join(',', launch.Allocation.GpuIndices);
+        // nvidia-smi numbers GPUs by PCI bus id; without this CUDA numbers them fastest first.
+        start.Environment["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";
         start.Environment["CUDA_VISIBLE_DEVICES"] = gpus;
         start.Environment["NVIDIA_VISIBLE_DEVICES"] = gpus.Length == 0 ? "void" : gpus;
         start.Environment["DASHBOARD_JOB_ID"] = launch.Id.ToString();
@@ -59,7 +63,7 @@ public sealed class LocalProcessExecutor(
         start.Environment["OMP_NUM_THREADS"] = cpuCount.ToString(CultureInfo.InvariantCulture);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Job {launch.Id} could not be started.");
-        var record = new LaunchRecord(process.Id, ProcessSignals.StartTicks(process.Id) ?? 0);
+        var record = new LaunchRecord(process.Id, ProcessSignals.StartTicks(process.Id) ?? 0, cores);
         folder.WriteLaunch(record);
         var entry = new Watched(launch.Id, folder, record.Pid);
         watched[launch.Id] = entry;
@@ -94,12 +98,26 @@ public sealed class LocalProcessExecutor(
         var record = folder.ReadLaunch();
         if (record is null || !ProcessSignals.ProcessAlive(record.Pid) || ProcessSignals.StartTicks(record.Pid) != record.StartTicks)
         {
+            // A crash between starting the process and writing its launch record leaves no record: find the
+            // job's process group by the job id in its environment.
+            record = ProcessSignals.FindJobGroupLeader(launch.Id.ToString(), Path.GetFullPath(folder.Path));
+        }
+
+        if (record is null)
+        {
+            // It may have ended between the first look at its exit code and now.
+            if (folder.ReadExitCode() is { } lateCode)
+            {
+                _ = ReportAsync(new JobExit(launch.Id, lateCode, time.GetUtcNow(), "ended while the server was down"));
+                return Task.FromResult(AdoptionOutcome.ExitedWhileDown);
+            }
+
             return Task.FromResult(AdoptionOutcome.Lost);
         }
 
         var entry = new Watched(launch.Id, folder, record.Pid);
         watched[launch.Id] = entry;
-        pinning.Take(launch.Id, options.PinCpus ? CpuCount(launch) : 0);
+        pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
         return Task.FromResult(AdoptionOutcome.Adopted);
@@ -183,7 +201,9 @@ public sealed class LocalProcessExecutor(
         watched.TryRemove(entry.Job, out _);
         pinning.Release(entry.Job);
         var code = entry.Folder.ReadExitCode();
-        var reason = entry.Killed ? $"killed with SIGKILL after ignoring SIGTERM for {options.KillGracePeriod.TotalSeconds:0} s" : null;
+        var reason = entry.Killed
+            ? $"killed with SIGKILL after ignoring SIGTERM for {options.KillGracePeriod.TotalSeconds:0} s"
+            : code is null ? "ended without recording an exit code (killed by a signal from outside)" : null;
         await ReportAsync(new JobExit(entry.Job, entry.Killed ? null : code, time.GetUtcNow(), reason)).ConfigureAwait(false);
     }
 

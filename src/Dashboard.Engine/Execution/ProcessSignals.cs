@@ -38,6 +38,58 @@ internal static partial class ProcessSignals
         }
     }
 
+    /// <summary>
+    /// The live process group leader that runs in <paramref name="workFolder"/> and whose environment carries
+    /// DASHBOARD_JOB_ID=<paramref name="jobId"/>, as a launch record; null when there is none.
+    /// </summary>
+    public static LaunchRecord? FindJobGroupLeader(string jobId, string workFolder)
+    {
+        var marker = System.Text.Encoding.ASCII.GetBytes($"DASHBOARD_JOB_ID={jobId}\0");
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || GroupOf(pid) != pid || !ProcessAlive(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var cwd = new FileInfo(Path.Combine(folder, "cwd")).LinkTarget;
+                if (cwd is null || Path.TrimEndingDirectorySeparator(cwd) != Path.TrimEndingDirectorySeparator(workFolder))
+                {
+                    continue;
+                }
+
+                var environment = File.ReadAllBytes(Path.Combine(folder, "environ"));
+                if (environment.AsSpan().IndexOf(marker) >= 0 && StartTicks(pid) is { } ticks)
+                {
+                    return new LaunchRecord(pid, ticks);
+                }
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat); -1 when it is gone.</summary>
+    private static int GroupOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[5 - 3], CultureInfo.InvariantCulture);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return -1;
+        }
+    }
+
     private static bool IsZombie(int pid)
     {
         try

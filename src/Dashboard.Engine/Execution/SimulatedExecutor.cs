@@ -64,8 +64,10 @@ public sealed class SimulatedExecutor(IJobExitSink sink, TimeProvider time) : IJ
 
     private void Schedule(JobId job, TimeSpan runtime)
     {
-        var timer = time.CreateTimer(_ => Complete(job), null, runtime, Timeout.InfiniteTimeSpan);
+        // Registered before it is armed: a timer due at once may fire before CreateTimer returns.
+        var timer = time.CreateTimer(_ => Complete(job), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         running[job] = timer;
+        timer.Change(runtime, Timeout.InfiniteTimeSpan);
     }
 
     private void Complete(JobId job)

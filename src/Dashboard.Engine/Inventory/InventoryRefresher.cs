@@ -1,5 +1,6 @@
 using Dashboard.Engine.Loop;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Engine.Inventory;
 
@@ -7,7 +8,7 @@ namespace Dashboard.Engine.Inventory;
 /// Looks at this host again every <see cref="ClusterOptions.RefreshInterval"/>: a GPU that appeared or disappeared
 /// (a driver reload, a card taken out) reaches the engine as an inventory command. Demo nodes do not change.
 /// </summary>
-public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine engine, EngineLoop loop, TimeProvider time) : BackgroundService
+public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine engine, EngineLoop loop, TimeProvider time, ILogger<InventoryRefresher> logger) : BackgroundService
 {
     private readonly TaskCompletionSource armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,8 +29,31 @@ public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine eng
         armed.TrySetResult();
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var local = await inventory.DiscoverLocalAsync(stoppingToken).ConfigureAwait(false);
-            await engine.ReportInventoryAsync(local).ConfigureAwait(false);
+            try
+            {
+                // A failed read of nvidia-smi is not "no GPUs": the node is left as it is until a read succeeds.
+                if (await inventory.TryDiscoverLocalAsync(stoppingToken).ConfigureAwait(false) is { } local)
+                {
+                    await engine.ReportInventoryAsync(local).ConfigureAwait(false);
+                }
+                else
+                {
+                    InventoryLog.ReadFailed(logger, string.Join("; ", inventory.Warnings));
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                InventoryLog.RefreshFailed(logger, error);
+            }
         }
     }
+}
+
+internal static partial class InventoryLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This host's inventory could not be read; the node is left as it is: {Reason}")]
+    public static partial void ReadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "This host's inventory could not be refreshed; trying again at the next interval")]
+    public static partial void RefreshFailed(ILogger logger, Exception error);
 }

@@ -32,6 +32,13 @@ public sealed class LocalHostInventory(ClusterOptions options)
         return nodes;
     }
 
+    /// <summary>This host's node name: the configured one, or the host name.</summary>
+    public static string LocalNodeName(LocalNodeOptions local)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        return string.IsNullOrWhiteSpace(local.Name) ? Environment.MachineName : local.Name;
+    }
+
     public static IEnumerable<Node> DemoNodes(DemoNodeOptions demo)
     {
         ArgumentNullException.ThrowIfNull(demo);
@@ -45,9 +52,17 @@ public sealed class LocalHostInventory(ClusterOptions options)
             Simulated: true));
     }
 
+    /// <summary>This host as a node; null when nvidia-smi is installed but could not be read (see <see cref="Warnings"/>).</summary>
+    public async Task<Node?> TryDiscoverLocalAsync(CancellationToken cancellationToken)
+    {
+        warnings.Clear();
+        var node = await DiscoverLocalAsync(cancellationToken).ConfigureAwait(false);
+        return warnings.Count == 0 ? node : null;
+    }
+
     public async Task<Node> DiscoverLocalAsync(CancellationToken cancellationToken)
     {
-        var name = string.IsNullOrWhiteSpace(options.LocalNode.Name) ? Environment.MachineName : options.LocalNode.Name;
+        var name = LocalNodeName(options.LocalNode);
         // /proc/cpuinfo lists the machine's CPUs; a container may be allowed fewer, which the runtime knows.
         var cpus = ProcFiles.CpuCount(ReadOrEmpty("/proc/cpuinfo")) is > 0 and var counted ? Math.Min(counted, Environment.ProcessorCount) : Environment.ProcessorCount;
         var memoryMiB = ProcFiles.MemTotalMiB(ReadOrEmpty("/proc/meminfo"));
@@ -73,8 +88,17 @@ public sealed class LocalHostInventory(ClusterOptions options)
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            output = await process.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                output = await process.StandardOutput.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
             if (process.ExitCode != 0)
             {
                 warnings.Add($"nvidia-smi exited with code {process.ExitCode}; the local node has no GPUs");

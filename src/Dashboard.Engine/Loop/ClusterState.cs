@@ -30,6 +30,9 @@ internal sealed class ClusterState(RecoveredState recovered)
 
     public ImmutableDictionary<JobId, PendingExplanation> Explanations { get; private set; } = ImmutableDictionary<JobId, PendingExplanation>.Empty;
 
+    /// <summary>Nodes the engine itself took Down because an allocated GPU vanished; they come back with the GPU.</summary>
+    public ImmutableHashSet<string> DownForMissingGpus { get; private set; } = ImmutableHashSet<string>.Empty;
+
     /// <summary>Everything needed to undo a batch whose commit failed.</summary>
     public (ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations) Save() =>
         (Snapshot, NextJobId, Stopping, Explanations);
@@ -171,7 +174,26 @@ internal sealed class ClusterState(RecoveredState recovered)
     public CommandResult UpsertNode(Node node, bool atStartUp, EngineBatch batch)
     {
         var existing = Snapshot.Nodes.FirstOrDefault(n => n.Name == node.Name);
-        if (existing is { State: NodeState.Draining } || (existing is not null && !atStartUp))
+        var held = Snapshot.Running.Where(r => r.Allocation.Node == node.Name).SelectMany(r => r.Allocation.GpuIndices).ToHashSet();
+        var missing = held.Where(i => !node.Gpus.Any(g => g.Index == i)).Order().ToList();
+        string? reason = null;
+        if (missing.Count > 0)
+        {
+            // A GPU vanished under a running job: the node keeps the GPU in its record (the job still holds it) and
+            // leaves scheduling until the GPU is back.
+            var kept = existing?.Gpus.Where(g => missing.Contains(g.Index)) ?? [];
+            node = node with { Gpus = [.. node.Gpus.Concat(kept).OrderBy(g => g.Index)], State = NodeState.Down };
+            DownForMissingGpus = DownForMissingGpus.Add(node.Name);
+            reason = $"GPU {string.Join(", ", missing)} disappeared while allocated";
+        }
+        else if (existing is not null && DownForMissingGpus.Contains(node.Name))
+        {
+            // The engine took it down for a missing GPU; the GPU is back.
+            node = node with { State = NodeState.Ready };
+            DownForMissingGpus = DownForMissingGpus.Remove(node.Name);
+            reason = "every allocated GPU is back";
+        }
+        else if (existing is { State: NodeState.Draining } || (existing is not null && !atStartUp))
         {
             // Inventory says what a node has, not whether an admin drained it or took it down.
             node = node with { State = existing.State };
@@ -183,17 +205,8 @@ internal sealed class ClusterState(RecoveredState recovered)
             return CommandResult.Done("unchanged");
         }
 
-        var held = Snapshot.Running.Where(r => r.Allocation.Node == node.Name).SelectMany(r => r.Allocation.GpuIndices).ToHashSet();
-        var missing = held.Where(i => !node.Gpus.Any(g => g.Index == i)).Order().ToList();
-        if (missing.Count > 0)
-        {
-            // A GPU that vanished under a running job: keep the node out of scheduling until it is back.
-            node = node with { State = NodeState.Down };
-        }
-
         Snapshot = ClusterTransitions.UpsertNode(Snapshot, node);
         batch.Changes.Add(new NodeUpserted(node, batch.Now));
-        var reason = missing.Count > 0 ? $"GPU {string.Join(", ", missing)} disappeared while allocated" : null;
         batch.Events.Add(new NodeChangedEvent(node, reason, batch.Now));
         batch.NeedsPlan = true;
         return CommandResult.Done(reason);

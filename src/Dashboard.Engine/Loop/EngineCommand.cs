@@ -26,7 +26,8 @@ internal sealed record SubmitJobCommand(JobSpec Spec, string Actor) : EngineComm
 
 internal sealed record CancelJobCommand(JobId Job, string Actor) : EngineCommand;
 
-internal sealed record JobExitedCommand(JobExit Exit) : EngineCommand;
+/// <summary>A job's workload ended. <see cref="Attempt"/> counts commits that failed with it in the batch.</summary>
+internal sealed record JobExitedCommand(JobExit Exit, int Attempt = 0) : EngineCommand;
 
 internal sealed record SetQuotaCommand(TeamQuota Quota, string Actor) : EngineCommand;
 

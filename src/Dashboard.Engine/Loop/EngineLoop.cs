@@ -23,6 +23,9 @@ public sealed class EngineLoop(
     EngineOptions options,
     ILogger<EngineLoop> logger) : BackgroundService
 {
+    /// <summary>How many failed commits an exit report survives before it is given up (and logged).</summary>
+    public const int MaxExitAttempts = 5;
+
     private readonly IJobExecutor[] executors = [.. executors];
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
@@ -53,15 +56,34 @@ public sealed class EngineLoop(
 
         using var ticker = time.CreateTimer(_ => _ = inbox.Post(new TickCommand()).AsTask(), null, options.TickInterval, options.TickInterval);
         var batch = new List<EngineCommand>(options.MaxBatch);
-        while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
+            while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                batch.Add(command);
-            }
+                batch.Clear();
+                while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
+                {
+                    batch.Add(command);
+                }
 
-            await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+                await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Shutting down: nobody waits forever for an answer that will not come.
+            foreach (var command in batch.Concat(DrainInbox()))
+            {
+                command.Completion?.TrySetException(new InvalidOperationException("The engine is shutting down; nothing was changed."));
+            }
+        }
+    }
+
+    private IEnumerable<EngineCommand> DrainInbox()
+    {
+        while (inbox.Reader.TryRead(out var command))
+        {
+            yield return command;
         }
     }
 
@@ -143,10 +165,18 @@ public sealed class EngineLoop(
                 command.Completion!.TrySetException(new InvalidOperationException("The change could not be saved; nothing was changed. " + error.Message, error));
             }
 
-            // Exits reported by executors are facts, not requests: try them again in the next batch.
+            // Exits reported by executors are facts, not requests: try them again in a later batch, a few times, so
+            // one exit that can never be written does not block every batch after it.
             foreach (var exited in commands.OfType<JobExitedCommand>())
             {
-                await inbox.Post(exited).ConfigureAwait(false);
+                if (exited.Attempt + 1 < MaxExitAttempts)
+                {
+                    await inbox.Post(exited with { Attempt = exited.Attempt + 1 }).ConfigureAwait(false);
+                }
+                else
+                {
+                    EngineLog.ExitDropped(logger, exited.Exit.Job, MaxExitAttempts);
+                }
             }
 
             return;
@@ -217,19 +247,9 @@ public sealed class EngineLoop(
 
     private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)
     {
-        foreach (var launch in batch.Launches)
-        {
-            try
-            {
-                var executor = ExecutorFor(launch.Allocation.Node) ?? throw new InvalidOperationException($"no executor runs jobs on {launch.Allocation.Node}");
-                await executor.StartAsync(launch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-            {
-                EngineLog.StartFailed(logger, error, launch.Id);
-                await inbox.JobExitedAsync(new JobExit(launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
-            }
-        }
+        // Starting a process costs a few milliseconds of fork and exec: the batch's starts run side by side, and
+        // all of them are under way before any stop of this batch is handed out.
+        await Task.WhenAll(batch.Launches.Select(launch => Task.Run(() => StartAsync(launch, cancellationToken), cancellationToken))).ConfigureAwait(false);
 
         foreach (var job in batch.Stops)
         {
@@ -237,6 +257,20 @@ public sealed class EngineLoop(
             {
                 await executor.StopAsync(job, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var executor = ExecutorFor(launch.Allocation.Node) ?? throw new InvalidOperationException($"no executor runs jobs on {launch.Allocation.Node}");
+            await executor.StartAsync(launch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            EngineLog.StartFailed(logger, error, launch.Id);
+            await inbox.JobExitedAsync(new JobExit(launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
         }
     }
 
@@ -254,6 +288,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} could not be started")]
     public static partial void StartFailed(ILogger logger, Exception error, JobId job);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The exit of job {Job} could not be saved in {Attempts} attempts and was given up; the job stays Running until the engine restarts")]
+    public static partial void ExitDropped(ILogger logger, JobId job, int attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown engine command {Command}")]
     public static partial void UnknownCommand(ILogger logger, string command);

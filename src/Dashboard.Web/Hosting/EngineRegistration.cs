@@ -43,11 +43,11 @@ public static class EngineRegistration
         services.AddSingleton<ClusterEngine>();
         services.AddSingleton(engine);
         services.AddSingleton<IJobExecutor>(sp => new LocalProcessExecutor(
-            executor, jobsRoot, sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalProcessExecutor>>()));
+            executor, jobsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalProcessExecutor>>()));
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
-        services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryRefresher>>()));
         return services;
     }
 }

@@ -31,8 +31,9 @@ public sealed class ClusterHubRelay(ClusterFeed feed, IHubContext<ClusterHub, IC
             {
                 case JobStateChangedEvent job:
                     var allocation = allocations.GetValueOrDefault(job.Job)?.Allocation;
+                    var simulated = allocation is not null && update.Snapshot.Nodes.Any(n => n.Name == allocation.Node && n.Simulated);
                     await clients.JobChanged(new JobChangeMessage(
-                        job.Job.Value, job.Owner, job.Team, job.From.ToString(), job.To.ToString(), job.Reason, allocation?.Node, allocation?.GpuIndices, job.At)).ConfigureAwait(false);
+                        job.Job.Value, job.Owner, job.Team, job.From.ToString(), job.To.ToString(), job.Reason, allocation?.Node, allocation?.GpuIndices, simulated, job.At)).ConfigureAwait(false);
                     break;
                 case NodeChangedEvent node:
                     await clients.NodeChanged(new NodeChangeMessage(

@@ -13,7 +13,7 @@ public interface IClusterClient
     Task NodeChanged(NodeChangeMessage change);
 }
 
-/// <summary>A job's state changed; when it started, where it runs.</summary>
-public sealed record JobChangeMessage(long Job, string Owner, string Team, string From, string To, string? Reason, string? Node, IReadOnlyList<int>? GpuIndices, DateTimeOffset At);
+/// <summary>A job's state changed; when it started, where it runs (<see cref="Simulated"/>: on a demo node, nothing really runs).</summary>
+public sealed record JobChangeMessage(long Job, string Owner, string Team, string From, string To, string? Reason, string? Node, IReadOnlyList<int>? GpuIndices, bool Simulated, DateTimeOffset At);
 
 public sealed record NodeChangeMessage(string Node, string State, bool Simulated, int Gpus, string? Reason, DateTimeOffset At);

@@ -40,7 +40,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         Inbox = new EngineInbox();
         Feed = new ClusterFeed(TimeProvider.System);
         Engine = new ClusterEngine(Inbox, Feed);
-        localExecutor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Path.Combine(folder, "jobs"), Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
+        localExecutor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Path.Combine(folder, "jobs"), "local", Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas);
         Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance);

@@ -77,6 +77,9 @@ public class RealJobTests
                 await kill.WaitForExitAsync();
             }
 
+            // SIGKILL is delivered at once, but the process takes a moment to die: wait for that (not for a time).
+            SpinWait.SpinUntil(() => IsGone(pid), Patience).Should().BeTrue();
+
             await using var second = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder);
             await second.WaitForStateAsync(job, JobState.Failed);
 
@@ -85,6 +88,18 @@ public class RealJobTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static bool IsGone(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
         }
     }
 }
