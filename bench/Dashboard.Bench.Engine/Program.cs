@@ -100,7 +100,7 @@ try
     output.WriteLine("(3) for scale: Slurm documents ~500 simple batch jobs/s (sched/backfill, high-throughput guide).");
     output.WriteLine($"    With {gpus} GPUs at most {gpus} jobs run at once, so each GPU turns over through the engine's whole cycle: submit ->");
     output.WriteLine("    commit -> plan -> start process -> exit -> commit release -> next start." + (gpus < Node.MaxGpusPerNode ? $" --gpus {Node.MaxGpusPerNode} lifts that bound." : string.Empty));
-    output.WriteLine("    Process starts run one after another on the engine loop's thread, so the loop's own rate is bounded by 1 / StartAsync time.");
+    output.WriteLine("    A batch's process starts run side by side (two cores here); the loop takes its next batch once they are under way.");
 }
 finally
 {
