@@ -62,6 +62,19 @@ internal sealed class ClusterState(RecoveredState recovered)
         return CommandResult.Accepted(job.Id);
     }
 
+    /// <summary>After a restart: cancels that were requested but had not ended the job are requested again.</summary>
+    public void ResumeCancels(IReadOnlyDictionary<JobId, string> cancels, EngineBatch batch)
+    {
+        foreach (var (job, reason) in cancels)
+        {
+            if (FindRunning(job) is not null && !Stopping.ContainsKey(job))
+            {
+                Stopping = Stopping.SetItem(job, new StopIntent(JobState.Cancelled, reason));
+                batch.Stops.Add(job);
+            }
+        }
+    }
+
     public CommandResult Cancel(JobId id, string actor, EngineBatch batch)
     {
         if (Snapshot.Pending.Find(id) is { } pending)

@@ -45,7 +45,7 @@ public sealed class EngineLoop(
             var recovered = await source.LoadAsync(stoppingToken).ConfigureAwait(false);
             state = new ClusterState(recovered);
             await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
-            await RunBatchAsync(StartupCommands(recovered), stoppingToken).ConfigureAwait(false);
+            await RunBatchAsync(StartupCommands(recovered), stoppingToken, recovered.CancelsInFlight).ConfigureAwait(false);
             started.TrySetResult();
         }
         catch (Exception error)
@@ -126,11 +126,16 @@ public sealed class EngineLoop(
         }
     }
 
-    private async Task RunBatchAsync(List<EngineCommand> commands, CancellationToken cancellationToken)
+    private async Task RunBatchAsync(List<EngineCommand> commands, CancellationToken cancellationToken, IReadOnlyDictionary<JobId, string>? resumeCancels = null)
     {
         var cluster = state!;
         var saved = cluster.Save();
         var batch = new EngineBatch(time.GetUtcNow());
+        if (resumeCancels is not null)
+        {
+            cluster.ResumeCancels(resumeCancels, batch);
+        }
+
         foreach (var command in commands)
         {
             var result = Apply(cluster, command, batch);

@@ -18,6 +18,9 @@ public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId)
     public IReadOnlyList<Node> Inventory { get; init; } = [];
 
     public IReadOnlyList<TeamQuota> SeedQuotas { get; init; } = [];
+
+    /// <summary>Running jobs a person asked to cancel before the restart, with that request's reason.</summary>
+    public IReadOnlyDictionary<JobId, string> CancelsInFlight { get; init; } = new Dictionary<JobId, string>();
 }
 
 /// <summary>Loads the engine's starting state (from the database, on start-up).</summary>

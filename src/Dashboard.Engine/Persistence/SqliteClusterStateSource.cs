@@ -1,4 +1,5 @@
 using Dashboard.Data;
+using Dashboard.Data.Audit;
 using Dashboard.Data.Recovery;
 using Dashboard.Engine.Inventory;
 using Dashboard.Engine.Loop;
@@ -32,6 +33,26 @@ public sealed class SqliteClusterStateSource(
         {
             Inventory = discovered,
             SeedQuotas = seedQuotas,
+            CancelsInFlight = CancelsInFlight(new AuditStore(database), recovered.Snapshot),
         };
+    }
+
+    /// <summary>
+    /// A cancel of a running job is acknowledged once its stop was requested (and audited); if the server went down
+    /// before the job ended, the audit log still says so and the job is stopped again as Cancelled after the restart.
+    /// </summary>
+    internal static Dictionary<JobId, string> CancelsInFlight(AuditStore audit, ClusterSnapshot snapshot)
+    {
+        var cancels = new Dictionary<JobId, string>();
+        foreach (var running in snapshot.Running)
+        {
+            var latest = audit.ForTarget($"job:{running.Job.Id}", limit: 1);
+            if (latest.Count == 1 && latest[0].Entry.Action == "job.cancel")
+            {
+                cancels[running.Job.Id] = $"cancelled by {latest[0].Entry.Actor}";
+            }
+        }
+
+        return cancels;
     }
 }

@@ -151,7 +151,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         {
             var recovered = ClusterRecovery.Load(database, SchedulerSettings.Default);
             recovered.Violations.Should().BeEmpty();
-            return Task.FromResult(new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value) { Inventory = nodes, SeedQuotas = quotas });
+            return Task.FromResult(new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value)
+            {
+                Inventory = nodes,
+                SeedQuotas = quotas,
+                CancelsInFlight = SqliteClusterStateSource.CancelsInFlight(new Dashboard.Data.Audit.AuditStore(database), recovered.Snapshot),
+            });
         }
     }
 }

@@ -59,6 +59,44 @@ public class RealJobTests
     }
 
     [Fact]
+    public async Task A_cancel_that_had_not_ended_the_job_before_a_restart_still_ends_it_as_cancelled()
+    {
+        var folder = Directory.CreateTempSubdirectory("dashboard-cancel-restart-").FullName;
+        try
+        {
+            var signals = Path.Combine(folder, "signals.fifo");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", signals)!)
+            {
+                await mkfifo.WaitForExitAsync();
+            }
+
+            // The workload shrugs off its first SIGTERM and exits 0 on the second.
+            var command = $"n=0; trap 'n=$((n+1)); echo term$n > {signals}; [ $n -ge 2 ] && exit 0' TERM; echo up > {signals}; while :; do sleep 1; done";
+            JobId job;
+            await using (var first = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder))
+            {
+                job = await first.SubmitAsync(Spec(command: command, gpus: 1, walltime: TimeSpan.FromHours(1)));
+                (await File.ReadAllTextAsync(signals).WaitAsync(Patience)).Should().Be("up\n");
+                (await first.Engine.CancelAsync(job, "bob")).Reason.Should().Be("stopping");
+                (await File.ReadAllTextAsync(signals).WaitAsync(Patience)).Should().Be("term1\n");
+            }
+
+            await using var second = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder);
+            var cancelled = second.WaitForStateAsync(job, JobState.Cancelled);
+            (await File.ReadAllTextAsync(signals).WaitAsync(Patience)).Should().Be("term2\n", "the restarted engine asked it to stop again");
+            await cancelled;
+
+            var stored = second.Jobs.Find(job)!;
+            stored.State.Should().Be(JobState.Cancelled, "it exited 0, but because it was cancelled");
+            stored.Reason.Should().Be("cancelled by bob");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_job_whose_process_vanished_while_the_server_was_down_is_marked_failed()
     {
         var folder = Directory.CreateTempSubdirectory("dashboard-lost-").FullName;
