@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -11,25 +14,40 @@ public sealed class NeverFits
 {
     private readonly Dictionary<string, TeamQuota> quotas;
     private readonly List<NodeShape> shapes;
+    private static readonly ConditionalWeakTable<Node[], List<NodeShape>> ShapesByNodeList = new();
+
     private readonly Dictionary<ResourceRequest, string?> nodeReasons = [];
 
     private NeverFits(ClusterSnapshot snapshot)
     {
         quotas = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
-        var distinct = new Dictionary<(long Cpu, long Memory, string Gpus), NodeShape>();
-        foreach (var node in snapshot.Nodes)
+        shapes = ShapesOf(snapshot.Nodes);
+    }
+
+    /// <summary>
+    /// The distinct shapes of the nodes that are not Down. Node lists are immutable and most passes share the previous
+    /// pass's list (jobs come and go, nodes rarely change), so the shapes are kept per list.
+    /// </summary>
+    private static List<NodeShape> ShapesOf(ImmutableArray<Node> nodes)
+    {
+        var array = ImmutableCollectionsMarshal.AsArray(nodes) ?? [];
+        return ShapesByNodeList.GetValue(array, static list =>
         {
-            if (node.State != NodeState.Down)
+            var distinct = new Dictionary<(long Cpu, long Memory, string Gpus), NodeShape>();
+            foreach (var node in list)
             {
-                var key = (node.CpuMillicores, node.MemoryMiB, NodeShape.GpuKeyOf(node));
-                if (!distinct.ContainsKey(key))
+                if (node.State != NodeState.Down)
                 {
-                    distinct[key] = NodeShape.Of(node);
+                    var key = (node.CpuMillicores, node.MemoryMiB, NodeShape.GpuKeyOf(node));
+                    if (!distinct.ContainsKey(key))
+                    {
+                        distinct[key] = NodeShape.Of(node);
+                    }
                 }
             }
-        }
 
-        shapes = [.. distinct.Values];
+            return [.. distinct.Values];
+        });
     }
 
     /// <summary>A checker for many jobs against one snapshot (node shapes are summarised once).</summary>
