@@ -69,8 +69,8 @@ public sealed record NodeView(
             .ToImmutableArray();
         var cpuUsed = summary?.CpuMillicoresUsed ?? 0;
         var memoryUsed = summary?.MemoryMiBUsed ?? 0;
-        var cpu = new UsageBar("CPU", cpuUsed, node.CpuMillicores, $"{Units.CoresValue(cpuUsed)} / {Units.Cores(node.CpuMillicores)} requested");
-        var memory = new UsageBar("Memory", memoryUsed, node.MemoryMiB, $"{Units.GiBValue(memoryUsed)} / {Units.GiB(node.MemoryMiB)} requested");
+        var cpu = new UsageBar("CPU", cpuUsed, node.CpuMillicores, $"{Display.CoresValue(cpuUsed)} / {Display.Cores(node.CpuMillicores)} requested");
+        var memory = new UsageBar("Memory", memoryUsed, node.MemoryMiB, $"{Display.GiBValue(memoryUsed)} / {Display.GiB(node.MemoryMiB)} requested");
         return new NodeView(node.Name, node.State, node.Simulated, tiles, cpu, memory);
     }
 }
@@ -83,7 +83,7 @@ public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation
     /// <summary>Plain text for a tooltip or a title attribute.</summary>
     public string Describe() => Allocation is null
         ? $"GPU {Index} ({Model}): free"
-        : $"GPU {Index} ({Model}): job {Allocation.Job} \"{Allocation.JobName}\", {Allocation.Owner} ({Allocation.Team}), since {Units.Time(Allocation.Since)}, expected end {Units.Time(Allocation.ExpectedEnd)}";
+        : $"GPU {Index} ({Model}): job {Allocation.Job} \"{Allocation.JobName}\", {Allocation.Owner} ({Allocation.Team}), since {Display.Time(Allocation.Since)}, expected end {Display.Time(Allocation.ExpectedEnd)}";
 }
 
 /// <summary>Who holds a GPU and for how long.</summary>
@@ -116,8 +116,8 @@ public sealed record ClusterTotals(string Gpus, string Cpu, string Memory, int P
         ArgumentNullException.ThrowIfNull(summary);
         return new(
             $"{summary.GpusUsed}/{summary.GpusTotal}",
-            $"{Units.CoresValue(summary.CpuMillicoresUsed)}/{Units.Cores(summary.CpuMillicoresTotal)}",
-            $"{Units.GiBValue(summary.MemoryMiBUsed)}/{Units.GiB(summary.MemoryMiBTotal)}",
+            $"{Display.CoresValue(summary.CpuMillicoresUsed)}/{Display.Cores(summary.CpuMillicoresTotal)}",
+            $"{Display.GiBValue(summary.MemoryMiBUsed)}/{Display.GiB(summary.MemoryMiBTotal)}",
             summary.PendingJobs,
             summary.RunningJobs);
     }
@@ -179,7 +179,7 @@ public static class TeamPalette
 }
 
 /// <summary>How the dashboard writes amounts and instants.</summary>
-public static class Units
+public static class Display
 {
     public static string Cores(long millicores) => CoresValue(millicores) + " cores";
 
