@@ -35,7 +35,6 @@ app.UseAntiforgery();
 app.MapGet("/healthz", () => "ok");
 app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503));
 app.MapHub<ClusterHub>(ClusterHub.Path);
-app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>
