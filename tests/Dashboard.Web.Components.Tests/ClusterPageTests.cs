@@ -34,6 +34,7 @@ public sealed class ClusterPageTests : ComponentTest
         page.FindAll("#team-legend .team-legend-item").Select(i => (i.TextContent.Trim(), i.QuerySelector(".team-swatch")!.GetAttribute("style")))
             .Should().Equal(("nlp", $"background-color: {colours["nlp"]}"), ("vision", $"background-color: {colours["vision"]}"));
         first.QuerySelector(".node-state")!.TextContent.Should().Contain("Ready");
+        first.QuerySelector(".node-gpu-models")!.TextContent.Should().Be("4 × A100-80GB");
         first.QuerySelectorAll(".usage-bar").Select(b => b.GetAttribute("data-resource")).Should().Equal("CPU", "Memory");
         first.QuerySelectorAll(".mud-progress-linear").Should().HaveCount(2);
         first.QuerySelector(".usage-bar[data-resource='CPU'] .usage-bar-text")!.TextContent.Should().Be("4 / 64 cores requested");

@@ -27,6 +27,7 @@ public sealed class ClusterViewTests
         held.ExpectedEnd.Should().Be(TestCluster.Now.AddMinutes(90));
         node.Gpus[2].Allocation.Should().Be(held);
         node.GpusUsed.Should().Be(2);
+        node.GpuModels.Should().Be("4 × A100-80GB");
         node.Gpus[1].Describe().Should().Contain("job 1").And.Contain("alice (vision)").And.Contain("since 2026-11-28 13:30 UTC").And.Contain("expected end 2026-11-28 15:30 UTC");
     }
 
@@ -123,6 +124,16 @@ public sealed class ClusterViewTests
         view.Nodes.Select(n => (n.Name, n.State, n.Simulated)).Should().Equal(
             ("gpu-01", NodeState.Ready, true), ("gpu-02", NodeState.Draining, false), ("gpu-03", NodeState.Down, false));
         view.Totals.Should().Be(new ClusterTotals("3/16", "8/128 cores", "64/1024 GiB", Pending: 1, Running: 1));
+    }
+
+    [Fact]
+    public void Circuits_showing_the_same_snapshot_share_one_view()
+    {
+        var update = new TestCluster().Node("gpu-01").Run("gpu-01", [0], "vision").Update();
+        var merged = update with { Events = [], Version = 2 };
+
+        ClusterView.Of(merged).Should().BeSameAs(ClusterView.Of(update));
+        ClusterView.Of(new TestCluster().Node("gpu-01").Update()).Should().NotBeSameAs(ClusterView.Of(update));
     }
 
     [Fact]

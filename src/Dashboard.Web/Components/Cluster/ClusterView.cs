@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 
@@ -17,7 +18,19 @@ public sealed record ClusterView(
 
     public static ClusterView Empty { get; } = new(DateTimeOffset.MinValue, [], [], ClusterTotals.Empty);
 
+    private static readonly ConditionalWeakTable<ClusterSnapshot, ClusterView> Shared = [];
+
     public bool Compact => Nodes.Length > CompactAbove;
+
+    /// <summary>
+    /// The view of <paramref name="update"/>'s snapshot, built once however many circuits show it: every subscriber
+    /// gets the same snapshot object, so at 1,000 nodes x 8 GPUs each update costs one view, not one per browser.
+    /// </summary>
+    public static ClusterView Of(ClusterUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return Shared.GetValue(update.Snapshot, _ => From(update));
+    }
 
     public static ClusterView From(ClusterUpdate update)
     {
@@ -58,6 +71,11 @@ public sealed record NodeView(
     UsageBar Memory)
 {
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
+
+    /// <summary>"8 × A100-80GB", "4 × A100-80GB, 2 × L4", "no GPUs".</summary>
+    public string GpuModels => Gpus.IsEmpty
+        ? "no GPUs"
+        : string.Join(", ", Gpus.GroupBy(g => g.Model, StringComparer.Ordinal).Select(g => $"{g.Count()} × {g.Key}"));
 
     internal static NodeView Of(Node node, NodeSummary? summary, Dictionary<(string Node, int Gpu), RunningJob> byGpu, IReadOnlyDictionary<string, string> teams)
     {
