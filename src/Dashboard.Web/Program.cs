@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
+using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using MudBlazor.Services;
 
 // The content root is the repository's top level: the real appsettings.json and wwwroot/ live there, not copies.
 var root = RepositoryRoot.ForThisProcess();
@@ -15,8 +17,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 // Outside Development (e.g. `dotnet run` without a launch profile) static web assets of packages are only
-// served when asked for explicitly; the Blazor UI will need them.
+// served when asked for explicitly: _framework/blazor.web.js and _content/MudBlazor/* are such assets.
 builder.WebHost.UseStaticWebAssets();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -24,11 +29,13 @@ builder.Services.AddHostedService<ClusterHubRelay>();
 
 var app = builder.Build();
 
-app.UseDefaultFiles();
+// The top-level wwwroot/ (app.css) and, through UseStaticWebAssets, the framework's and MudBlazor's assets.
 app.UseStaticFiles();
+app.UseAntiforgery();
 app.MapGet("/healthz", () => "ok");
 app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503));
 app.MapHub<ClusterHub>(ClusterHub.Path);
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

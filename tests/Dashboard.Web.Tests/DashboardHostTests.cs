@@ -1,4 +1,5 @@
 using System.Net;
+using Dashboard.Engine.Loop;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +11,8 @@ namespace Dashboard.Web.Tests;
 public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
 {
     private readonly DashboardFactory factory;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     public DashboardHostTests(DashboardFactory factory) => this.factory = factory;
 
@@ -24,19 +27,50 @@ public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
         (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Be("ok");
     }
 
+    [Fact]
+    public async Task Serves_a_file_from_the_top_level_wwwroot()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/app.css", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        body.Should().Be(await File.ReadAllTextAsync(TopLevelFolder.File("wwwroot", "app.css"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_root_is_the_prerendered_Cluster_page_with_the_engines_nodes()
+    {
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("text/html");
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        body.Should().Contain("id=\"cluster-page\"");
+        body.Should().Contain("data-node=\"demo-gpu-01\"").And.Contain("data-node=\"demo-gpu-02\"", "the factory runs two demo nodes");
+        body.Should().Contain("simulated");
+        body.Should().Contain("<link rel=\"stylesheet\" href=\"app.css\"", "the page uses the top-level wwwroot's style sheet");
+        body.Should().Contain("id=\"components-reconnect-modal\"").And.Contain("Connection lost — reconnecting…");
+        body.Should().Contain("data-ready=\"0\"", "a prerendered page is not interactive yet");
+        body.Should().Contain("_framework/blazor.web.js");
+    }
+
     [Theory]
-    [InlineData("/index.html")]
-    [InlineData("/")]
-    public async Task Serves_the_landing_page_from_the_top_level_wwwroot(string path)
+    [InlineData("/_framework/blazor.web.js")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.js")]
+    public async Task Serves_the_framework_and_MudBlazor_assets_the_page_loads(string path)
     {
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        body.Should().Be(await File.ReadAllTextAsync(TopLevelFolder.File("wwwroot", "index.html"), TestContext.Current.CancellationToken));
-        body.Should().Contain("the scheduling core is in <code>src/Dashboard.Scheduling</code>");
+        (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Should().NotBeEmpty();
     }
 
     [Fact]

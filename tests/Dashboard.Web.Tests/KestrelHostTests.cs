@@ -7,7 +7,7 @@ namespace Dashboard.Web.Tests;
 public sealed class KestrelHostTests
 {
     [Fact]
-    public async Task Answers_healthz_and_the_landing_page_over_a_real_socket()
+    public async Task Answers_healthz_the_Cluster_page_and_its_style_sheet_over_a_real_socket()
     {
         await using var factory = new DashboardFactory();
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -22,8 +22,12 @@ public sealed class KestrelHostTests
         health.StatusCode.Should().Be(HttpStatusCode.OK);
         (await health.Content.ReadAsStringAsync(cancel)).Should().Be("ok");
 
-        using var page = await client.GetAsync(new Uri("/index.html", UriKind.Relative), cancel);
+        using var page = await client.GetAsync(new Uri("/", UriKind.Relative), cancel);
         page.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await page.Content.ReadAsStringAsync(cancel)).Should().Contain("<title>Compute Dashboard</title>");
+        (await page.Content.ReadAsStringAsync(cancel)).Should().Contain("<title>Cluster · Compute Dashboard</title>").And.Contain("id=\"cluster-page\"");
+
+        using var css = await client.GetAsync(new Uri("/app.css", UriKind.Relative), cancel);
+        css.StatusCode.Should().Be(HttpStatusCode.OK);
+        css.Content.Headers.ContentType?.MediaType.Should().Be("text/css");
     }
 }

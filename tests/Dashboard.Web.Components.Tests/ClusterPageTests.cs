@@ -1,0 +1,137 @@
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Components.Cluster;
+using Dashboard.Web.Components.Pages;
+using MudBlazor;
+
+namespace Dashboard.Web.Components.Tests;
+
+public sealed class ClusterPageTests : ComponentTest
+{
+    [Fact]
+    public void Renders_a_card_per_node_with_tiles_coloured_by_team_and_the_legend()
+    {
+        var update = new TestCluster()
+            .Team("vision").Team("nlp")
+            .Node("gpu-01", gpus: 4)
+            .Node("gpu-02", gpus: 2)
+            .Run("gpu-01", [0, 1], "vision")
+            .Run("gpu-02", [1], "nlp")
+            .Update();
+        var colours = TeamPalette.Assign(["vision", "nlp"]);
+        Feed.Publish(update);
+        Render<MudPopoverProvider>();
+
+        var page = Render<ClusterPage>();
+
+        page.FindAll(".node-card").Select(c => c.GetAttribute("data-node")).Should().Equal("gpu-01", "gpu-02");
+        var first = page.Find(".node-card[data-node='gpu-01']");
+        first.QuerySelectorAll(".gpu-tile").Should().HaveCount(4);
+        first.QuerySelectorAll(".gpu-tile.allocated").Select(t => (t.GetAttribute("data-gpu"), t.GetAttribute("style")))
+            .Should().Equal(("0", $"background-color: {colours["vision"]}"), ("1", $"background-color: {colours["vision"]}"));
+        first.QuerySelectorAll(".gpu-tile.free").Select(t => t.GetAttribute("data-gpu")).Should().Equal("2", "3");
+        first.QuerySelectorAll(".gpu-tile.free").Should().OnlyContain(t => t.GetAttribute("style") == null, "free tiles stay plain");
+        page.Find(".node-card[data-node='gpu-02'] .gpu-tile.allocated").GetAttribute("data-team").Should().Be("nlp");
+        page.FindAll("#team-legend .team-legend-item").Select(i => (i.TextContent.Trim(), i.QuerySelector(".team-swatch")!.GetAttribute("style")))
+            .Should().Equal(("nlp", $"background-color: {colours["nlp"]}"), ("vision", $"background-color: {colours["vision"]}"));
+        first.QuerySelector(".node-state")!.TextContent.Should().Contain("Ready");
+        first.QuerySelector(".node-gpu-models")!.TextContent.Should().Be("4 × A100-80GB");
+        first.QuerySelectorAll(".usage-bar").Select(b => b.GetAttribute("data-resource")).Should().Equal("CPU", "Memory");
+        first.QuerySelectorAll(".mud-progress-linear").Should().HaveCount(2);
+        first.QuerySelector(".usage-bar[data-resource='CPU'] .usage-bar-text")!.TextContent.Should().Be("4 / 64 cores requested");
+    }
+
+    [Fact]
+    public void Shows_who_holds_a_GPU_in_its_tooltip()
+    {
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 2).Run("gpu-01", [1], "vision", owner: "alice", walltime: TimeSpan.FromHours(1), name: "resnet").Update());
+        var popovers = Render<MudPopoverProvider>();
+        var page = Render<ClusterPage>();
+
+        page.Find(".gpu-tile.allocated").ParentElement!.TriggerEvent("onpointerenter", new Microsoft.AspNetCore.Components.Web.PointerEventArgs());
+
+        popovers.WaitForAssertion(() =>
+        {
+            var tooltip = popovers.Find(".gpu-tooltip").TextContent;
+            tooltip.Should().Contain("GPU 1").And.Contain("Job #1 resnet").And.Contain("Owner alice (vision)")
+                .And.Contain("Since 2026-11-28 13:30 UTC").And.Contain("Expected end 2026-11-28 14:30 UTC");
+        }, Patience);
+    }
+
+    [Fact]
+    public void Labels_simulated_nodes_and_shows_each_nodes_state()
+    {
+        Feed.Publish(new TestCluster()
+            .Node("demo-gpu-01", simulated: true)
+            .Node("real-01", state: NodeState.Draining)
+            .Node("real-02", state: NodeState.Down)
+            .Update());
+        Render<MudPopoverProvider>();
+
+        var page = Render<ClusterPage>();
+
+        page.Find(".node-card[data-node='demo-gpu-01'] .node-simulated").TextContent.Should().Contain("simulated");
+        page.FindAll(".node-card[data-node='real-01'] .node-simulated").Should().BeEmpty();
+        page.Find(".node-card[data-node='real-01'] .node-state").TextContent.Should().Contain("Draining");
+        page.Find(".node-card[data-node='real-02'] .node-state").TextContent.Should().Contain("Down");
+    }
+
+    [Fact]
+    public void Updates_live_when_the_engine_publishes()
+    {
+        Render<MudPopoverProvider>();
+        var page = Render<ClusterPage>();
+        page.FindAll(".node-card").Should().BeEmpty();
+        page.Markup.Should().Contain("Waiting for the engine");
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 2).Update(version: 1));
+        page.WaitForAssertion(() => page.FindAll(".node-card .gpu-tile.free").Should().HaveCount(2), Patience);
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 2).Run("gpu-01", [0], "vision").Update(version: 2));
+        page.WaitForAssertion(() =>
+        {
+            page.Find(".gpu-tile[data-gpu='0']").ClassList.Should().Contain("allocated");
+            page.Find("#team-legend").TextContent.Should().Contain("vision");
+        }, Patience);
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 2).Update(version: 3));
+        page.WaitForAssertion(() => page.FindAll(".gpu-tile.allocated").Should().BeEmpty("the job ended and its GPU is free again"), Patience);
+    }
+
+    [Fact]
+    public async Task Stops_listening_once_disposed()
+    {
+        Render<MudPopoverProvider>();
+        var page = Render<ClusterPage>();
+        Feed.Publish(new TestCluster().Node("gpu-01").Update());
+        page.WaitForAssertion(() => page.FindAll(".node-card").Should().HaveCount(1), Patience);
+        var subscribed = SubscriberCount();
+
+        await DisposeComponentsAsync();
+
+        SubscriberCount().Should().Be(subscribed - 1);
+    }
+
+    [Fact]
+    public void Above_the_threshold_draws_a_compact_heat_map_instead_of_cards()
+    {
+        var cluster = new TestCluster().Team("vision").Nodes(ClusterView.CompactAbove + 50).Run("node-0001", [0, 1], "vision");
+        Feed.Publish(cluster.Update());
+        Render<MudPopoverProvider>();
+
+        var page = Render<ClusterPage>();
+
+        page.FindAll(".node-card").Should().BeEmpty();
+        page.Find("#heat-map").Should().NotBeNull();
+        page.Markup.Should().Contain($"{ClusterView.CompactAbove + 50} nodes");
+        var firstRow = page.Find(".heat-row[data-node='node-0001']");
+        firstRow.QuerySelectorAll(".heat-cell").Should().HaveCount(8);
+        firstRow.QuerySelectorAll(".heat-cell.allocated").Select(c => c.GetAttribute("data-team")).Should().Equal("vision", "vision");
+        page.FindAll(".heat-row").Count.Should().BeLessThan(ClusterView.CompactAbove + 50, "rows out of view are not rendered");
+    }
+
+    private int SubscriberCount()
+    {
+        var field = typeof(Dashboard.Engine.Feed.ClusterFeed).GetField("subscribers", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        return ((System.Collections.ICollection)field.GetValue(Feed)!).Count;
+    }
+}

@@ -1,0 +1,88 @@
+using Dashboard.Web.Components.Layout;
+using Microsoft.AspNetCore.Components;
+
+namespace Dashboard.Web.Components.Tests;
+
+public sealed class MainLayoutTests : ComponentTest
+{
+    private static readonly RenderFragment PageBody = builder => builder.AddMarkupContent(0, "<p id=\"body\">page</p>");
+
+    [Fact]
+    public void The_app_bar_shows_the_clusters_live_totals()
+    {
+        Feed.Publish(new TestCluster()
+            .Node("gpu-01", gpus: 8, cores: 64, memoryGiB: 512)
+            .Node("gpu-02", gpus: 4, cores: 32, memoryGiB: 256)
+            .Run("gpu-01", [0, 1], "vision", cores: 8, memoryGiB: 64)
+            .Run("gpu-02", [0], "nlp", cores: 2, memoryGiB: 32)
+            .Pending("nlp").Pending("vision").Pending("vision")
+            .Update());
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        Total(layout, "gpus").Should().Be("3/12");
+        Total(layout, "cpu").Should().Be("10/96 cores");
+        Total(layout, "memory").Should().Be("96/768 GiB");
+        Total(layout, "pending").Should().Be("3");
+        Total(layout, "running").Should().Be("2");
+        layout.Find("#body").TextContent.Should().Be("page");
+    }
+
+    [Fact]
+    public void The_totals_follow_the_feed()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        Total(layout, "gpus").Should().Be("–");
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Update(version: 1));
+        layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Run("gpu-01", [0, 1, 2, 3], "vision").Update(version: 2));
+        layout.WaitForAssertion(() =>
+        {
+            Total(layout, "gpus").Should().Be("4/8");
+            Total(layout, "running").Should().Be("1");
+        }, Patience);
+    }
+
+    [Fact]
+    public void Navigation_links_only_to_pages_that_exist_and_the_interactivity_marker_says_ready()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("");
+        layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
+    }
+
+    [Fact]
+    public void The_mode_button_switches_between_light_and_dark()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        var toggle = () => layout.Find("button[aria-label='Toggle light or dark mode']");
+        var theme = () => layout.FindComponent<MudBlazor.MudThemeProvider>().Markup;
+        var icon = toggle().InnerHtml;
+        var light = theme();
+
+        toggle().Click();
+
+        toggle().InnerHtml.Should().NotBe(icon, "the icon shows the mode a click switches to");
+        theme().Should().NotBe(light, "the theme's palette switches to dark");
+
+        toggle().Click();
+
+        theme().Should().Be(light);
+    }
+
+    [Fact]
+    public void The_reconnect_banner_carries_blazors_id_and_says_what_is_happening()
+    {
+        var banner = Render<ReconnectBanner>();
+
+        var element = banner.Find("#components-reconnect-modal");
+        element.QuerySelector(".reconnect-trying")!.TextContent.Should().Be("Connection lost — reconnecting…");
+        element.QuerySelector(".reconnect-failed")!.TextContent.Should().Be("Could not reconnect — reload the page");
+    }
+
+    private static string Total(IRenderedComponent<MainLayout> layout, string name) =>
+        layout.Find($"[data-total='{name}']").TextContent;
+}

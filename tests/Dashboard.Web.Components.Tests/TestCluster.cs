@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Web.Components.Tests;
+
+/// <summary>Builds the <see cref="ClusterUpdate"/> the engine would publish, in a line or two per test.</summary>
+internal sealed class TestCluster
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 28, 14, 0, 0, TimeSpan.Zero);
+
+    private readonly List<Node> nodes = [];
+    private readonly List<RunningJob> running = [];
+    private readonly List<TeamQuota> quotas = [];
+    private readonly List<Job> pending = [];
+    private long nextJob = 1;
+
+    public TestCluster Node(string name, int gpus = 8, NodeState state = NodeState.Ready, bool simulated = false, long cores = 64, long memoryGiB = 512)
+    {
+        var devices = Enumerable.Range(0, gpus).Select(i => new Gpu(i, "A100-80GB", 81_920)).ToImmutableArray();
+        nodes.Add(new Node(name, devices, cores * 1000, memoryGiB * 1024, state, simulated));
+        return this;
+    }
+
+    public TestCluster Nodes(int count, int gpus = 8)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            Node($"node-{i:D4}", gpus);
+        }
+
+        return this;
+    }
+
+    public TestCluster Team(string team)
+    {
+        quotas.Add(new TeamQuota(team, new ResourceAmount(8, 64_000, 512 * 1024), new ResourceAmount(8, 64_000, 512 * 1024)));
+        return this;
+    }
+
+    public TestCluster Run(string node, int[] gpus, string team, string owner = "alice", long cores = 4, long memoryGiB = 16, TimeSpan? walltime = null, string name = "train")
+    {
+        var id = new JobId(nextJob++);
+        var spec = new JobSpec(name, owner, team, "python train.py", new ResourceRequest(gpus.Length, cores * 1000, memoryGiB * 1024), Walltime: walltime);
+        var start = Now.AddMinutes(-30);
+        var allocation = new GpuAllocation(id, node, [.. gpus], cores * 1000, memoryGiB * 1024, start, walltime is { } w ? start + w : null);
+        running.Add(new RunningJob(new Job(id, spec, start.AddMinutes(-1)), allocation, Borrowing: false));
+        return this;
+    }
+
+    public TestCluster Pending(string team)
+    {
+        var id = new JobId(nextJob++);
+        pending.Add(new Job(id, new JobSpec("waiting", "bob", team, "sleep 1", new ResourceRequest(1, 1000, 1024)), Now));
+        return this;
+    }
+
+    public ClusterUpdate Update(long version = 1)
+    {
+        var snapshot = new ClusterSnapshot([.. nodes], [.. quotas], PendingQueue.From(pending), [.. running], [], SchedulerSettings.Default);
+        return new ClusterUpdate(version, Now, snapshot, ClusterSummary.Of(snapshot), ImmutableDictionary<JobId, PendingExplanation>.Empty, []);
+    }
+}
