@@ -19,18 +19,20 @@ internal sealed class NodeCapacity
     private readonly bool[] schedulable;
     private readonly SortedSet<int>[] buckets;
     private readonly int[] bucketOf;
-    private readonly Dictionary<string, ulong[]> modelMasks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NodeLayout layout;
     private readonly Dictionary<string, int> indexByName;
 
     public NodeCapacity(ImmutableArray<Node> snapshotNodes, IEnumerable<GpuAllocation> held)
     {
-        nodes = [.. snapshotNodes.OrderBy(n => n.Name, StringComparer.Ordinal)];
+        layout = NodeLayout.Of(snapshotNodes);
+        nodes = layout.Nodes;
+        allMask = layout.AllMask;
+        schedulable = layout.Schedulable;
+        indexByName = layout.IndexByName;
         var count = nodes.Length;
-        allMask = new ulong[count];
         freeMask = new ulong[count];
         freeCpu = new long[count];
         freeMemory = new long[count];
-        schedulable = new bool[count];
         bucketOf = new int[count];
         var tightness = new TightnessOrder(this);
         buckets = new SortedSet<int>[Node.MaxGpusPerNode + 1];
@@ -39,25 +41,12 @@ internal sealed class NodeCapacity
             buckets[k] = new SortedSet<int>(tightness);
         }
 
-        indexByName = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             var node = nodes[i];
-            if (node.Gpus.Length > Node.MaxGpusPerNode)
-            {
-                throw new ArgumentException($"Node {node.Name} has {node.Gpus.Length} GPUs; at most {Node.MaxGpusPerNode} are supported.", nameof(snapshotNodes));
-            }
-
-            indexByName.Add(node.Name, i);
-            foreach (var gpu in node.Gpus)
-            {
-                allMask[i] |= Bit(gpu.Index);
-            }
-
             freeMask[i] = allMask[i];
             freeCpu[i] = node.CpuMillicores;
             freeMemory[i] = node.MemoryMiB;
-            schedulable[i] = node.IsSchedulable;
             bucketOf[i] = -1;
         }
 
@@ -82,10 +71,10 @@ internal sealed class NodeCapacity
 
     private NodeCapacity(NodeCapacity other)
     {
+        layout = other.layout;
         nodes = other.nodes;
         allMask = other.allMask;
         indexByName = other.indexByName;
-        modelMasks = other.modelMasks;
         schedulable = other.schedulable;
         freeMask = (ulong[])other.freeMask.Clone();
         freeCpu = (long[])other.freeCpu.Clone();
@@ -148,32 +137,7 @@ internal sealed class NodeCapacity
     public NodeCapacity Clone() => new(this);
 
     /// <summary>The GPUs of <paramref name="node"/> that satisfy <paramref name="model"/> (all of them when null).</summary>
-    public ulong ModelMask(int node, string? model)
-    {
-        if (model is null)
-        {
-            return allMask[node];
-        }
-
-        if (!modelMasks.TryGetValue(model, out var masks))
-        {
-            masks = new ulong[nodes.Length];
-            for (var i = 0; i < nodes.Length; i++)
-            {
-                foreach (var gpu in nodes[i].Gpus)
-                {
-                    if (GpuModels.Match(gpu.Model, model))
-                    {
-                        masks[i] |= Bit(gpu.Index);
-                    }
-                }
-            }
-
-            modelMasks[model] = masks;
-        }
-
-        return masks[node];
-    }
+    public ulong ModelMask(int node, string? model) => model is null ? allMask[node] : layout.ModelMasks(model)[node];
 
     /// <summary>Whether the request fits the node's free capacity right now (ignoring reservations).</summary>
     public bool FitsNow(int node, ResourceRequest request) =>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -66,7 +67,15 @@ internal sealed class QuotaLedger
         return room.Gpus <= 0 && (room.CpuMillicores <= 0 || room.MemoryMiB <= 0);
     }
 
-    public void Charge(string team, ResourceAmount amount) => inUse[team] = InUse(team) + amount;
+    public void Charge(string team, ResourceAmount amount)
+    {
+        ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(inUse, team, out _);
+        used += amount;
+    }
 
-    public void Refund(string team, ResourceAmount amount) => inUse[team] = InUse(team) - amount;
+    public void Refund(string team, ResourceAmount amount)
+    {
+        ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(inUse, team, out _);
+        used -= amount;
+    }
 }
