@@ -31,6 +31,23 @@ public sealed class LocalProcessExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task CPU_and_memory_limits_are_enforced_with_taskset_and_prlimit()
+    {
+        using var executor = new LocalProcessExecutor(
+            new LocalExecutorOptions { PinCpus = true, LimitMemory = true }, root, "local", exits, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
+        var launch = Launch(9, "grep Cpus_allowed_list /proc/self/status; echo \"data=$(ulimit -d)\"", gpus: [], cpuMillicores: 1000);
+        launch = launch with { Job = launch.Job with { Spec = launch.Job.Spec with { Limits = new ResourceLimits(CpuMillicores: 1000, MemoryMiB: 512) } } };
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        (await exits.For(launch.Id).WaitAsync(Patience)).ExitCode.Should().Be(0);
+
+        var log = await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath);
+        var allowed = log.Split('\n').Single(l => l.StartsWith("Cpus_allowed_list:")).Split(':')[1].Trim();
+        allowed.Should().MatchRegex("^[0-9]+$", "a one-core limit pins the job to exactly one core");
+        log.Should().Contain("data=524288", "a 512 MiB memory limit caps the data segment (ulimit -d counts KiB)");
+    }
+
+    [Fact]
     public async Task A_job_without_GPUs_sees_none()
     {
         using var executor = Executor(TimeProvider.System);

@@ -67,4 +67,41 @@ public sealed class ClusterHubTests
         summary.GpusUsed.Should().Be(2);
         summary.RunningJobs.Should().Be(1);
     }
+
+    [Fact]
+    public async Task A_real_command_on_this_host_runs_ends_and_frees_its_node_as_a_client_watches()
+    {
+        await using var factory = new DashboardFactory { LocalNode = true };
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var http = factory.CreateClient();
+        var jobChanges = Channel.CreateUnbounded<JobChangeMessage>();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path))
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
+        connection.On<JobChangeMessage>(nameof(IClusterClient.JobChanged), c => jobChanges.Writer.TryWrite(c));
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+
+        var engine = factory.Services.GetRequiredService<ClusterEngine>();
+        var spec = new JobSpec("hello", "alice", "vision", "echo hello from $DASHBOARD_JOB_ID", new ResourceRequest(0, 100, 64), Walltime: TimeSpan.FromMinutes(5));
+        var submitted = await engine.SubmitAsync(spec, "alice");
+        submitted.Succeeded.Should().BeTrue(submitted.Reason);
+
+        var seen = new List<JobChangeMessage>();
+        while (!seen.Any(c => c.To == nameof(JobState.Succeeded)))
+        {
+            seen.Add(await jobChanges.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience));
+        }
+
+        seen.Select(c => c.To).Should().ContainInOrder(nameof(JobState.Running), nameof(JobState.Succeeded));
+        var running = seen.First(c => c.To == nameof(JobState.Running));
+        running.Node.Should().Be(DashboardFactory.LocalNodeName);
+        running.Simulated.Should().BeFalse("it really ran on this host");
+        var log = Path.Combine(factory.DataFolder, "jobs", submitted.Job!.Value.ToString(), "output.log");
+        (await File.ReadAllTextAsync(log, TestContext.Current.CancellationToken)).Should().Contain($"hello from {submitted.Job.Value}");
+        var summary = factory.Services.GetRequiredService<ClusterEngine>().Feed.Current!.Summary;
+        summary.Nodes.Single(n => n.Name == DashboardFactory.LocalNodeName).CpuMillicoresUsed.Should().Be(0, "the job's CPU was released");
+    }
 }

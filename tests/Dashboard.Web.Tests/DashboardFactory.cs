@@ -9,13 +9,21 @@ namespace Dashboard.Web.Tests;
 /// </summary>
 public sealed class DashboardFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The name this host's node gets when <see cref="LocalNode"/> is on.</summary>
+    public const string LocalNodeName = "test-host";
+
+    /// <summary>Also make this host a node whose jobs really run (off by default).</summary>
+    public bool LocalNode { get; init; }
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("Database:DataFolder", DataFolder);
-        builder.UseSetting("Cluster:LocalNode:Enabled", "false");
+        builder.UseSetting("Cluster:LocalNode:Enabled", LocalNode ? "true" : "false");
+        builder.UseSetting("Cluster:LocalNode:Name", LocalNodeName);
+        builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
     }
