@@ -17,7 +17,9 @@ internal sealed class NodeCapacity
     private readonly long[] freeCpu;
     private readonly long[] freeMemory;
     private readonly bool[] schedulable;
-    private readonly SortedSet<int>[] buckets;
+    private readonly List<int>[] buckets;
+    private readonly bool[] bucketSorted;
+    private readonly TightnessOrder tightness;
     private readonly int[] bucketOf;
     private readonly NodeLayout layout;
     private readonly Dictionary<string, int> indexByName;
@@ -34,11 +36,12 @@ internal sealed class NodeCapacity
         freeCpu = new long[count];
         freeMemory = new long[count];
         bucketOf = new int[count];
-        var tightness = new TightnessOrder(this);
-        buckets = new SortedSet<int>[Node.MaxGpusPerNode + 1];
+        tightness = new TightnessOrder(this);
+        buckets = new List<int>[Node.MaxGpusPerNode + 1];
+        bucketSorted = new bool[buckets.Length];
         for (var k = 0; k < buckets.Length; k++)
         {
-            buckets[k] = new SortedSet<int>(tightness);
+            buckets[k] = [];
         }
 
         for (var i = 0; i < count; i++)
@@ -80,8 +83,9 @@ internal sealed class NodeCapacity
         freeCpu = (long[])other.freeCpu.Clone();
         freeMemory = (long[])other.freeMemory.Clone();
         bucketOf = (int[])other.bucketOf.Clone();
-        var tightness = new TightnessOrder(this);
-        buckets = [.. other.buckets.Select(b => new SortedSet<int>(b, tightness))];
+        tightness = new TightnessOrder(this);
+        buckets = [.. other.buckets.Select(b => new List<int>(b))];
+        bucketSorted = (bool[])other.bucketSorted.Clone();
     }
 
     public int Count => nodes.Length;
@@ -160,12 +164,7 @@ internal sealed class NodeCapacity
                 continue;
             }
 
-            var tightest = bucket.Min;
-            if (FitsNow(tightest, request) && (allowed is null || allowed(tightest)))
-            {
-                return tightest;
-            }
-
+            SortBucket(k);
             foreach (var i in bucket)
             {
                 if (FitsNow(i, request) && (allowed is null || allowed(i)))
@@ -243,7 +242,29 @@ internal sealed class NodeCapacity
 
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
-        buckets[k].Add(node);
+        var bucket = buckets[k];
+        if (bucketSorted[k])
+        {
+            var at = bucket.BinarySearch(node, tightness);
+            bucket.Insert(at < 0 ? ~at : at, node);
+        }
+        else
+        {
+            bucket.Add(node);
+        }
+    }
+
+    /// <summary>
+    /// A bucket is put in tightness order the first time best fit looks into it, and kept in order after that:
+    /// a pass pays for ordering only the buckets it uses.
+    /// </summary>
+    private void SortBucket(int k)
+    {
+        if (!bucketSorted[k])
+        {
+            buckets[k].Sort(tightness);
+            bucketSorted[k] = true;
+        }
     }
 
     private void RemoveFromBucket(int node)
@@ -254,8 +275,19 @@ internal sealed class NodeCapacity
             return;
         }
 
-        // Removal must happen before the node's free CPU or memory change: the set is ordered by them.
-        buckets[k].Remove(node);
+        // Removal must happen before the node's free CPU or memory change: a sorted bucket is ordered by them.
+        var bucket = buckets[k];
+        if (bucketSorted[k])
+        {
+            bucket.RemoveAt(bucket.BinarySearch(node, tightness));
+        }
+        else
+        {
+            var at = bucket.IndexOf(node);
+            bucket[at] = bucket[^1];
+            bucket.RemoveAt(bucket.Count - 1);
+        }
+
         bucketOf[node] = -1;
     }
 
