@@ -146,9 +146,10 @@ public sealed class EngineLoop(
         }
 
         var explainedAll = false;
-        if (batch.NeedsPlan || commands.Count == 0 || DueForExplanation(cluster, batch.Now))
+        var dueForExplanation = DueForExplanation(cluster, batch.Now);
+        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation)
         {
-            explainedAll = cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || DueForExplanation(cluster, batch.Now);
+            explainedAll = cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation;
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var plan = Scheduler.Plan(cluster.Snapshot with { Settings = settings }, batch.Now);
             cluster.ApplyPlan(plan, explainedAll, batch);

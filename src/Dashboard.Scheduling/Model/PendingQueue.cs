@@ -17,7 +17,11 @@ public sealed class PendingQueue
         ImmutableDictionary<JobShape, int>.Empty);
 
     private readonly ImmutableDictionary<JobId, Job> byId;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ImmutableSortedSet<Job>, Job[]> orderedArrays = new(ReferenceEqualityComparer.Instance);
+    /// <summary>
+    /// Ordered arrays by team queue. Keyed by the immutable team set itself, not by this queue: a submit or a start
+    /// makes a new queue but leaves every other team's set (and so its array) as it was.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ImmutableSortedSet<Job>, Job[]> OrderedArrays = new();
 
     private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId, int withoutGpusCount, ImmutableDictionary<JobShape, int> shapes)
     {
@@ -109,10 +113,10 @@ public sealed class PendingQueue
 
     /// <summary>
     /// A team's queue as an array in team order, built once per version of that team's queue and shared by every
-    /// pass over this (immutable) queue; a pass reads arrays instead of walking trees.
+    /// pass that sees that version; a pass reads arrays instead of walking trees.
     /// </summary>
     public IReadOnlyList<Job> Ordered(string team) =>
-        ByTeam.TryGetValue(team, out var queue) ? orderedArrays.GetOrAdd(queue, static q => [.. q]) : [];
+        ByTeam.TryGetValue(team, out var queue) ? OrderedArrays.GetValue(queue, static q => [.. q]) : [];
 }
 
 /// <summary>Order inside one team's queue: higher priority first, then earlier submit, then lower id.</summary>

@@ -220,18 +220,8 @@ internal sealed class NodeCapacity
         return mask;
     }
 
-    public static ulong MaskOf(IEnumerable<int> gpuIndices)
-    {
-        ulong mask = 0;
-        foreach (var index in gpuIndices)
-        {
-            mask |= Bit(index);
-        }
-
-        return mask;
-    }
-
-    private static ulong Bit(int index) => index is >= 0 and < Node.MaxGpusPerNode ? 1UL << index : 0;
+    /// <summary>The mask bit of one GPU index (none for an index outside 0-63).</summary>
+    public static ulong Bit(int index) => index is >= 0 and < Node.MaxGpusPerNode ? 1UL << index : 0;
 
     private void AddToBucket(int node)
     {

@@ -35,7 +35,7 @@ internal sealed class NodeLayout
             IndexByName.Add(node.Name, i);
             foreach (var gpu in node.Gpus)
             {
-                AllMask[i] |= NodeCapacity.MaskOf([gpu.Index]);
+                AllMask[i] |= NodeCapacity.Bit(gpu.Index);
             }
 
             Schedulable[i] = node.IsSchedulable;
@@ -63,7 +63,7 @@ internal sealed class NodeLayout
             {
                 if (GpuModels.Match(gpu.Model, key))
                 {
-                    masks[i] |= NodeCapacity.MaskOf([gpu.Index]);
+                    masks[i] |= NodeCapacity.Bit(gpu.Index);
                 }
             }
         }

@@ -25,13 +25,14 @@ public sealed class ClusterHubRelay(ClusterFeed feed, IHubContext<ClusterHub, IC
         var clients = hub.Clients.All;
         await clients.Summary(update.Summary).ConfigureAwait(false);
         var allocations = update.Events.OfType<AllocationMadeEvent>().GroupBy(a => a.Allocation.Job).ToDictionary(g => g.Key, g => g.Last());
+        var simulatedNodes = update.Snapshot.Nodes.Where(n => n.Simulated).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var change in update.Events)
         {
             switch (change)
             {
                 case JobStateChangedEvent job:
                     var allocation = allocations.GetValueOrDefault(job.Job)?.Allocation;
-                    var simulated = allocation is not null && update.Snapshot.Nodes.Any(n => n.Name == allocation.Node && n.Simulated);
+                    var simulated = allocation is not null && simulatedNodes.Contains(allocation.Node);
                     await clients.JobChanged(new JobChangeMessage(
                         job.Job.Value, job.Owner, job.Team, job.From.ToString(), job.To.ToString(), job.Reason, allocation?.Node, allocation?.GpuIndices, simulated, job.At)).ConfigureAwait(false);
                     break;
