@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
+using Dashboard.Web.Identity;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,6 +25,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
+builder.Services.AddSingleton<ICurrentUser>(new DemoCurrentUser(builder.Configuration[DemoCurrentUser.SettingKey] is { Length: > 0 } demoUser ? demoUser : DemoCurrentUser.DefaultName));
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
