@@ -6,7 +6,7 @@ namespace Dashboard.Data.Audit;
 /// <summary>The write side of the append-only audit_log.</summary>
 internal sealed class AuditWrites : StatementGroup
 {
-    private const string AppendSql = """
+    internal const string AppendSql = """
         INSERT INTO audit_log (at, actor, action, target, before_json, after_json)
         VALUES ($at, $actor, $action, $target, $before_json, $after_json)
         """;
