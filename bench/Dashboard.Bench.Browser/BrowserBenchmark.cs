@@ -3,6 +3,7 @@ using System.Net;
 using Dashboard.Bench.Scheduling;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Identity;
 using Dashboard.Web.Tests;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,6 +48,7 @@ public static class BrowserBenchmark
         app.StartServer();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         var engine = app.Services.GetRequiredService<ClusterEngine>();
+        await app.AccountsReady;
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
@@ -56,7 +58,11 @@ public static class BrowserBenchmark
             var context = await browser.NewContextAsync();
             context.SetDefaultTimeout(60_000);
             var page = await context.NewPageAsync();
-            await page.GotoAsync(address.ToString());
+            await page.GotoAsync(new Uri(address, "account/login").ToString());
+            await page.FillAsync("#user-name", "admin");
+            await page.FillAsync("#password", DemoAccounts.All.Single(a => a.Name == "admin").Password);
+            await page.ClickAsync("#sign-in");
+            await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
             await page.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
             await page.WaitForSelectorAsync(".node-card");
             await page.EvaluateAsync(DomWatch.Install);

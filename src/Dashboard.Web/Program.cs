@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
-using Dashboard.Web.Identity;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,7 +24,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
-builder.Services.AddSingleton<ICurrentUser>(new DemoCurrentUser(builder.Configuration[DemoCurrentUser.SettingKey] is { Length: > 0 } demoUser ? demoUser : DemoCurrentUser.DefaultName));
+builder.Services.AddDashboardAuth(builder.Configuration);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
@@ -33,9 +32,12 @@ var app = builder.Build();
 
 // The top-level wwwroot/ (app.css) and, through UseStaticWebAssets, the framework's and MudBlazor's assets.
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
-app.MapGet("/healthz", () => "ok");
-app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503));
+app.MapGet("/healthz", () => "ok").AllowAnonymous();
+app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503)).AllowAnonymous();
+app.MapAccountEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

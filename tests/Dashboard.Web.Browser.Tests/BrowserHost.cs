@@ -1,4 +1,5 @@
 using System.Net;
+using Dashboard.Web.Identity;
 using Dashboard.Web.Tests;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,13 +48,22 @@ public sealed class BrowserHost : IAsyncLifetime
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
     }
 
-    /// <summary>A fresh browser context (its own cookies and circuit) with one page open at <paramref name="path"/>, interactive.</summary>
-    public async Task<IPage> OpenAsync(string path, int width = 1400, int height = 900)
+    /// <summary>
+    /// A fresh browser context (its own cookies and circuit) signed in as <paramref name="user"/> (a demo account)
+    /// through the sign-in page, with one page open at <paramref name="path"/>, interactive.
+    /// </summary>
+    public async Task<IPage> OpenAsync(string path, string user = "alice", int width = 1400, int height = 900)
     {
+        await App.AccountsReady.WaitAsync(Patience);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         var page = await context.NewPageAsync();
-        await GoToAsync(page, path);
+        await page.GotoAsync(new Uri(BaseAddress, "account/login?ReturnUrl=" + Uri.EscapeDataString("/" + path.TrimStart('/'))).ToString());
+        await page.FillAsync("#user-name", user);
+        await page.FillAsync("#password", DemoAccounts.All.Single(a => a.Name == user).Password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await WaitForInteractiveAsync(page);
         return page;
     }
 

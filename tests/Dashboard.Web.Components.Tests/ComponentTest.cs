@@ -1,4 +1,8 @@
+using System.Security.Claims;
+using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
+using Dashboard.Web.Identity;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -19,7 +23,24 @@ public abstract class ComponentTest : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Feed);
+        Services.AddScoped<ICurrentUser>(_ => User);
+        Auth = this.AddAuthorization();
+        SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
         Renderer.SetRendererInfo(new RendererInfo("Server", true));
+    }
+
+    /// <summary>Who the rendered components see as signed in (a member of vision unless a test says otherwise).</summary>
+    protected SignedInUser User { get; private set; } = null!;
+
+    protected BunitAuthorizationContext Auth { get; }
+
+    /// <summary>Signs <paramref name="user"/> in for components rendered from now on (both the auth state and <see cref="ICurrentUser"/>).</summary>
+    protected void SignInAs(SignedInUser user)
+    {
+        User = user;
+        Auth.SetAuthorized(user.Name);
+        Auth.SetRoles(user.Role.ToString());
+        Auth.SetClaims([new Claim(ClaimTypes.Role, user.Role.ToString()), .. user.Teams.Select(t => new Claim(SignedInUser.TeamClaim, t))]);
     }
 
     /// <summary>The engine's feed, on the real clock: it delivers at most one update per coalescing interval (100 ms).</summary>

@@ -50,7 +50,14 @@ public sealed class MainLayoutTests : ComponentTest
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("");
+        var links = layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).ToList();
+        var routes = typeof(MainLayout).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), false).Cast<Microsoft.AspNetCore.Components.RouteAttribute>())
+            .Select(r => r.Template.TrimStart('/'))
+            .ToHashSet();
+
+        links.Should().Equal("", "jobs", "jobs/new");
+        links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
 

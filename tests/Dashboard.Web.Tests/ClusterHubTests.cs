@@ -22,11 +22,12 @@ public sealed class ClusterHubTests
         factory.StartServer();
         var engineLoop = factory.Services.GetRequiredService<EngineLoop>();
         await engineLoop.Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        using var http = factory.CreateClient();
+        var (http, cookies) = await SignIn.OverSocketAsync(factory, "admin");
+        using var _ = http;
         var summaries = Channel.CreateUnbounded<ClusterSummary>();
         var jobChanges = Channel.CreateUnbounded<JobChangeMessage>();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path))
+            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path), o => o.Cookies = cookies)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
         connection.On<ClusterSummary>(nameof(IClusterClient.Summary), s => summaries.Writer.TryWrite(s));
@@ -75,10 +76,11 @@ public sealed class ClusterHubTests
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        using var http = factory.CreateClient();
+        var (http, cookies) = await SignIn.OverSocketAsync(factory, "admin");
+        using var _ = http;
         var jobChanges = Channel.CreateUnbounded<JobChangeMessage>();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path))
+            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path), o => o.Cookies = cookies)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
         connection.On<JobChangeMessage>(nameof(IClusterClient.JobChanged), c => jobChanges.Writer.TryWrite(c));

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests;
 
@@ -16,6 +18,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     public bool LocalNode { get; init; }
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
+
+    /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
+    public Task AccountsReady => Services.GetRequiredService<DemoAccounts>().Seeded;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

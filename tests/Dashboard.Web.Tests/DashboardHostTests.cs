@@ -43,7 +43,7 @@ public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
     public async Task The_root_is_the_prerendered_Cluster_page_with_the_engines_nodes()
     {
         await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        using var client = factory.CreateClient();
+        using var client = await SignIn.AsAsync(factory, "alice");
 
         using var response = await client.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -86,12 +86,15 @@ public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
     }
 
     [Fact]
-    public async Task An_unknown_path_is_not_found()
+    public async Task An_unknown_path_is_not_found_for_a_signed_in_user_and_unauthorised_for_anyone_else()
     {
-        using var client = factory.CreateClient();
+        using var anonymous = factory.CreateClient();
+        using var client = await SignIn.AsAsync(factory, "alice");
 
         using var response = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var probe = await anonymous.GetAsync(new Uri("/no-such-page", UriKind.Relative), TestContext.Current.CancellationToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        probe.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "an anonymous client cannot probe which paths exist");
     }
 }

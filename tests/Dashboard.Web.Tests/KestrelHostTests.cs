@@ -12,10 +12,14 @@ public sealed class KestrelHostTests
         await using var factory = new DashboardFactory();
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
-        using var client = factory.CreateClient();
+        using var anonymous = factory.CreateClient();
+        var (client, _) = await SignIn.OverSocketAsync(factory, "alice");
+        using var signedIn = client;
         var cancel = TestContext.Current.CancellationToken;
 
         client.BaseAddress!.Host.Should().Be("127.0.0.1");
+        using var unauthenticated = await anonymous.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        unauthenticated.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a client that does not ask for HTML gets 401, not a redirect");
         client.BaseAddress.Port.Should().BePositive();
 
         using var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative), cancel);

@@ -1,18 +1,48 @@
+using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
+using Dashboard.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Web.Live;
 
 /// <summary>
 /// Relays the engine's feed to external clients at /hubs/cluster. Clients only listen; every change goes through
-/// the engine. Authorisation (who may see which jobs) plugs in at <see cref="ClusterHubRelay"/> with the roles issue.
+/// the engine. Only signed-in users connect, and each hears about the jobs its role may see: a member its own jobs,
+/// a team lead its teams' jobs, an admin every job (the relay sends job events to these groups).
 /// </summary>
+[Authorize]
 public sealed class ClusterHub(ClusterFeed feed) : Hub<IClusterClient>
 {
     public const string Path = "/hubs/cluster";
+    public const string AdminsGroup = "admins";
+
+    public static string UserGroup(string name) => $"user:{name}";
+
+    public static string TeamGroup(string team) => $"team:{team}";
 
     public override async Task OnConnectedAsync()
     {
+        var user = SignedInUser.From(Context.User);
+        if (user is null)
+        {
+            Context.Abort();
+            return;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user.Name)).ConfigureAwait(false);
+        if (user.Role == UserRole.Admin)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AdminsGroup).ConfigureAwait(false);
+        }
+        else if (user.Role == UserRole.TeamLead)
+        {
+            foreach (var team in user.Teams)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, TeamGroup(team)).ConfigureAwait(false);
+            }
+        }
+
         if (feed.Current is { } current)
         {
             await Clients.Caller.Summary(current.Summary).ConfigureAwait(false);

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Web.Live;
 
-/// <summary>Subscribes to the engine's feed once and forwards each coalesced update to every hub client.</summary>
+/// <summary>
+/// Subscribes to the engine's feed once and forwards each coalesced update: the cluster summary and node changes to
+/// every client, a job's changes only to the groups allowed to see that job (see <see cref="ClusterHub"/>).
+/// </summary>
 public sealed class ClusterHubRelay(ClusterFeed feed, IHubContext<ClusterHub, IClusterClient> hub) : IHostedService
 {
     private IDisposable? subscription;
@@ -33,7 +36,8 @@ public sealed class ClusterHubRelay(ClusterFeed feed, IHubContext<ClusterHub, IC
                 case JobStateChangedEvent job:
                     var allocation = allocations.GetValueOrDefault(job.Job)?.Allocation;
                     var simulated = allocation is not null && simulatedNodes.Contains(allocation.Node);
-                    await clients.JobChanged(new JobChangeMessage(
+                    // Only the job's owner, the leads of its team and the admins hear about it.
+                    await hub.Clients.Groups(ClusterHub.UserGroup(job.Owner), ClusterHub.TeamGroup(job.Team), ClusterHub.AdminsGroup).JobChanged(new JobChangeMessage(
                         job.Job.Value, job.Owner, job.Team, job.From.ToString(), job.To.ToString(), job.Reason, allocation?.Node, allocation?.GpuIndices, simulated, job.At)).ConfigureAwait(false);
                     break;
                 case NodeChangedEvent node:

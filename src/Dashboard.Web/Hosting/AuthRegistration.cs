@@ -1,0 +1,98 @@
+using Dashboard.Data;
+using Dashboard.Data.Users;
+using Dashboard.Web.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Dashboard.Web.Hosting;
+
+/// <summary>
+/// Cookie sign-in, the role policies, and the rule that nothing is reachable anonymously unless it says so
+/// (the fallback policy): browsers are sent to the sign-in page, other clients (API, hub) get 401 / 403.
+/// </summary>
+public static class AuthRegistration
+{
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+    public const string DeniedPath = "/account/denied";
+
+    public static IServiceCollection AddDashboardAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<DemoAccounts>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = LoginPath;
+                cookie.LogoutPath = LogoutPath;
+                cookie.AccessDeniedPath = DeniedPath;
+                cookie.Cookie.Name = "dashboard.auth";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = options.SessionLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Permissions.AdminPolicy, policy => policy.RequireRole(nameof(UserRole.Admin)))
+            .AddPolicy(Permissions.TeamLeadPolicy, policy => policy.RequireRole(nameof(UserRole.Admin), nameof(UserRole.TeamLead)));
+        services.AddCascadingAuthenticationState();
+
+        // The signed-in user of a circuit or request. Pages are reachable only signed in (the fallback policy),
+        // so a missing user here is a wiring mistake, not a visitor.
+        services.AddScoped<ICurrentUser>(sp =>
+        {
+            var state = sp.GetRequiredService<AuthenticationStateProvider>().GetAuthenticationStateAsync();
+            return SignedInUser.From(state.IsCompleted ? state.Result.User : null)
+                ?? throw new InvalidOperationException("No one is signed in: this service is only for pages and endpoints that require sign-in.");
+        });
+        return services;
+    }
+
+    /// <summary>Sign-out is a POST with an antiforgery token, so another site cannot sign a user out.</summary>
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(LogoutPath, async (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+            {
+                return Results.BadRequest("The sign-out form expired; reload the page and try again.");
+            }
+
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+            return Results.LocalRedirect(LoginPath);
+        }).AllowAnonymous().DisableAntiforgery();
+    }
+
+    /// <summary>Browsers navigating get the redirect; API, hub and script clients get the status code.</summary>
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var request = context.Request;
+        var browserNavigation = HttpMethods.IsGet(request.Method)
+            && !request.Path.StartsWithSegments("/api")
+            && !request.Path.StartsWithSegments("/hubs")
+            && !request.Path.StartsWithSegments("/_blazor")
+            && request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+        if (browserNavigation)
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+}
