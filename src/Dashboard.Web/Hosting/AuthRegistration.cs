@@ -1,4 +1,5 @@
 using Dashboard.Data;
+using Dashboard.Data.Jobs;
 using Dashboard.Data.Users;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Antiforgery;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dashboard.Web.Hosting;
 
@@ -25,6 +27,8 @@ public static class AuthRegistration
         services.AddSingleton(options);
         services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<AccountService>();
+        services.TryAddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton<JobCommands>();
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
 
