@@ -142,12 +142,15 @@ public static class ClusterTransitions
         // Common case: when none of the team's jobs borrows and the team is within its nominal quota, nothing flips.
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
-        foreach (var job in running)
+        var teamJobs = new List<int>();
+        for (var i = 0; i < running.Length; i++)
         {
+            var job = running[i];
             if (job.Job.Team == quota.Team)
             {
                 anyBorrowing |= job.Borrowing;
                 total += job.Allocation.Amount;
+                teamJobs.Add(i);
             }
         }
 
@@ -156,15 +159,17 @@ public static class ClusterTransitions
             return running;
         }
 
-        var teamJobs = running
-            .Select((job, index) => (job, index))
-            .Where(p => p.job.Job.Team == quota.Team)
-            .OrderBy(p => p.job.Allocation.Start)
-            .ThenBy(p => p.job.Job.Id);
-        var builder = running.ToBuilder();
-        var guaranteed = ResourceAmount.Zero;
-        foreach (var (job, index) in teamJobs)
+        // Oldest first (then lowest id): the oldest jobs keep the nominal quota.
+        teamJobs.Sort((x, y) =>
         {
+            var byStart = running[x].Allocation.Start.CompareTo(running[y].Allocation.Start);
+            return byStart != 0 ? byStart : running[x].Job.Id.CompareTo(running[y].Job.Id);
+        });
+        ImmutableArray<RunningJob>.Builder? builder = null;
+        var guaranteed = ResourceAmount.Zero;
+        foreach (var index in teamJobs)
+        {
+            var job = running[index];
             var withJob = guaranteed + job.Allocation.Amount;
             var fits = withJob.FitsWithin(quota.Nominal);
             if (fits)
@@ -172,10 +177,15 @@ public static class ClusterTransitions
                 guaranteed = withJob;
             }
 
-            builder[index] = job with { Borrowing = !fits };
+            // Only jobs whose mark flips are replaced, and the list is copied only when one does.
+            if (job.Borrowing == fits)
+            {
+                builder ??= running.ToBuilder();
+                builder[index] = job with { Borrowing = !fits };
+            }
         }
 
-        return builder.ToImmutable();
+        return builder?.ToImmutable() ?? running;
     }
 
     private static ImmutableArray<TeamUsage> Accrue(ClusterSnapshot snapshot, RunningJob ended, DateTimeOffset endedAt)
