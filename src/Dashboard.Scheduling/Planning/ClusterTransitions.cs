@@ -33,10 +33,12 @@ public static class ClusterTransitions
         ArgumentNullException.ThrowIfNull(plan);
         var pending = snapshot.Pending;
         var running = snapshot.Running.ToBuilder();
+        var teams = new List<string>(RunningTeams.Of(snapshot.Running));
         foreach (var start in plan.Starts)
         {
             pending = RemovePending(pending, start.Job);
             running.Add(new RunningJob(start.Job, start.Allocation, start.Borrowing));
+            teams.Add(start.Job.Team);
         }
 
         foreach (var refusal in plan.Refusals)
@@ -45,7 +47,7 @@ public static class ClusterTransitions
             pending = pending.Remove(job);
         }
 
-        return snapshot with { Pending = pending, Running = running.ToImmutable() };
+        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), [.. teams]) };
     }
 
     /// <summary>
@@ -60,7 +62,7 @@ public static class ClusterTransitions
         var ended = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, ended.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team)),
             Usage = Accrue(snapshot, ended, endedAt),
         };
     }
@@ -73,7 +75,7 @@ public static class ClusterTransitions
         var stopped = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, stopped.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team)),
             Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
@@ -143,11 +145,12 @@ public static class ClusterTransitions
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
         var teamJobs = new List<int>();
-        for (var i = 0; i < running.Length; i++)
+        var teams = RunningTeams.Of(running);
+        for (var i = 0; i < teams.Length; i++)
         {
-            var job = running[i];
-            if (job.Job.Team == quota.Team)
+            if (teams[i] == quota.Team)
             {
+                var job = running[i];
                 anyBorrowing |= job.Borrowing;
                 total += job.Allocation.Amount;
                 teamJobs.Add(i);
@@ -185,7 +188,7 @@ public static class ClusterTransitions
             }
         }
 
-        return builder?.ToImmutable() ?? running;
+        return builder is null ? running : RunningTeams.Remember(builder.ToImmutable(), teams);
     }
 
     private static ImmutableArray<TeamUsage> Accrue(ClusterSnapshot snapshot, RunningJob ended, DateTimeOffset endedAt)

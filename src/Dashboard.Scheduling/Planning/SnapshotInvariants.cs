@@ -85,7 +85,14 @@ public static class SnapshotInvariants
     public static IReadOnlyList<string> Violations(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return [.. Violations(snapshot.Nodes, snapshot.Running, snapshot.Quotas), .. SummaryViolations(snapshot.Pending)];
+        var teamsKept = RunningTeams.Remembered(snapshot.Running);
+        var teamsWrong = teamsKept is not null && !teamsKept.SequenceEqual(snapshot.Running.Select(r => r.Job.Team), StringComparer.Ordinal);
+        return
+        [
+            .. Violations(snapshot.Nodes, snapshot.Running, snapshot.Quotas),
+            .. SummaryViolations(snapshot.Pending),
+            .. teamsWrong ? ["the teams kept beside the running jobs do not match them"] : Array.Empty<string>(),
+        ];
     }
 
     /// <summary>
