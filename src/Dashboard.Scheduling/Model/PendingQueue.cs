@@ -14,7 +14,8 @@ public sealed class PendingQueue
         ImmutableSortedDictionary<string, ImmutableSortedSet<Job>>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableDictionary<JobId, Job>.Empty,
         0,
-        ImmutableDictionary<JobShape, int>.Empty);
+        ImmutableDictionary<string, TeamDemand>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableDictionary<ResourceRequest, int>.Empty);
 
     private readonly ImmutableDictionary<JobId, Job> byId;
     /// <summary>
@@ -23,19 +24,25 @@ public sealed class PendingQueue
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ImmutableSortedSet<Job>, Job[]> OrderedArrays = new();
 
-    private PendingQueue(ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam, ImmutableDictionary<JobId, Job> byId, int withoutGpusCount, ImmutableDictionary<JobShape, int> shapes)
+    private PendingQueue(
+        ImmutableSortedDictionary<string, ImmutableSortedSet<Job>> byTeam,
+        ImmutableDictionary<JobId, Job> byId,
+        int withoutGpusCount,
+        ImmutableDictionary<string, TeamDemand> demand,
+        ImmutableDictionary<ResourceRequest, int> requests)
     {
         ByTeam = byTeam;
         this.byId = byId;
         WithoutGpusCount = withoutGpusCount;
-        Shapes = shapes;
+        Demand = demand;
+        Requests = requests;
     }
 
-    /// <summary>
-    /// How many pending jobs share each (team, request, priority): the inputs of the never-fits check. A pass checks
-    /// each shape once instead of each job.
-    /// </summary>
-    public ImmutableDictionary<JobShape, int> Shapes { get; }
+    /// <summary>What each team's pending jobs ask for (the inputs of the never-fits check that depend on the team).</summary>
+    public ImmutableDictionary<string, TeamDemand> Demand { get; }
+
+    /// <summary>How many pending jobs ask for each distinct request, over all teams (the inputs of the never-fits check that depend on the nodes).</summary>
+    public ImmutableDictionary<ResourceRequest, int> Requests { get; }
 
     /// <summary>How many pending jobs ask for no GPU (CPU-only jobs); lets a pass stop early once every GPU is taken.</summary>
     public int WithoutGpusCount { get; }
@@ -46,6 +53,9 @@ public sealed class PendingQueue
     public int Count => byId.Count;
 
     public Job? Find(JobId id) => byId.GetValueOrDefault(id);
+
+    /// <summary>Whether <paramref name="team"/> has a pending job that asks for no GPU.</summary>
+    public bool HasJobsWithoutGpus(string team) => Demand.TryGetValue(team, out var demand) && demand.WithoutGpus > 0;
 
     public static PendingQueue From(IEnumerable<Job> jobs)
     {
@@ -69,8 +79,17 @@ public sealed class PendingQueue
         }
 
         var byTeam = builders.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal);
-        var shapes = byId.Values.GroupBy(JobShape.Of).ToImmutableDictionary(g => g.Key, g => g.Count());
-        return new PendingQueue(byTeam, byId.ToImmutable(), byId.Values.Count(j => j.Request.Gpus == 0), shapes);
+        var demand = byId.Values
+            .GroupBy(job => job.Team, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, DemandOf, StringComparer.Ordinal);
+        var requests = byId.Values.GroupBy(job => job.Request).ToImmutableDictionary(g => g.Key, g => g.Count());
+        return new PendingQueue(byTeam, byId.ToImmutable(), byId.Values.Count(j => j.Request.Gpus == 0), demand, requests);
+    }
+
+    private static TeamDemand DemandOf(IEnumerable<Job> teamJobs)
+    {
+        var requests = teamJobs.GroupBy(job => job.Request).ToImmutableDictionary(g => g.Key, g => g.Count());
+        return new TeamDemand(requests, TeamDemand.PeakOf(requests.Keys), requests.Where(r => r.Key.Gpus == 0).Sum(r => r.Value));
     }
 
     public PendingQueue Add(Job job)
@@ -82,12 +101,12 @@ public sealed class PendingQueue
         }
 
         var queue = ByTeam.TryGetValue(job.Team, out var existing) ? existing : ImmutableSortedSet.Create<Job>(TeamQueueOrder.Instance);
-        var shape = JobShape.Of(job);
         return new PendingQueue(
             ByTeam.SetItem(job.Team, queue.Add(job)),
             byId.Add(job.Id, job),
             WithoutGpusCount + (job.Request.Gpus == 0 ? 1 : 0),
-            Shapes.SetItem(shape, Shapes.GetValueOrDefault(shape) + 1));
+            Demand.SetItem(job.Team, Demand.GetValueOrDefault(job.Team, TeamDemand.None).Add(job.Request)),
+            Requests.SetItem(job.Request, Requests.GetValueOrDefault(job.Request) + 1));
     }
 
     public PendingQueue Remove(Job job)
@@ -100,13 +119,13 @@ public sealed class PendingQueue
 
         var removed = ByTeam[queued.Team].Remove(queued);
         var byTeam = removed.IsEmpty ? ByTeam.Remove(queued.Team) : ByTeam.SetItem(queued.Team, removed);
-        var shape = JobShape.Of(queued);
-        var left = Shapes.GetValueOrDefault(shape) - 1;
+        var left = Requests.GetValueOrDefault(queued.Request) - 1;
         return new PendingQueue(
             byTeam,
             byId.Remove(job.Id),
             WithoutGpusCount - (queued.Request.Gpus == 0 ? 1 : 0),
-            left > 0 ? Shapes.SetItem(shape, left) : Shapes.Remove(shape));
+            removed.IsEmpty ? Demand.Remove(queued.Team) : Demand.SetItem(queued.Team, Demand[queued.Team].Remove(queued.Request)),
+            left > 0 ? Requests.SetItem(queued.Request, left) : Requests.Remove(queued.Request));
     }
 
     public IEnumerable<Job> AllJobs => ByTeam.Values.SelectMany(q => q);

@@ -33,10 +33,12 @@ public static class ClusterTransitions
         ArgumentNullException.ThrowIfNull(plan);
         var pending = snapshot.Pending;
         var running = snapshot.Running.ToBuilder();
+        var teams = new List<string>(RunningTeams.Of(snapshot.Running));
         foreach (var start in plan.Starts)
         {
             pending = RemovePending(pending, start.Job);
             running.Add(new RunningJob(start.Job, start.Allocation, start.Borrowing));
+            teams.Add(start.Job.Team);
         }
 
         foreach (var refusal in plan.Refusals)
@@ -45,7 +47,7 @@ public static class ClusterTransitions
             pending = pending.Remove(job);
         }
 
-        return snapshot with { Pending = pending, Running = running.ToImmutable() };
+        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), [.. teams]) };
     }
 
     /// <summary>
@@ -60,7 +62,7 @@ public static class ClusterTransitions
         var ended = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, ended.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team)),
             Usage = Accrue(snapshot, ended, endedAt),
         };
     }
@@ -73,7 +75,7 @@ public static class ClusterTransitions
         var stopped = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(snapshot.Running.RemoveAt(index), QuotaOf(snapshot, stopped.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team)),
             Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
@@ -142,12 +144,16 @@ public static class ClusterTransitions
         // Common case: when none of the team's jobs borrows and the team is within its nominal quota, nothing flips.
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
-        foreach (var job in running)
+        var teamJobs = new List<int>();
+        var teams = RunningTeams.Of(running);
+        for (var i = 0; i < teams.Length; i++)
         {
-            if (job.Job.Team == quota.Team)
+            if (teams[i] == quota.Team)
             {
+                var job = running[i];
                 anyBorrowing |= job.Borrowing;
                 total += job.Allocation.Amount;
+                teamJobs.Add(i);
             }
         }
 
@@ -156,15 +162,17 @@ public static class ClusterTransitions
             return running;
         }
 
-        var teamJobs = running
-            .Select((job, index) => (job, index))
-            .Where(p => p.job.Job.Team == quota.Team)
-            .OrderBy(p => p.job.Allocation.Start)
-            .ThenBy(p => p.job.Job.Id);
-        var builder = running.ToBuilder();
-        var guaranteed = ResourceAmount.Zero;
-        foreach (var (job, index) in teamJobs)
+        // Oldest first (then lowest id): the oldest jobs keep the nominal quota.
+        teamJobs.Sort((x, y) =>
         {
+            var byStart = running[x].Allocation.Start.CompareTo(running[y].Allocation.Start);
+            return byStart != 0 ? byStart : running[x].Job.Id.CompareTo(running[y].Job.Id);
+        });
+        ImmutableArray<RunningJob>.Builder? builder = null;
+        var guaranteed = ResourceAmount.Zero;
+        foreach (var index in teamJobs)
+        {
+            var job = running[index];
             var withJob = guaranteed + job.Allocation.Amount;
             var fits = withJob.FitsWithin(quota.Nominal);
             if (fits)
@@ -172,10 +180,15 @@ public static class ClusterTransitions
                 guaranteed = withJob;
             }
 
-            builder[index] = job with { Borrowing = !fits };
+            // Only jobs whose mark flips are replaced, and the list is copied only when one does.
+            if (job.Borrowing == fits)
+            {
+                builder ??= running.ToBuilder();
+                builder[index] = job with { Borrowing = !fits };
+            }
         }
 
-        return builder.ToImmutable();
+        return builder is null ? running : RunningTeams.Remember(builder.ToImmutable(), teams);
     }
 
     private static ImmutableArray<TeamUsage> Accrue(ClusterSnapshot snapshot, RunningJob ended, DateTimeOffset endedAt)

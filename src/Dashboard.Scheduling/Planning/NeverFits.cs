@@ -86,6 +86,11 @@ public sealed class NeverFits
             return quotaReason;
         }
 
+        return NodeReason(request);
+    }
+
+    private string? NodeReason(ResourceRequest request)
+    {
         if (!nodeReasons.TryGetValue(request, out var nodeReason))
         {
             nodeReason = NodeCeiling(request);
@@ -93,6 +98,37 @@ public sealed class NeverFits
         }
 
         return nodeReason;
+    }
+
+    /// <summary>
+    /// The teams of <paramref name="pending"/> that may hold a job that can never fit (a superset; often none). Exact per
+    /// rule, from the queue's summaries instead of its jobs: a request no node could hold puts every team in; otherwise
+    /// a team is in when it has no quota, its highest priority is above its maximum, or its largest request in some
+    /// dimension is above its ceiling.
+    /// </summary>
+    public IReadOnlyCollection<string> TeamsThatMayHoldNeverFittingJobs(PendingQueue pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        foreach (var request in pending.Requests.Keys)
+        {
+            if (NodeReason(request) is not null)
+            {
+                return [.. pending.ByTeam.Keys];
+            }
+        }
+
+        var teams = new List<string>();
+        foreach (var (team, queue) in pending.ByTeam)
+        {
+            if (!quotas.TryGetValue(team, out var quota)
+                || queue.Min!.Priority > quota.MaxPriority
+                || !pending.Demand[team].Peak.FitsWithin(quota.Ceiling))
+            {
+                teams.Add(team);
+            }
+        }
+
+        return teams;
     }
 
     private static string? QuotaCeiling(ResourceRequest request, TeamQuota quota)

@@ -18,6 +18,9 @@ internal sealed class NodeCapacity
     private readonly long[] freeMemory;
     private readonly bool[] schedulable;
     private readonly List<int>[] buckets;
+
+    /// <summary>The highest bucket a node was ever put in: searches stop there instead of at the 64-GPU bucket.</summary>
+    private int topBucket;
     private readonly bool[] bucketSorted;
     private readonly TightnessOrder tightness;
     private readonly int[] bucketOf;
@@ -85,6 +88,7 @@ internal sealed class NodeCapacity
         bucketOf = (int[])other.bucketOf.Clone();
         tightness = new TightnessOrder(this);
         buckets = [.. other.buckets.Select(b => new List<int>(b))];
+        topBucket = other.topBucket;
         bucketSorted = (bool[])other.bucketSorted.Clone();
     }
 
@@ -110,7 +114,7 @@ internal sealed class NodeCapacity
     {
         get
         {
-            for (var k = buckets.Length - 1; k > 0; k--)
+            for (var k = topBucket; k > 0; k--)
             {
                 if (buckets[k].Count > 0)
                 {
@@ -124,7 +128,7 @@ internal sealed class NodeCapacity
 
     public bool AnyFreeCpu()
     {
-        for (var k = 0; k < buckets.Length; k++)
+        for (var k = 0; k <= topBucket; k++)
         {
             foreach (var i in buckets[k])
             {
@@ -156,7 +160,7 @@ internal sealed class NodeCapacity
     public int BestFit(ResourceRequest request, Func<int, bool>? allowed = null)
     {
         // Buckets hold nodes by free GPUs; inside one, nodes are in tightness order, so the first that fits is the best.
-        for (var k = Math.Max(request.Gpus, 0); k < buckets.Length; k++)
+        for (var k = Math.Max(request.Gpus, 0); k <= topBucket; k++)
         {
             var bucket = buckets[k];
             if (bucket.Count == 0)
@@ -232,6 +236,7 @@ internal sealed class NodeCapacity
 
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
+        topBucket = Math.Max(topBucket, k);
         var bucket = buckets[k];
         if (bucketSorted[k])
         {

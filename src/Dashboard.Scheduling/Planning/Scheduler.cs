@@ -28,7 +28,6 @@ public static class Scheduler
         private readonly DateTimeOffset now;
         private readonly SchedulerSettings settings;
         private readonly NeverFits neverFits;
-        private readonly HashSet<string> teamsWithCpuOnlyJobs;
         private readonly HashSet<JobId> decidedFirst = [];
         private JobOrder order;
         private readonly QuotaLedger quota;
@@ -50,7 +49,6 @@ public static class Scheduler
             var held = snapshot.Running.Select(r => r.Allocation).ToList();
             neverFits = NeverFits.For(snapshot);
             order = new JobOrder(snapshot, now);
-            teamsWithCpuOnlyJobs = [.. snapshot.Pending.Shapes.Keys.Where(shape => shape.Request.Gpus == 0).Select(shape => shape.Team)];
             quota = new QuotaLedger(snapshot.Quotas, snapshot.Running);
             capacity = new NodeCapacity(snapshot.Nodes, held);
             reservations = new ReservationBook(capacity, snapshot.Running, now);
@@ -108,7 +106,7 @@ public static class Scheduler
             }
 
             var room = teamQuota.Nominal - quota.InUse(team);
-            return room.CpuMillicores <= 0 || room.MemoryMiB <= 0 || (room.Gpus <= 0 && !teamsWithCpuOnlyJobs.Contains(team));
+            return room.CpuMillicores <= 0 || room.MemoryMiB <= 0 || (room.Gpus <= 0 && !snapshot.Pending.HasJobsWithoutGpus(team));
         }
 
         /// <summary>Decides one job; returns true when it was left for the second walk because it would borrow.</summary>
@@ -180,8 +178,8 @@ public static class Scheduler
 
         /// <summary>
         /// A pass that stopped early still refuses every job that can never fit: the never-fits check is a function
-        /// of a job's shape (team, request, priority), so only shapes are checked, and the backlog is searched only
-        /// when one of them fails.
+        /// of a job's shape (team, request, priority), and the queue's per-team summaries say which teams may hold a
+        /// failing shape; only their backlogs are searched (usually none).
         /// </summary>
         private void RefuseTheRestThatCanNeverFit()
         {
@@ -190,21 +188,26 @@ public static class Scheduler
                 return;
             }
 
-            var failing = snapshot.Pending.Shapes.Keys
-                .Select(shape => (Shape: shape, Reason: neverFits.Check(shape)))
-                .Where(s => s.Reason is not null)
-                .ToDictionary(s => s.Shape, s => s.Reason!);
-            if (failing.Count == 0)
+            var suspects = neverFits.TeamsThatMayHoldNeverFittingJobs(snapshot.Pending);
+            if (suspects.Count == 0)
             {
                 return;
             }
 
             var refused = refusals.Select(r => r.Job).ToHashSet();
-            foreach (var (team, queue) in snapshot.Pending.ByTeam)
+            var reasons = new Dictionary<JobShape, string?>();
+            foreach (var team in suspects)
             {
-                foreach (var job in queue)
+                foreach (var job in snapshot.Pending.ByTeam[team])
                 {
-                    if (failing.TryGetValue(JobShape.Of(job), out var reason) && refused.Add(job.Id))
+                    var shape = JobShape.Of(job);
+                    if (!reasons.TryGetValue(shape, out var reason))
+                    {
+                        reason = neverFits.Check(shape);
+                        reasons[shape] = reason;
+                    }
+
+                    if (reason is not null && refused.Add(job.Id))
                     {
                         refusals.Add(new JobRefusal(job.Id, reason));
                     }

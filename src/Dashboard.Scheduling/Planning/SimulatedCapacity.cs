@@ -16,6 +16,9 @@ internal sealed class SimulatedCapacity
     private readonly long[] freeCpu;
     private readonly long[] freeMemory;
     private readonly List<int>[] buckets;
+
+    /// <summary>The highest bucket a node was ever put in: searches stop there instead of at the 64-GPU bucket.</summary>
+    private int topBucket;
     private readonly int[] bucketOf;
     private readonly int[] positionInBucket;
 
@@ -49,7 +52,7 @@ internal sealed class SimulatedCapacity
 
     public int FirstFit(ResourceRequest request)
     {
-        for (var k = Math.Max(request.Gpus, 0); k < buckets.Length; k++)
+        for (var k = Math.Max(request.Gpus, 0); k <= topBucket; k++)
         {
             foreach (var i in buckets[k])
             {
@@ -98,6 +101,7 @@ internal sealed class SimulatedCapacity
     {
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
+        topBucket = Math.Max(topBucket, k);
         positionInBucket[node] = buckets[k].Count;
         buckets[k].Add(node);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -84,6 +85,54 @@ public static class SnapshotInvariants
     public static IReadOnlyList<string> Violations(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return Violations(snapshot.Nodes, snapshot.Running, snapshot.Quotas);
+        var teamsKept = RunningTeams.Remembered(snapshot.Running);
+        var teamsWrong = teamsKept is not null && !teamsKept.SequenceEqual(snapshot.Running.Select(r => r.Job.Team), StringComparer.Ordinal);
+        return
+        [
+            .. Violations(snapshot.Nodes, snapshot.Running, snapshot.Quotas),
+            .. SummaryViolations(snapshot.Pending),
+            .. teamsWrong ? ["the teams kept beside the running jobs do not match them"] : Array.Empty<string>(),
+        ];
     }
+
+    /// <summary>
+    /// The pending queue's summaries (kept up to date on every add and remove) must equal what its jobs give when
+    /// counted from scratch: each team's requests, largest request and CPU-only jobs, and all teams' requests.
+    /// </summary>
+    public static IReadOnlyList<string> SummaryViolations(PendingQueue pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var violations = new List<string>();
+        var allRequests = new Dictionary<ResourceRequest, int>();
+        foreach (var (team, queue) in pending.ByTeam)
+        {
+            var requests = new Dictionary<ResourceRequest, int>();
+            foreach (var job in queue)
+            {
+                requests[job.Request] = requests.GetValueOrDefault(job.Request) + 1;
+                allRequests[job.Request] = allRequests.GetValueOrDefault(job.Request) + 1;
+            }
+
+            var expected = new TeamDemand(requests.ToImmutableDictionary(), TeamDemand.PeakOf(requests.Keys), queue.Count(j => j.Request.Gpus == 0));
+            if (!pending.Demand.TryGetValue(team, out var demand) || !SameCounts(demand.Requests, requests) || demand.Peak != expected.Peak || demand.WithoutGpus != expected.WithoutGpus)
+            {
+                violations.Add($"the pending queue's demand summary of team {team} does not match its jobs");
+            }
+        }
+
+        if (pending.Demand.Count != pending.ByTeam.Count)
+        {
+            violations.Add("the pending queue summarises the demand of a team without pending jobs");
+        }
+
+        if (!SameCounts(pending.Requests, allRequests))
+        {
+            violations.Add("the pending queue's request counts do not match its jobs");
+        }
+
+        return violations;
+    }
+
+    private static bool SameCounts(ImmutableDictionary<ResourceRequest, int> counts, Dictionary<ResourceRequest, int> expected) =>
+        counts.Count == expected.Count && expected.All(e => counts.TryGetValue(e.Key, out var count) && count == e.Value);
 }

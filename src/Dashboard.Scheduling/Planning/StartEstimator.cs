@@ -17,6 +17,9 @@ internal sealed class StartEstimator
     private readonly PriorityQueue<SimulatedEnd, (DateTimeOffset At, long Job)> ends = new();
     private readonly Dictionary<string, PriorityQueue<int, int>> quotaWaiting = new(StringComparer.Ordinal);
     private readonly PriorityQueue<int, int> admissible = new();
+
+    /// <summary>How many jobs wait in <see cref="quotaWaiting"/>, all teams together.</summary>
+    private int waitingForQuota;
     private readonly IReadOnlyList<Job> jobs;
     private readonly DateTimeOffset?[] estimates;
     private DateTimeOffset clock;
@@ -66,7 +69,7 @@ internal sealed class StartEstimator
             {
                 index = next;
             }
-            else if (quotaWaiting.Values.Any(w => w.Count > 0) && AdvanceToNextEnd())
+            else if (waitingForQuota > 0 && AdvanceToNextEnd())
             {
                 // Only jobs waiting for their team's quota are left: let time run until their team frees some.
                 continue;
@@ -121,6 +124,7 @@ internal sealed class StartEstimator
         }
 
         waiting.Enqueue(index, index);
+        waitingForQuota++;
     }
 
     private void Start(int index, int node)
@@ -154,6 +158,7 @@ internal sealed class StartEstimator
             {
                 joining += jobs[index].Request.Amount;
                 admissible.Enqueue(waiting.Dequeue(), index);
+                waitingForQuota--;
             }
         }
 

@@ -151,4 +151,44 @@ public sealed class PendingQueueTests
         TeamQueueOrder.Instance.Compare(job, null).Should().BePositive();
         TeamQueueOrder.Instance.Compare(Jobs.Job(1), Jobs.Job(1)).Should().Be(0);
     }
+
+    [Fact]
+    public void Each_team_demand_keeps_its_largest_request_as_jobs_come_and_go()
+    {
+        var big = Jobs.Job(2, gpus: 8, cpuCores: 4);
+        var queue = PendingQueue.From([Jobs.Job(1, gpus: 1, cpuCores: 16), big, Jobs.Job(3, team: "b", gpus: 0)]);
+
+        queue.Demand["a"].Peak.Should().Be(new ResourceAmount(8, 16_000, 1024));
+        queue.Remove(big).Demand["a"].Peak.Should().Be(new ResourceAmount(1, 16_000, 1024));
+        queue.Add(Jobs.Job(4, gpus: 8, cpuCores: 4)).Remove(big).Demand["a"].Peak.Should().Be(new ResourceAmount(8, 16_000, 1024));
+        queue.Remove(queue.Find(Jobs.Id(3))!).Demand.Keys.Should().Equal("a");
+        queue.Requests.Values.Sum().Should().Be(3);
+    }
+
+    [Fact]
+    public void The_queue_knows_which_teams_have_jobs_that_ask_for_no_GPU()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1, gpus: 0), Jobs.Job(2, team: "b", gpus: 1)]);
+
+        queue.HasJobsWithoutGpus("a").Should().BeTrue();
+        queue.HasJobsWithoutGpus("b").Should().BeFalse();
+        queue.HasJobsWithoutGpus("nobody").Should().BeFalse();
+        queue.Remove(Jobs.Job(1)).HasJobsWithoutGpus("a").Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_summaries_after_adds_and_removes_equal_a_count_from_scratch()
+    {
+        var queue = PendingQueue.Empty;
+        for (var id = 1; id <= 40; id++)
+        {
+            queue = queue.Add(Jobs.Job(id, team: (id % 3).ToString(System.Globalization.CultureInfo.InvariantCulture), gpus: id % 5, cpuCores: id % 7, memoryGiB: id % 4));
+            if (id % 4 == 0)
+            {
+                queue = queue.Remove(queue.Find(Jobs.Id(id / 2))!);
+            }
+        }
+
+        Dashboard.Scheduling.Planning.SnapshotInvariants.SummaryViolations(queue).Should().BeEmpty();
+    }
 }

@@ -219,4 +219,23 @@ public sealed class NeverFitsTests
         checker.Check(Jobs.Spec(gpus: 3, model: "a100")).Should().Be("needs 3 a100 GPUs; the largest node has 2");
         checker.Check(Jobs.Spec(gpus: 1, model: "B200")).Should().Be("needs B200 GPUs; no node has that model (available: A100, H100)");
     }
+
+    [Fact]
+    public void Only_teams_whose_jobs_may_never_fit_are_searched()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Team("a", nominalGpus: 4, borrowGpus: 4)
+            .Team("b", nominalGpus: 2, borrowGpus: 0)
+            .Team("c", nominalGpus: 8, maxPriority: 5)
+            .Pending(1, "a", gpus: 8)
+            .Pending(2, "b", gpus: 4)
+            .Pending(3, "c", gpus: 1, priority: 9)
+            .Pending(4, "nobody", gpus: 1)
+            .Build();
+
+        NeverFits.For(snapshot).TeamsThatMayHoldNeverFittingJobs(snapshot.Pending).Should().Equal("b", "c", "nobody");
+        var tooLarge = ClusterTransitions.Submit(snapshot, Jobs.Job(5, "a", gpus: 16));
+        NeverFits.For(tooLarge).TeamsThatMayHoldNeverFittingJobs(tooLarge.Pending).Should().Equal("a", "b", "c", "nobody");
+    }
 }

@@ -134,4 +134,25 @@ public sealed class SnapshotInvariantsTests
             "job 3 is allocated on unknown node gone",
             "n2 has 60 CPU cores allocated of 32");
     }
+
+    [Fact]
+    public void The_teams_kept_beside_the_running_jobs_follow_releases_and_starts_and_a_wrong_copy_is_a_violation()
+    {
+        var snapshot = TwoNodes()
+            .Team("b", nominalGpus: 4)
+            .Running(1, "a", "n1", [0, 1])
+            .Running(2, "b", "n1", [2])
+            .Running(3, "a", "n2", [0])
+            .Pending(4, "b", gpus: 1)
+            .Build();
+
+        var released = ClusterTransitions.Release(snapshot, Jobs.Id(2), Time.Now);
+        var started = ClusterTransitions.ApplyPlan(released, Scheduler.Plan(released, Time.Now));
+
+        RunningTeams.Of(released.Running).Should().Equal("a", "a");
+        RunningTeams.Of(started.Running).Should().Equal("a", "a", "b");
+        SnapshotInvariants.Violations(started).Should().BeEmpty();
+        RunningTeams.Remember(started.Running, ["a", "b", "a"]);
+        SnapshotInvariants.Violations(started).Should().Equal("the teams kept beside the running jobs do not match them");
+    }
 }
