@@ -3,6 +3,7 @@ using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Identity;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -26,6 +27,8 @@ builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddSingleton<ICurrentUser>(new DemoCurrentUser(builder.Configuration[DemoCurrentUser.SettingKey] is { Length: > 0 } demoUser ? demoUser : DemoCurrentUser.DefaultName));
+builder.Services.AddSingleton<JobBrowser>();
+builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
