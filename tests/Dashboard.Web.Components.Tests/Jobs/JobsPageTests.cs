@@ -115,7 +115,7 @@ public sealed class JobsPageTests : JobsTest
         var command = await NextCommandAsync();
         command.Should().BeOfType<CancelJobCommand>().Which.Should().BeEquivalentTo(new { Job = new JobId(42), Actor = CurrentUserName });
         command.Completion!.SetResult(CommandResult.Done("stopping"));
-        page.WaitForAssertion(() => Snackbars.Should().Contain("Job 42 is stopping; its resources are released when it has ended."), Patience);
+        SnackbarHost.WaitForAssertion(() => Snackbars.Should().Contain("Job 42 is stopping; its resources are released when it has ended."), Patience);
         Inbox.Reader.TryRead(out _).Should().BeFalse("one confirmation sends one cancel");
     }
 
@@ -145,7 +145,7 @@ public sealed class JobsPageTests : JobsTest
         var command = await NextCommandAsync();
         command.Completion!.SetResult(CommandResult.Refused("job 9 is not pending or running"));
 
-        page.WaitForAssertion(() => Snackbars.Should().Equal("Job 9 was not cancelled: job 9 is not pending or running"), Patience);
+        SnackbarHost.WaitForAssertion(() => Snackbars.Should().Equal("Job 9 was not cancelled: job 9 is not pending or running"), Patience);
     }
 
     private static List<long> RowIds(IRenderedComponent<JobsPage> page) =>

@@ -39,7 +39,11 @@ public abstract class JobsTest : ComponentTest
         this.bed = bed;
         Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
+        SnackbarHost = Render<MudSnackbarProvider>();
     }
+
+    /// <summary>Where snackbars render; it re-renders when one is added, so waits on it see them at once.</summary>
+    protected IRenderedComponent<MudSnackbarProvider> SnackbarHost { get; }
 
     /// <summary>Where dialogs render (outside the page's markup).</summary>
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
