@@ -4,6 +4,8 @@ using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Components.Pages;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace Dashboard.Web.Components.Tests.Jobs;
@@ -24,6 +26,9 @@ public sealed class JobsPageTests : JobsTest
         page.Find("tr.job-row:has([data-job-id='3']) .job-state").GetAttribute("data-state").Should().Be("Running");
         page.Find("tr.job-row:has([data-job-id='1']) .job-state").GetAttribute("data-state").Should().Be("Pending");
         page.Find("#owner-filter").GetAttribute("value").Should().Be(CurrentUserName);
+
+        page.Find("tr.job-row:has([data-job-id='1']) td.job-owner").Click();
+        Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/jobs/1", "a click on a row opens the job");
 
         page.Find("#my-jobs").Change(false);
 
