@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,6 +26,8 @@ builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddDashboardAuth(builder.Configuration);
+builder.Services.AddSingleton<JobBrowser>();
+builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 

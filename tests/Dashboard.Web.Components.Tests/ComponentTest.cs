@@ -19,13 +19,21 @@ public abstract class ComponentTest : BunitContext
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     protected ComponentTest()
+        : this(_ => { })
     {
+    }
+
+    /// <summary>For fixtures that need more services: <paramref name="addServices"/> runs before anything is resolved.</summary>
+    protected ComponentTest(Action<IServiceCollection> addServices)
+    {
+        ArgumentNullException.ThrowIfNull(addServices);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Feed);
         Services.AddScoped<ICurrentUser>(_ => User);
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
+        addServices(Services);
         Renderer.SetRendererInfo(new RendererInfo("Server", true));
     }
 

@@ -38,6 +38,30 @@ public sealed class JobStore(Database database)
         return [.. connection.Query<JobRow>(sql, new { state = state.ToString(), limit }).Select(r => r.ToRecord())];
     }
 
+    /// <summary>
+    /// One page of jobs matching <paramref name="query"/>, and how many match in all (read in one transaction, so
+    /// the page and the count agree). A query with <see cref="JobQuery.Problems"/> is refused with them.
+    /// </summary>
+    public JobPage Page(JobQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var problems = query.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("The job query was refused: " + string.Join("; ", problems) + ".", nameof(query));
+        }
+
+        var sql = JobPageQuery.Of(query);
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var total = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
+        var items = total <= query.Offset
+            ? []
+            : connection.Query<JobRow>(sql.PageSql, sql.Parameters, transaction).Select(r => r.ToRecord()).ToList();
+        transaction.Commit();
+        return new JobPage(items, checked((int)total));
+    }
+
     /// <summary>Everything that happened to a job, in order.</summary>
     public IReadOnlyList<JobEvent> Events(JobId id)
     {

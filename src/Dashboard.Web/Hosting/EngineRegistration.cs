@@ -1,4 +1,6 @@
 using Dashboard.Data;
+using Dashboard.Data.Allocations;
+using Dashboard.Data.Jobs;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
@@ -45,6 +47,9 @@ public static class EngineRegistration
         services.AddSingleton<IJobExecutor>(sp => new LocalProcessExecutor(
             executor, jobsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalProcessExecutor>>()));
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new AllocationStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(new JobLogs(jobsRoot));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
         services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryRefresher>>()));

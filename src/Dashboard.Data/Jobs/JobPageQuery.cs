@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+
+namespace Dashboard.Data.Jobs;
+
+/// <summary>
+/// Turns a <see cref="JobQuery"/> into parameterised SQL for <see cref="JobStore.Page"/>: every value travels as a
+/// parameter; the only text that varies is chosen from the fixed fragments below.
+/// </summary>
+internal sealed class JobPageQuery
+{
+    private const string LikeEscape = "\\";
+
+    private static readonly Dictionary<JobSortColumn, string> SortExpressions = new()
+    {
+        [JobSortColumn.Id] = "j.id",
+        [JobSortColumn.Name] = "j.name",
+        [JobSortColumn.Owner] = "j.owner",
+        [JobSortColumn.Team] = "j.team",
+        [JobSortColumn.State] = "j.state",
+        [JobSortColumn.Submitted] = "j.submitted_at",
+        [JobSortColumn.Started] = "j.started_at",
+        [JobSortColumn.Ended] = "j.ended_at",
+        [JobSortColumn.Gpus] = "j.gpus",
+    };
+
+    private JobPageQuery(string where, string orderBy, DynamicParameters parameters)
+    {
+        Where = where;
+        OrderBy = orderBy;
+        Parameters = parameters;
+    }
+
+    public string Where { get; }
+
+    public string OrderBy { get; }
+
+    public DynamicParameters Parameters { get; }
+
+    public string CountSql => $"SELECT COUNT(*) FROM jobs j{Where}";
+
+    public string PageSql => $"SELECT {JobRow.Columns} FROM jobs j{Where} ORDER BY {OrderBy} LIMIT $limit OFFSET $offset";
+
+    public static JobPageQuery Of(JobQuery query)
+    {
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+        if (query.States is { Count: > 0 } states)
+        {
+            var names = new List<string>();
+            foreach (var (state, index) in states.Order().Select((s, i) => (s, i)))
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"$state{index}");
+                names.Add(name);
+                parameters.Add(name, state.ToString());
+            }
+
+            conditions.Add($"j.state IN ({string.Join(", ", names)})");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Team))
+        {
+            conditions.Add("j.team = $team");
+            parameters.Add("$team", query.Team.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Owner))
+        {
+            conditions.Add("j.owner = $owner");
+            parameters.Add("$owner", query.Owner.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var text = query.Text.Trim();
+            var textCondition = "j.name LIKE $text ESCAPE '\\' OR j.command LIKE $text ESCAPE '\\'";
+            parameters.Add("$text", "%" + EscapeLike(text) + "%");
+            if (long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                textCondition += " OR j.id = $textId";
+                parameters.Add("$textId", id);
+            }
+
+            conditions.Add($"({textCondition})");
+        }
+
+        parameters.Add("$limit", query.PageSize);
+        parameters.Add("$offset", query.Offset);
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters);
+    }
+
+    /// <summary>The sort column, jobs without a value (not yet started or ended) last either way, then the id.</summary>
+    private static string OrderByOf(JobSortColumn column, bool descending)
+    {
+        var expression = SortExpressions[column];
+        var direction = descending ? "DESC" : "ASC";
+        var nullable = column is JobSortColumn.Started or JobSortColumn.Ended;
+        var order = new StringBuilder();
+        if (nullable)
+        {
+            order.Append(CultureInfo.InvariantCulture, $"{expression} IS NULL, ");
+        }
+
+        order.Append(CultureInfo.InvariantCulture, $"{expression} {direction}");
+        if (column != JobSortColumn.Id)
+        {
+            order.Append(CultureInfo.InvariantCulture, $", j.id {direction}");
+        }
+
+        return order.ToString();
+    }
+
+    /// <summary>Makes <c>%</c>, <c>_</c> and the escape character itself match only themselves in a LIKE pattern.</summary>
+    private static string EscapeLike(string text) =>
+        text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
+            .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
+            .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Data.Jobs;
+
+/// <summary>The columns a job list may be sorted by: each maps to one fixed SQL expression, nothing else reaches the SQL.</summary>
+public enum JobSortColumn
+{
+    Id,
+    Name,
+    Owner,
+    Team,
+    State,
+    Submitted,
+    Started,
+    Ended,
+    Gpus,
+}
+
+/// <summary>
+/// One page of the job list: filters that all must hold (an empty <see cref="States"/> means every state; a null or
+/// blank <see cref="Team"/>, <see cref="Owner"/> or <see cref="Text"/> means no filter), the sort, and the window.
+/// <see cref="Text"/> matches, case-insensitively and literally (no wildcards), a part of the name or the command, or
+/// the id when it is a number ("42" or "#42").
+/// </summary>
+public sealed record JobQuery(
+    IReadOnlySet<JobState>? States = null,
+    string? Team = null,
+    string? Owner = null,
+    string? Text = null,
+    JobSortColumn SortBy = JobSortColumn.Id,
+    bool Descending = true,
+    int Offset = 0,
+    int PageSize = JobQuery.DefaultPageSize)
+{
+    public const int DefaultPageSize = 25;
+
+    public const int MaxPageSize = 500;
+
+    private static readonly HashSet<JobState> EmptyStates = [];
+
+    /// <summary>What is wrong with this query, in words a person can act on; empty when it may run.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!Enum.IsDefined(SortBy))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"jobs cannot be sorted by column {(int)SortBy}; use one of {string.Join(", ", Enum.GetNames<JobSortColumn>())}"));
+        }
+
+        if (PageSize is < 1 or > MaxPageSize)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"page size must be between 1 and {MaxPageSize}; it was {PageSize}"));
+        }
+
+        if (Offset < 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"offset must not be negative; it was {Offset}"));
+        }
+
+        foreach (var state in States ?? EmptyStates)
+        {
+            if (!Enum.IsDefined(state))
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{(int)state} is not a job state"));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Reads a sort column by name ("submitted", "Gpus"), case-insensitively; false for anything else (numbers too).</summary>
+    public static bool TryParseSortColumn(string? name, out JobSortColumn column)
+    {
+        column = JobSortColumn.Id;
+        return !string.IsNullOrWhiteSpace(name)
+            && !name.Trim().All(char.IsAsciiDigit)
+            && Enum.TryParse(name.Trim(), ignoreCase: true, out column)
+            && Enum.IsDefined(column);
+    }
+}
+
+/// <summary>One page of jobs and how many jobs match the query in all.</summary>
+public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount);

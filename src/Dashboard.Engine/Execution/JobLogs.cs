@@ -1,0 +1,86 @@
+using System.Text;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Execution;
+
+/// <summary>The end of a job's output log: its last whole lines, and whether anything before them was left out.</summary>
+public sealed record JobLogTail(bool Exists, IReadOnlyList<string> Lines, bool Truncated, long LengthBytes)
+{
+    public static JobLogTail Missing { get; } = new(false, [], false, 0);
+}
+
+/// <summary>
+/// Reads the tail of a local job's <c>output.log</c> (see <see cref="JobWorkFolder"/>) while the job may still be
+/// writing it: the file is opened for reading with every kind of sharing allowed, only the bytes present when it was
+/// opened are read, and a line cut by the start of the window is dropped. Never changes the file.
+/// </summary>
+public sealed class JobLogs(string jobsRoot)
+{
+    /// <summary>How much of the end of the log a tail reads by default.</summary>
+    public const int DefaultTailBytes = 64 * 1024;
+
+    /// <summary>The most a caller may ask for in one read.</summary>
+    public const int MaxTailBytes = 4 * 1024 * 1024;
+
+    public string JobsRoot { get; } = jobsRoot;
+
+    public JobLogTail Tail(JobId job, int maxBytes = DefaultTailBytes)
+    {
+        if (maxBytes is < 1 or > MaxTailBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"A log tail reads between 1 byte and {MaxTailBytes} bytes.");
+        }
+
+        var path = new JobWorkFolder(JobsRoot, job).LogPath;
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return JobLogTail.Missing;
+        }
+
+        using (stream)
+        {
+            var length = stream.Length;
+            var start = Math.Max(0, length - maxBytes);
+            var buffer = new byte[length - start];
+            stream.Seek(start, SeekOrigin.Begin);
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = stream.Read(buffer, read, buffer.Length - read);
+                if (n == 0)
+                {
+                    break; // Truncated meanwhile: show what was there.
+                }
+
+                read += n;
+            }
+
+            var window = buffer.AsSpan(0, read);
+            var truncated = start > 0;
+            if (truncated)
+            {
+                // The window may start inside a line (or a UTF-8 sequence): keep whole lines only.
+                var firstNewline = window.IndexOf((byte)'\n');
+                window = firstNewline < 0 ? [] : window[(firstNewline + 1)..];
+            }
+
+            return new JobLogTail(true, SplitLines(Encoding.UTF8.GetString(window)), truncated, length);
+        }
+    }
+
+    private static List<string> SplitLines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1); // The newline that ends the last line.
+        }
+
+        return lines;
+    }
+}

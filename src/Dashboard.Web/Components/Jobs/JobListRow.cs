@@ -1,0 +1,60 @@
+using Dashboard.Data.Jobs;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Web.Components.Jobs;
+
+/// <summary>
+/// One row of the Jobs grid. Its property names are the grid's sort keys and read as <see cref="JobSortColumn"/>
+/// names (see <see cref="JobsFilter.ToQuery"/>).
+/// </summary>
+public sealed record JobListRow(
+    long Id,
+    string Name,
+    string Owner,
+    string Team,
+    JobState State,
+    DateTimeOffset Submitted,
+    DateTimeOffset? Started,
+    DateTimeOffset? Ended,
+    int Gpus,
+    string Command)
+{
+    public bool IsActive => State is JobState.Pending or JobState.Running;
+
+    public static JobListRow Of(JobRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var job = record.Job;
+        return new JobListRow(
+            job.Id.Value, job.Spec.Name, job.Spec.Owner, job.Team, record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Request.Gpus, job.Spec.Command);
+    }
+}
+
+/// <summary>
+/// What the Jobs page filters on. With <see cref="MineOnly"/> (the default) the owner is the current user and
+/// <see cref="Owner"/> is ignored.
+/// </summary>
+public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, string? Team, string? Owner, string? Text)
+{
+    public static JobsFilter Default { get; } = new(true, new HashSet<JobState>(), null, null, null);
+
+    /// <summary>
+    /// The store query for the grid's <paramref name="page"/> (0-based) of <paramref name="pageSize"/> rows (kept
+    /// within 1..<see cref="JobQuery.MaxPageSize"/>), sorted by the grid column <paramref name="sortBy"/>; an unknown or
+    /// missing column sorts by id, newest first.
+    /// </summary>
+    public JobQuery ToQuery(string currentUser, int page, int pageSize, string? sortBy, bool descending)
+    {
+        var size = Math.Clamp(pageSize, 1, JobQuery.MaxPageSize);
+        var sorted = JobQuery.TryParseSortColumn(sortBy, out var column);
+        return new JobQuery(
+            States,
+            Team,
+            MineOnly ? currentUser : Owner,
+            Text,
+            sorted ? column : JobSortColumn.Id,
+            sorted ? descending : true,
+            checked(Math.Max(0, page) * size),
+            size);
+    }
+}

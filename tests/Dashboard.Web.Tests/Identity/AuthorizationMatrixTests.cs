@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Dashboard.Web.Tests.Identity;
+
+/// <summary>
+/// Every role (and anonymous) against every page and endpoint, each cell asserted, both as a browser (asks for
+/// HTML: redirected) and as a script (does not: status codes). Job actions (submit, cancel) are checked where every
+/// path goes through them, in <see cref="JobCommandsTests"/>; the hub in <see cref="ClusterHubAccessTests"/>.
+/// </summary>
+public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
+{
+    public enum Cell
+    {
+        /// <summary>200 with the page or document.</summary>
+        Allowed,
+
+        /// <summary>Not signed in: a browser is redirected to sign in, a script gets 401.</summary>
+        SignInFirst,
+
+        /// <summary>Signed in, but the role does not allow it: a browser is redirected to /account/denied, a script gets 403.</summary>
+        Forbidden,
+    }
+
+    private const string Anonymous = "";
+
+    public static TheoryData<string, string, Cell> Matrix()
+    {
+        var data = new TheoryData<string, string, Cell>();
+        string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas"];
+        string[] adminOnly = ["/admin/quotas", "/admin/nodes", "/admin/users", "/admin/audit", "/admin/audit.csv"];
+        string[] open = ["/account/login", "/account/denied", "/healthz", "/readyz", "/app.css"];
+        foreach (var user in new[] { Anonymous, "alice", "lead", "admin" })
+        {
+            foreach (var path in everyone)
+            {
+                data.Add(user, path, user == Anonymous ? Cell.SignInFirst : Cell.Allowed);
+            }
+
+            foreach (var path in adminOnly)
+            {
+                data.Add(user, path, user switch { Anonymous => Cell.SignInFirst, "admin" => Cell.Allowed, _ => Cell.Forbidden });
+            }
+
+            foreach (var path in open)
+            {
+                data.Add(user, path, Cell.Allowed);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_role_reaches_exactly_what_it_may(string user, string path, Cell expected)
+    {
+        using var browser = await ClientAsync(user, html: true);
+        using var script = await ClientAsync(user, html: false);
+        var cancel = TestContext.Current.CancellationToken;
+
+        using var asBrowser = await browser.GetAsync(new Uri(path, UriKind.Relative), cancel);
+        using var asScript = await script.GetAsync(new Uri(path, UriKind.Relative), cancel);
+
+        switch (expected)
+        {
+            case Cell.Allowed:
+                asBrowser.StatusCode.Should().Be(HttpStatusCode.OK);
+                asScript.StatusCode.Should().Be(HttpStatusCode.OK);
+                break;
+            case Cell.SignInFirst:
+                asBrowser.StatusCode.Should().Be(HttpStatusCode.Redirect);
+                asBrowser.Headers.Location!.ToString().Should().Contain("/account/login?ReturnUrl=");
+                asScript.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+                break;
+            case Cell.Forbidden:
+                asBrowser.StatusCode.Should().Be(HttpStatusCode.Redirect);
+                asBrowser.Headers.Location!.ToString().Should().Contain("/account/denied");
+                asScript.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(expected));
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("alice")]
+    [InlineData("admin")]
+    public async Task The_hub_negotiates_only_for_a_signed_in_user(string user)
+    {
+        using var script = await ClientAsync(user, html: false);
+
+        using var negotiate = await script.PostAsync(new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+        negotiate.StatusCode.Should().Be(user == Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.OK);
+    }
+
+    private async Task<HttpClient> ClientAsync(string user, bool html)
+    {
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
+        HttpClient client;
+        if (user == Anonymous)
+        {
+            client = factory.CreateClient(options);
+        }
+        else
+        {
+            await factory.AccountsReady.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            client = factory.CreateClient(options);
+            using var signedIn = await SignIn.PostAsync(client, user, SignIn.PasswordOf(user));
+            signedIn.StatusCode.Should().Be(HttpStatusCode.Redirect, $"{user} signs in and is sent on");
+        }
+
+        if (html)
+        {
+            client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        }
+
+        return client;
+    }
+}
