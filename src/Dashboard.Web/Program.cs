@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
+using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Live;
@@ -26,6 +27,7 @@ builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddSingleton<ICurrentUser>(new DemoCurrentUser(builder.Configuration[DemoCurrentUser.SettingKey] is { Length: > 0 } demoUser ? demoUser : DemoCurrentUser.DefaultName));
+builder.Services.AddSubmitForm();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 

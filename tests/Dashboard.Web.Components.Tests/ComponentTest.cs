@@ -14,11 +14,13 @@ public abstract class ComponentTest : BunitContext
     /// <summary>How long a test waits for a published update to reach the rendered markup before it fails.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    protected ComponentTest()
+    /// <param name="addServices">A test's own services: they must be added here, before the renderer is set up.</param>
+    protected ComponentTest(Action<IServiceCollection>? addServices = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Feed);
+        addServices?.Invoke(Services);
         Renderer.SetRendererInfo(new RendererInfo("Server", true));
     }
 

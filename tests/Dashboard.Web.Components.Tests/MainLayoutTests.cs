@@ -50,7 +50,7 @@ public sealed class MainLayoutTests : ComponentTest
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("");
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
 
