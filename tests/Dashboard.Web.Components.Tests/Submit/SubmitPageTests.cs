@@ -115,6 +115,10 @@ public sealed class SubmitPageTests : ComponentTest
         page.WaitForAssertion(() => WhatIf(page).GetAttribute("data-outcome").Should().Be("starts"), Patience);
 
         Feed.Publish(HalfBusy().Run("gpu-01", [4, 5, 6, 7], "vision").Update(version: 2));
+        page.WaitForAssertion(() => page.Find("#submit-page").GetAttribute("data-snapshot-version").Should().Be("2"), Patience);
+        WhatIf(page).GetAttribute("data-outcome").Should().Be("starts", "the what-if follows the engine at most once per quiet interval");
+
+        fakes.Clock.Advance(SubmitPage.Debounce);
 
         page.WaitForAssertion(() =>
         {
