@@ -1,5 +1,7 @@
 using System.Net;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Components.Submit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests;
@@ -28,6 +30,24 @@ public sealed class SubmitPageHostTests(DashboardFactory factory) : IClassFixtur
         var body = await GetAsync("/jobs/new?from=987654");
 
         body.Should().Contain("id=\"from-notice\"").And.Contain("There is no job 987654 to submit again");
+    }
+
+    [Fact]
+    public async Task The_page_submits_through_the_engine_and_can_read_the_stored_job_back()
+    {
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var submission = factory.Services.GetRequiredService<IJobSubmission>();
+        var spec = new JobSpec("host-submit", "alice", "vision", "sleep 1", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromMinutes(5));
+
+        var result = await submission.SubmitAsync(spec, "alice").WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        result.Succeeded.Should().BeTrue(result.Reason);
+        submission.FindSpec(result.Job!.Value).Should().BeEquivalentTo(spec);
+        submission.FindSpec(new JobId(987_654)).Should().BeNull();
+
+        var refused = await submission.SubmitAsync(spec with { Request = new ResourceRequest(64, 1000, 1024) }, "alice").WaitAsync(Patience, TestContext.Current.CancellationToken);
+        refused.Succeeded.Should().BeFalse();
+        refused.Reason.Should().Contain("needs 64 GPUs");
     }
 
     private async Task<string> GetAsync(string path)
