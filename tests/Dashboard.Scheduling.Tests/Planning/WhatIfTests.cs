@@ -92,6 +92,21 @@ public sealed class WhatIfTests
         queued.Describe().Should().StartWith("Queued: no estimated start");
     }
 
+    [Fact]
+    public void A_job_within_nominal_quota_on_a_cluster_others_borrow_waits_for_the_reclaim_and_starts_about_now()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Team("a", nominalGpus: 4).Team("b", nominalGpus: 4, borrowGpus: 4)
+            .Running(1, "b", "n1", [0, 1, 2, 3])
+            .Running(2, "b", "n1", [4, 5, 6, 7], startedAt: Time.Epoch.AddMinutes(1), borrowing: true)
+            .Build();
+
+        var outcome = WhatIf.Evaluate(snapshot, Jobs.Spec("a", gpus: 2), Time.Now);
+
+        outcome.Should().Be(new WhatIfOutcome.Queued(Time.Now, 0, "reclaiming borrowed capacity for 2 GPUs on one node"));
+    }
+
     [Theory]
     [InlineData(16, null, 0, "needs 16 GPUs; the largest node has 8")]
     [InlineData(4, "B200", 0, "needs B200 GPUs; no node has that model (available: A100, H100)")]

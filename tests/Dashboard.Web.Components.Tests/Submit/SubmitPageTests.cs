@@ -277,6 +277,8 @@ public sealed class SubmitPageTests : ComponentTest
         page.Find("#from-notice").TextContent.Should().Be(notice);
         Value(page, "job-name").Should().BeEmpty();
         Value(page, "job-team").Should().Be("nlp", "the first team is chosen");
+        page.Find(".job-team-select").QuerySelector("#job-team").Should().NotBeNull("a browser test opens the team list by this class");
+        page.Find(".job-gpu-model-select").QuerySelector("#job-gpu-model").Should().NotBeNull();
     }
 
     [Fact]
