@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Components;
+using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
@@ -26,6 +27,7 @@ builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddDashboardAuth(builder.Configuration);
+builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();
 builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -32,9 +32,9 @@ internal sealed class TestCluster
         return this;
     }
 
-    public TestCluster Team(string team)
+    public TestCluster Team(string team, int nominalGpus = 8, int borrowGpus = 8)
     {
-        quotas.Add(new TeamQuota(team, new ResourceAmount(8, 64_000, 512 * 1024), new ResourceAmount(8, 64_000, 512 * 1024)));
+        quotas.Add(new TeamQuota(team, new ResourceAmount(nominalGpus, 64_000, 512 * 1024), new ResourceAmount(borrowGpus, 64_000, 512 * 1024)));
         return this;
     }
 

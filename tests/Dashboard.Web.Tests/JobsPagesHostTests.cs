@@ -16,11 +16,11 @@ public sealed class JobsPagesHostTests
         await using var factory = new DashboardFactory();
         await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
         var engine = factory.Services.GetRequiredService<ClusterEngine>();
-        var spec = new JobSpec("train-resnet", "demo", "vision", "python train.py", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
-        var submitted = await engine.SubmitAsync(spec, "demo").WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var spec = new JobSpec("train-resnet", "alice", "vision", "python train.py", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+        var submitted = await engine.SubmitAsync(spec, "alice").WaitAsync(Patience, TestContext.Current.CancellationToken);
         submitted.Succeeded.Should().BeTrue(submitted.Reason);
         var id = submitted.Job!.Value.Value;
-        using var client = factory.CreateClient();
+        using var client = await SignIn.AsAsync(factory, "alice");
 
         var list = await GetPage(client, "/jobs");
         var job = await GetPage(client, $"/jobs/{id}");
@@ -30,6 +30,10 @@ public sealed class JobsPagesHostTests
         job.Should().Contain($"Job {id} · train-resnet").And.Contain("id=\"resubmit\"").And.Contain($"jobs/new?from={id}");
         job.Should().Contain("python train.py");
         unknown.Should().Contain("Job 999999 does not exist.");
+
+        using var bob = await SignIn.AsAsync(factory, "bob");
+        var notBobs = await GetPage(bob, $"/jobs/{id}");
+        notBobs.Should().Contain("id=\"not-allowed\"").And.NotContain("python train.py", "another member sees neither the job's spec nor its log");
     }
 
     private static async Task<string> GetPage(HttpClient client, string path)

@@ -71,6 +71,19 @@ internal sealed class JobPageQuery
             parameters.Add("$owner", query.Owner.Trim());
         }
 
+        if (query.VisibleTo is { } visible)
+        {
+            var teamNames = new List<string>();
+            for (var i = 0; i < visible.Teams.Count; i++)
+            {
+                teamNames.Add($"$visibleTeam{i}");
+                parameters.Add($"$visibleTeam{i}", visible.Teams[i]);
+            }
+
+            conditions.Add(teamNames.Count == 0 ? "j.owner = $visibleOwner" : $"(j.owner = $visibleOwner OR j.team IN ({string.Join(", ", teamNames)}))");
+            parameters.Add("$visibleOwner", visible.Owner);
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim();

@@ -31,7 +31,8 @@ public sealed record JobQuery(
     JobSortColumn SortBy = JobSortColumn.Id,
     bool Descending = true,
     int Offset = 0,
-    int PageSize = JobQuery.DefaultPageSize)
+    int PageSize = JobQuery.DefaultPageSize,
+    JobVisibility? VisibleTo = null)
 {
     public const int DefaultPageSize = 25;
 
@@ -82,3 +83,9 @@ public sealed record JobQuery(
 
 /// <summary>One page of jobs and how many jobs match the query in all.</summary>
 public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount);
+
+/// <summary>
+/// Which jobs a person may list, whatever their filters say: their own (<see cref="Owner"/>) and those of the teams
+/// they lead (<see cref="Teams"/>). Null on a query means every job (admins).
+/// </summary>
+public sealed record JobVisibility(string Owner, IReadOnlyList<string> Teams);

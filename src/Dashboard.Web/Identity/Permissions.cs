@@ -26,6 +26,10 @@ public static class Permissions
     /// <summary>See a job's details and log: the same people who may act on it.</summary>
     public static bool CanSeeJob(this ICurrentUser user, string owner, string team) => user.CanActOnJob(owner, team);
 
+    /// <summary>The jobs a user may list: null (all) for admins; own jobs plus led teams' jobs for leads; own jobs for members.</summary>
+    public static Dashboard.Data.Jobs.JobVisibility? JobVisibility(this ICurrentUser user) =>
+        user.IsAdmin() ? null : new(user.Name, user.Role == UserRole.TeamLead ? user.Teams : []);
+
     /// <summary>Teams whose jobs and usage the user may list: all for admins, led teams for leads, none beyond their own jobs for members.</summary>
     public static bool SeesAllTeams(this ICurrentUser user) => user.IsAdmin();
 }

@@ -37,7 +37,8 @@ public abstract class JobsTest : ComponentTest
         : base(bed.AddServices)
     {
         this.bed = bed;
-        SignInAs(new SignedInUser(CurrentUserName, Dashboard.Data.Users.UserRole.Member, ["nlp", "vision"]));
+        // A lead of both teams: the list shows other people's jobs of those teams too (members see only their own).
+        SignInAs(new SignedInUser(CurrentUserName, Dashboard.Data.Users.UserRole.TeamLead, ["nlp", "vision"]));
         Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         SnackbarHost = Render<MudSnackbarProvider>();

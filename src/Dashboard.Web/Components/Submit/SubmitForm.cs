@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Web.Components.Submit;
+
+/// <summary>
+/// What the submit form holds, exactly as typed (text, so nothing a person types is lost or rewritten, and a draft
+/// survives a reconnect as it was). <see cref="SubmitFormMapping"/> turns it into a <see cref="JobSpec"/>.
+/// CPU is in cores (decimals allowed), memory in GiB (decimals allowed); empty limits mean none.
+/// </summary>
+public sealed partial class SubmitForm
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string Command { get; set; } = string.Empty;
+
+    public string Team { get; set; } = string.Empty;
+
+    public string Gpus { get; set; } = "1";
+
+    /// <summary>Empty: any model.</summary>
+    public string GpuModel { get; set; } = string.Empty;
+
+    public string Cpu { get; set; } = "4";
+
+    public string CpuLimit { get; set; } = string.Empty;
+
+    public string Memory { get; set; } = "16";
+
+    public string MemoryLimit { get; set; } = string.Empty;
+
+    public string Walltime { get; set; } = "1h";
+
+    public string Priority { get; set; } = "0";
+
+    public SubmitForm Copy() => (SubmitForm)MemberwiseClone();
+
+    /// <summary>The form for submitting <paramref name="spec"/> again, its name suffixed ("train" → "train-2", "train-2" → "train-3").</summary>
+    public static SubmitForm From(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SubmitForm
+        {
+            Name = NextName(spec.Name),
+            Command = spec.Command,
+            Team = spec.Team,
+            Gpus = spec.Request.Gpus.ToString(CultureInfo.InvariantCulture),
+            GpuModel = spec.Request.GpuModel ?? string.Empty,
+            Cpu = Units.Cores(spec.Request.CpuMillicores),
+            CpuLimit = spec.Limits?.CpuMillicores is { } cpuLimit ? Units.Cores(cpuLimit) : string.Empty,
+            Memory = GiB(spec.Request.MemoryMiB),
+            MemoryLimit = spec.Limits?.MemoryMiB is { } memoryLimit ? GiB(memoryLimit) : string.Empty,
+            Walltime = WalltimeText.Format(spec.Walltime),
+            Priority = spec.Priority.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    public static string NextName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return NumberedSuffix().Match(name) is { Success: true } match && int.TryParse(match.Groups["n"].Value, CultureInfo.InvariantCulture, out var n) && n < int.MaxValue
+            ? $"{match.Groups["stem"].Value}-{(n + 1).ToString(CultureInfo.InvariantCulture)}"
+            : name + "-2";
+    }
+
+    private static string GiB(long mib) => (mib / (decimal)Units.MiBPerGiB).ToString("0.###", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<stem>.+)-(?<n>\d{1,9})$", RegexOptions.CultureInvariant)]
+    private static partial Regex NumberedSuffix();
+}
