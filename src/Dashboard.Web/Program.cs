@@ -25,6 +25,7 @@ builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddDashboardAuth(builder.Configuration);
+builder.Services.AddClusterAdmin();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
