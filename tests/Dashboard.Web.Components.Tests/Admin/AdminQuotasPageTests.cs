@@ -65,6 +65,21 @@ public sealed class AdminQuotasPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_value_above_capacity_that_was_already_set_does_not_block_other_edits()
+    {
+        // nlp was given 20 GPUs when more nodes were up; the cluster now holds 16.
+        Feed.Publish(new TestCluster().Team("nlp", nominalGpus: 20).Node("gpu-01").Node("gpu-02").Update(version: 2));
+        var (page, dialogs) = RenderPage();
+        page.WaitForAssertion(() => page.Find("#quota-nlp-nominal-gpus").GetAttribute("value").Should().Be("20"), Patience);
+
+        await Type(page, "#quota-nlp-weight", "3");
+        await Click(page, "#save-quota-nlp");
+
+        dialogs.WaitForAssertion(() => dialogs.Find("#quota-change-summary").TextContent.Should().Be("fair-share weight 1 → 3."), Patience);
+        page.FindAll(".field-error").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Lowering_a_quota_below_use_asks_first_and_says_which_jobs_become_borrowing()
     {
         var (page, dialogs) = RenderPage();

@@ -10,7 +10,7 @@ namespace Dashboard.Web.Components.Admin;
 /// One team's quota as typed on the admin quota page: every field as text, read into a <see cref="TeamQuota"/> by
 /// <see cref="Read"/>, which reports every problem by field and builds nothing when there is one. The rules are
 /// <see cref="QuotaValidation"/>'s (the one source of truth, also applied by the engine) plus what only the page can
-/// know: the text must be a number, and no amount may exceed the cluster's capacity.
+/// know: the text must be a number, and no amount the admin changed may exceed the cluster's capacity.
 /// </summary>
 public sealed class QuotaForm
 {
@@ -130,14 +130,17 @@ public sealed class QuotaForm
             errors.TryAdd(EngineFields.GetValueOrDefault(error.Field, error.Field), error.Message);
         }
 
+        // Only values the admin changed are held against the capacity: a quota set when more nodes were up stays
+        // editable field by field (the engine admits nothing beyond what the nodes hold anyway).
         if (capacity is not null)
         {
-            Capacity(errors, NominalGpus, nominalGpus, capacity.GpusTotal, v => $"{v} GPUs");
-            Capacity(errors, BorrowGpus, borrowGpus, capacity.GpusTotal, v => $"{v} GPUs");
-            Capacity(errors, NominalCpu, nominalCpu, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
-            Capacity(errors, BorrowCpu, borrowCpu, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
-            Capacity(errors, NominalMemory, nominalMemory, capacity.MemoryMiBTotal, Units.Memory);
-            Capacity(errors, BorrowMemory, borrowMemory, capacity.MemoryMiBTotal, Units.Memory);
+            var before = Origin;
+            Capacity(errors, NominalGpus, nominalGpus, before?.Nominal.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
+            Capacity(errors, BorrowGpus, borrowGpus, before?.BorrowingLimit.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
+            Capacity(errors, NominalCpu, nominalCpu, before?.Nominal.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
+            Capacity(errors, BorrowCpu, borrowCpu, before?.BorrowingLimit.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
+            Capacity(errors, NominalMemory, nominalMemory, before?.Nominal.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
+            Capacity(errors, BorrowMemory, borrowMemory, before?.BorrowingLimit.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
         }
 
         return errors.Count > 0 ? new QuotaFormResult(null, errors.ToImmutableDictionary()) : new QuotaFormResult(quota, ImmutableDictionary<string, string>.Empty);
@@ -222,9 +225,9 @@ public sealed class QuotaForm
         return value;
     }
 
-    private static void Capacity(Dictionary<string, string> errors, string field, long value, long total, Func<long, string> show)
+    private static void Capacity(Dictionary<string, string> errors, string field, long value, long? unchanged, long total, Func<long, string> show)
     {
-        if (value > total && !errors.ContainsKey(field))
+        if (value > total && value != unchanged && !errors.ContainsKey(field))
         {
             errors[field] = $"{show(value)} is more than the cluster has ({show(total)}).";
         }

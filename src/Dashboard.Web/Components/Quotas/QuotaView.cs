@@ -125,9 +125,6 @@ public sealed record ResourceLine(long Nominal, long Used, long Borrowed, long L
     /// <summary>Use within nominal, 0-100 of <see cref="Scale"/>.</summary>
     public double WithinPercent => 100.0 * Math.Min(Used, Nominal) / Scale;
 
-    /// <summary>Use within nominal plus what is lent out, 0-100 of <see cref="Scale"/> (the bar's buffer).</summary>
-    public double WithLentPercent => 100.0 * Math.Min(Nominal, Math.Min(Used, Nominal) + Lent) / Scale;
-
     /// <summary>The whole use, 0-100 of <see cref="Scale"/>.</summary>
     public double UsedPercent => 100.0 * Used / Scale;
 }
