@@ -30,6 +30,7 @@ builder.Services.AddDashboardAuth(builder.Configuration);
 builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();
 builder.Services.AddScoped<JobCancellation>();
+builder.Services.AddClusterAdmin();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 

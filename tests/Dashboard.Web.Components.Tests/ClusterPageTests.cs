@@ -108,7 +108,8 @@ public sealed class ClusterPageTests : ComponentTest
 
         await DisposeComponentsAsync();
 
-        SubscriberCount().Should().Be(subscribed - 1);
+        subscribed.Should().Be(2, "the page and its quota panel each listen");
+        SubscriberCount().Should().Be(0);
     }
 
     [Fact]

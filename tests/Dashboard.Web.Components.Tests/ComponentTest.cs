@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
+using Dashboard.Web.Admin;
 using Dashboard.Web.Identity;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
@@ -31,6 +32,8 @@ public abstract class ComponentTest : BunitContext
         Services.AddMudServices();
         Services.AddSingleton(Feed);
         Services.AddScoped<ICurrentUser>(_ => User);
+        Services.AddSingleton<IClusterAdminCommands>(AdminCommands);
+        Services.AddSingleton<INodeStateReasons>(AdminCommands);
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
         addServices(Services);
@@ -48,8 +51,25 @@ public abstract class ComponentTest : BunitContext
         User = user;
         Auth.SetAuthorized(user.Name);
         Auth.SetRoles(user.Role.ToString());
+        Auth.SetPolicies(user.Role switch
+        {
+            UserRole.Admin => new[] { Permissions.AdminPolicy, Permissions.TeamLeadPolicy },
+            UserRole.TeamLead => new[] { Permissions.TeamLeadPolicy },
+            _ => Array.Empty<string>(),
+        });
         Auth.SetClaims([new Claim(ClaimTypes.Role, user.Role.ToString()), .. user.Teams.Select(t => new Claim(SignedInUser.TeamClaim, t))]);
     }
+
+    /// <summary>Clicks the element on the renderer's dispatcher, so a live update cannot re-render it between finding and clicking.</summary>
+    protected static Task Click<T>(IRenderedComponent<T> rendered, string selector)
+        where T : IComponent => rendered.InvokeAsync(() => rendered.Find(selector).Click());
+
+    /// <summary>Types <paramref name="value"/> into an input (its change event), on the renderer's dispatcher.</summary>
+    protected static Task Type<T>(IRenderedComponent<T> rendered, string selector, string value)
+        where T : IComponent => rendered.InvokeAsync(() => rendered.Find(selector).Change(value));
+
+    /// <summary>Stands in for the engine behind the admin pages: what they sent, and what it answers.</summary>
+    internal RecordingAdminCommands AdminCommands { get; } = new();
 
     /// <summary>The engine's feed, on the real clock: it delivers at most one update per coalescing interval (100 ms).</summary>
     protected ClusterFeed Feed { get; } = new(TimeProvider.System);

@@ -56,7 +56,24 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas");
+        links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
+        layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
+    }
+
+    [Fact]
+    public void Admins_also_get_the_admin_pages_in_the_navigation()
+    {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("root", Dashboard.Data.Users.UserRole.Admin, []));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        var links = layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).ToList();
+        var routes = typeof(MainLayout).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), false).Cast<Microsoft.AspNetCore.Components.RouteAttribute>())
+            .Select(r => r.Template.TrimStart('/'))
+            .ToHashSet();
+
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "admin/quotas", "admin/nodes");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }

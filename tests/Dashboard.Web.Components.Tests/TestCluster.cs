@@ -32,19 +32,19 @@ internal sealed class TestCluster
         return this;
     }
 
-    public TestCluster Team(string team, int nominalGpus = 8, int borrowGpus = 8)
+    public TestCluster Team(string team, int nominalGpus = 8, int borrowGpus = 8, long nominalCores = 64, long nominalMemoryGiB = 512)
     {
-        quotas.Add(new TeamQuota(team, new ResourceAmount(nominalGpus, 64_000, 512 * 1024), new ResourceAmount(borrowGpus, 64_000, 512 * 1024)));
+        quotas.Add(new TeamQuota(team, new ResourceAmount(nominalGpus, nominalCores * 1000, nominalMemoryGiB * 1024), new ResourceAmount(borrowGpus, 64_000, 512 * 1024)));
         return this;
     }
 
-    public TestCluster Run(string node, int[] gpus, string team, string owner = "alice", long cores = 4, long memoryGiB = 16, TimeSpan? walltime = null, string name = "train")
+    public TestCluster Run(string node, int[] gpus, string team, string owner = "alice", long cores = 4, long memoryGiB = 16, TimeSpan? walltime = null, string name = "train", bool borrowing = false)
     {
         var id = new JobId(nextJob++);
         var spec = new JobSpec(name, owner, team, "python train.py", new ResourceRequest(gpus.Length, cores * 1000, memoryGiB * 1024), Walltime: walltime);
         var start = Now.AddMinutes(-30);
         var allocation = new GpuAllocation(id, node, [.. gpus], cores * 1000, memoryGiB * 1024, start, walltime is { } w ? start + w : null);
-        running.Add(new RunningJob(new Job(id, spec, start.AddMinutes(-1)), allocation, Borrowing: false));
+        running.Add(new RunningJob(new Job(id, spec, start.AddMinutes(-1)), allocation, borrowing));
         return this;
     }
 
