@@ -25,6 +25,8 @@ public static class AuthRegistration
         services.AddSingleton(options);
         services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<AccountService>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton(sp => new Dashboard.Data.Audit.AuditStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
 
