@@ -18,7 +18,8 @@ public abstract class ComponentTest : BunitContext
     /// <summary>How long a test waits for a published update to reach the rendered markup before it fails.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    protected ComponentTest()
+    /// <param name="addServices">More services for the components under test, added before anything is rendered.</param>
+    protected ComponentTest(Action<IServiceCollection>? addServices = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
@@ -26,6 +27,7 @@ public abstract class ComponentTest : BunitContext
         Services.AddScoped<ICurrentUser>(_ => User);
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
+        addServices?.Invoke(Services);
         Renderer.SetRendererInfo(new RendererInfo("Server", true));
     }
 

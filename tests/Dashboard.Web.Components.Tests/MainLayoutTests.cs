@@ -48,6 +48,7 @@ public sealed class MainLayoutTests : ComponentTest
     [Fact]
     public void Navigation_links_only_to_pages_that_exist_and_the_interactivity_marker_says_ready()
     {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("admin", Dashboard.Data.Users.UserRole.Admin, []));
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
         var links = layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).ToList();
@@ -56,9 +57,21 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new");
+        links.Should().Equal("", "jobs", "jobs/new", "admin/users", "admin/audit");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
+    }
+
+    [Theory]
+    [InlineData(Dashboard.Data.Users.UserRole.Member)]
+    [InlineData(Dashboard.Data.Users.UserRole.TeamLead)]
+    public void Only_admins_see_the_admin_links(Dashboard.Data.Users.UserRole role)
+    {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("someone", role, ["vision"]));
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new");
     }
 
     [Fact]

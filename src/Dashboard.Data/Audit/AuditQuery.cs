@@ -17,4 +17,4 @@ public sealed record AuditQuery(
 }
 
 /// <summary>One page of matching entries (newest first) and how many match in all.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, long Total);
+public sealed record AuditResults(IReadOnlyList<AuditRecord> Records, long Total);

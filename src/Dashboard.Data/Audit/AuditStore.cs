@@ -32,7 +32,7 @@ public sealed class AuditStore(Database database)
     public const int MaxPageSize = 500;
 
     /// <summary>Entries matching <paramref name="query"/>, newest first: <paramref name="take"/> of them after skipping <paramref name="skip"/>, with the total that match.</summary>
-    public AuditPage Query(AuditQuery query, int skip, int take)
+    public AuditResults Query(AuditQuery query, int skip, int take)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
@@ -44,7 +44,7 @@ public sealed class AuditStore(Database database)
         using var connection = database.OpenConnection();
         var total = connection.ExecuteScalar<long>(CountSql + where, parameters);
         var records = connection.Query<AuditRow>(PageSql + where + NewestFirst + PageLimit, parameters).Select(r => r.ToRecord()).ToList();
-        return new AuditPage(records, total);
+        return new AuditResults(records, total);
     }
 
     /// <summary>Every entry matching <paramref name="query"/>, newest first, read as it is enumerated (for exports): enumerate it once.</summary>
