@@ -42,6 +42,12 @@ public abstract class ComponentTest : BunitContext
         User = user;
         Auth.SetAuthorized(user.Name);
         Auth.SetRoles(user.Role.ToString());
+        Auth.SetPolicies(user.Role switch
+        {
+            UserRole.Admin => [Permissions.AdminPolicy, Permissions.TeamLeadPolicy],
+            UserRole.TeamLead => [Permissions.TeamLeadPolicy],
+            _ => [],
+        });
         Auth.SetClaims([new Claim(ClaimTypes.Role, user.Role.ToString()), .. user.Teams.Select(t => new Claim(SignedInUser.TeamClaim, t))]);
     }
 
