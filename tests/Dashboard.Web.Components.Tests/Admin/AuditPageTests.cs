@@ -31,6 +31,7 @@ public sealed class AuditPageTests : AdminPageTest
         rows[0].TextContent.Should().Contain("root").And.Contain("quota.set").And.Contain("team:vision").And.Contain("gpus: 8 → 16").And.NotContain("weight");
         rows[1].TextContent.Should().Contain("job:29").And.Contain("∅ → {\"gpus\":29}");
         page.Find("#audit-export").GetAttribute("href").Should().Be("admin/audit.csv");
+        page.Find("#audit-export").HasAttribute("download").Should().BeTrue("the router leaves a download link to the browser");
     }
 
     [Fact]
