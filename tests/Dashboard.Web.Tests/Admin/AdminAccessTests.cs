@@ -120,4 +120,23 @@ public sealed class AdminAccessTests(DashboardFactory factory) : IClassFixture<D
             csv.Should().NotContain(secret);
         }
     }
+
+    [Fact]
+    public async Task An_admins_change_reaches_a_signed_in_user_at_their_next_request()
+    {
+        await using var own = new DashboardFactory();
+        using var alice = await SignIn.AsAsync(own, "alice");
+        using var bob = await SignIn.AsAsync(own, "bob");
+        var administration = own.Services.GetRequiredService<UserAdministration>();
+        var root = new SignedInUser("admin", UserRole.Admin, []);
+
+        administration.Update("alice", new AccountChange("Alice", UserRole.TeamLead, ["vision"], true), root).Succeeded.Should().BeTrue();
+        administration.Update("bob", new AccountChange("Bob", UserRole.Member, ["nlp"], false), root).Succeeded.Should().BeTrue();
+
+        var page = await alice.GetStringAsync(new Uri("/", UriKind.Relative), Cancel);
+        page.Should().Contain("alice · team lead", "the cookie's role follows the account");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        using var refused = await bob.SendAsync(request, Cancel);
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a disabled account's cookie no longer signs it in");
+    }
 }
