@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
+using Dashboard.Web.Audit;
 using Dashboard.Web.Components;
 using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
@@ -44,6 +45,7 @@ app.UseAntiforgery();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503)).AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapAuditEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

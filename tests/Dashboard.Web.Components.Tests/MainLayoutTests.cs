@@ -73,9 +73,21 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "quotas", "admin/quotas", "admin/nodes");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "admin/quotas", "admin/nodes", "admin/users", "admin/audit");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
+    }
+
+    [Theory]
+    [InlineData(Dashboard.Data.Users.UserRole.Member)]
+    [InlineData(Dashboard.Data.Users.UserRole.TeamLead)]
+    public void Only_admins_see_the_admin_links(Dashboard.Data.Users.UserRole role)
+    {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("someone", role, ["vision"]));
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "quotas");
     }
 
     [Fact]

@@ -28,6 +28,10 @@ public sealed class UserStore(Database database)
 
     private const string CountSql = "SELECT COUNT(*) FROM users";
 
+    private const string TeamNamesSql = "SELECT name FROM teams ORDER BY name";
+
+    private const string UnlockSql = "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE name = $name";
+
     private const string TeamExistsSql = "SELECT COUNT(*) FROM teams WHERE name = $team";
 
     private const string InsertSql = """
@@ -62,6 +66,13 @@ public sealed class UserStore(Database database)
             .GroupBy(m => m.UserName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(m => m.Team).ToImmutableArray(), StringComparer.Ordinal);
         return [.. connection.Query<UserRow>(AllSql).Select(r => r.ToAccount(teams.GetValueOrDefault(r.Name, [])))];
+    }
+
+    /// <summary>The names of every team (teams are created by setting their quota), in order.</summary>
+    public IReadOnlyList<string> TeamNames()
+    {
+        using var connection = database.OpenConnection();
+        return [.. connection.Query<string>(TeamNamesSql)];
     }
 
     public bool Any()
@@ -128,6 +139,16 @@ public sealed class UserStore(Database database)
         InTransaction(audit, (connection, transaction) =>
         {
             if (connection.Execute(SetHashSql, new { name, hash = passwordHash }, transaction) == 0)
+            {
+                throw new UserStoreException($"There is no account named '{name}'.");
+            }
+        });
+
+    /// <summary>Lifts a lock-out and clears the failure count.</summary>
+    public void Unlock(string name, AuditEntry audit) =>
+        InTransaction(audit, (connection, transaction) =>
+        {
+            if (connection.Execute(UnlockSql, new { name }, transaction) == 0)
             {
                 throw new UserStoreException($"There is no account named '{name}'.");
             }

@@ -29,6 +29,8 @@ public static class AuthRegistration
         services.AddSingleton<AccountService>();
         services.TryAddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<JobCommands>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton(sp => new Dashboard.Data.Audit.AuditStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
 
@@ -44,6 +46,7 @@ public static class AuthRegistration
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = options.SessionLifetime;
                 cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = ValidateAgainstAccount;
                 cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
             });
@@ -77,6 +80,34 @@ public static class AuthRegistration
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.LocalRedirect(LoginPath);
         }).AllowAnonymous().DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// Each request checks the cookie against the account as it is now: a disabled or removed account is signed out,
+    /// and a changed role or team set replaces the cookie's claims, so an admin's change takes effect at the next request
+    /// (an open Blazor circuit keeps the user it started with until it reconnects).
+    /// </summary>
+    private static async Task ValidateAgainstAccount(CookieValidatePrincipalContext context)
+    {
+        if (SignedInUser.From(context.Principal) is not { } signedIn)
+        {
+            return;
+        }
+
+        var account = context.HttpContext.RequestServices.GetRequiredService<UserStore>().Find(signedIn.Name);
+        if (account is not { Enabled: true })
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+            return;
+        }
+
+        var current = SignedInUser.Of(account);
+        if (current.Role != signedIn.Role || !current.Teams.Order(StringComparer.Ordinal).SequenceEqual(signedIn.Teams, StringComparer.Ordinal))
+        {
+            context.ReplacePrincipal(current.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
+            context.ShouldRenew = true;
+        }
     }
 
     /// <summary>Browsers navigating get the redirect; API, hub and script clients get the status code.</summary>

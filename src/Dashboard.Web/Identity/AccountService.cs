@@ -100,6 +100,9 @@ public sealed class AccountService(UserStore users, AccountOptions options, Time
         }
     }
 
+    /// <summary>A salted hash of <paramref name="password"/> for <paramref name="account"/>, for storing (never for showing).</summary>
+    public string Hash(UserAccount account, string password) => hasher.HashPassword(account, password);
+
     /// <summary>The problem with a proposed account name and password, or null.</summary>
     public static string? Problem(string name, string password)
     {

@@ -92,4 +92,30 @@ public sealed class UserStoreTests : StoreTest
         unknown.Should().Throw<UserStoreException>().WithMessage("*no account named 'carol'*");
         audit.Recent().Should().HaveCount(2);
     }
+
+    [Fact]
+    public void Team_names_are_listed_in_order()
+    {
+        users.TeamNames().Should().Equal("nlp", "vision");
+    }
+
+    [Fact]
+    public void Unlock_lifts_a_lock_out_with_its_audit_entry_and_refuses_an_unknown_account()
+    {
+        users.Create(Alice("vision"), "HASH-1", Entry("user.create"));
+        users.RecordFailedSignIn("alice", 0, Now.AddMinutes(15), Entry("auth.sign-in-failed"));
+        users.Find("alice")!.IsLockedAt(Now).Should().BeTrue();
+
+        users.Unlock("alice", Entry("user.unlock"));
+
+        var alice = users.Find("alice")!;
+        alice.IsLockedAt(Now).Should().BeFalse();
+        alice.FailedSignIns.Should().Be(0);
+        users.PasswordHash("alice").Should().Be("HASH-1");
+        audit.Recent(1).Single().Entry.Action.Should().Be("user.unlock");
+
+        var unknown = () => users.Unlock("nobody", new AuditEntry(Now, "admin", "user.unlock", "user:nobody", null, null));
+        unknown.Should().Throw<UserStoreException>();
+        audit.ForTarget("user:nobody").Should().BeEmpty("a refused change writes no audit entry");
+    }
 }
