@@ -89,7 +89,7 @@ public static class BrowserBenchmark
                 var job = submitted.Job!.Value.ToString();
                 var appeared = await Task.WhenAll(pages.Select(async page =>
                 {
-                    var handle = await page.WaitForFunctionAsync(DomWatch.Appeared, job, new PageWaitForFunctionOptions { PollingInterval = 5 });
+                    var handle = await page.WaitForFunctionAsync(DomWatch.Appeared, job, new PageWaitForFunctionOptions { PollingInterval = 50 });
                     return await handle.JsonValueAsync<double>();
                 }));
                 var start = before.ToUnixTimeMilliseconds() + (before.Ticks % TimeSpan.TicksPerMillisecond / (double)TimeSpan.TicksPerMillisecond);
@@ -99,7 +99,7 @@ public static class BrowserBenchmark
                 }
 
                 await engine.CancelAsync(submitted.Job!.Value, "bench");
-                await Task.WhenAll(pages.Select(page => page.WaitForFunctionAsync(DomWatch.Gone, job, new PageWaitForFunctionOptions { PollingInterval = 5 })));
+                await Task.WhenAll(pages.Select(page => page.WaitForFunctionAsync(DomWatch.Gone, job, new PageWaitForFunctionOptions { PollingInterval = 50 })));
                 Console.Write(i % 10 == 9 ? $"{label} {i + 1}/{count}\r" : string.Empty);
             }
 

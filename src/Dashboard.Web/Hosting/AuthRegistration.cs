@@ -20,6 +20,7 @@ public static class AuthRegistration
     public const string LoginPath = "/account/login";
     public const string LogoutPath = "/account/logout";
     public const string DeniedPath = "/account/denied";
+    public const string SingleSignOnPath = "/account/sso";
 
     public static IServiceCollection AddDashboardAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,8 +35,35 @@ public static class AuthRegistration
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
 
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(cookie =>
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (options.OpenIdConnect is { Enabled: true } sso)
+        {
+            authentication.AddOpenIdConnect(OpenIdConnectOptions.Scheme, oidc =>
+            {
+                oidc.Authority = sso.Authority;
+                oidc.ClientId = sso.ClientId;
+                oidc.ClientSecret = sso.ClientSecret;
+                oidc.ResponseType = "code";
+                oidc.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+                    var user = SingleSignOn.AccountFor(users, context.Principal, sso.NameClaim);
+                    if (user is null)
+                    {
+                        context.Fail("There is no enabled account here for this sign-in; ask an admin to create one.");
+                    }
+                    else
+                    {
+                        context.Principal = user.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
+        authentication.AddCookie(cookie =>
             {
                 cookie.LoginPath = LoginPath;
                 cookie.LogoutPath = LogoutPath;
@@ -70,6 +98,10 @@ public static class AuthRegistration
     /// <summary>Sign-out is a POST with an antiforgery token, so another site cannot sign a user out.</summary>
     public static void MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet(SingleSignOnPath, (string? returnUrl, AccountOptions options) => options.OpenIdConnect.Enabled
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = Components.Account.LoginPage.LocalReturnUrl(returnUrl) }, [OpenIdConnectOptions.Scheme])
+            : Results.NotFound()).AllowAnonymous();
+
         endpoints.MapPost(LogoutPath, async (HttpContext context, IAntiforgery antiforgery) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))

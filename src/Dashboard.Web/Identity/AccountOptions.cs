@@ -16,4 +16,31 @@ public sealed record AccountOptions
 
     /// <summary>How long a sign-in lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Optional single sign-on through an OpenID Connect provider; off while <see cref="OpenIdConnectOptions.Authority"/> is empty.</summary>
+    public OpenIdConnectOptions OpenIdConnect { get; init; } = new();
+}
+
+/// <summary>
+/// <c>Identity:OpenIdConnect</c>: a provider people may sign in with instead of a password. The provider proves who
+/// someone is; what they may do still comes from their account here (role, teams), found by <see cref="NameClaim"/>.
+/// Someone the provider knows but who has no enabled account here is refused.
+/// </summary>
+public sealed record OpenIdConnectOptions
+{
+    public const string Scheme = "oidc";
+
+    public string Authority { get; init; } = "";
+
+    public string ClientId { get; init; } = "";
+
+    public string ClientSecret { get; init; } = "";
+
+    /// <summary>The claim of the provider's token that holds the account name here.</summary>
+    public string NameClaim { get; init; } = "preferred_username";
+
+    /// <summary>The sign-in page's button text.</summary>
+    public string DisplayName { get; init; } = "Single sign-on";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
