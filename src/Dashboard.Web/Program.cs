@@ -34,6 +34,7 @@ builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddClusterAdmin();
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
+builder.Services.AddOperations(builder.Configuration);
 
 var app = builder.Build();
 
@@ -42,8 +43,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
-app.MapGet("/healthz", () => "ok").AllowAnonymous();
-app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503)).AllowAnonymous();
+app.MapOperations();
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,15 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>Also make this host a node whose jobs really run (off by default).</summary>
     public bool LocalNode { get; init; }
 
+    /// <summary>The clock the whole host runs on (e.g. a FakeTimeProvider); the system clock when null.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>More settings for this host (configuration keys such as <c>Metrics:Token</c>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Changes to this host's services, applied after the app's own registrations.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
     /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
@@ -31,6 +41,20 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
+using Dashboard.Engine.Metrics;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Planning;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,8 @@ public sealed class EngineLoop(
     ClusterFeed feed,
     TimeProvider time,
     EngineOptions options,
-    ILogger<EngineLoop> logger) : BackgroundService
+    ILogger<EngineLoop> logger,
+    EngineMetrics? metrics = null) : BackgroundService
 {
     /// <summary>How many failed commits an exit report survives before it is given up (and logged).</summary>
     public const int MaxExitAttempts = 5;
@@ -151,7 +153,9 @@ public sealed class EngineLoop(
         {
             explainedAll = cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation;
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
+            var planStarted = time.GetTimestamp();
             var plan = Scheduler.Plan(cluster.Snapshot with { Settings = settings }, batch.Now);
+            metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
             cluster.ApplyPlan(plan, explainedAll, batch);
         }
 
@@ -192,6 +196,9 @@ public sealed class EngineLoop(
         {
             lastFullExplanation = batch.Now;
         }
+
+        metrics?.BatchCommitted(batch.Events, cluster.Snapshot);
+        JobLifecycleLog.Committed(logger, batch.Events);
 
         // Published before answering: whoever awaited a command sees its effect in the feed.
         Publish(cluster, batch);

@@ -37,7 +37,8 @@ public static class EngineRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Database.Open(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ClusterWriter(sp.GetRequiredService<Database>()));
-        services.AddSingleton<IClusterJournal>(sp => new SqliteClusterJournal(sp.GetRequiredService<ClusterWriter>()));
+        services.AddSingleton<IClusterJournal>(sp => new SqliteClusterJournal(
+            sp.GetRequiredService<ClusterWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Dashboard.Engine.Metrics.EngineMetrics>()));
         services.AddSingleton<IClusterStateSource>(sp => new SqliteClusterStateSource(
             sp.GetRequiredService<Database>(), settings, new LocalHostInventory(cluster), [.. seedTeams.Select(t => t.ToQuota())]));
         services.AddSingleton<EngineInbox>();
