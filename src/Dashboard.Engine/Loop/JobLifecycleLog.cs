@@ -29,12 +29,7 @@ public static partial class JobLifecycleLog
 
         foreach (var change in events.OfType<JobStateChangedEvent>())
         {
-            using var scope = logger.BeginScope(new Dictionary<string, object>
-            {
-                ["JobId"] = change.Job.Value,
-                ["Owner"] = change.Owner,
-                ["Team"] = change.Team,
-            });
+            using var scope = logger.BeginScope(new JobScope(change.Job.Value, change.Owner, change.Team));
             switch (change)
             {
                 case { From: JobState.Pending, To: JobState.Pending }:
@@ -76,4 +71,20 @@ public static partial class JobLifecycleLog
 
     [LoggerMessage(EventId = RequeuedId, EventName = "JobRequeued", Level = LogLevel.Information, Message = "Job {Job} requeued: {Reason}")]
     private static partial void Requeued(ILogger logger, JobId job, string reason);
+
+    /// <summary>The scope of a job's entries: its fields for structured sinks, "job 7 (alice, vision)" for plain text.</summary>
+    private sealed class JobScope(long job, string owner, string team) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        private readonly KeyValuePair<string, object>[] fields = [new("JobId", job), new("Owner", owner), new("Team", team)];
+
+        public int Count => fields.Length;
+
+        public KeyValuePair<string, object> this[int index] => fields[index];
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object>>)fields).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"job {job} ({owner}, {team})";
+    }
 }

@@ -3,6 +3,7 @@ using Dashboard.Web.Operations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Dashboard.Web.Hosting;
 
@@ -28,7 +29,7 @@ public static class OperationsRegistration
         services.AddAuthorizationBuilder().AddPolicy(MetricsScrapeRequirement.Policy, policy => policy.AddRequirements(new MetricsScrapeRequirement()));
 
         services.AddSingleton<EngineMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(EngineMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("compute-dashboard")).WithMetrics(metrics => metrics.AddMeter(EngineMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>(DatabaseHealthCheck.Name, tags: [ReadyTag])

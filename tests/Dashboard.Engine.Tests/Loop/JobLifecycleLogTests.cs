@@ -39,6 +39,7 @@ public sealed class JobLifecycleLogTests
         logger.Entries[4].Scope.Should().Contain(new KeyValuePair<string, object>("JobId", 43L))
             .And.Contain(new KeyValuePair<string, object>("Owner", "bob"))
             .And.Contain(new KeyValuePair<string, object>("Team", "nlp"));
+        logger.ScopeText.Should().Be("job 44 (bob, nlp)", "the last scope opened, for plain-text sinks");
     }
 
     [Fact]
@@ -62,11 +63,14 @@ public sealed class JobLifecycleLogTests
 
         public int ScopesOpened { get; private set; }
 
+        public string? ScopeText { get; private set; }
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull
         {
             ScopesOpened++;
-            scope = state as IReadOnlyDictionary<string, object> ?? (state as Dictionary<string, object>);
+            scope = (state as IEnumerable<KeyValuePair<string, object>>)?.ToDictionary(p => p.Key, p => p.Value);
+            ScopeText = state.ToString();
             return new Closing(this);
         }
 
