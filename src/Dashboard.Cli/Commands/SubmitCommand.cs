@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Dashboard.Api.Contracts;
+
+namespace Dashboard.Cli.Commands;
+
+/// <summary><c>dash submit --gpus 2 --cpus 8 --mem 32G --time 2h --team vision -- python train.py</c>.</summary>
+public static class SubmitCommand
+{
+    public static Command Create(DashApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var gpus = new Option<int>("--gpus", "-G") { Description = "Whole GPUs on one node" };
+        var cpus = new Option<decimal>("--cpus", "-c") { Description = "CPU cores (decimals allowed)", DefaultValueFactory = _ => 1m };
+        var mem = new Option<string>("--mem") { Description = "Memory: 32G, 512M, 1.5T", DefaultValueFactory = _ => "1G" };
+        var time = new Option<string?>("--time", "-t") { Description = "Walltime: 2h, 90m, 1d 12h, 1:30 (default: none)" };
+        var team = new Option<string>("--team") { Description = "One of your teams", Required = true };
+        var name = new Option<string?>("--name", "-J") { Description = "Job name (default: the script's name)" };
+        var gpuModel = new Option<string?>("--gpu-model") { Description = "Only GPUs of this model" };
+        var priority = new Option<int>("--priority") { Description = "-1000..1000 (within the team's maximum); higher runs first" };
+        var command = new Argument<string[]>("command") { Description = "The command line, after --", Arity = ArgumentArity.OneOrMore };
+        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, command };
+        submit.SetAction((parsed, cancel) =>
+        {
+            var words = parsed.GetValue(command) ?? [];
+            var memText = parsed.GetValue(mem) ?? "1G";
+            if (!Sizes.TryParseGiB(memText, out var memory))
+            {
+                return Task.FromResult(app.Usage($"--mem '{memText}' is not a size: write e.g. 32G, 512M or 1.5T"));
+            }
+
+            var request = new JobSubmitRequest
+            {
+                Name = parsed.GetValue(name) ?? DefaultName(words),
+                Command = ShellWords.Join(words),
+                Team = parsed.GetValue(team) ?? string.Empty,
+                Gpus = parsed.GetValue(gpus),
+                GpuModel = parsed.GetValue(gpuModel),
+                Cpu = parsed.GetValue(cpus),
+                Memory = memory,
+                Walltime = parsed.GetValue(time),
+                Priority = parsed.GetValue(priority),
+            };
+            return app.WithClientAsync(parsed, async client =>
+            {
+                var result = await client.PostAsync<JobView>(ApiRoutes.Jobs, request, cancel).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    return app.Fail(result);
+                }
+
+                if (app.Json(parsed))
+                {
+                    app.WriteJson(result.Json);
+                }
+                else
+                {
+                    var job = result.Value!;
+                    await app.Terminal.Out.WriteLineAsync($"Submitted job {job.Id} ({job.State}{(job.Allocation is { } a ? " on " + a.Node : string.Empty)})").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Ok;
+            });
+        });
+        return submit;
+    }
+
+    /// <summary>The script's file name without extension (<c>python train.py</c> is "train"), else the program's.</summary>
+    public static string DefaultName(IReadOnlyList<string> words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var parts = words.Count == 1 ? words[0].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [.. words];
+        var script = parts.Skip(1).FirstOrDefault(w => !w.StartsWith('-') && (w.Contains('.', StringComparison.Ordinal) || w.Contains('/', StringComparison.Ordinal)));
+        var chosen = Path.GetFileNameWithoutExtension(script ?? parts.FirstOrDefault() ?? "job");
+        return string.IsNullOrEmpty(chosen) ? "job" : chosen;
+    }
+}
