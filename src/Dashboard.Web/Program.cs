@@ -32,6 +32,7 @@ builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();
 builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddClusterAdmin();
+builder.Services.AddDashboardApi(builder.Configuration);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
@@ -41,6 +42,7 @@ var app = builder.Build();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseDashboardApi();
 app.UseAntiforgery();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503)).AllowAnonymous();
