@@ -9,6 +9,12 @@ public sealed record JobLogTail(bool Exists, IReadOnlyList<string> Lines, bool T
     public static JobLogTail Missing { get; } = new(false, [], false, 0);
 }
 
+/// <summary>Bytes of a job's log from some offset: <see cref="NextOffset"/> is where the next read starts; <see cref="Length"/> the file's size when read.</summary>
+public sealed record JobLogChunk(bool Exists, ReadOnlyMemory<byte> Bytes, long NextOffset, long Length)
+{
+    public static JobLogChunk Missing { get; } = new(false, ReadOnlyMemory<byte>.Empty, 0, 0);
+}
+
 /// <summary>
 /// Reads the tail of a local job's <c>output.log</c> (see <see cref="JobWorkFolder"/>) while the job may still be
 /// writing it: the file is opened for reading with every kind of sharing allowed, only the bytes present when it was
@@ -70,6 +76,54 @@ public sealed class JobLogs(string jobsRoot)
             }
 
             return new JobLogTail(true, SplitLines(Encoding.UTF8.GetString(window)), truncated, length);
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="maxBytes"/> bytes of the log from byte <paramref name="offset"/> on, as they are now (a
+    /// follower asks again from <see cref="JobLogChunk.NextOffset"/>). Bytes, not lines: a chunk may end inside a line.
+    /// </summary>
+    public JobLogChunk Read(JobId job, long offset, int maxBytes = MaxTailBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (maxBytes is < 1 or > MaxTailBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"A log read takes between 1 byte and {MaxTailBytes} bytes.");
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(new JobWorkFolder(JobsRoot, job).LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return JobLogChunk.Missing;
+        }
+
+        using (stream)
+        {
+            var length = stream.Length;
+            if (offset >= length)
+            {
+                return new JobLogChunk(true, ReadOnlyMemory<byte>.Empty, Math.Min(offset, length), length);
+            }
+
+            var buffer = new byte[Math.Min(maxBytes, length - offset)];
+            stream.Seek(offset, SeekOrigin.Begin);
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = stream.Read(buffer, read, buffer.Length - read);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            return new JobLogChunk(true, buffer.AsMemory(0, read), offset + read, length);
         }
     }
 

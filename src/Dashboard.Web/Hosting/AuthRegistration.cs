@@ -35,7 +35,15 @@ public static class AuthRegistration
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
 
-        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        services.AddSingleton(sp => new Dashboard.Data.Tokens.ApiTokenStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton<ApiTokens>();
+
+        // Every request is signed in by its personal API token when it presents one (Authorization: Bearer), else by
+        // its cookie: so the default and fallback policies, and the role policies, accept either.
+        var authentication = services.AddAuthentication(ApiTokenAuthentication.CookieOrToken)
+            .AddPolicyScheme(ApiTokenAuthentication.CookieOrToken, "Cookie or personal API token", scheme => scheme.ForwardDefaultSelector = context =>
+                ApiTokenAuthentication.PresentedToken(context.Request) is null ? CookieAuthenticationDefaults.AuthenticationScheme : ApiTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         if (options.OpenIdConnect is { Enabled: true } sso)
         {
             authentication.AddOpenIdConnect(OpenIdConnectOptions.Scheme, oidc =>

@@ -167,7 +167,7 @@ public sealed record JobDetailsView(
         return new PendingView(explanation.Reason.Describe(), estimate);
     }
 
-    private static string EndReasonOf(JobState state) => state switch
+    internal static string EndReasonOf(JobState state) => state switch
     {
         JobState.Succeeded => "exited with code 0",
         JobState.Cancelled => "cancelled",

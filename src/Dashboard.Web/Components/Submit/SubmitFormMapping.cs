@@ -56,7 +56,13 @@ public sealed record SubmitFormReading(JobSpec? Spec, ImmutableDictionary<string
 /// </summary>
 public static class SubmitFormMapping
 {
-    public static SubmitFormReading Read(SubmitForm form, string owner)
+    /// <summary>
+    /// Reads <paramref name="form"/> as submitted by <paramref name="owner"/>. <paramref name="unreadable"/> are fields
+    /// the caller could not even read as text (the REST API: a JSON value of the wrong type), with their messages: each
+    /// keeps its message, its text is not read, and rules that depend on it are not judged (as for a field that does
+    /// not parse here).
+    /// </summary>
+    public static SubmitFormReading Read(SubmitForm form, string owner, IReadOnlyDictionary<string, string>? unreadable = null)
     {
         ArgumentNullException.ThrowIfNull(form);
         var parsing = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -69,6 +75,11 @@ public static class SubmitFormMapping
         if (!WalltimeText.TryParse(form.Walltime, out var walltime))
         {
             parsing[SubmitField.Walltime] = $"Walltime must be a duration ({WalltimeText.Hint}).";
+        }
+
+        foreach (var (field, message) in unreadable ?? ImmutableDictionary<string, string>.Empty)
+        {
+            parsing[field] = message;
         }
 
         var spec = new JobSpec(

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Dashboard.Api.Contracts;
+using Dashboard.Data.Jobs;
+using Dashboard.Engine.Execution;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Web.Api;
+
+/// <summary>
+/// <c>GET /api/v1/jobs/{id}/logs</c>: the job's output log as text, from byte <c>offset</c> (default 0) on, at most
+/// 4 MiB per answer; the <c>X-Log-Offset</c> header says where to continue. With <c>follow=true</c> the answer stays
+/// open and streams new output as the job writes it, until the job has ended and everything is sent (or the client
+/// goes away). Jobs on simulated nodes, and jobs that never started, have an empty log.
+/// </summary>
+public static class JobLogEndpoint
+{
+    /// <summary>How often a follower looks for new output.</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    public static void MapJobLogEndpoint(this RouteGroupBuilder jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        jobs.MapGet("/{id}/logs", ReadAsync)
+            .WithName("GetJobLogs")
+            .WithSummary("Read or follow a job's output")
+            .WithDescription("text/plain (UTF-8 bytes as the job wrote them). offset: the byte to start from (default 0); follow=true keeps "
+                + "the answer open and streams new output until the job has ended. The X-Log-Offset header gives the offset to ask for next. "
+                + "Same access rule as reading the job.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
+    }
+
+    private static async Task<IResult> ReadAsync(HttpContext context, string id, string? offset, string? follow, JobStore store, JobLogs logs, TimeProvider time)
+    {
+        var (record, problem) = JobEndpoints.FindVisible(context, id, store);
+        if (record is null)
+        {
+            return problem!;
+        }
+
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        long start = 0;
+        if (!string.IsNullOrWhiteSpace(offset) && (!long.TryParse(offset.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out start) || start < 0))
+        {
+            problems["offset"] = "offset must be a whole number of bytes, 0 or more.";
+        }
+
+        var following = false;
+        if (!string.IsNullOrWhiteSpace(follow) && !bool.TryParse(follow.Trim(), out following))
+        {
+            problems["follow"] = "follow must be true or false.";
+        }
+
+        if (problems.Count > 0)
+        {
+            return ApiProblems.BadQuery(problems);
+        }
+
+        var job = record.Job.Id;
+        var first = logs.Read(job, start);
+        if (first.Exists && start > first.Length)
+        {
+            return ApiProblems.Problem(
+                StatusCodes.Status416RangeNotSatisfiable,
+                "The offset is past the end of the log",
+                string.Create(CultureInfo.InvariantCulture, $"Job {job}'s log has {first.Length} bytes; ask from an offset up to that."));
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        if (!following)
+        {
+            response.Headers[ApiRoutes.LogOffsetHeader] = first.NextOffset.ToString(CultureInfo.InvariantCulture);
+            await response.Body.WriteAsync(first.Bytes, context.RequestAborted).ConfigureAwait(false);
+            return Results.Empty;
+        }
+
+        // Following: the next offset is only known as the stream goes, so it is not a header; a client that reconnects
+        // counts the bytes it received from its offset.
+        response.Headers.XContentTypeOptions = "nosniff";
+        await FollowAsync(context, job, first, store, logs, time).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    private static async Task FollowAsync(HttpContext context, JobId job, JobLogChunk first, JobStore store, JobLogs logs, TimeProvider time)
+    {
+        var cancel = context.RequestAborted;
+        var body = context.Response.Body;
+        var chunk = first;
+        try
+        {
+            await context.Response.StartAsync(cancel).ConfigureAwait(false);
+            while (!cancel.IsCancellationRequested)
+            {
+                if (chunk.Bytes.Length > 0)
+                {
+                    await body.WriteAsync(chunk.Bytes, cancel).ConfigureAwait(false);
+                    await body.FlushAsync(cancel).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Nothing new: done once the job has ended (read after the log, so its last output is not missed).
+                    var ended = store.Find(job) is not { } now || now.State.IsTerminal();
+                    if (ended)
+                    {
+                        var last = logs.Read(job, chunk.NextOffset);
+                        if (last.Bytes.Length == 0)
+                        {
+                            return;
+                        }
+
+                        chunk = last;
+                        continue;
+                    }
+
+                    await Task.Delay(FollowInterval, time, cancel).ConfigureAwait(false);
+                }
+
+                chunk = logs.Read(job, chunk.NextOffset);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (IOException) when (cancel.IsCancellationRequested)
+        {
+            // The connection closed while writing.
+        }
+    }
+}

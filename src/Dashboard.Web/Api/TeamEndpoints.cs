@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using Dashboard.Api.Contracts;
+using Dashboard.Engine.Loop;
+using Dashboard.Web.Admin;
+using Dashboard.Web.Components.Admin;
+using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Identity;
+
+namespace Dashboard.Web.Api;
+
+/// <summary>
+/// <c>/api/v1/teams</c>: quotas and use, as the quotas page shows them (members see their own teams; leads and admins
+/// every team); <c>PUT /api/v1/teams/{team}/quota</c> for admins, read and checked by the admin quota page's own
+/// <see cref="QuotaForm"/> and applied (and audited) by the engine.
+/// </summary>
+public static class TeamEndpoints
+{
+    /// <summary>The API's field names (QuotaValidation's) and the admin page's.</summary>
+    private static readonly ImmutableArray<(string Api, string Form, string Label)> Fields =
+    [
+        ("nominalGpus", QuotaForm.NominalGpus, "Nominal GPUs"),
+        ("nominalCpu", QuotaForm.NominalCpu, "Nominal CPU"),
+        ("nominalMemory", QuotaForm.NominalMemory, "Nominal memory"),
+        ("borrowingLimitGpus", QuotaForm.BorrowGpus, "Borrowing limit GPUs"),
+        ("borrowingLimitCpu", QuotaForm.BorrowCpu, "Borrowing limit CPU"),
+        ("borrowingLimitMemory", QuotaForm.BorrowMemory, "Borrowing limit memory"),
+        ("fairShareWeight", QuotaForm.Weight, "Fair-share weight"),
+        ("maxPriority", QuotaForm.MaxPriority, "Maximum priority"),
+    ];
+
+    public static RouteGroupBuilder MapTeamEndpoints(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var teams = api.MapGroup("/teams").WithTags("Teams");
+        teams.MapGet("/", (HttpContext context, ClusterEngine engine) => engine.Feed.Current is { } update
+                ? Results.Ok(QuotaView.Of(update).For(ApiCaller.Of(context)).Teams.Select(ViewOf).ToList())
+                : ClusterEndpoints.Starting())
+            .WithName("ListTeams")
+            .WithSummary("Teams, quotas and use")
+            .WithDescription("Per team: nominal quota, borrowing limit, use, borrowed (use above nominal: preemptible) and lent (idle nominal "
+                + "others borrow); CPU in cores, memory in GiB. Members see their own teams; team leads and admins every team.")
+            .Produces<IReadOnlyList<TeamQuotaView>>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        teams.MapPut("/{team}/quota", SetQuotaAsync)
+            .RequireAuthorization(Permissions.AdminPolicy)
+            .WithName("SetTeamQuota")
+            .WithSummary("Set a team's quota (admins)")
+            .WithDescription("The whole quota, with the admin quota page's rules: no negative amounts, a weight above 0, a maximum priority "
+                + "from -1000 to 1000, and no changed amount above the cluster's capacity. A team without a quota is created. Lowering a "
+                + "quota never stops a running job. Recorded in the audit log with the admin as actor.")
+            .Accepts<TeamQuotaUpdate>("application/json")
+            .Produces<TeamQuotaView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        return api;
+    }
+
+    public static TeamQuotaView ViewOf(TeamQuotaRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new TeamQuotaView(
+            row.Team,
+            Resources(row.Gpus.Nominal, row.Cpu.Nominal, row.Memory.Nominal),
+            Resources(row.Gpus.BorrowingLimit, row.Cpu.BorrowingLimit, row.Memory.BorrowingLimit),
+            Resources(row.Gpus.Used, row.Cpu.Used, row.Memory.Used),
+            Resources(row.Gpus.Borrowed, row.Cpu.Borrowed, row.Memory.Borrowed),
+            Resources(row.Gpus.Lent, row.Cpu.Lent, row.Memory.Lent),
+            row.Quota.FairShareWeight,
+            row.Quota.MaxPriority);
+    }
+
+    private static ResourcesView Resources(long gpus, long millicores, long mib) => new((int)gpus, ApiUnits.Cores(millicores), ApiUnits.GiB(mib));
+
+    private static async Task<IResult> SetQuotaAsync(HttpContext context, string team, ClusterEngine engine, IClusterAdminCommands commands)
+    {
+        var user = ApiCaller.Of(context);
+        var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, [.. Fields.Select(f => f.Api)], context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        if (engine.Feed.Current is not { } update)
+        {
+            return ClusterEndpoints.Starting();
+        }
+
+        var existing = update.Snapshot.Quotas.FirstOrDefault(q => string.Equals(q.Team, team, StringComparison.Ordinal));
+        var form = existing is null ? QuotaForm.ForNewTeam() : QuotaForm.For(existing);
+        form.TeamName = team;
+        foreach (var (api, field, label) in Fields)
+        {
+            body.Require(api, label);
+            form[field] = body.NumberText(api, label);
+        }
+
+        var reading = form.Read(update.Summary, update.Snapshot.Quotas.Select(q => q.Team));
+        var errors = body.ErrorsByField().ToDictionary(StringComparer.Ordinal);
+        foreach (var (field, message) in reading.Errors)
+        {
+            errors.TryAdd(ApiName(field), message);
+        }
+
+        if (errors.Count > 0 || reading.Quota is not { } quota)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        CommandResult answer;
+        try
+        {
+            answer = await commands.SetQuotaAsync(quota, user.Name).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException error)
+        {
+            return ApiProblems.Unavailable(error.Message);
+        }
+
+        if (!answer.Succeeded)
+        {
+            var refused = QuotaForm.ErrorsOf(answer).ToDictionary(e => ApiName(e.Key), e => e.Value, StringComparer.Ordinal);
+            return refused.Count > 0
+                ? ApiProblems.Invalid(refused)
+                : ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "The quota was refused", answer.Reason ?? "The engine refused the quota.");
+        }
+
+        var after = engine.Feed.Current is { } now ? QuotaView.Of(now).Teams.FirstOrDefault(t => t.Team == quota.Team) : null;
+        return after is null
+            ? TypedResults.Ok(ViewOf(QuotaView.From(update.Snapshot with { Quotas = [.. update.Snapshot.Quotas.Where(q => q.Team != quota.Team), quota] }, update.At).Teams.First(t => t.Team == quota.Team)))
+            : TypedResults.Ok(ViewOf(after));
+    }
+
+    private static string ApiName(string formField) =>
+        formField == QuotaForm.Team ? "team" : Fields.FirstOrDefault(f => f.Form == formField).Api ?? formField;
+}
