@@ -1,10 +1,17 @@
-using Dashboard.Cli;
+namespace Dashboard.Cli;
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+/// <summary>The dash executable: the console and the environment, handed to <see cref="DashApp"/>.</summary>
+public static class DashProgram
 {
-    e.Cancel = true;
-    stop.Cancel();
-};
+    public static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
 
-return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error), Environment.GetEnvironmentVariable, cancellationToken: stop.Token);
+        return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error), Environment.GetEnvironmentVariable, cancellationToken: stop.Token).ConfigureAwait(false);
+    }
+}

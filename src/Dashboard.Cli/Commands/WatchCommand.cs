@@ -77,10 +77,7 @@ public static class WatchCommand
             return ExitCodes.Unreachable;
         }
 
-        if (!json)
-        {
-            await app.Terminal.Error.WriteLineAsync($"Watching {server.Url} (Ctrl+C to stop)").ConfigureAwait(false);
-        }
+        await app.Terminal.Error.WriteLineAsync($"Watching {server.Url} (Ctrl+C to stop)").ConfigureAwait(false);
 
         var seen = 0;
         string? lastSummary = null;
