@@ -40,7 +40,7 @@ public sealed partial class DashCommandTests(DashServer server)
 
         var cancelled = await Dash.RunAsync(server, "alice", "cancel", id);
         cancelled.ExitCode.Should().Be(0, cancelled.ToString());
-        cancelled.Out.Should().StartWith($"Job {id}: ");
+        cancelled.Out.Should().StartWith($"Job {id} is stopping", "the server's message, once");
 
         var watchExit = await watching.WaitAsync(Patience, TestContext.Current.CancellationToken);
         watchExit.Should().Be(0, watchErr.ToString());

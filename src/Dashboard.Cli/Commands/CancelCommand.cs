@@ -26,7 +26,8 @@ public static class CancelCommand
             else
             {
                 var answer = result.Value!;
-                await app.Terminal.Out.WriteLineAsync($"Job {answer.Job.Id}: {answer.Message}").ConfigureAwait(false);
+                var message = answer.Message.Contains($"Job {answer.Job.Id}", StringComparison.Ordinal) ? answer.Message : $"Job {answer.Job.Id}: {answer.Message}";
+                await app.Terminal.Out.WriteLineAsync(message).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
