@@ -19,6 +19,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
+    /// <summary>More settings (e.g. <c>Api:SubmitBurst</c>), applied after the ones above.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
     public Task AccountsReady => Services.GetRequiredService<DemoAccounts>().Seeded;
 
@@ -31,6 +34,10 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()
