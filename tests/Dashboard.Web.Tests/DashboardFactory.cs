@@ -21,13 +21,13 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>The clock the whole host runs on (e.g. a FakeTimeProvider); the system clock when null.</summary>
     public TimeProvider? Clock { get; init; }
 
-    /// <summary>More settings for this host (configuration keys such as <c>Metrics:Token</c>).</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
-
     /// <summary>Changes to this host's services, applied after the app's own registrations.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
+
+    /// <summary>More settings (e.g. <c>Api:SubmitBurst</c>), applied after the ones above.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
     public Task AccountsReady => Services.GetRequiredService<DemoAccounts>().Seeded;

@@ -12,10 +12,12 @@ public static class ApiProblems
 
     /// <summary>422 with the messages by field (the request's field names).</summary>
     public static IResult Invalid(IReadOnlyDictionary<string, string> errors, string? detail = null) =>
-        TypedResults.ValidationProblem(
-            errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal),
-            detail: detail ?? "Fix the fields listed in errors: " + string.Join(", ", errors.Keys.Order(StringComparer.Ordinal)) + ".",
-            title: "The request has invalid fields");
+        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request has invalid fields",
+            Detail = detail ?? "Fix the fields listed in errors: " + string.Join(", ", errors.Keys.Order(StringComparer.Ordinal)) + ".",
+        });
 
     /// <summary>400 for query-string values that do not read (by parameter name).</summary>
     public static IResult BadQuery(IReadOnlyDictionary<string, string> errors) =>

@@ -102,7 +102,7 @@ public static class ApiRegistration
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiRoutes.Prefix), api =>
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
             {
                 api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
                 api.UseStatusCodePages(async pages =>

@@ -176,6 +176,13 @@ public static class SubmitFormMapping
             return null;
         }
 
+        // Compared before multiplying: a decimal near its own limit (7.9e28) would overflow when scaled.
+        if (Math.Abs(amount) > long.MaxValue / 2 / factor)
+        {
+            errors[field] = $"{label} is far too large.";
+            return null;
+        }
+
         var scaled = amount * factor;
         if (scaled > long.MaxValue / 2 || scaled < long.MinValue / 2)
         {

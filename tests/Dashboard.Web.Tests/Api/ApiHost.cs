@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Dashboard.Api.Contracts;
+using Dashboard.Data.Users;
+using Dashboard.Engine.Loop;
+using Dashboard.Web.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests.Api;
+
+/// <summary>
+/// The real app on a real Kestrel socket for API tests, with one personal token per demo account (made through
+/// <see cref="ApiTokens"/>, as the tokens page makes them) and clients that send it.
+/// </summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
+    private readonly List<HttpClient> clients = [];
+
+    public ApiHost()
+        : this(new DashboardFactory())
+    {
+    }
+
+    internal ApiHost(DashboardFactory factory) => Factory = factory;
+
+    public DashboardFactory Factory { get; }
+
+    public Uri Address { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        Factory.StartServer();
+        await Factory.AccountsReady.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await Factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var probe = Factory.CreateClient();
+        Address = probe.BaseAddress!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        await Factory.DisposeAsync();
+    }
+
+    /// <summary>A personal token of <paramref name="user"/> (one per user, made on first use).</summary>
+    public string TokenOf(string user)
+    {
+        lock (tokens)
+        {
+            if (!tokens.TryGetValue(user, out var token))
+            {
+                var account = Factory.Services.GetRequiredService<UserStore>().Find(user)!;
+                var outcome = Factory.Services.GetRequiredService<ApiTokens>().Create(SignedInUser.Of(account), "tests");
+                outcome.Succeeded.Should().BeTrue(outcome.Error);
+                token = outcome.Created!.Secret;
+                tokens[user] = token;
+            }
+
+            return token;
+        }
+    }
+
+    /// <summary>A client that sends <paramref name="user"/>'s token; anonymous for an empty name.</summary>
+    public HttpClient As(string user) => WithToken(user.Length == 0 ? null : TokenOf(user));
+
+    public HttpClient WithToken(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        lock (clients)
+        {
+            clients.Add(client);
+        }
+
+        return client;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>A valid request to submit: a small CPU job with a walltime, to team <paramref name="team"/>.</summary>
+    public static string SubmitJson(string team, int gpus = 0, string name = "api-job", string walltime = "1h") =>
+        $$"""{"name": "{{name}}", "command": "sleep 1", "team": "{{team}}", "gpus": {{gpus}}, "cpu": 1, "memory": 2, "walltime": "{{walltime}}"}""";
+
+    public static async Task<JobView> SubmitAsync(HttpClient client, string team, int gpus = 0, string name = "api-job")
+    {
+        using var content = Json(SubmitJson(team, gpus, name));
+        using var response = await client.PostAsync(new Uri(ApiRoutes.Jobs, UriKind.Relative), content, TestContext.Current.CancellationToken);
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return (await response.Content.ReadFromJsonAsync<JobView>(TestContext.Current.CancellationToken))!;
+    }
+
+    public static async Task<ApiProblem> ProblemOf(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        return (await response.Content.ReadFromJsonAsync<ApiProblem>(TestContext.Current.CancellationToken))!;
+    }
+}
