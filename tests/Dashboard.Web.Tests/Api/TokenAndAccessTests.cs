@@ -120,6 +120,18 @@ public sealed class TokenAndAccessTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_token_also_opens_the_live_hub()
+    {
+        using var withToken = await host.As("alice").PostAsync(new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative), null, Cancel);
+        using var inQuery = await host.As("").PostAsync(new Uri("/hubs/cluster/negotiate?negotiateVersion=1&access_token=" + host.TokenOf("bob"), UriKind.Relative), null, Cancel);
+        using var without = await host.As("").PostAsync(new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative), null, Cancel);
+
+        withToken.StatusCode.Should().Be(HttpStatusCode.OK);
+        inQuery.StatusCode.Should().Be(HttpStatusCode.OK, "a WebSocket client passes the token as access_token");
+        without.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task An_unknown_api_path_is_a_404_problem()
     {
         using var response = await host.As("alice").GetAsync(new Uri(ApiRoutes.Prefix + "/nothing-here", UriKind.Relative), Cancel);

@@ -28,7 +28,7 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
     public static TheoryData<string, string, Cell> Matrix()
     {
         var data = new TheoryData<string, string, Cell>();
-        string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas"];
+        string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas", "/account/tokens"];
         // The in-memory test server's requests come from no address, so /metrics is admin-only here: scrapes from
         // loopback and with the scrape token are checked over a real socket in MetricsScrapeAccessTests.
         string[] adminOnly = ["/admin/quotas", "/admin/nodes", "/admin/users", "/admin/audit", "/admin/audit.csv", "/metrics"];
@@ -84,6 +84,43 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
             default:
                 throw new ArgumentOutOfRangeException(nameof(expected));
         }
+    }
+
+    /// <summary>The REST API with the cookie: 401 (never a redirect, even for a browser) without sign-in; the quota write for admins only.</summary>
+    [Theory]
+    [InlineData("", "/api/v1/cluster", 401)]
+    [InlineData("", "/api/v1/jobs", 401)]
+    [InlineData("", "/api/v1/me", 401)]
+    [InlineData("alice", "/api/v1/cluster", 200)]
+    [InlineData("alice", "/api/v1/nodes", 200)]
+    [InlineData("alice", "/api/v1/teams", 200)]
+    [InlineData("alice", "/api/v1/jobs", 200)]
+    [InlineData("lead", "/api/v1/jobs?mine=false", 200)]
+    [InlineData("admin", "/api/v1/me", 200)]
+    [InlineData("", "/openapi/v1.json", 200)]
+    [InlineData("", "/scalar/v1", 200)]
+    public async Task Api_paths_answer_by_sign_in_never_by_redirect(string user, string path, int expected)
+    {
+        using var browser = await ClientAsync(user, html: true);
+
+        using var response = await browser.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        ((int)response.StatusCode).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("", 401)]
+    [InlineData("alice", 403)]
+    [InlineData("lead", 403)]
+    public async Task Only_admins_may_put_a_quota(string user, int expected)
+    {
+        using var script = await ClientAsync(user, html: false);
+        using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await script.PutAsync(new Uri("/api/v1/teams/vision/quota", UriKind.Relative), body, TestContext.Current.CancellationToken);
+
+        ((int)response.StatusCode).Should().Be(expected);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
     }
 
     [Theory]
