@@ -38,7 +38,7 @@ public sealed class BadInputCorpusTests
         await ApiHost.SubmitAsync(host.As("lead"), "vision", gpus: 4, name: "kept-c");
         var database = Path.Combine(host.Factory.DataFolder, "dashboard.db");
         await JobApiTests.WaitForAsync(host.As("bob"), bobs.Id, j => j.State == "Running");
-        var before = Dump(database);
+        var before = await SettledDumpAsync(database);
 
         var corpus = new BadInputCorpus(seed: 20261129, firstUnknownJobId: bobs.Id + 1_000, someoneElsesJob: bobs.Id, users).Generate(Size).ToList();
         var clients = users.ToDictionary(u => u, u => host.As(u), StringComparer.Ordinal);
@@ -96,6 +96,24 @@ public sealed class BadInputCorpusTests
         failures.GroupBy(f => f[..Math.Min(f.Length, 60)]).Select(g => g.First()).Take(10).Should().BeEmpty($"every malformed request is refused with a 4xx problem ({failures.Count} were not)");
         after.Should().Be(before, "no malformed request changes the database");
         corpus.Select(r => r.Kind).Distinct().Count().Should().BeGreaterThan(40, "the corpus covers many kinds of mistakes");
+    }
+
+    /// <summary>The dump once the engine has finished with the seeded jobs (two reads 200 ms apart agree; at most 10 s).</summary>
+    private static async Task<string> SettledDumpAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var previous = Dump(path);
+        while (true)
+        {
+            await Task.Delay(200, Cancel);
+            var current = Dump(path);
+            if (current == previous || DateTime.UtcNow > deadline)
+            {
+                return current;
+            }
+
+            previous = current;
+        }
     }
 
     /// <summary>Every row of every table, in a stable order, as text.</summary>

@@ -135,6 +135,14 @@ public sealed class ClusterApiTests(ApiHost host) : IClassFixture<ApiHost>
         using var response = await host.As("").GetAsync(new Uri(ApiRoutes.Reference, UriKind.Relative), Cancel);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await response.Content.ReadAsStringAsync(Cancel)).Should().Contain("Compute Dashboard API");
+        var page = await response.Content.ReadAsStringAsync(Cancel);
+        page.Should().Contain("Compute Dashboard API");
+
+        // Its script comes from this server, not a CDN: the page works where the dashboard has no internet.
+        var script = System.Text.RegularExpressions.Regex.Match(page, "src=\"([^\"]*scalar\\.js)\"");
+        script.Success.Should().BeTrue(page[..Math.Min(page.Length, 500)]);
+        script.Groups[1].Value.Should().NotStartWith("http");
+        using var js = await host.As("").GetAsync(new Uri(new Uri(host.Address, ApiRoutes.Reference), script.Groups[1].Value), Cancel);
+        js.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }
