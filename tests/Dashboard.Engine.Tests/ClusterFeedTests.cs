@@ -47,6 +47,42 @@ public class ClusterFeedTests
     }
 
     [Fact]
+    public async Task A_state_wait_sees_every_publication_without_the_clock_moving()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        feed.Publish(Update(1, events: 0));
+        var already = await feed.WaitForAsync(u => u.Version >= 1).WaitAsync(Patience);
+        var third = feed.WaitForAsync(u => u.Version == 3);
+        var never = feed.WaitForAsync(u => u.Version == 99);
+
+        feed.Publish(Update(2, events: 0));
+        third.IsCompleted.Should().BeFalse("version 2 does not satisfy the wait");
+        feed.Publish(Update(3, events: 0));
+        feed.Publish(Update(4, events: 0));
+
+        already.Version.Should().Be(1, "the current state is tested first");
+        (await third.WaitAsync(Patience)).Version.Should().Be(3, "the publication that satisfied it, not a coalesced later one");
+        never.IsCompleted.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_state_wait_ends_when_cancelled_and_a_throwing_condition_fails_only_its_own_wait()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        using var cancel = new CancellationTokenSource();
+        var cancelled = feed.WaitForAsync(_ => false, cancel.Token);
+        var throwing = feed.WaitForAsync(_ => throw new InvalidOperationException("bad condition"));
+        var fine = feed.WaitForAsync(u => u.Version == 1);
+
+        feed.Publish(Update(1, events: 0));
+        await cancel.CancelAsync();
+
+        await FluentActions.Awaiting(() => throwing).Should().ThrowAsync<InvalidOperationException>();
+        await FluentActions.Awaiting(() => cancelled).Should().ThrowAsync<OperationCanceledException>();
+        (await fine.WaitAsync(Patience)).Version.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_stuck_subscriber_never_blocks_publishing_nor_other_subscribers()
     {
         var clock = new FakeTimeProvider();

@@ -15,6 +15,7 @@ public sealed class ClusterFeed(TimeProvider time)
 
     private readonly Lock gate = new();
     private ImmutableList<Subscriber> subscribers = [];
+    private ImmutableList<StateWaiter> waiters = [];
 
     /// <summary>The newest state; null until the engine has published once.</summary>
     public ClusterUpdate? Current { get; private set; }
@@ -24,15 +25,64 @@ public sealed class ClusterFeed(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(update);
         ImmutableList<Subscriber> targets;
+        ImmutableList<StateWaiter> pending;
         lock (gate)
         {
             Current = update;
             targets = subscribers;
+            pending = waiters;
         }
 
         foreach (var subscriber in targets)
         {
             subscriber.Offer(update);
+        }
+
+        foreach (var waiter in pending)
+        {
+            if (waiter.TryComplete(update))
+            {
+                RemoveWaiter(waiter);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first published state (the current one included) that satisfies <paramref name="condition"/>. Unlike a
+    /// subscription it sees every publication, uncoalesced, and needs no clock to move: for code that must wait
+    /// until the engine has reached a state (tests, a command-line wait), not for rendering.
+    /// </summary>
+    public async Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var waiter = new StateWaiter(condition);
+        ClusterUpdate? current;
+        lock (gate)
+        {
+            waiters = waiters.Add(waiter);
+            current = Current;
+        }
+
+        if (current is not null && waiter.TryComplete(current))
+        {
+            RemoveWaiter(waiter);
+        }
+
+        try
+        {
+            return await waiter.Reached.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            RemoveWaiter(waiter);
+        }
+    }
+
+    private void RemoveWaiter(StateWaiter waiter)
+    {
+        lock (gate)
+        {
+            waiters = waiters.Remove(waiter);
         }
     }
 
@@ -64,6 +114,34 @@ public sealed class ClusterFeed(TimeProvider time)
         lock (gate)
         {
             subscribers = subscribers.Remove(subscriber);
+        }
+    }
+
+    private sealed class StateWaiter(Func<ClusterUpdate, bool> condition)
+    {
+        private readonly TaskCompletionSource<ClusterUpdate> reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ClusterUpdate> Reached => reached.Task;
+
+        /// <summary>Completes the wait if <paramref name="update"/> satisfies the condition; a throwing condition ends the wait with its error.</summary>
+        public bool TryComplete(ClusterUpdate update)
+        {
+            if (reached.Task.IsCompleted)
+            {
+                return true;
+            }
+
+            try
+            {
+                return condition(update) && reached.TrySetResult(update);
+            }
+#pragma warning disable CA1031 // The waiter's own error is handed to the waiter, never to the engine that publishes.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                reached.TrySetException(error);
+                return true;
+            }
         }
     }
 
@@ -138,6 +216,31 @@ public sealed class ClusterFeed(TimeProvider time)
             return newer with { Events = events, EventsTruncated = truncated };
         }
 
+        /// <summary>
+        /// Waits until the clock reaches <paramref name="due"/>. The timer is armed before the clock is read again, so a
+        /// clock that moves on while the timer is being armed (a test's FakeTimeProvider.Advance on another thread) is
+        /// never missed: either the timer sees the move or the second reading does.
+        /// </summary>
+        private async Task WaitUntilAsync(DateTimeOffset due)
+        {
+            var wait = due - time.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var armed = CancellationTokenSource.CreateLinkedTokenSource(disposed.Token);
+            var delay = Task.Delay(wait, time, armed.Token);
+            if (time.GetUtcNow() >= due)
+            {
+                await armed.CancelAsync().ConfigureAwait(false);
+                disposed.Token.ThrowIfCancellationRequested();
+                return;
+            }
+
+            await delay.ConfigureAwait(false);
+        }
+
         private async Task PumpAsync()
         {
             try
@@ -145,11 +248,7 @@ public sealed class ClusterFeed(TimeProvider time)
                 while (true)
                 {
                     await signal.WaitAsync(disposed.Token).ConfigureAwait(false);
-                    var wait = lastDelivery + CoalesceInterval - time.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, time, disposed.Token).ConfigureAwait(false);
-                    }
+                    await WaitUntilAsync(lastDelivery + CoalesceInterval).ConfigureAwait(false);
 
                     ClusterUpdate? update;
                     lock (gate)
