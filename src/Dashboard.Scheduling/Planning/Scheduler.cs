@@ -19,14 +19,28 @@ public static class Scheduler
     public static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return new Pass(snapshot, now).Run();
+        return new Pass(snapshot, now, StartEstimator.Estimate).Run();
     }
+
+    /// <summary>
+    /// The plan with another start estimator in step 6 (tests compare the fast estimator with the reference one
+    /// through whole plans).
+    /// </summary>
+    internal static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new Pass(snapshot, now, estimator).Run();
+    }
+
+    /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
+    internal delegate DateTimeOffset?[] EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now);
 
     private sealed class Pass
     {
         private readonly ClusterSnapshot snapshot;
         private readonly DateTimeOffset now;
         private readonly SchedulerSettings settings;
+        private readonly EstimateStarts estimator;
         private readonly NeverFits neverFits;
         private readonly HashSet<JobId> decidedFirst = [];
         private JobOrder order;
@@ -41,10 +55,11 @@ public static class Scheduler
         private bool clusterFullHandled;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
-        public Pass(ClusterSnapshot snapshot, DateTimeOffset now)
+        public Pass(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
         {
             this.snapshot = snapshot;
             this.now = now;
+            this.estimator = estimator;
             settings = snapshot.Settings;
             var held = snapshot.Running.Select(r => r.Allocation).ToList();
             neverFits = NeverFits.For(snapshot);
@@ -306,7 +321,7 @@ public static class Scheduler
         private ImmutableArray<PendingExplanation> Explain()
         {
             var estimates = settings.ExplainAllPending
-                ? StartEstimator.Estimate(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
+                ? estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
                 : null;
             var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(waiting.Count);
             for (var i = 0; i < waiting.Count; i++)
