@@ -20,7 +20,7 @@ internal sealed class JobOrder
         var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
         var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
         var teams = snapshot.Pending.ByTeam.Keys
-            .Select(team => (Team: team, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds.GetValueOrDefault(team))))
+            .Select((team, number) => (Team: team, Number: number, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds.GetValueOrDefault(team))))
             .OrderBy(t => t.Standing)
             .ThenBy(t => t.Team, StringComparer.Ordinal)
             .ToList();
@@ -36,7 +36,7 @@ internal sealed class JobOrder
                 rank = i;
             }
 
-            cursors[i] = new TeamCursor(teams[i].Team, rank, snapshot.Pending.Ordered(teams[i].Team));
+            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, snapshot.Pending.Ordered(teams[i].Team));
             if (cursors[i].HasCurrent)
             {
                 heap[heapSize++] = i;
@@ -65,6 +65,12 @@ internal sealed class JobOrder
         return byTeam;
     }
 
+    /// <summary>
+    /// The team of the job <see cref="Next"/> returned last, as its position among the pending queue's teams
+    /// (<see cref="PendingQueue.ByTeam"/> order): a pass keeps per-team books in arrays by this number.
+    /// </summary>
+    public int LastTeamNumber { get; private set; } = -1;
+
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>
     public Job? Next()
     {
@@ -75,6 +81,7 @@ internal sealed class JobOrder
 
         var cursor = cursors[heap[0]];
         var job = cursor.Current;
+        LastTeamNumber = cursor.Number;
         cursor.Position++;
         if (!cursor.HasCurrent)
         {
@@ -147,9 +154,11 @@ internal sealed class JobOrder
         return bySubmit != 0 ? bySubmit < 0 : a.Id < b.Id;
     }
 
-    private sealed class TeamCursor(string team, int rank, IReadOnlyList<Job> jobs)
+    private sealed class TeamCursor(string team, int number, int rank, IReadOnlyList<Job> jobs)
     {
         public string Team { get; } = team;
+
+        public int Number { get; } = number;
 
         public int Rank { get; } = rank;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
@@ -19,7 +20,8 @@ public static class Scheduler
     public static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return new Pass(snapshot, now, StartEstimator.Estimate).Run();
+        using var pass = new Pass(snapshot, now, StartEstimator.Estimate);
+        return pass.Run();
     }
 
     /// <summary>
@@ -29,13 +31,14 @@ public static class Scheduler
     internal static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return new Pass(snapshot, now, estimator).Run();
+        using var pass = new Pass(snapshot, now, estimator);
+        return pass.Run();
     }
 
     /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
-    internal delegate DateTimeOffset?[] EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now);
+    internal delegate void EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates);
 
-    private sealed class Pass
+    private sealed class Pass : IDisposable
     {
         private readonly ClusterSnapshot snapshot;
         private readonly DateTimeOffset now;
@@ -51,7 +54,10 @@ public static class Scheduler
         private readonly ImmutableArray<JobStart>.Builder starts = ImmutableArray.CreateBuilder<JobStart>();
         private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
-        private readonly List<Waiting> waiting = [];
+        private readonly WaitingJobs waiting;
+
+        /// <summary>The team number (see <see cref="JobOrder.LastTeamNumber"/>) of the job being considered.</summary>
+        private int team;
         private bool clusterFullHandled;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
@@ -68,6 +74,7 @@ public static class Scheduler
             capacity = new NodeCapacity(snapshot.Nodes, held);
             reservations = new ReservationBook(capacity, snapshot.Running, now);
             reclaim = new QuotaReclaim(capacity, snapshot.Running);
+            waiting = new WaitingJobs([.. snapshot.Pending.ByTeam.Keys]);
         }
 
         public SchedulePlan Run()
@@ -96,6 +103,7 @@ public static class Scheduler
                     break;
                 }
 
+                team = order.LastTeamNumber;
                 var deferred = Consider(job, borrowingAllowed);
                 if (!borrowingAllowed)
                 {
@@ -144,7 +152,7 @@ public static class Scheduler
 
             if (admission == Admission.Blocked)
             {
-                waiting.Add(new Waiting(job, PendingCause.TeamQuotaFull, null, null));
+                Wait(job, PendingCause.TeamQuotaFull, null, null);
                 if (!settings.ExplainAllPending && quota.IsExhausted(job.Team))
                 {
                     order.DropTeam(job.Team);
@@ -163,7 +171,7 @@ public static class Scheduler
                 if (!reservations.IsEmpty
                     && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(job.Team), quota.Ceiling(job.Team)) is { } reserved)
                 {
-                    waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reserved.Job));
+                    Wait(job, PendingCause.HeldForReservation, null, reserved.Job);
                     return false;
                 }
 
@@ -180,14 +188,14 @@ public static class Scheduler
             if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(job.Team))
             {
                 // The cluster is full and nothing borrowed can be taken back for this team: its other jobs wait too.
-                waiting.Add(new Waiting(job, PendingCause.WaitingForCapacity, null, null));
+                Wait(job, PendingCause.WaitingForCapacity, null, null);
                 order.DropTeam(job.Team);
                 return false;
             }
 
             var heldBy = HeldForReservation(job, end);
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
-            waiting.Add(new Waiting(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job));
+            Wait(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job);
             return false;
         }
 
@@ -255,7 +263,7 @@ public static class Scheduler
 
             // The reclaimed capacity is this job's: it counts against the team's quota from now on.
             quota.Charge(job.Team, job.Request.Amount);
-            waiting.Add(new Waiting(job, PendingCause.WaitingForReclaim, null, null));
+            Wait(job, PendingCause.WaitingForReclaim, null, null);
             return true;
         }
 
@@ -317,24 +325,52 @@ public static class Scheduler
             return false;
         }
 
+        /// <summary>Gives the pooled array of the waiting jobs back.</summary>
+        public void Dispose() => waiting.Dispose();
+
+        private void Wait(Job job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
+            waiting.Add(job, team, cause, reservation, blockingJob);
+
         /// <summary>6. Every job still waiting gets its reason and an estimated start.</summary>
         private ImmutableArray<PendingExplanation> Explain()
         {
-            var estimates = settings.ExplainAllPending
-                ? estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
-                : null;
-            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(waiting.Count);
-            for (var i = 0; i < waiting.Count; i++)
+            var count = waiting.Count;
+            var estimates = settings.ExplainAllPending ? ArrayPool<DateTimeOffset?>.Shared.Rent(count) : null;
+            try
             {
-                var (job, cause, reservation, blocking) = waiting[i];
-                var reason = new PendingReason(cause, job.Request, i, quota.InUse(job.Team), quota.Ceiling(job.Team), blocking);
-                var estimate = cause == PendingCause.WaitingForReclaim ? now : reservation?.Start ?? estimates?[i];
-                explanations.Add(new PendingExplanation(job.Id, estimate, reason, reservation));
+                if (estimates is not null)
+                {
+                    estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
+                }
+
+                // Quota use and ceilings are final now: look each team up once, not once per job.
+                var teamNames = waiting.TeamNames;
+                var inUse = new ResourceAmount[teamNames.Length];
+                var ceilings = new ResourceAmount[teamNames.Length];
+                for (var t = 0; t < teamNames.Length; t++)
+                {
+                    inUse[t] = quota.InUse(teamNames[t]);
+                    ceilings[t] = quota.Ceiling(teamNames[t]);
+                }
+
+                var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    ref readonly var job = ref waiting.Facts(i);
+                    var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
+                    var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
+                    explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
+                }
+
+                return explanations.MoveToImmutable();
             }
-
-            return explanations.MoveToImmutable();
+            finally
+            {
+                if (estimates is not null)
+                {
+                    ArrayPool<DateTimeOffset?>.Shared.Return(estimates);
+                }
+            }
         }
-
-        private readonly record struct Waiting(Job Job, PendingCause Cause, BackfillReservation? Reservation, JobId? BlockingJob);
     }
 }

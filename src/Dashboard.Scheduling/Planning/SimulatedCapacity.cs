@@ -49,12 +49,10 @@ internal sealed class SimulatedCapacity
         }
     }
 
-    public int FirstFit(ResourceRequest request)
+    public int FirstFit(int gpus, long cpu, long memory, string? model)
     {
-        var cpu = request.CpuMillicores;
-        var memory = request.MemoryMiB;
-        var modelMasks = request.GpuModel is null ? null : shape.ModelMasks(request.GpuModel);
-        for (var k = Math.Max(request.Gpus, 0); k <= topBucket; k++)
+        var modelMasks = model is null ? null : shape.ModelMasks(model);
+        for (var k = Math.Max(gpus, 0); k <= topBucket; k++)
         {
             var size = bucketSize[k];
             if (size == 0)
@@ -67,7 +65,7 @@ internal sealed class SimulatedCapacity
             {
                 var i = bucket[at];
                 if (freeCpu[i] >= cpu && freeMemory[i] >= memory
-                    && (modelMasks is null || BitOperations.PopCount(freeMask[i] & modelMasks[i]) >= request.Gpus))
+                    && (modelMasks is null || BitOperations.PopCount(freeMask[i] & modelMasks[i]) >= gpus))
                 {
                     return i;
                 }
@@ -78,18 +76,18 @@ internal sealed class SimulatedCapacity
     }
 
     /// <summary>Takes the job's GPUs (lowest free matching indices), CPU and memory; returns the GPUs as a mask.</summary>
-    public ulong Take(int node, ResourceRequest request)
+    public ulong Take(int node, int gpus, long cpu, long memory, string? model)
     {
-        var candidates = freeMask[node] & shape.ModelMask(node, request.GpuModel);
+        var candidates = freeMask[node] & shape.ModelMask(node, model);
         ulong taken = 0;
-        for (var n = 0; n < request.Gpus; n++)
+        for (var n = 0; n < gpus; n++)
         {
             var lowest = candidates & (~candidates + 1);
             taken |= lowest;
             candidates &= ~lowest;
         }
 
-        Move(node, freeMask[node] & ~taken, -request.CpuMillicores, -request.MemoryMiB);
+        Move(node, freeMask[node] & ~taken, -cpu, -memory);
         return taken;
     }
 

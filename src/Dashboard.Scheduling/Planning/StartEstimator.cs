@@ -16,11 +16,8 @@ namespace Dashboard.Scheduling.Planning;
 internal sealed class StartEstimator
 {
     private readonly SimulatedCapacity capacity;
-    private readonly IReadOnlyList<Job> jobs;
+    private readonly WaitingJobs jobs;
     private readonly DateTimeOffset?[] estimates;
-
-    /// <summary>Each job's team as a number into the per-team arrays below.</summary>
-    private readonly int[] teamOf;
     private readonly TeamBooks teams;
     private readonly EndHeap ends = new();
     private readonly PositionHeap admissible = new();
@@ -29,34 +26,19 @@ internal sealed class StartEstimator
     private int waitingForQuota;
     private DateTimeOffset clock;
 
-    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobs, DateTimeOffset now)
+    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
         capacity = new SimulatedCapacity(nodes);
         this.jobs = jobs;
-        estimates = new DateTimeOffset?[jobs.Count];
+        this.estimates = estimates;
         clock = now;
-        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        teamOf = new int[jobs.Count];
-        string? lastTeam = null;
-        var lastNumber = -1;
-        for (var i = 0; i < jobs.Count; i++)
+        var numbers = new Dictionary<string, int>(jobs.TeamNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < jobs.TeamNames.Length; i++)
         {
-            var team = jobs[i].Team;
-            if (!ReferenceEquals(team, lastTeam))
-            {
-                if (!numbers.TryGetValue(team, out lastNumber))
-                {
-                    lastNumber = numbers.Count;
-                    numbers.Add(team, lastNumber);
-                }
-
-                lastTeam = team;
-            }
-
-            teamOf[i] = lastNumber;
+            numbers[jobs.TeamNames[i]] = i;
         }
 
-        teams = new TeamBooks(numbers, quota);
+        teams = new TeamBooks(jobs.TeamNames, quota);
         foreach (var running in holding)
         {
             if (running.Allocation.ExpectedEnd is { } end && nodes.IndexOf(running.Allocation.Node) is var node and >= 0)
@@ -70,15 +52,14 @@ internal sealed class StartEstimator
     }
 
     /// <summary>
-    /// Estimated starts for <paramref name="jobsInOrder"/> (pending jobs in scheduling order) given the capacity and
-    /// quota use after the plan; <paramref name="holding"/> are all jobs that hold capacity (running and just started).
-    /// Neither the capacity nor the ledger is changed.
+    /// Writes into <paramref name="estimates"/> the estimated starts of <paramref name="jobsInOrder"/> (pending jobs in
+    /// scheduling order) given the capacity and quota use after the plan; <paramref name="holding"/> are all jobs that
+    /// hold capacity (running and just started). Neither the capacity nor the ledger is changed.
     /// </summary>
-    public static DateTimeOffset?[] Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now)
+    public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
-        var estimator = new StartEstimator(capacity, quota, holding, jobsInOrder, now);
-        estimator.Run();
-        return estimator.estimates;
+        Array.Clear(estimates, 0, jobsInOrder.Count);
+        new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates).Run();
     }
 
     private void Run()
@@ -107,10 +88,9 @@ internal sealed class StartEstimator
                 break;
             }
 
-            var job = jobs[index];
-            var request = job.Request;
-            var team = teamOf[index];
-            if (!teams.Admits(team, request.Gpus, request.CpuMillicores, request.MemoryMiB))
+            ref readonly var job = ref jobs.Facts(index);
+            var team = job.Team;
+            if (!teams.Admits(team, job.Gpus, job.CpuMillicores, job.MemoryMiB))
             {
                 TakeFromSource(fromAdmissible, ref next);
                 teams.Waiting(team).Push(index);
@@ -118,11 +98,11 @@ internal sealed class StartEstimator
                 continue;
             }
 
-            var node = capacity.FirstFit(request);
+            var node = capacity.FirstFit(job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
             if (node >= 0)
             {
                 TakeFromSource(fromAdmissible, ref next);
-                Start(index, job, team, node);
+                Start(index, in job, node);
                 continue;
             }
 
@@ -146,15 +126,14 @@ internal sealed class StartEstimator
         }
     }
 
-    private void Start(int index, Job job, int team, int node)
+    private void Start(int index, in JobFacts job, int node)
     {
-        var request = job.Request;
-        var gpus = capacity.Take(node, request);
-        teams.Charge(team, request.Gpus, request.CpuMillicores, request.MemoryMiB);
+        var gpus = capacity.Take(node, job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
+        teams.Charge(job.Team, job.Gpus, job.CpuMillicores, job.MemoryMiB);
         estimates[index] = clock;
-        if (job.Spec.Walltime is { } walltime)
+        if (job.Walltime is { } walltime)
         {
-            ends.Push(new SimulatedEnd(clock + walltime, job.Id.Value, node, team, gpus, request.Gpus, request.CpuMillicores, request.MemoryMiB));
+            ends.Push(new SimulatedEnd(clock + walltime, job.Job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
         }
     }
 
@@ -184,16 +163,15 @@ internal sealed class StartEstimator
             var memory = 0L;
             while (waiting.Count > 0)
             {
-                var index = waiting.Peek();
-                var request = jobs[index].Request;
-                if (!teams.Admits(team, gpus + request.Gpus, cpu + request.CpuMillicores, memory + request.MemoryMiB))
+                ref readonly var job = ref jobs.Facts(waiting.Peek());
+                if (!teams.Admits(team, gpus + job.Gpus, cpu + job.CpuMillicores, memory + job.MemoryMiB))
                 {
                     break;
                 }
 
-                gpus += request.Gpus;
-                cpu += request.CpuMillicores;
-                memory += request.MemoryMiB;
+                gpus += job.Gpus;
+                cpu += job.CpuMillicores;
+                memory += job.MemoryMiB;
                 admissible.Push(waiting.Pop());
                 waitingForQuota--;
             }
@@ -213,9 +191,9 @@ internal sealed class StartEstimator
         private readonly long[] memoryInUse;
         private readonly PositionHeap?[] waiting;
 
-        public TeamBooks(Dictionary<string, int> numbers, QuotaLedger quota)
+        public TeamBooks(string[] names, QuotaLedger quota)
         {
-            var count = numbers.Count;
+            var count = names.Length;
             hasQuota = new bool[count];
             nominal = new ResourceAmount[count];
             ceiling = new ResourceAmount[count];
@@ -223,8 +201,9 @@ internal sealed class StartEstimator
             cpuInUse = new long[count];
             memoryInUse = new long[count];
             waiting = new PositionHeap?[count];
-            foreach (var (team, number) in numbers)
+            for (var number = 0; number < count; number++)
             {
+                var team = names[number];
                 if (quota.QuotaOf(team) is { } teamQuota)
                 {
                     hasQuota[number] = true;

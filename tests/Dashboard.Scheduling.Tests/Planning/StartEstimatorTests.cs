@@ -20,7 +20,7 @@ public sealed class StartEstimatorTests
         {
             var explained = step.Before with { Settings = step.Before.Settings with { ExplainAllPending = true } };
             var fast = PlanText.Lines(Scheduler.Plan(explained, step.Now));
-            var reference = PlanText.Lines(Scheduler.Plan(explained, step.Now, ReferenceStartEstimator.Estimate));
+            var reference = PlanText.Lines(Scheduler.Plan(explained, step.Now, ReferenceStartEstimator.Into));
             if (!fast.SequenceEqual(reference))
             {
                 throw new InvalidOperationException($"After operation {step.Step}: the fast estimator disagrees with the reference:\n{Diff(reference, fast)}");
@@ -41,7 +41,7 @@ public sealed class StartEstimatorTests
         full.Running.Should().NotBeEmpty();
 
         var fast = Scheduler.Plan(full, now);
-        var reference = Scheduler.Plan(full, now, ReferenceStartEstimator.Estimate);
+        var reference = Scheduler.Plan(full, now, ReferenceStartEstimator.Into);
 
         fast.Pending.Where(p => p.EstimatedStart is not null).Should().HaveCountGreaterThan(500, "most jobs should have an estimate");
         fast.Pending.Where(p => p.Reason.Cause == PendingCause.TeamQuotaFull).Should().NotBeEmpty("quota waits should be exercised");
@@ -69,7 +69,7 @@ public sealed class StartEstimatorTests
 
         plan.Pending.Single(p => p.Job == Jobs.Id(3)).EstimatedStart.Should().BeNull("no node with 8 GPUs ever frees up");
         plan.Pending.Single(p => p.Job == Jobs.Id(4)).EstimatedStart.Should().Be(now.AddHours(1));
-        PlanText.Lines(plan).Should().Equal(PlanText.Lines(Scheduler.Plan(snapshot, now, ReferenceStartEstimator.Estimate)));
+        PlanText.Lines(plan).Should().Equal(PlanText.Lines(Scheduler.Plan(snapshot, now, ReferenceStartEstimator.Into)));
     }
 
     /// <summary>

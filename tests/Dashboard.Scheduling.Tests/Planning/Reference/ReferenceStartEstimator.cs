@@ -58,6 +58,10 @@ internal sealed class ReferenceStartEstimator
         return estimator.estimates;
     }
 
+    /// <summary>The reference estimates written into <paramref name="estimates"/>, as the scheduler's step 6 takes them.</summary>
+    public static void Into(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates) =>
+        Estimate(capacity, quota, holding, jobsInOrder, now).CopyTo(estimates, 0);
+
     private void Run()
     {
         var next = 0;
