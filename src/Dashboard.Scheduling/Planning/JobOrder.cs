@@ -82,7 +82,7 @@ internal sealed class JobOrder
         var cursor = cursors[heap[0]];
         var job = cursor.Current;
         LastTeamNumber = cursor.Number;
-        cursor.Position++;
+        cursor.Advance();
         if (!cursor.HasCurrent)
         {
             heap[0] = heap[--heapSize];
@@ -103,7 +103,7 @@ internal sealed class JobOrder
         {
             if (cursors[heap[i]].Team == team)
             {
-                cursors[heap[i]].Position = int.MaxValue;
+                cursors[heap[i]].Drop();
                 heap[i] = heap[--heapSize];
                 for (var j = (heapSize / 2) - 1; j >= 0; j--)
                 {
@@ -138,34 +138,73 @@ internal sealed class JobOrder
 
     private bool Before(int x, int y)
     {
-        var a = cursors[x].Current;
-        var b = cursors[y].Current;
-        if (a.Priority != b.Priority)
+        var a = cursors[x];
+        var b = cursors[y];
+        if (a.HeadPriority != b.HeadPriority)
         {
-            return a.Priority > b.Priority;
+            return a.HeadPriority > b.HeadPriority;
         }
 
-        if (cursors[x].Rank != cursors[y].Rank)
+        if (a.Rank != b.Rank)
         {
-            return cursors[x].Rank < cursors[y].Rank;
+            return a.Rank < b.Rank;
         }
 
-        var bySubmit = a.SubmittedAt.CompareTo(b.SubmittedAt);
-        return bySubmit != 0 ? bySubmit < 0 : a.Id < b.Id;
+        // DateTimeOffset orders by UTC ticks.
+        return a.HeadSubmitted != b.HeadSubmitted ? a.HeadSubmitted < b.HeadSubmitted : a.HeadId < b.HeadId;
     }
 
-    private sealed class TeamCursor(string team, int number, int rank, IReadOnlyList<Job> jobs)
+    /// <summary>
+    /// One team's queue and how far the merge has taken it. The head job's sort keys are copied into the cursor when
+    /// it moves, so the heap compares cursors without following a reference into each job.
+    /// </summary>
+    private sealed class TeamCursor
     {
-        public string Team { get; } = team;
+        private readonly IReadOnlyList<Job> jobs;
+        private int position;
 
-        public int Number { get; } = number;
+        public TeamCursor(string team, int number, int rank, IReadOnlyList<Job> jobs)
+        {
+            Team = team;
+            Number = number;
+            Rank = rank;
+            this.jobs = jobs;
+            ReadHead();
+        }
 
-        public int Rank { get; } = rank;
+        public string Team { get; }
 
-        public int Position { get; set; }
+        public int Number { get; }
 
-        public bool HasCurrent => Position < jobs.Count;
+        public int Rank { get; }
 
-        public Job Current => jobs[Position];
+        public int HeadPriority { get; private set; }
+
+        public long HeadSubmitted { get; private set; }
+
+        public JobId HeadId { get; private set; }
+
+        public bool HasCurrent => position < jobs.Count;
+
+        public Job Current => jobs[position];
+
+        public void Advance()
+        {
+            position++;
+            ReadHead();
+        }
+
+        public void Drop() => position = int.MaxValue;
+
+        private void ReadHead()
+        {
+            if (position < jobs.Count)
+            {
+                var head = jobs[position];
+                HeadPriority = head.Priority;
+                HeadSubmitted = head.SubmittedAt.UtcTicks;
+                HeadId = head.Id;
+            }
+        }
     }
 }
