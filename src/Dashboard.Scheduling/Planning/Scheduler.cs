@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
@@ -59,6 +58,7 @@ public static class Scheduler
         /// <summary>The team number (see <see cref="JobOrder.LastTeamNumber"/>) of the job being considered.</summary>
         private int team;
         private bool clusterFullHandled;
+        private bool[]? mayHoldNeverFitting;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
         public Pass(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
@@ -136,7 +136,7 @@ public static class Scheduler
         private bool Consider(Job job, bool borrowingAllowed)
         {
             // 1. Refuse what can never fit.
-            if (neverFits.Check(job.Spec) is { } reason)
+            if (MayHoldNeverFittingJobs(team) && neverFits.Check(job.Spec) is { } reason)
             {
                 refusals.Add(new JobRefusal(job.Id, reason));
                 return false;
@@ -197,6 +197,25 @@ public static class Scheduler
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
             Wait(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job);
             return false;
+        }
+
+        /// <summary>
+        /// Whether a job of team number <paramref name="teamNumber"/> may never fit: the queue's per-team summaries
+        /// answer "no" for most teams, whose jobs then skip the per-job check (exact: the summaries give a superset).
+        /// </summary>
+        private bool MayHoldNeverFittingJobs(int teamNumber)
+        {
+            if (mayHoldNeverFitting is null)
+            {
+                var suspects = neverFits.TeamsThatMayHoldNeverFittingJobs(snapshot.Pending);
+                mayHoldNeverFitting = new bool[waiting.TeamNames.Length];
+                for (var t = 0; t < mayHoldNeverFitting.Length && suspects.Count > 0; t++)
+                {
+                    mayHoldNeverFitting[t] = suspects.Contains(waiting.TeamNames[t]);
+                }
+            }
+
+            return mayHoldNeverFitting[teamNumber];
         }
 
         /// <summary>
@@ -335,42 +354,32 @@ public static class Scheduler
         private ImmutableArray<PendingExplanation> Explain()
         {
             var count = waiting.Count;
-            var estimates = settings.ExplainAllPending ? ArrayPool<DateTimeOffset?>.Shared.Rent(count) : null;
-            try
+            var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
+            if (estimates is not null)
             {
-                if (estimates is not null)
-                {
-                    estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
-                }
-
-                // Quota use and ceilings are final now: look each team up once, not once per job.
-                var teamNames = waiting.TeamNames;
-                var inUse = new ResourceAmount[teamNames.Length];
-                var ceilings = new ResourceAmount[teamNames.Length];
-                for (var t = 0; t < teamNames.Length; t++)
-                {
-                    inUse[t] = quota.InUse(teamNames[t]);
-                    ceilings[t] = quota.Ceiling(teamNames[t]);
-                }
-
-                var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
-                for (var i = 0; i < count; i++)
-                {
-                    ref readonly var job = ref waiting.Facts(i);
-                    var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
-                    var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
-                    explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
-                }
-
-                return explanations.MoveToImmutable();
+                estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
             }
-            finally
+
+            // Quota use and ceilings are final now: look each team up once, not once per job.
+            var teamNames = waiting.TeamNames;
+            var inUse = new ResourceAmount[teamNames.Length];
+            var ceilings = new ResourceAmount[teamNames.Length];
+            for (var t = 0; t < teamNames.Length; t++)
             {
-                if (estimates is not null)
-                {
-                    ArrayPool<DateTimeOffset?>.Shared.Return(estimates);
-                }
+                inUse[t] = quota.InUse(teamNames[t]);
+                ceilings[t] = quota.Ceiling(teamNames[t]);
             }
+
+            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var job = ref waiting.Facts(i);
+                var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
+                var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
+                explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
+            }
+
+            return explanations.MoveToImmutable();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using Dashboard.Scheduling.Model;
 
@@ -32,55 +31,69 @@ internal readonly record struct JobFacts(
 
 /// <summary>
 /// The jobs a pass leaves waiting, in scheduling order, with their <see cref="JobFacts"/> and team numbers (positions
-/// in <see cref="TeamNames"/>). Its array is rented from the shared pool (a full-cluster pass has ~100,000 entries,
-/// which would otherwise be a large-object allocation per pass) and given back by <see cref="Dispose"/>.
+/// in <see cref="TeamNames"/>), and room for their estimated starts. A full-cluster pass has ~100,000 entries: two
+/// large-object allocations per pass, each of which brings the next full (gen 2) collection closer, so the arrays
+/// are kept for the next pass instead (one spare set for the process, taken and given back atomically; the shared
+/// array pool is no good here: it drops large arrays at every full collection). <see cref="Dispose"/> gives them back.
 /// </summary>
 internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDisposable
 {
-    private JobFacts[] items = ArrayPool<JobFacts>.Shared.Rent(256);
+    private static Buffers? spare;
+
+    private Buffers buffers = Interlocked.Exchange(ref spare, null) ?? new Buffers(256);
 
     public string[] TeamNames { get; } = teamNames;
 
     public int Count { get; private set; }
 
-    public Job this[int index] => items[index].Job;
+    public Job this[int index] => buffers.Items[index].Job;
 
-    public ref readonly JobFacts Facts(int index) => ref items[index];
+    public ref readonly JobFacts Facts(int index) => ref buffers.Items[index];
+
+    /// <summary>Room for an estimated start per job, position by position (at least <see cref="Count"/> long; not cleared).</summary>
+    public DateTimeOffset?[] Estimates => buffers.Estimates;
 
     public void Add(Job job, int team, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob)
     {
-        if (Count == items.Length)
+        if (Count == buffers.Items.Length)
         {
-            var larger = ArrayPool<JobFacts>.Shared.Rent(items.Length * 2);
-            Array.Copy(items, larger, Count);
-            Return(items, Count);
-            items = larger;
+            var larger = new Buffers(buffers.Items.Length * 2);
+            Array.Copy(buffers.Items, larger.Items, Count);
+            buffers = larger;
         }
 
-        items[Count++] = JobFacts.Of(job, team, cause, reservation, blockingJob);
+        buffers.Items[Count++] = JobFacts.Of(job, team, cause, reservation, blockingJob);
     }
 
     public IEnumerator<Job> GetEnumerator()
     {
         for (var i = 0; i < Count; i++)
         {
-            yield return items[i].Job;
+            yield return buffers.Items[i].Job;
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Keeps the arrays for the next pass, their used part cleared so they hold no job alive.</summary>
     public void Dispose()
     {
-        Return(items, Count);
-        items = [];
+        Array.Clear(buffers.Items, 0, Count);
         Count = 0;
+        if (spare is null || spare.Items.Length < buffers.Items.Length)
+        {
+            Volatile.Write(ref spare, buffers);
+        }
+
+        buffers = Buffers.None;
     }
 
-    /// <summary>Gives an array back with its used part cleared, so the pool holds no jobs alive.</summary>
-    private static void Return(JobFacts[] array, int used)
+    private sealed class Buffers(int length)
     {
-        Array.Clear(array, 0, used);
-        ArrayPool<JobFacts>.Shared.Return(array);
+        public static readonly Buffers None = new(0);
+
+        public JobFacts[] Items { get; } = new JobFacts[length];
+
+        public DateTimeOffset?[] Estimates { get; } = new DateTimeOffset?[length];
     }
 }
