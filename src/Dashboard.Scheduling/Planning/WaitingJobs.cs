@@ -80,7 +80,9 @@ internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDis
     {
         Array.Clear(buffers.Items, 0, Count);
         Count = 0;
-        if (spare is null || spare.Items.Length < buffers.Items.Length)
+        // Read once: another pass may take the spare between two reads.
+        var kept = Volatile.Read(ref spare);
+        if (kept is null || kept.Items.Length < buffers.Items.Length)
         {
             Volatile.Write(ref spare, buffers);
         }
