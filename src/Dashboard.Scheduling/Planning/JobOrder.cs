@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -36,7 +37,7 @@ internal sealed class JobOrder
                 rank = i;
             }
 
-            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, snapshot.Pending.Ordered(teams[i].Team));
+            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, snapshot.Pending);
             if (cursors[i].HasCurrent)
             {
                 heap[heapSize++] = i;
@@ -156,19 +157,35 @@ internal sealed class JobOrder
 
     /// <summary>
     /// One team's queue and how far the merge has taken it. The head job's sort keys are copied into the cursor when
-    /// it moves, so the heap compares cursors without following a reference into each job.
+    /// it moves, so the heap compares cursors without following a reference into each job. A queue whose array
+    /// (<see cref="PendingQueue.Ordered"/>) is not built yet is first walked in its tree: a deciding pass often takes
+    /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
+    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs switches to the array.
     /// </summary>
     private sealed class TeamCursor
     {
-        private readonly IReadOnlyList<Job> jobs;
+        private const int TreeSteps = 64;
+
+        private readonly PendingQueue pending;
+        private readonly ImmutableSortedSet<Job> queue;
+        private IReadOnlyList<Job>? jobs;
+        private ImmutableSortedSet<Job>.Enumerator walk;
+        private Job? head;
         private int position;
 
-        public TeamCursor(string team, int number, int rank, IReadOnlyList<Job> jobs)
+        public TeamCursor(string team, int number, int rank, PendingQueue pending)
         {
             Team = team;
             Number = number;
             Rank = rank;
-            this.jobs = jobs;
+            this.pending = pending;
+            queue = pending.ByTeam[team];
+            jobs = PendingQueue.OrderedIfBuilt(queue);
+            if (jobs is null)
+            {
+                walk = queue.GetEnumerator();
+            }
+
             ReadHead();
         }
 
@@ -184,23 +201,41 @@ internal sealed class JobOrder
 
         public JobId HeadId { get; private set; }
 
-        public bool HasCurrent => position < jobs.Count;
+        public bool HasCurrent => head is not null;
 
-        public Job Current => jobs[position];
+        public Job Current => head!;
 
         public void Advance()
         {
             position++;
+            if (jobs is null && position > TreeSteps)
+            {
+                jobs = pending.Ordered(Team);
+                walk.Dispose();
+            }
+
             ReadHead();
         }
 
-        public void Drop() => position = int.MaxValue;
+        public void Drop()
+        {
+            position = int.MaxValue;
+            head = null;
+        }
 
         private void ReadHead()
         {
-            if (position < jobs.Count)
+            if (jobs is not null)
             {
-                var head = jobs[position];
+                head = position < jobs.Count ? jobs[position] : null;
+            }
+            else
+            {
+                head = walk.MoveNext() ? walk.Current : null;
+            }
+
+            if (head is not null)
+            {
                 HeadPriority = head.Priority;
                 HeadSubmitted = head.SubmittedAt.UtcTicks;
                 HeadId = head.Id;
