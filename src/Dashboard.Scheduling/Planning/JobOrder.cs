@@ -15,16 +15,24 @@ internal sealed class JobOrder
     private readonly int[] heap;
     private int heapSize;
 
+    private readonly List<(string Team, int Number, double Standing)> teams;
+    private readonly PendingQueue pending;
+
     public JobOrder(ClusterSnapshot snapshot, DateTimeOffset now)
+        : this(snapshot.Pending, Standings(snapshot, now))
     {
-        var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
-        var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
-        var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
-        var teams = snapshot.Pending.ByTeam.Keys
-            .Select((team, number) => (Team: team, Number: number, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds.GetValueOrDefault(team))))
-            .OrderBy(t => t.Standing)
-            .ThenBy(t => t.Team, StringComparer.Ordinal)
-            .ToList();
+    }
+
+    /// <summary>A fresh walk over the same queues in the same order as <paramref name="other"/> (the standings are not recomputed).</summary>
+    public JobOrder(JobOrder other)
+        : this(other.pending, other.teams)
+    {
+    }
+
+    private JobOrder(PendingQueue pending, List<(string Team, int Number, double Standing)> teams)
+    {
+        this.pending = pending;
+        this.teams = teams;
 
         // Equal standings share a rank, so submit time (not the team name) decides between them.
         cursors = new TeamCursor[teams.Count];
@@ -37,7 +45,7 @@ internal sealed class JobOrder
                 rank = i;
             }
 
-            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, snapshot.Pending);
+            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, pending);
             if (cursors[i].HasCurrent)
             {
                 heap[heapSize++] = i;
@@ -50,20 +58,37 @@ internal sealed class JobOrder
         }
     }
 
-    /// <summary>What each team's running jobs have held so far: a team with long jobs running is not first in line again.</summary>
-    private static Dictionary<string, double> RunningGpuSeconds(ClusterSnapshot snapshot, DateTimeOffset now)
+    /// <summary>The pending teams by fair-share standing (then name), each with its number in <see cref="PendingQueue.ByTeam"/> order.</summary>
+    private static List<(string Team, int Number, double Standing)> Standings(ClusterSnapshot snapshot, DateTimeOffset now)
     {
-        var byTeam = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var running in snapshot.Running)
+        var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
+        var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
+        var teams = snapshot.Pending.ByTeam.Keys
+            .Select((team, number) => (Team: team, Number: number, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds(team))))
+            .OrderBy(t => t.Standing)
+            .ThenBy(t => t.Team, StringComparer.Ordinal)
+            .ToList();
+        return teams;
+    }
+
+    /// <summary>What each team's running jobs have held so far: a team with long jobs running is not first in line again.</summary>
+    /// Summed per team in running-list order, by the team numbers kept beside the list (no name hashed per job).
+    private static Func<string, double> RunningGpuSeconds(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        var teams = RunningTeams.ColumnsOf(snapshot.Running).Teams;
+        var byTeam = new double[teams.Length == 0 ? 0 : teams.Max() + 1];
+        for (var i = 0; i < teams.Length; i++)
         {
-            var seconds = (now - running.Allocation.Start).TotalSeconds;
-            if (seconds > 0 && running.Allocation.GpuIndices.Length > 0)
+            var allocation = snapshot.Running[i].Allocation;
+            var seconds = (now - allocation.Start).TotalSeconds;
+            if (seconds > 0 && allocation.GpuIndices.Length > 0)
             {
-                byTeam[running.Job.Team] = byTeam.GetValueOrDefault(running.Job.Team) + (running.Allocation.GpuIndices.Length * seconds);
+                byTeam[teams[i]] += allocation.GpuIndices.Length * seconds;
             }
         }
 
-        return byTeam;
+        return team => TeamNumbers.Of(team) is var number && number < byTeam.Length ? byTeam[number] : 0;
     }
 
     /// <summary>

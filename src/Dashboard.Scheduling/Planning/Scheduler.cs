@@ -82,7 +82,7 @@ public static class Scheduler
             // First every job that fits within its team's nominal quota, then (a fresh walk in the same order) the
             // jobs that would borrow.
             RunPhase(borrowingAllowed: false);
-            order = new JobOrder(snapshot, now);
+            order = new JobOrder(order);
             RunPhase(borrowingAllowed: true);
             RefuseTheRestThatCanNeverFit();
 
