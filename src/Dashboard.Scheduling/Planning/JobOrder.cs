@@ -185,11 +185,11 @@ internal sealed class JobOrder
     /// it moves, so the heap compares cursors without following a reference into each job. A queue whose array
     /// (<see cref="PendingQueue.Ordered"/>) is not built yet is first walked in its tree: a deciding pass often takes
     /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
-    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs switches to the array.
+    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs builds the array (shared by later passes over the same queue) and switches to it.
     /// </summary>
     private sealed class TeamCursor
     {
-        private const int TreeSteps = 64;
+        private const int TreeSteps = 16;
 
         private readonly PendingQueue pending;
         private readonly ImmutableSortedSet<Job> queue;
