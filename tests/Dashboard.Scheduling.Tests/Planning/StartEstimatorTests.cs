@@ -49,6 +49,20 @@ public sealed class StartEstimatorTests
     }
 
     [Fact]
+    public void Plans_made_on_many_threads_at_once_are_the_same_as_one_made_alone()
+    {
+        // Passes share kept arrays (the waiting jobs' spare set, the per-team queue arrays): concurrent passes, as the
+        // engine and the what-if panel make, must neither share one set at the same time nor fail when handing it back.
+        var (full, now) = BusyCluster(7);
+        var expected = PlanText.Lines(Scheduler.Plan(full, now));
+
+        var plans = new IReadOnlyList<string>[24];
+        Parallel.For(0, plans.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => plans[i] = PlanText.Lines(Scheduler.Plan(full, now)));
+
+        plans.Should().AllSatisfy(lines => lines.Should().Equal(expected));
+    }
+
+    [Fact]
     public void A_job_behind_one_without_walltime_has_no_estimate_and_later_jobs_still_do()
     {
         // One 8-GPU node held by a job without walltime, one 4-GPU node held until t+1h; no reservations, so both
