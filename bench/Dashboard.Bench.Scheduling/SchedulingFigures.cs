@@ -174,6 +174,7 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         var state = full;
         var placements = 0;
         var cycles = 0;
+        var cpu = ProcessCpu();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < repetitions.SustainedFor && CanGoOn(state))
         {
@@ -182,10 +183,12 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         }
 
         var elapsed = clock.Elapsed;
+        var cpuSpent = ProcessCpu() - cpu;
         RequireSound(state, "after the sustained run");
         var perSecond = placements / elapsed.TotalSeconds;
         var total = releases.Total + plans.Total + applies.Total;
         Log(Invariant($"(d) {cycles} cycles of {k} releases in {elapsed.TotalSeconds:0.00} s: {placements:N0} placements; time in Release {100 * releases.Total / total:0}%, Plan {100 * plans.Total / total:0}%, ApplyPlan {100 * applies.Total / total:0}%"));
+        Log(Invariant($"(d) process CPU time {cpuSpent.TotalSeconds:0.00} s for {elapsed.TotalSeconds:0.00} s of wall time: {placements / cpuSpent.TotalSeconds:N0} placements per CPU second"));
         Log(Invariant($"(d) per cycle: Release x{k} median {releases.Median:0.00} ms, Plan median {plans.Median:0.00} ms, ApplyPlan median {applies.Median:0.00} ms"));
         return Figure.Throughput("(d) sustained placements, one thread", perSecond, Invariant($"release {k}, pass, apply; {cycles} cycles"), 50_000);
     }
@@ -200,6 +203,7 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
 
         var samples = new Samples();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var cpu = ProcessCpu();
         var budget = Stopwatch.StartNew();
         for (var i = 0; i < count && (i < 5 || budget.Elapsed < repetitions.Budget); i++)
         {
@@ -210,7 +214,8 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
             }
         }
 
-        Log(Invariant($"    {samples.Count} timed passes, max {samples.Max:0.000} ms; garbage collections meanwhile: gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3}"));
+        var cpuPerPass = (ProcessCpu() - cpu).TotalMilliseconds / samples.Count;
+        Log(Invariant($"    {samples.Count} timed passes, max {samples.Max:0.000} ms, mean {samples.Total / samples.Count:0.000} ms; process CPU time per pass {cpuPerPass:0.000} ms (all threads, GC included: less sensitive to other load than wall time); garbage collections meanwhile: gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3}"));
 
         return samples;
     }
@@ -222,6 +227,12 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         {
             throw new InvalidOperationException($"The cluster broke its invariants {when}: {string.Join("; ", violations.Take(5))}");
         }
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private void Log(string line) => log.WriteLine(line);

@@ -136,6 +136,10 @@ public sealed class PendingQueue
     /// </summary>
     public IReadOnlyList<Job> Ordered(string team) =>
         ByTeam.TryGetValue(team, out var queue) ? OrderedArrays.GetValue(queue, static q => [.. q]) : [];
+
+    /// <summary>The array <see cref="Ordered"/> already built for this version of the team's queue, if any (builds none).</summary>
+    internal static Job[]? OrderedIfBuilt(ImmutableSortedSet<Job> teamQueue) =>
+        OrderedArrays.TryGetValue(teamQueue, out var built) ? built : null;
 }
 
 /// <summary>Order inside one team's queue: higher priority first, then earlier submit, then lower id.</summary>

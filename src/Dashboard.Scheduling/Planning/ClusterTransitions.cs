@@ -15,7 +15,7 @@ public static class ClusterTransitions
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(job);
-        if (snapshot.Running.Any(r => r.Job.Id == job.Id))
+        if (RunningTeams.IndexOf(snapshot.Running, job.Id) >= 0)
         {
             throw new InvalidOperationException($"Job {job.Id} is already running.");
         }
@@ -33,12 +33,12 @@ public static class ClusterTransitions
         ArgumentNullException.ThrowIfNull(plan);
         var pending = snapshot.Pending;
         var running = snapshot.Running.ToBuilder();
-        var teams = new List<string>(RunningTeams.Of(snapshot.Running));
+        var started = new List<Job>(plan.Starts.Length);
         foreach (var start in plan.Starts)
         {
             pending = RemovePending(pending, start.Job);
             running.Add(new RunningJob(start.Job, start.Allocation, start.Borrowing));
-            teams.Add(start.Job.Team);
+            started.Add(start.Job);
         }
 
         foreach (var refusal in plan.Refusals)
@@ -47,7 +47,7 @@ public static class ClusterTransitions
             pending = pending.Remove(job);
         }
 
-        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), [.. teams]) };
+        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), RunningTeams.ColumnsOf(snapshot.Running).Append(started)) };
     }
 
     /// <summary>
@@ -145,16 +145,23 @@ public static class ClusterTransitions
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
         var teamJobs = new List<int>();
-        var teams = RunningTeams.Of(running);
-        for (var i = 0; i < teams.Length; i++)
+        var columns = RunningTeams.ColumnsOf(running);
+        var teams = columns.Teams.AsSpan();
+        var team = TeamNumbers.Of(quota.Team);
+        for (var from = 0; from < teams.Length;)
         {
-            if (teams[i] == quota.Team)
+            var found = teams[from..].IndexOf(team);
+            if (found < 0)
             {
-                var job = running[i];
-                anyBorrowing |= job.Borrowing;
-                total += job.Allocation.Amount;
-                teamJobs.Add(i);
+                break;
             }
+
+            var i = from + found;
+            var job = running[i];
+            anyBorrowing |= job.Borrowing;
+            total += job.Allocation.Amount;
+            teamJobs.Add(i);
+            from = i + 1;
         }
 
         if (!anyBorrowing && total.FitsWithin(quota.Nominal))
@@ -188,29 +195,48 @@ public static class ClusterTransitions
             }
         }
 
-        return builder is null ? running : RunningTeams.Remember(builder.ToImmutable(), teams);
+        return builder is null ? running : RunningTeams.Remember(builder.ToImmutable(), columns);
     }
 
     private static ImmutableArray<TeamUsage> Accrue(ClusterSnapshot snapshot, RunningJob ended, DateTimeOffset endedAt)
     {
         var team = ended.Job.Team;
-        var existing = snapshot.Usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
+        var usage = snapshot.Usage;
+        var existing = usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
         var accrued = FairShare.Accrue(existing, ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife);
-        return snapshot.Usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
+
+        // Usual case: the list is already in team order with one entry per team (every earlier accrual left it so),
+        // and the team's entry is replaced where it stands; the general path below gives the same list.
+        if (IndexInSortedUniqueUsage(usage, team) is var at and >= 0)
+        {
+            return usage.SetItem(at, accrued);
+        }
+
+        return usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
     }
 
-    private static int IndexOfRunning(ClusterSnapshot snapshot, JobId jobId)
+    /// <summary>Where <paramref name="team"/>'s entry is, when the list is in strict ordinal team order; -1 otherwise.</summary>
+    private static int IndexInSortedUniqueUsage(ImmutableArray<TeamUsage> usage, string team)
     {
-        for (var i = 0; i < snapshot.Running.Length; i++)
+        var found = -1;
+        for (var i = 0; i < usage.Length; i++)
         {
-            if (snapshot.Running[i].Job.Id == jobId)
+            if (i > 0 && string.CompareOrdinal(usage[i - 1].Team, usage[i].Team) >= 0)
             {
-                return i;
+                return -1;
+            }
+
+            if (found < 0 && usage[i].Team == team)
+            {
+                found = i;
             }
         }
 
-        throw new InvalidOperationException($"Job {jobId} is not running.");
+        return found;
     }
+
+    private static int IndexOfRunning(ClusterSnapshot snapshot, JobId jobId) =>
+        RunningTeams.IndexOf(snapshot.Running, jobId) is var index and >= 0 ? index : throw new InvalidOperationException($"Job {jobId} is not running.");
 
     private static PendingQueue RemovePending(PendingQueue pending, Job job)
     {

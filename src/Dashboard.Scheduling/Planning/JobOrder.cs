@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -14,16 +15,24 @@ internal sealed class JobOrder
     private readonly int[] heap;
     private int heapSize;
 
+    private readonly List<(string Team, int Number, double Standing)> teams;
+    private readonly PendingQueue pending;
+
     public JobOrder(ClusterSnapshot snapshot, DateTimeOffset now)
+        : this(snapshot.Pending, Standings(snapshot, now))
     {
-        var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
-        var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
-        var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
-        var teams = snapshot.Pending.ByTeam.Keys
-            .Select(team => (Team: team, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds.GetValueOrDefault(team))))
-            .OrderBy(t => t.Standing)
-            .ThenBy(t => t.Team, StringComparer.Ordinal)
-            .ToList();
+    }
+
+    /// <summary>A fresh walk over the same queues in the same order as <paramref name="other"/> (the standings are not recomputed).</summary>
+    public JobOrder(JobOrder other)
+        : this(other.pending, other.teams)
+    {
+    }
+
+    private JobOrder(PendingQueue pending, List<(string Team, int Number, double Standing)> teams)
+    {
+        this.pending = pending;
+        this.teams = teams;
 
         // Equal standings share a rank, so submit time (not the team name) decides between them.
         cursors = new TeamCursor[teams.Count];
@@ -36,7 +45,7 @@ internal sealed class JobOrder
                 rank = i;
             }
 
-            cursors[i] = new TeamCursor(teams[i].Team, rank, snapshot.Pending.Ordered(teams[i].Team));
+            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, pending);
             if (cursors[i].HasCurrent)
             {
                 heap[heapSize++] = i;
@@ -49,21 +58,44 @@ internal sealed class JobOrder
         }
     }
 
-    /// <summary>What each team's running jobs have held so far: a team with long jobs running is not first in line again.</summary>
-    private static Dictionary<string, double> RunningGpuSeconds(ClusterSnapshot snapshot, DateTimeOffset now)
+    /// <summary>The pending teams by fair-share standing (then name), each with its number in <see cref="PendingQueue.ByTeam"/> order.</summary>
+    private static List<(string Team, int Number, double Standing)> Standings(ClusterSnapshot snapshot, DateTimeOffset now)
     {
-        var byTeam = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var running in snapshot.Running)
+        var usageByTeam = snapshot.Usage.ToDictionary(u => u.Team, StringComparer.Ordinal);
+        var quotaByTeam = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var runningGpuSeconds = RunningGpuSeconds(snapshot, now);
+        var teams = snapshot.Pending.ByTeam.Keys
+            .Select((team, number) => (Team: team, Number: number, Standing: FairShare.Standing(usageByTeam.GetValueOrDefault(team), quotaByTeam.GetValueOrDefault(team), now, snapshot.Settings.FairShareHalfLife, runningGpuSeconds(team))))
+            .OrderBy(t => t.Standing)
+            .ThenBy(t => t.Team, StringComparer.Ordinal)
+            .ToList();
+        return teams;
+    }
+
+    /// <summary>What each team's running jobs have held so far: a team with long jobs running is not first in line again.</summary>
+    /// Summed per team in running-list order, by the team numbers kept beside the list (no name hashed per job).
+    private static Func<string, double> RunningGpuSeconds(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        var teams = RunningTeams.ColumnsOf(snapshot.Running).Teams;
+        var byTeam = new double[teams.Length == 0 ? 0 : teams.Max() + 1];
+        for (var i = 0; i < teams.Length; i++)
         {
-            var seconds = (now - running.Allocation.Start).TotalSeconds;
-            if (seconds > 0 && running.Allocation.GpuIndices.Length > 0)
+            var allocation = snapshot.Running[i].Allocation;
+            var seconds = (now - allocation.Start).TotalSeconds;
+            if (seconds > 0 && allocation.GpuIndices.Length > 0)
             {
-                byTeam[running.Job.Team] = byTeam.GetValueOrDefault(running.Job.Team) + (running.Allocation.GpuIndices.Length * seconds);
+                byTeam[teams[i]] += allocation.GpuIndices.Length * seconds;
             }
         }
 
-        return byTeam;
+        return team => TeamNumbers.Of(team) is var number && number < byTeam.Length ? byTeam[number] : 0;
     }
+
+    /// <summary>
+    /// The team of the job <see cref="Next"/> returned last, as its position among the pending queue's teams
+    /// (<see cref="PendingQueue.ByTeam"/> order): a pass keeps per-team books in arrays by this number.
+    /// </summary>
+    public int LastTeamNumber { get; private set; } = -1;
 
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>
     public Job? Next()
@@ -75,7 +107,8 @@ internal sealed class JobOrder
 
         var cursor = cursors[heap[0]];
         var job = cursor.Current;
-        cursor.Position++;
+        LastTeamNumber = cursor.Number;
+        cursor.Advance();
         if (!cursor.HasCurrent)
         {
             heap[0] = heap[--heapSize];
@@ -96,7 +129,7 @@ internal sealed class JobOrder
         {
             if (cursors[heap[i]].Team == team)
             {
-                cursors[heap[i]].Position = int.MaxValue;
+                cursors[heap[i]].Drop();
                 heap[i] = heap[--heapSize];
                 for (var j = (heapSize / 2) - 1; j >= 0; j--)
                 {
@@ -131,32 +164,107 @@ internal sealed class JobOrder
 
     private bool Before(int x, int y)
     {
-        var a = cursors[x].Current;
-        var b = cursors[y].Current;
-        if (a.Priority != b.Priority)
+        var a = cursors[x];
+        var b = cursors[y];
+        if (a.HeadPriority != b.HeadPriority)
         {
-            return a.Priority > b.Priority;
+            return a.HeadPriority > b.HeadPriority;
         }
 
-        if (cursors[x].Rank != cursors[y].Rank)
+        if (a.Rank != b.Rank)
         {
-            return cursors[x].Rank < cursors[y].Rank;
+            return a.Rank < b.Rank;
         }
 
-        var bySubmit = a.SubmittedAt.CompareTo(b.SubmittedAt);
-        return bySubmit != 0 ? bySubmit < 0 : a.Id < b.Id;
+        // DateTimeOffset orders by UTC ticks.
+        return a.HeadSubmitted != b.HeadSubmitted ? a.HeadSubmitted < b.HeadSubmitted : a.HeadId < b.HeadId;
     }
 
-    private sealed class TeamCursor(string team, int rank, IReadOnlyList<Job> jobs)
+    /// <summary>
+    /// One team's queue and how far the merge has taken it. The head job's sort keys are copied into the cursor when
+    /// it moves, so the heap compares cursors without following a reference into each job. A queue whose array
+    /// (<see cref="PendingQueue.Ordered"/>) is not built yet is first walked in its tree: a deciding pass often takes
+    /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
+    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs builds the array (shared by later passes over the same queue) and switches to it.
+    /// </summary>
+    private sealed class TeamCursor
     {
-        public string Team { get; } = team;
+        private const int TreeSteps = 16;
 
-        public int Rank { get; } = rank;
+        private readonly PendingQueue pending;
+        private readonly ImmutableSortedSet<Job> queue;
+        private IReadOnlyList<Job>? jobs;
+        private ImmutableSortedSet<Job>.Enumerator walk;
+        private Job? head;
+        private int position;
 
-        public int Position { get; set; }
+        public TeamCursor(string team, int number, int rank, PendingQueue pending)
+        {
+            Team = team;
+            Number = number;
+            Rank = rank;
+            this.pending = pending;
+            queue = pending.ByTeam[team];
+            jobs = PendingQueue.OrderedIfBuilt(queue);
+            if (jobs is null)
+            {
+                walk = queue.GetEnumerator();
+            }
 
-        public bool HasCurrent => Position < jobs.Count;
+            ReadHead();
+        }
 
-        public Job Current => jobs[Position];
+        public string Team { get; }
+
+        public int Number { get; }
+
+        public int Rank { get; }
+
+        public int HeadPriority { get; private set; }
+
+        public long HeadSubmitted { get; private set; }
+
+        public JobId HeadId { get; private set; }
+
+        public bool HasCurrent => head is not null;
+
+        public Job Current => head!;
+
+        public void Advance()
+        {
+            position++;
+            if (jobs is null && position > TreeSteps)
+            {
+                jobs = pending.Ordered(Team);
+                walk.Dispose();
+            }
+
+            ReadHead();
+        }
+
+        public void Drop()
+        {
+            position = int.MaxValue;
+            head = null;
+        }
+
+        private void ReadHead()
+        {
+            if (jobs is not null)
+            {
+                head = position < jobs.Count ? jobs[position] : null;
+            }
+            else
+            {
+                head = walk.MoveNext() ? walk.Current : null;
+            }
+
+            if (head is not null)
+            {
+                HeadPriority = head.Priority;
+                HeadSubmitted = head.SubmittedAt.UtcTicks;
+                HeadId = head.Id;
+            }
+        }
     }
 }

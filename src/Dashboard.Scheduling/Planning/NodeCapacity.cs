@@ -147,6 +147,9 @@ internal sealed class NodeCapacity
     /// <summary>The GPUs of <paramref name="node"/> that satisfy <paramref name="model"/> (all of them when null).</summary>
     public ulong ModelMask(int node, string? model) => model is null ? allMask[node] : layout.ModelMasks(model)[node];
 
+    /// <summary>The GPUs of every node that satisfy <paramref name="model"/>, as masks by node index.</summary>
+    public ulong[] ModelMasks(string model) => layout.ModelMasks(model);
+
     /// <summary>Whether the request fits the node's free capacity right now (ignoring reservations).</summary>
     public bool FitsNow(int node, ResourceRequest request) =>
         freeCpu[node] >= request.CpuMillicores

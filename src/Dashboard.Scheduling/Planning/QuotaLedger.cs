@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Dashboard.Scheduling.Model;
 
@@ -27,6 +28,33 @@ internal sealed class QuotaLedger
         foreach (var job in running)
         {
             Charge(job.Job.Team, job.Allocation.Amount);
+        }
+    }
+
+    /// <summary>The books of <paramref name="running"/>, summed by the team numbers kept beside the list (no name hashed per job).</summary>
+    public QuotaLedger(IEnumerable<TeamQuota> teamQuotas, ImmutableArray<RunningJob> running)
+    {
+        quotas = teamQuotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
+        var teams = RunningTeams.ColumnsOf(running).Teams;
+        if (teams.Length == 0)
+        {
+            return;
+        }
+
+        var byTeam = new ResourceAmount[teams.Max() + 1];
+        var seen = new bool[byTeam.Length];
+        for (var i = 0; i < teams.Length; i++)
+        {
+            byTeam[teams[i]] += running[i].Allocation.Amount;
+            seen[teams[i]] = true;
+        }
+
+        for (var number = 0; number < byTeam.Length; number++)
+        {
+            if (seen[number])
+            {
+                inUse[TeamNumbers.NameOf(number)] = byTeam[number];
+            }
         }
     }
 

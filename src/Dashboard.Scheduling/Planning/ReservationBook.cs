@@ -215,25 +215,61 @@ internal sealed partial class ReservationBook
         }
 
         // Candidate start times are now and every moment capacity changes; the job may start at a candidate
-        // only if the node has room for it from then on, through every later reservation.
+        // only if the node has room for it from then on, through every later reservation. The node's free
+        // capacity at each candidate (free now, plus what has ended by then, minus what is reserved by then, as
+        // FreeAt counts it) comes from one walk over the candidates in time order beside the node's releases and
+        // reservations (both kept in time order), instead of a walk over both lists per candidate.
         var timeline = Releases()[node];
-        var candidates = new List<DateTimeOffset>(timeline.Count + 1) { now };
-        candidates.AddRange(timeline.Select(r => r.At));
-        if (reserved[node] is { } list)
+        var reservedHere = reserved[node];
+        var count = timeline.Count + 1 + (reservedHere?.Count ?? 0);
+        var candidates = count <= 256 ? stackalloc DateTimeOffset[count] : new DateTimeOffset[count];
+        candidates[0] = now;
+        var filled = 1;
+        foreach (var release in timeline)
         {
-            candidates.AddRange(list.Select(r => Max(r.Start, now)));
+            candidates[filled++] = release.At;
+        }
+
+        if (reservedHere is not null)
+        {
+            foreach (var reservation in reservedHere)
+            {
+                candidates[filled++] = Max(reservation.Start, now);
+            }
         }
 
         candidates.Sort();
-        DateTimeOffset? earliest = null;
-        for (var i = candidates.Count - 1; i >= 0; i--)
+        var fits = count <= 1024 ? stackalloc bool[count] : new bool[count];
+        var gpus = BitOperations.PopCount(capacity.FreeMask(node) & modelMask);
+        var cpu = capacity.FreeCpu(node);
+        var memory = capacity.FreeMemory(node);
+        var nextRelease = 0;
+        var nextReservation = 0;
+        for (var i = 0; i < count; i++)
         {
-            var free = FreeAt(node, candidates[i], modelMask);
-            if (free.Gpus < request.Gpus || free.CpuMillicores < request.CpuMillicores || free.MemoryMiB < request.MemoryMiB)
+            var at = candidates[i];
+            for (; nextRelease < timeline.Count && timeline[nextRelease].At <= at; nextRelease++)
             {
-                break;
+                var release = timeline[nextRelease];
+                gpus += BitOperations.PopCount(release.Gpus & modelMask);
+                cpu += release.CpuMillicores;
+                memory += release.MemoryMiB;
             }
 
+            for (; reservedHere is not null && nextReservation < reservedHere.Count && reservedHere[nextReservation].Start <= at; nextReservation++)
+            {
+                var amount = reservedHere[nextReservation].Amount;
+                gpus -= amount.Gpus;
+                cpu -= amount.CpuMillicores;
+                memory -= amount.MemoryMiB;
+            }
+
+            fits[i] = gpus >= request.Gpus && cpu >= request.CpuMillicores && memory >= request.MemoryMiB;
+        }
+
+        DateTimeOffset? earliest = null;
+        for (var i = count - 1; i >= 0 && fits[i]; i--)
+        {
             earliest = candidates[i];
         }
 

@@ -19,14 +19,30 @@ public static class Scheduler
     public static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return new Pass(snapshot, now).Run();
+        using var pass = new Pass(snapshot, now, StartEstimator.Estimate);
+        return pass.Run();
     }
 
-    private sealed class Pass
+    /// <summary>
+    /// The plan with another start estimator in step 6 (tests compare the fast estimator with the reference one
+    /// through whole plans).
+    /// </summary>
+    internal static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        using var pass = new Pass(snapshot, now, estimator);
+        return pass.Run();
+    }
+
+    /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
+    internal delegate void EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates);
+
+    private sealed class Pass : IDisposable
     {
         private readonly ClusterSnapshot snapshot;
         private readonly DateTimeOffset now;
         private readonly SchedulerSettings settings;
+        private readonly EstimateStarts estimator;
         private readonly NeverFits neverFits;
         private readonly HashSet<JobId> decidedFirst = [];
         private JobOrder order;
@@ -37,14 +53,19 @@ public static class Scheduler
         private readonly ImmutableArray<JobStart>.Builder starts = ImmutableArray.CreateBuilder<JobStart>();
         private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
-        private readonly List<Waiting> waiting = [];
+        private readonly WaitingJobs waiting;
+
+        /// <summary>The team number (see <see cref="JobOrder.LastTeamNumber"/>) of the job being considered.</summary>
+        private int team;
         private bool clusterFullHandled;
+        private bool[]? mayHoldNeverFitting;
         private (int Version, bool AnyFree) freeCpuSeen = (-1, true);
 
-        public Pass(ClusterSnapshot snapshot, DateTimeOffset now)
+        public Pass(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
         {
             this.snapshot = snapshot;
             this.now = now;
+            this.estimator = estimator;
             settings = snapshot.Settings;
             var held = snapshot.Running.Select(r => r.Allocation).ToList();
             neverFits = NeverFits.For(snapshot);
@@ -53,6 +74,7 @@ public static class Scheduler
             capacity = new NodeCapacity(snapshot.Nodes, held);
             reservations = new ReservationBook(capacity, snapshot.Running, now);
             reclaim = new QuotaReclaim(capacity, snapshot.Running);
+            waiting = new WaitingJobs([.. snapshot.Pending.ByTeam.Keys]);
         }
 
         public SchedulePlan Run()
@@ -60,7 +82,7 @@ public static class Scheduler
             // First every job that fits within its team's nominal quota, then (a fresh walk in the same order) the
             // jobs that would borrow.
             RunPhase(borrowingAllowed: false);
-            order = new JobOrder(snapshot, now);
+            order = new JobOrder(order);
             RunPhase(borrowingAllowed: true);
             RefuseTheRestThatCanNeverFit();
 
@@ -81,6 +103,7 @@ public static class Scheduler
                     break;
                 }
 
+                team = order.LastTeamNumber;
                 var deferred = Consider(job, borrowingAllowed);
                 if (!borrowingAllowed)
                 {
@@ -113,7 +136,7 @@ public static class Scheduler
         private bool Consider(Job job, bool borrowingAllowed)
         {
             // 1. Refuse what can never fit.
-            if (neverFits.Check(job.Spec) is { } reason)
+            if (MayHoldNeverFittingJobs(team) && neverFits.Check(job.Spec) is { } reason)
             {
                 refusals.Add(new JobRefusal(job.Id, reason));
                 return false;
@@ -129,7 +152,7 @@ public static class Scheduler
 
             if (admission == Admission.Blocked)
             {
-                waiting.Add(new Waiting(job, PendingCause.TeamQuotaFull, null, null));
+                Wait(job, PendingCause.TeamQuotaFull, null, null);
                 if (!settings.ExplainAllPending && quota.IsExhausted(job.Team))
                 {
                     order.DropTeam(job.Team);
@@ -148,7 +171,7 @@ public static class Scheduler
                 if (!reservations.IsEmpty
                     && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(job.Team), quota.Ceiling(job.Team)) is { } reserved)
                 {
-                    waiting.Add(new Waiting(job, PendingCause.HeldForReservation, null, reserved.Job));
+                    Wait(job, PendingCause.HeldForReservation, null, reserved.Job);
                     return false;
                 }
 
@@ -165,15 +188,34 @@ public static class Scheduler
             if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(job.Team))
             {
                 // The cluster is full and nothing borrowed can be taken back for this team: its other jobs wait too.
-                waiting.Add(new Waiting(job, PendingCause.WaitingForCapacity, null, null));
+                Wait(job, PendingCause.WaitingForCapacity, null, null);
                 order.DropTeam(job.Team);
                 return false;
             }
 
             var heldBy = HeldForReservation(job, end);
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
-            waiting.Add(new Waiting(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job));
+            Wait(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job);
             return false;
+        }
+
+        /// <summary>
+        /// Whether a job of team number <paramref name="teamNumber"/> may never fit: the queue's per-team summaries
+        /// answer "no" for most teams, whose jobs then skip the per-job check (exact: the summaries give a superset).
+        /// </summary>
+        private bool MayHoldNeverFittingJobs(int teamNumber)
+        {
+            if (mayHoldNeverFitting is null)
+            {
+                var suspects = neverFits.TeamsThatMayHoldNeverFittingJobs(snapshot.Pending);
+                mayHoldNeverFitting = new bool[waiting.TeamNames.Length];
+                for (var t = 0; t < mayHoldNeverFitting.Length && suspects.Count > 0; t++)
+                {
+                    mayHoldNeverFitting[t] = suspects.Contains(waiting.TeamNames[t]);
+                }
+            }
+
+            return mayHoldNeverFitting[teamNumber];
         }
 
         /// <summary>
@@ -240,7 +282,7 @@ public static class Scheduler
 
             // The reclaimed capacity is this job's: it counts against the team's quota from now on.
             quota.Charge(job.Team, job.Request.Amount);
-            waiting.Add(new Waiting(job, PendingCause.WaitingForReclaim, null, null));
+            Wait(job, PendingCause.WaitingForReclaim, null, null);
             return true;
         }
 
@@ -302,24 +344,42 @@ public static class Scheduler
             return false;
         }
 
+        /// <summary>Gives the pooled array of the waiting jobs back.</summary>
+        public void Dispose() => waiting.Dispose();
+
+        private void Wait(Job job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
+            waiting.Add(job, team, cause, reservation, blockingJob);
+
         /// <summary>6. Every job still waiting gets its reason and an estimated start.</summary>
         private ImmutableArray<PendingExplanation> Explain()
         {
-            var estimates = settings.ExplainAllPending
-                ? StartEstimator.Estimate(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting.Select(w => w.Job).ToList(), now)
-                : null;
-            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(waiting.Count);
-            for (var i = 0; i < waiting.Count; i++)
+            var count = waiting.Count;
+            var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
+            if (estimates is not null)
             {
-                var (job, cause, reservation, blocking) = waiting[i];
-                var reason = new PendingReason(cause, job.Request, i, quota.InUse(job.Team), quota.Ceiling(job.Team), blocking);
-                var estimate = cause == PendingCause.WaitingForReclaim ? now : reservation?.Start ?? estimates?[i];
-                explanations.Add(new PendingExplanation(job.Id, estimate, reason, reservation));
+                estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
+            }
+
+            // Quota use and ceilings are final now: look each team up once, not once per job.
+            var teamNames = waiting.TeamNames;
+            var inUse = new ResourceAmount[teamNames.Length];
+            var ceilings = new ResourceAmount[teamNames.Length];
+            for (var t = 0; t < teamNames.Length; t++)
+            {
+                inUse[t] = quota.InUse(teamNames[t]);
+                ceilings[t] = quota.Ceiling(teamNames[t]);
+            }
+
+            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var job = ref waiting.Facts(i);
+                var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
+                var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
+                explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
             }
 
             return explanations.MoveToImmutable();
         }
-
-        private readonly record struct Waiting(Job Job, PendingCause Cause, BackfillReservation? Reservation, JobId? BlockingJob);
     }
 }

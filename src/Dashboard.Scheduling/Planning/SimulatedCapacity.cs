@@ -15,7 +15,10 @@ internal sealed class SimulatedCapacity
     private readonly ulong[] freeMask;
     private readonly long[] freeCpu;
     private readonly long[] freeMemory;
-    private readonly List<int>[] buckets;
+
+    /// <summary>Nodes by free GPUs: bucket k holds <see cref="bucketSize"/>[k] nodes, in the order they came (a removal moves the last into the hole).</summary>
+    private readonly int[]?[] buckets;
+    private readonly int[] bucketSize;
 
     /// <summary>The highest bucket a node was ever put in: searches stop there instead of at the 64-GPU bucket.</summary>
     private int topBucket;
@@ -31,12 +34,8 @@ internal sealed class SimulatedCapacity
         freeMemory = new long[count];
         bucketOf = new int[count];
         positionInBucket = new int[count];
-        buckets = new List<int>[Node.MaxGpusPerNode + 1];
-        for (var k = 0; k < buckets.Length; k++)
-        {
-            buckets[k] = [];
-        }
-
+        buckets = new int[]?[Node.MaxGpusPerNode + 1];
+        bucketSize = new int[buckets.Length];
         for (var i = 0; i < count; i++)
         {
             freeMask[i] = from.FreeMask(i);
@@ -50,14 +49,23 @@ internal sealed class SimulatedCapacity
         }
     }
 
-    public int FirstFit(ResourceRequest request)
+    public int FirstFit(int gpus, long cpu, long memory, string? model)
     {
-        for (var k = Math.Max(request.Gpus, 0); k <= topBucket; k++)
+        var modelMasks = model is null ? null : shape.ModelMasks(model);
+        for (var k = Math.Max(gpus, 0); k <= topBucket; k++)
         {
-            foreach (var i in buckets[k])
+            var size = bucketSize[k];
+            if (size == 0)
             {
-                if (freeCpu[i] >= request.CpuMillicores && freeMemory[i] >= request.MemoryMiB
-                    && (request.GpuModel is null || BitOperations.PopCount(freeMask[i] & shape.ModelMask(i, request.GpuModel)) >= request.Gpus))
+                continue;
+            }
+
+            var bucket = buckets[k]!;
+            for (var at = 0; at < size; at++)
+            {
+                var i = bucket[at];
+                if (freeCpu[i] >= cpu && freeMemory[i] >= memory
+                    && (modelMasks is null || BitOperations.PopCount(freeMask[i] & modelMasks[i]) >= gpus))
                 {
                     return i;
                 }
@@ -68,18 +76,18 @@ internal sealed class SimulatedCapacity
     }
 
     /// <summary>Takes the job's GPUs (lowest free matching indices), CPU and memory; returns the GPUs as a mask.</summary>
-    public ulong Take(int node, ResourceRequest request)
+    public ulong Take(int node, int gpus, long cpu, long memory, string? model)
     {
-        var candidates = freeMask[node] & shape.ModelMask(node, request.GpuModel);
+        var candidates = freeMask[node] & shape.ModelMask(node, model);
         ulong taken = 0;
-        for (var n = 0; n < request.Gpus; n++)
+        for (var n = 0; n < gpus; n++)
         {
             var lowest = candidates & (~candidates + 1);
             taken |= lowest;
             candidates &= ~lowest;
         }
 
-        Move(node, freeMask[node] & ~taken, -request.CpuMillicores, -request.MemoryMiB);
+        Move(node, freeMask[node] & ~taken, -cpu, -memory);
         return taken;
     }
 
@@ -102,8 +110,9 @@ internal sealed class SimulatedCapacity
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
         topBucket = Math.Max(topBucket, k);
-        positionInBucket[node] = buckets[k].Count;
-        buckets[k].Add(node);
+        var bucket = buckets[k] ??= new int[freeMask.Length];
+        positionInBucket[node] = bucketSize[k];
+        bucket[bucketSize[k]++] = node;
     }
 
     private void RemoveFromBucket(int node)
@@ -114,12 +123,11 @@ internal sealed class SimulatedCapacity
             return;
         }
 
-        var bucket = buckets[k];
+        var bucket = buckets[k]!;
         var position = positionInBucket[node];
-        var last = bucket[^1];
+        var last = bucket[--bucketSize[k]];
         bucket[position] = last;
         positionInBucket[last] = position;
-        bucket.RemoveAt(bucket.Count - 1);
         bucketOf[node] = -1;
     }
 }

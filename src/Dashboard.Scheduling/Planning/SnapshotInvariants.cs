@@ -86,7 +86,9 @@ public static class SnapshotInvariants
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var teamsKept = RunningTeams.Remembered(snapshot.Running);
-        var teamsWrong = teamsKept is not null && !teamsKept.SequenceEqual(snapshot.Running.Select(r => r.Job.Team), StringComparer.Ordinal);
+        var idsKept = RunningTeams.RememberedIds(snapshot.Running);
+        var teamsWrong = (teamsKept is not null && !teamsKept.SequenceEqual(snapshot.Running.Select(r => r.Job.Team), StringComparer.Ordinal))
+            || (idsKept is not null && !idsKept.SequenceEqual(snapshot.Running.Select(r => r.Job.Id.Value)));
         return
         [
             .. Violations(snapshot.Nodes, snapshot.Running, snapshot.Quotas),

@@ -8,64 +8,73 @@ namespace Dashboard.Scheduling.Planning;
 /// as its team's quota and one node's capacity allow, and run for their walltime. A job whose start depends on
 /// a job without a walltime has no estimate (null). Because every job ends by its walltime at the latest and the
 /// real scheduler also backfills, an estimate is an upper bound when every job involved has a walltime.
+/// A full-cluster pass runs this loop some 300,000 times, so its books are flat arrays: teams by number (not by
+/// name), quota use as three numbers per team, and hand-written heaps of plain entries ordered by (end, job id) and
+/// by position. The test project keeps the first, dictionary-based version and checks both agree on random
+/// clusters.
 /// </summary>
 internal sealed class StartEstimator
 {
-    private readonly NodeCapacity nodes;
     private readonly SimulatedCapacity capacity;
-    private readonly QuotaLedger quota;
-    private readonly PriorityQueue<SimulatedEnd, (DateTimeOffset At, long Job)> ends = new();
-    private readonly Dictionary<string, PriorityQueue<int, int>> quotaWaiting = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<int, int> admissible = new();
-
-    /// <summary>How many jobs wait in <see cref="quotaWaiting"/>, all teams together.</summary>
-    private int waitingForQuota;
-    private readonly IReadOnlyList<Job> jobs;
+    private readonly WaitingJobs jobs;
     private readonly DateTimeOffset?[] estimates;
+    private readonly TeamBooks teams;
+    private readonly EndHeap ends = new();
+    private readonly PositionHeap admissible = new();
+
+    /// <summary>How many jobs wait for their team's quota, all teams together.</summary>
+    private int waitingForQuota;
     private DateTimeOffset clock;
 
-    private StartEstimator(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobs, DateTimeOffset now)
+    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
-        nodes = capacity;
-        this.capacity = new SimulatedCapacity(capacity);
-        this.quota = quota;
+        capacity = new SimulatedCapacity(nodes);
         this.jobs = jobs;
-        estimates = new DateTimeOffset?[jobs.Count];
+        this.estimates = estimates;
         clock = now;
+        var numbers = new Dictionary<string, int>(jobs.TeamNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < jobs.TeamNames.Length; i++)
+        {
+            numbers[jobs.TeamNames[i]] = i;
+        }
+
+        teams = new TeamBooks(jobs.TeamNames, quota);
         foreach (var running in holding)
         {
             if (running.Allocation.ExpectedEnd is { } end && nodes.IndexOf(running.Allocation.Node) is var node and >= 0)
             {
                 var at = end > now ? end : now;
-                ends.Enqueue(new SimulatedEnd(node, NodeCapacity.MaskOf(running.Allocation.GpuIndices.AsSpan()), running.Allocation.Amount, running.Job.Team), (at, running.Job.Id.Value));
+                var amount = running.Allocation.Amount;
+                var team = numbers.TryGetValue(running.Job.Team, out var number) ? number : -1;
+                ends.Push(new SimulatedEnd(at, running.Job.Id.Value, node, team, NodeCapacity.MaskOf(running.Allocation.GpuIndices.AsSpan()), amount.Gpus, amount.CpuMillicores, amount.MemoryMiB));
             }
         }
     }
 
     /// <summary>
-    /// Estimated starts for <paramref name="jobsInOrder"/> (pending jobs in scheduling order) given the capacity and
-    /// quota use after the plan; <paramref name="holding"/> are all jobs that hold capacity (running and just started).
-    /// The ledger passed in is consumed: pass a clone; the capacity is only read.
+    /// Writes into <paramref name="estimates"/> the estimated starts of <paramref name="jobsInOrder"/> (pending jobs in
+    /// scheduling order) given the capacity and quota use after the plan; <paramref name="holding"/> are all jobs that
+    /// hold capacity (running and just started). Neither the capacity nor the ledger is changed.
     /// </summary>
-    public static DateTimeOffset?[] Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, IReadOnlyList<Job> jobsInOrder, DateTimeOffset now)
+    public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
-        var estimator = new StartEstimator(capacity, quota, holding, jobsInOrder, now);
-        estimator.Run();
-        return estimator.estimates;
+        Array.Clear(estimates, 0, jobsInOrder.Count);
+        new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates).Run();
     }
 
     private void Run()
     {
         var next = 0;
+        var count = jobs.Count;
         while (true)
         {
             int index;
-            var fromAdmissible = admissible.TryPeek(out var waiting, out _) && (next >= jobs.Count || waiting < next);
+            var fromAdmissible = admissible.Count > 0 && (next >= count || admissible.Peek() < next);
             if (fromAdmissible)
             {
-                index = waiting;
+                index = admissible.Peek();
             }
-            else if (next < jobs.Count)
+            else if (next < count)
             {
                 index = next;
             }
@@ -79,19 +88,21 @@ internal sealed class StartEstimator
                 break;
             }
 
-            var job = jobs[index];
-            if (quota.Admit(job.Team, job.Request.Amount) == Admission.Blocked)
+            ref readonly var job = ref jobs.Facts(index);
+            var team = job.Team;
+            if (!teams.Admits(team, job.Gpus, job.CpuMillicores, job.MemoryMiB))
             {
                 TakeFromSource(fromAdmissible, ref next);
-                WaitForQuota(job.Team, index);
+                teams.Waiting(team).Push(index);
+                waitingForQuota++;
                 continue;
             }
 
-            var node = capacity.FirstFit(job.Request);
+            var node = capacity.FirstFit(job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
             if (node >= 0)
             {
                 TakeFromSource(fromAdmissible, ref next);
-                Start(index, node);
+                Start(index, in job, node);
                 continue;
             }
 
@@ -107,7 +118,7 @@ internal sealed class StartEstimator
     {
         if (fromAdmissible)
         {
-            admissible.Dequeue();
+            admissible.Pop();
         }
         else
         {
@@ -115,49 +126,53 @@ internal sealed class StartEstimator
         }
     }
 
-    private void WaitForQuota(string team, int index)
+    private void Start(int index, in JobFacts job, int node)
     {
-        if (!quotaWaiting.TryGetValue(team, out var waiting))
-        {
-            waiting = new PriorityQueue<int, int>();
-            quotaWaiting[team] = waiting;
-        }
-
-        waiting.Enqueue(index, index);
-        waitingForQuota++;
-    }
-
-    private void Start(int index, int node)
-    {
-        var job = jobs[index];
-        var gpus = capacity.Take(node, job.Request);
-        quota.Charge(job.Team, job.Request.Amount);
+        var gpus = capacity.Take(node, job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
+        teams.Charge(job.Team, job.Gpus, job.CpuMillicores, job.MemoryMiB);
         estimates[index] = clock;
-        if (job.Spec.Walltime is { } walltime)
+        if (job.Walltime is { } walltime)
         {
-            ends.Enqueue(new SimulatedEnd(node, gpus, job.Request.Amount, job.Team), (clock + walltime, job.Id.Value));
+            ends.Push(new SimulatedEnd(clock + walltime, job.Job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
         }
     }
 
     private bool AdvanceToNextEnd()
     {
-        if (!ends.TryDequeue(out var end, out var key))
+        if (ends.Count == 0)
         {
             return false;
         }
 
-        clock = key.At > clock ? key.At : clock;
-        capacity.Give(end.Node, end.Gpus, end.Amount.CpuMillicores, end.Amount.MemoryMiB);
-        quota.Refund(end.Team, end.Amount);
-        if (quotaWaiting.TryGetValue(end.Team, out var waiting))
+        var end = ends.Pop();
+        clock = end.At > clock ? end.At : clock;
+        capacity.Give(end.Node, end.Gpus, end.CpuMillicores, end.MemoryMiB);
+        var team = end.Team;
+        if (team < 0)
+        {
+            return true;
+        }
+
+        teams.Charge(team, -end.GpuCount, -end.CpuMillicores, -end.MemoryMiB);
+        if (teams.WaitingOrNull(team) is { Count: > 0 } waiting)
         {
             // The team has room again: as many of its quota-blocked jobs as now fit together rejoin the order at
             // their place.
-            var joining = ResourceAmount.Zero;
-            while (waiting.TryPeek(out var index, out _) && quota.Admit(end.Team, joining + jobs[index].Request.Amount) != Admission.Blocked)
+            var gpus = 0;
+            var cpu = 0L;
+            var memory = 0L;
+            while (waiting.Count > 0)
             {
-                joining += jobs[index].Request.Amount;
-                admissible.Enqueue(waiting.Dequeue(), index);
+                ref readonly var job = ref jobs.Facts(waiting.Peek());
+                if (!teams.Admits(team, gpus + job.Gpus, cpu + job.CpuMillicores, memory + job.MemoryMiB))
+                {
+                    break;
+                }
+
+                gpus += job.Gpus;
+                cpu += job.CpuMillicores;
+                memory += job.MemoryMiB;
+                admissible.Push(waiting.Pop());
                 waitingForQuota--;
             }
         }
@@ -165,5 +180,74 @@ internal sealed class StartEstimator
         return true;
     }
 
-    private readonly record struct SimulatedEnd(int Node, ulong Gpus, ResourceAmount Amount, string Team);
+    /// <summary>Quota books by team number: what each team may hold and holds now, and its quota-blocked jobs.</summary>
+    private sealed class TeamBooks
+    {
+        private readonly bool[] hasQuota;
+        private readonly ResourceAmount[] nominal;
+        private readonly ResourceAmount[] ceiling;
+        private readonly int[] gpusInUse;
+        private readonly long[] cpuInUse;
+        private readonly long[] memoryInUse;
+        private readonly PositionHeap?[] waiting;
+
+        public TeamBooks(string[] names, QuotaLedger quota)
+        {
+            var count = names.Length;
+            hasQuota = new bool[count];
+            nominal = new ResourceAmount[count];
+            ceiling = new ResourceAmount[count];
+            gpusInUse = new int[count];
+            cpuInUse = new long[count];
+            memoryInUse = new long[count];
+            waiting = new PositionHeap?[count];
+            for (var number = 0; number < count; number++)
+            {
+                var team = names[number];
+                if (quota.QuotaOf(team) is { } teamQuota)
+                {
+                    hasQuota[number] = true;
+                    nominal[number] = teamQuota.Nominal;
+                    ceiling[number] = teamQuota.Ceiling;
+                }
+
+                var inUse = quota.InUse(team);
+                gpusInUse[number] = inUse.Gpus;
+                cpuInUse[number] = inUse.CpuMillicores;
+                memoryInUse[number] = inUse.MemoryMiB;
+            }
+        }
+
+        /// <summary><see cref="QuotaLedger.Admit"/> is not <see cref="Admission.Blocked"/>: within nominal quota or ceiling.</summary>
+        public bool Admits(int team, int gpus, long cpu, long memory)
+        {
+            if (!hasQuota[team])
+            {
+                return false;
+            }
+
+            gpus += gpusInUse[team];
+            cpu += cpuInUse[team];
+            memory += memoryInUse[team];
+            ref readonly var n = ref nominal[team];
+            if (gpus <= n.Gpus && cpu <= n.CpuMillicores && memory <= n.MemoryMiB)
+            {
+                return true;
+            }
+
+            ref readonly var c = ref ceiling[team];
+            return gpus <= c.Gpus && cpu <= c.CpuMillicores && memory <= c.MemoryMiB;
+        }
+
+        public void Charge(int team, int gpus, long cpu, long memory)
+        {
+            gpusInUse[team] += gpus;
+            cpuInUse[team] += cpu;
+            memoryInUse[team] += memory;
+        }
+
+        public PositionHeap Waiting(int team) => waiting[team] ??= new PositionHeap();
+
+        public PositionHeap? WaitingOrNull(int team) => waiting[team];
+    }
 }

@@ -155,4 +155,28 @@ public sealed class SnapshotInvariantsTests
         RunningTeams.Remember(started.Running, ["a", "b", "a"]);
         SnapshotInvariants.Violations(started).Should().Equal("the teams kept beside the running jobs do not match them");
     }
+
+    [Fact]
+    public void The_job_ids_kept_beside_the_running_jobs_follow_releases_and_starts_and_a_wrong_one_is_caught()
+    {
+        var snapshot = TwoNodes()
+            .Team("b", nominalGpus: 4)
+            .Running(1, "a", "n1", [0, 1])
+            .Running(2, "b", "n1", [2])
+            .Running(3, "a", "n2", [0])
+            .Pending(4, "b", gpus: 1)
+            .Build();
+
+        var released = ClusterTransitions.Release(snapshot, Jobs.Id(2), Time.Now);
+        var started = ClusterTransitions.ApplyPlan(released, Scheduler.Plan(released, Time.Now));
+
+        RunningTeams.ColumnsOf(released.Running).JobIds.Should().Equal(1, 3);
+        RunningTeams.ColumnsOf(started.Running).JobIds.Should().Equal(1, 3, 4);
+        RunningTeams.IndexOf(started.Running, Jobs.Id(4)).Should().Be(2);
+        RunningTeams.IndexOf(started.Running, Jobs.Id(2)).Should().Be(-1);
+        SnapshotInvariants.Violations(started).Should().BeEmpty();
+        var columns = RunningTeams.ColumnsOf(started.Running);
+        RunningTeams.Remember(started.Running, new RunningTeams.Columns(columns.Teams, [1, 4, 3]));
+        SnapshotInvariants.Violations(started).Should().Equal("the teams kept beside the running jobs do not match them");
+    }
 }
