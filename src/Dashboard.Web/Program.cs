@@ -6,6 +6,7 @@ using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
+using Dashboard.Web.Usage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
@@ -32,6 +33,7 @@ builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();
 builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddClusterAdmin();
+builder.Services.AddUsageHistory(builder.Configuration);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 
@@ -46,6 +48,7 @@ app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapGet("/readyz", (EngineLoop engine) => engine.IsRunning ? Results.Text("ready") : Results.Text("the engine is starting", statusCode: 503)).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
+app.MapUsageEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

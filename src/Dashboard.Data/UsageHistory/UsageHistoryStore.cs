@@ -82,6 +82,13 @@ public sealed partial class UsageHistoryStore(Database database)
             OR EXISTS (SELECT 1 FROM member_utilisation_samples) OR EXISTS (SELECT 1 FROM jobs)
         """;
 
+    private const string TeamsSql = """
+        SELECT team FROM utilisation_rollups WHERE granularity = 'day' AND user_name = ''
+        UNION SELECT team FROM team_utilisation_samples
+        UNION SELECT team FROM jobs
+        ORDER BY 1
+        """;
+
     private const string SegmentsSql = """
         SELECT a.job_id, j.team, j.owner, j.submitted_at, a.attempt, a.started_at, a.released_at, j.gpus, a.cpu_millicores, a.memory_mib
         FROM allocations a JOIN jobs j ON j.id = a.job_id
@@ -302,6 +309,22 @@ public sealed partial class UsageHistoryStore(Database database)
         }
 
         return segments;
+    }
+
+    /// <summary>Every team that has history (roll-ups, samples, or jobs), in ordinal order.</summary>
+    public IReadOnlyList<string> Teams()
+    {
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = TeamsSql;
+        var teams = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            teams.Add(reader.GetString(0));
+        }
+
+        return teams;
     }
 
     internal static string Name(RollupGranularity granularity) => granularity == RollupGranularity.Hour ? "hour" : "day";
