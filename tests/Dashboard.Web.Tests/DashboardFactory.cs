@@ -17,6 +17,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>Also make this host a node whose jobs really run (off by default).</summary>
     public bool LocalNode { get; init; }
 
+    /// <summary>Days of demo usage history written at the first start (none by default, so other tests see an empty history).</summary>
+    public int UsageDemoHistoryDays { get; init; }
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
     /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
@@ -31,6 +34,7 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+        builder.UseSetting("Usage:DemoHistoryDays", UsageDemoHistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public override async ValueTask DisposeAsync()
