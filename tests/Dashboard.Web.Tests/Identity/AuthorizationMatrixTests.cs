@@ -31,6 +31,7 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
         string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas"];
         string[] adminOnly = ["/admin/quotas", "/admin/nodes", "/admin/users", "/admin/audit", "/admin/audit.csv"];
         string[] open = ["/account/login", "/account/denied", "/healthz", "/readyz", "/app.css"];
+        string[] usage = ["/usage", "/usage/table.csv", "/usage/series.csv"];
         foreach (var user in new[] { Anonymous, "alice", "lead", "admin" })
         {
             foreach (var path in everyone)
@@ -46,6 +47,12 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
             foreach (var path in open)
             {
                 data.Add(user, path, Cell.Allowed);
+            }
+
+            // Usage: every signed-in role, each answered with what it may see (checked in UsageAccessTests).
+            foreach (var path in usage)
+            {
+                data.Add(user, path, user == Anonymous ? Cell.SignInFirst : Cell.Allowed);
             }
         }
 
