@@ -18,6 +18,8 @@ public sealed class UsageChartData
     public const string AllocatedName = "GPUs allocated";
     public const string UsedName = "GPUs busy (used)";
 
+    private static readonly int[] Multiples = [1, 2, 5, 10];
+
     private UsageChartData(List<ChartSeries<double>> stacked, TimeSeriesChartOptions stackedOptions, List<ChartSeries<double>> efficiency, TimeSeriesChartOptions efficiencyOptions, IReadOnlyList<string> stackOrder)
     {
         Stacked = stacked;
@@ -73,7 +75,8 @@ public sealed class UsageChartData
         cumulative.Reverse();
         var capacity = Series(CapacityName, times, [.. times.Select(_ => (double)series.CapacityGpus)]);
         var stacked = new List<ChartSeries<double>>(cumulative) { capacity };
-        var stackedOptions = Options(series, "GPUs allocated");
+        var top = Math.Max(series.CapacityGpus, running.DefaultIfEmpty(0).Max());
+        var stackedOptions = Options(series, "GPUs allocated", top);
         stackedOptions.SeriesDisplayOverrides[capacity] = new SeriesDisplayOverride { LineDisplayType = LineDisplayType.Line };
 
         var allocated = new double[times.Length];
@@ -89,7 +92,7 @@ public sealed class UsageChartData
 
         var usedSeries = Series(UsedName, times, used);
         var efficiency = new List<ChartSeries<double>> { Series(AllocatedName, times, allocated), usedSeries };
-        var efficiencyOptions = Options(series, "GPUs");
+        var efficiencyOptions = Options(series, "GPUs", Math.Max(series.CapacityGpus, allocated.DefaultIfEmpty(0).Max()));
         efficiencyOptions.SeriesDisplayOverrides[usedSeries] = new SeriesDisplayOverride { LineDisplayType = LineDisplayType.Line };
         return new UsageChartData(stacked, stackedOptions, efficiency, efficiencyOptions, [.. bands.Select(b => b.Label)]);
     }
@@ -97,14 +100,26 @@ public sealed class UsageChartData
     private static ChartSeries<double> Series(string name, DateTime[] times, double[] values) =>
         new() { Name = name, Data = times.Select((t, i) => (t, Math.Round(values[i], 3))).ToList() };
 
-    private static TimeSeriesChartOptions Options(UsageSeries series, string yTitle)
+    /// <summary>A round step (1, 2 or 5 times a power of ten) giving about five grid lines up to <paramref name="top"/>.</summary>
+    public static int TickStep(double top)
+    {
+        var raw = Math.Max(1, top / 5);
+        var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = Multiples.Select(m => m * power).First(s => s >= raw);
+        return (int)Math.Max(1, step);
+    }
+
+    private static TimeSeriesChartOptions Options(UsageSeries series, string yTitle, double top)
     {
         var span = series.Query.To - series.Query.From;
         return new TimeSeriesChartOptions
         {
             LineDisplayType = LineDisplayType.Area,
+            // Straight segments: a spline overshoots between buckets and would show more GPUs than were held.
+            InterpolationOption = InterpolationOption.Straight,
             ShowDataMarkers = false,
             YAxisTitle = yTitle,
+            YAxisTicks = TickStep(top),
             YAxisRequireZeroPoint = true,
             YAxisSuggestedMax = series.CapacityGpus > 0 ? series.CapacityGpus : null,
             TimeLabelFormat = span <= TimeSpan.FromDays(2) ? "HH:mm" : "MM-dd",
