@@ -20,15 +20,15 @@ CREATE TABLE member_utilisation_samples (
 
 CREATE INDEX member_utilisation_samples_by_minute ON member_utilisation_samples (minute);
 
--- Sums of per-minute samples over an hour or a day (bucket_start = the bucket's first millisecond, UTC).
--- user_name '' is the whole team (from team_utilisation_samples); otherwise one member of the team.
--- *_minutes are sums over the bucket's minutes: gpu_minutes / 60 is GPU-hours. measured_gpu_minutes counts GPU
--- minutes whose utilisation was reported; used_gpu_minutes is their GPU minutes times utilisation.
-CREATE TABLE utilisation_rollups (
+-- Sums of per-minute samples over an hour or a day (bucket_start = the bucket's first millisecond, UTC), per team
+-- (from team_utilisation_samples) and per team member (from member_utilisation_samples). *_minutes are sums over the
+-- bucket's minutes: gpu_minutes / 60 is GPU-hours. measured_gpu_minutes counts GPU minutes whose utilisation was
+-- reported; used_gpu_minutes is their GPU minutes times utilisation. Keyed by time first: a chart reads one
+-- contiguous range.
+CREATE TABLE team_utilisation_rollups (
     granularity                  TEXT    NOT NULL CHECK (granularity IN ('hour', 'day')),
-    team                         TEXT    NOT NULL,
-    user_name                    TEXT    NOT NULL,
     bucket_start                 INTEGER NOT NULL,
+    team                         TEXT    NOT NULL,
     simulated                    INTEGER NOT NULL CHECK (simulated IN (0, 1)),
     gpu_minutes                  INTEGER NOT NULL CHECK (gpu_minutes >= 0),
     cpu_millicore_minutes        INTEGER NOT NULL CHECK (cpu_millicore_minutes >= 0),
@@ -36,10 +36,27 @@ CREATE TABLE utilisation_rollups (
     measured_gpu_minutes         INTEGER NOT NULL CHECK (measured_gpu_minutes >= 0),
     used_gpu_minutes             REAL    NOT NULL CHECK (used_gpu_minutes >= 0),
     gpu_memory_used_mib_minutes  INTEGER NOT NULL CHECK (gpu_memory_used_mib_minutes >= 0),
-    PRIMARY KEY (granularity, team, user_name, bucket_start, simulated)
+    PRIMARY KEY (granularity, bucket_start, team, simulated)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX utilisation_rollups_by_time ON utilisation_rollups (granularity, bucket_start);
+CREATE TABLE member_utilisation_rollups (
+    granularity                  TEXT    NOT NULL CHECK (granularity IN ('hour', 'day')),
+    bucket_start                 INTEGER NOT NULL,
+    team                         TEXT    NOT NULL,
+    user_name                    TEXT    NOT NULL,
+    simulated                    INTEGER NOT NULL CHECK (simulated IN (0, 1)),
+    gpu_minutes                  INTEGER NOT NULL CHECK (gpu_minutes >= 0),
+    cpu_millicore_minutes        INTEGER NOT NULL CHECK (cpu_millicore_minutes >= 0),
+    memory_mib_minutes           INTEGER NOT NULL CHECK (memory_mib_minutes >= 0),
+    measured_gpu_minutes         INTEGER NOT NULL CHECK (measured_gpu_minutes >= 0),
+    used_gpu_minutes             REAL    NOT NULL CHECK (used_gpu_minutes >= 0),
+    gpu_memory_used_mib_minutes  INTEGER NOT NULL CHECK (gpu_memory_used_mib_minutes >= 0),
+    PRIMARY KEY (granularity, bucket_start, team, user_name, simulated)
+) STRICT, WITHOUT ROWID;
+
+-- One team's members (a lead's view) and one user's rows (a member's view) over time.
+CREATE INDEX member_utilisation_rollups_by_team ON member_utilisation_rollups (granularity, team, bucket_start);
+CREATE INDEX member_utilisation_rollups_by_user ON member_utilisation_rollups (granularity, user_name, bucket_start);
 
 -- Everything before rolled_until is in the roll-up of this granularity (hour: minutes rolled into hours;
 -- day: hours rolled into days). Retention deletes only what lies before it.

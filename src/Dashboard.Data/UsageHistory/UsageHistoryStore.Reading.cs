@@ -5,56 +5,63 @@ namespace Dashboard.Data.UsageHistory;
 
 public sealed partial class UsageHistoryStore
 {
-    private const string MinutePointColumns = "minute, simulated, gpus, CASE WHEN gpu_utilisation_pct IS NULL THEN 0 ELSE gpus END, COALESCE(gpus * gpu_utilisation_pct / 100.0, 0)";
+    private const string PointMinuteSums = "SUM(gpus), SUM(CASE WHEN gpu_utilisation_pct IS NULL THEN 0 ELSE gpus END), TOTAL(gpus * gpu_utilisation_pct / 100.0)";
 
-    private static void ReadMinutes(SqliteConnection connection, UtilisationFilter filter, DateTimeOffset from, DateTimeOffset to, List<UtilisationPoint> points)
+    private const string PointRollupSums = "SUM(gpu_minutes), SUM(measured_gpu_minutes), TOTAL(used_gpu_minutes)";
+
+    private static void ReadMinutes(SqliteConnection connection, UtilisationFilter filter, DateTimeOffset from, DateTimeOffset to, DateTimeOffset origin, TimeSpan bucket, List<UtilisationPoint> points)
     {
         using var command = connection.CreateCommand();
-        var sql = filter.Members
-            ? $"SELECT team, user_name, {MinutePointColumns} FROM member_utilisation_samples WHERE minute >= $from AND minute < $to"
-            : $"SELECT team, '', {MinutePointColumns} FROM team_utilisation_samples WHERE minute >= $from AND minute < $to";
-        sql += TeamClause(command, "team", filter.Teams);
-        if (filter.Members && filter.User is not null)
-        {
-            sql += " AND user_name = $user";
-            command.Parameters.AddWithValue("$user", filter.User);
-        }
-
-        command.CommandText = sql;
-        Read(command, from, to, points);
-    }
-
-    private static void ReadRollups(SqliteConnection connection, UtilisationFilter filter, string granularity, DateTimeOffset from, DateTimeOffset to, List<UtilisationPoint> points)
-    {
-        using var command = connection.CreateCommand();
-        var sql = """
-            SELECT team, user_name, bucket_start, simulated, gpu_minutes, measured_gpu_minutes, used_gpu_minutes FROM utilisation_rollups
-            WHERE granularity = $granularity AND bucket_start >= $from AND bucket_start < $to
+        var (table, user) = filter.Members ? ("member_utilisation_samples", "user_name") : ("team_utilisation_samples", "''");
+        var where = TeamClause(command, "team", filter.Teams) + UserClause(command, filter);
+        command.CommandText = $"""
+            SELECT team, {user}, (minute - $origin) / $size, MAX(simulated), {PointMinuteSums} FROM {table}
+            WHERE minute >= $from AND minute < $to{where}
+            GROUP BY 3, team, {user}
             """;
-        sql += filter.Members ? " AND user_name <> ''" : " AND user_name = ''";
-        sql += TeamClause(command, "team", filter.Teams);
-        if (filter.Members && filter.User is not null)
-        {
-            sql += " AND user_name = $user";
-            command.Parameters.AddWithValue("$user", filter.User);
-        }
-
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$granularity", granularity);
-        Read(command, from, to, points);
+        Read(command, from, to, origin, bucket, points);
     }
 
-    private static void Read(SqliteCommand command, DateTimeOffset from, DateTimeOffset to, List<UtilisationPoint> points)
+    private static void ReadRollups(SqliteConnection connection, UtilisationFilter filter, string granularity, DateTimeOffset from, DateTimeOffset to, DateTimeOffset origin, TimeSpan bucket, List<UtilisationPoint> points)
     {
+        using var command = connection.CreateCommand();
+        var (table, user) = filter.Members ? ("member_utilisation_rollups", "user_name") : ("team_utilisation_rollups", "''");
+        var where = TeamClause(command, "team", filter.Teams) + UserClause(command, filter);
+        command.CommandText = $"""
+            SELECT team, {user}, (bucket_start - $origin) / $size, MAX(simulated), {PointRollupSums} FROM {table}
+            WHERE granularity = $granularity AND bucket_start >= $from AND bucket_start < $to{where}
+            GROUP BY 3, team, {user}
+            """;
+        command.Parameters.AddWithValue("$granularity", granularity);
+        Read(command, from, to, origin, bucket, points);
+    }
+
+    private static string UserClause(SqliteCommand command, UtilisationFilter filter)
+    {
+        if (!filter.Members || filter.User is null)
+        {
+            return "";
+        }
+
+        command.Parameters.AddWithValue("$user", filter.User);
+        return " AND user_name = $user";
+    }
+
+    private static void Read(SqliteCommand command, DateTimeOffset from, DateTimeOffset to, DateTimeOffset origin, TimeSpan bucket, List<UtilisationPoint> points)
+    {
+        var originMs = UtcTimestamp.ToStored(origin);
+        var size = (long)bucket.TotalMilliseconds;
         command.Parameters.AddWithValue("$from", UtcTimestamp.ToStored(from));
         command.Parameters.AddWithValue("$to", UtcTimestamp.ToStored(to));
+        command.Parameters.AddWithValue("$origin", originMs);
+        command.Parameters.AddWithValue("$size", size);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             points.Add(new UtilisationPoint(
                 reader.GetString(0),
                 reader.GetString(1),
-                UtcTimestamp.FromStored(reader.GetInt64(2)),
+                UtcTimestamp.FromStored(originMs + (reader.GetInt64(2) * size)),
                 reader.GetInt64(3) != 0,
                 reader.GetInt64(4),
                 reader.GetInt64(5),

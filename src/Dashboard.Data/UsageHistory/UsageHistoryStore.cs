@@ -26,12 +26,16 @@ public sealed partial class UsageHistoryStore(Database database)
             gpu_utilisation_pct = excluded.gpu_utilisation_pct, gpu_memory_used_mib = excluded.gpu_memory_used_mib
         """;
 
-    private const string RollupColumns =
-        "granularity, team, user_name, bucket_start, simulated, gpu_minutes, cpu_millicore_minutes, memory_mib_minutes, measured_gpu_minutes, used_gpu_minutes, gpu_memory_used_mib_minutes";
+    private const string Values = "gpu_minutes, cpu_millicore_minutes, memory_mib_minutes, measured_gpu_minutes, used_gpu_minutes, gpu_memory_used_mib_minutes";
 
-    private const string RollupSql = $"""
-        INSERT OR REPLACE INTO utilisation_rollups ({RollupColumns})
-        VALUES ($granularity, $team, $user, $bucket_start, $simulated, $gpu_minutes, $cpu_millicore_minutes, $memory_mib_minutes, $measured_gpu_minutes, $used_gpu_minutes, $gpu_memory_used_mib_minutes)
+    private const string TeamRollupSql = $"""
+        INSERT OR REPLACE INTO team_utilisation_rollups (granularity, bucket_start, team, simulated, {Values})
+        VALUES ($granularity, $bucket_start, $team, $simulated, $gpu_minutes, $cpu_millicore_minutes, $memory_mib_minutes, $measured_gpu_minutes, $used_gpu_minutes, $gpu_memory_used_mib_minutes)
+        """;
+
+    private const string MemberRollupSql = $"""
+        INSERT OR REPLACE INTO member_utilisation_rollups (granularity, bucket_start, team, user_name, simulated, {Values})
+        VALUES ($granularity, $bucket_start, $team, $user, $simulated, $gpu_minutes, $cpu_millicore_minutes, $memory_mib_minutes, $measured_gpu_minutes, $used_gpu_minutes, $gpu_memory_used_mib_minutes)
         """;
 
     private const string MinuteSums = """
@@ -41,34 +45,47 @@ public sealed partial class UsageHistoryStore(Database database)
         COALESCE(SUM(gpu_memory_used_mib), 0)
         """;
 
+    private const string RollupSums = """
+        SUM(gpu_minutes), SUM(cpu_millicore_minutes), SUM(memory_mib_minutes), SUM(measured_gpu_minutes),
+        TOTAL(used_gpu_minutes), SUM(gpu_memory_used_mib_minutes)
+        """;
+
     private const string HoursFromTeamMinutesSql = $"""
-        INSERT OR REPLACE INTO utilisation_rollups ({RollupColumns})
-        SELECT 'hour', team, '', minute - (minute % 3600000), simulated, {MinuteSums}
+        INSERT OR REPLACE INTO team_utilisation_rollups (granularity, bucket_start, team, simulated, {Values})
+        SELECT 'hour', minute - (minute % 3600000), team, simulated, {MinuteSums}
         FROM team_utilisation_samples WHERE minute >= $from AND minute < $to
-        GROUP BY team, minute - (minute % 3600000), simulated
+        GROUP BY minute - (minute % 3600000), team, simulated
         """;
 
     private const string HoursFromMemberMinutesSql = $"""
-        INSERT OR REPLACE INTO utilisation_rollups ({RollupColumns})
-        SELECT 'hour', team, user_name, minute - (minute % 3600000), simulated, {MinuteSums}
+        INSERT OR REPLACE INTO member_utilisation_rollups (granularity, bucket_start, team, user_name, simulated, {Values})
+        SELECT 'hour', minute - (minute % 3600000), team, user_name, simulated, {MinuteSums}
         FROM member_utilisation_samples WHERE minute >= $from AND minute < $to
-        GROUP BY team, user_name, minute - (minute % 3600000), simulated
+        GROUP BY minute - (minute % 3600000), team, user_name, simulated
         """;
 
-    private const string DaysFromHoursSql = $"""
-        INSERT OR REPLACE INTO utilisation_rollups ({RollupColumns})
-        SELECT 'day', team, user_name, bucket_start - (bucket_start % 86400000), simulated,
-               SUM(gpu_minutes), SUM(cpu_millicore_minutes), SUM(memory_mib_minutes), SUM(measured_gpu_minutes),
-               TOTAL(used_gpu_minutes), SUM(gpu_memory_used_mib_minutes)
-        FROM utilisation_rollups WHERE granularity = 'hour' AND bucket_start >= $from AND bucket_start < $to
-        GROUP BY team, user_name, bucket_start - (bucket_start % 86400000), simulated
+    private const string TeamDaysFromHoursSql = $"""
+        INSERT OR REPLACE INTO team_utilisation_rollups (granularity, bucket_start, team, simulated, {Values})
+        SELECT 'day', bucket_start - (bucket_start % 86400000), team, simulated, {RollupSums}
+        FROM team_utilisation_rollups WHERE granularity = 'hour' AND bucket_start >= $from AND bucket_start < $to
+        GROUP BY bucket_start - (bucket_start % 86400000), team, simulated
+        """;
+
+    private const string MemberDaysFromHoursSql = $"""
+        INSERT OR REPLACE INTO member_utilisation_rollups (granularity, bucket_start, team, user_name, simulated, {Values})
+        SELECT 'day', bucket_start - (bucket_start % 86400000), team, user_name, simulated, {RollupSums}
+        FROM member_utilisation_rollups WHERE granularity = 'hour' AND bucket_start >= $from AND bucket_start < $to
+        GROUP BY bucket_start - (bucket_start % 86400000), team, user_name, simulated
         """;
 
     private const string FirstMinuteSql = """
         SELECT MIN(m) FROM (SELECT MIN(minute) AS m FROM team_utilisation_samples UNION ALL SELECT MIN(minute) FROM member_utilisation_samples)
         """;
 
-    private const string FirstHourSql = "SELECT MIN(bucket_start) FROM utilisation_rollups WHERE granularity = 'hour'";
+    private const string FirstHourSql = """
+        SELECT MIN(m) FROM (SELECT MIN(bucket_start) AS m FROM team_utilisation_rollups WHERE granularity = 'hour'
+                            UNION ALL SELECT MIN(bucket_start) FROM member_utilisation_rollups WHERE granularity = 'hour')
+        """;
 
     private const string ProgressSql = "SELECT granularity, rolled_until FROM utilisation_rollup_progress";
 
@@ -78,12 +95,12 @@ public sealed partial class UsageHistoryStore(Database database)
         """;
 
     private const string AnyHistorySql = """
-        SELECT EXISTS (SELECT 1 FROM utilisation_rollups) OR EXISTS (SELECT 1 FROM team_utilisation_samples)
+        SELECT EXISTS (SELECT 1 FROM team_utilisation_rollups) OR EXISTS (SELECT 1 FROM team_utilisation_samples)
             OR EXISTS (SELECT 1 FROM member_utilisation_samples) OR EXISTS (SELECT 1 FROM jobs)
         """;
 
     private const string TeamsSql = """
-        SELECT team FROM utilisation_rollups WHERE granularity = 'day' AND user_name = ''
+        SELECT team FROM team_utilisation_rollups WHERE granularity = 'day'
         UNION SELECT team FROM team_utilisation_samples
         UNION SELECT team FROM jobs
         ORDER BY 1
@@ -140,12 +157,14 @@ public sealed partial class UsageHistoryStore(Database database)
         ArgumentNullException.ThrowIfNull(rollups);
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        using (var insert = new PreparedStatement(connection, RollupSql, "$granularity", "$team", "$user", "$bucket_start", "$simulated", "$gpu_minutes",
-            "$cpu_millicore_minutes", "$memory_mib_minutes", "$measured_gpu_minutes", "$used_gpu_minutes", "$gpu_memory_used_mib_minutes"))
+        var parameters = new[] { "$granularity", "$bucket_start", "$team", "$simulated", "$gpu_minutes", "$cpu_millicore_minutes", "$memory_mib_minutes", "$measured_gpu_minutes", "$used_gpu_minutes", "$gpu_memory_used_mib_minutes" };
+        using (var teams = new PreparedStatement(connection, TeamRollupSql, parameters))
+        using (var members = new PreparedStatement(connection, MemberRollupSql, [.. parameters, "$user"]))
         {
             foreach (var r in rollups)
             {
-                insert.Bind("$granularity", Name(r.Granularity)).Bind("$team", r.Team).Bind("$user", r.User).Bind("$bucket_start", UtcTimestamp.ToStored(r.BucketStart))
+                var insert = r.User.Length == 0 ? teams : members.Bind("$user", r.User);
+                insert.Bind("$granularity", Name(r.Granularity)).Bind("$team", r.Team).Bind("$bucket_start", UtcTimestamp.ToStored(r.BucketStart))
                     .Bind("$simulated", r.Simulated).Bind("$gpu_minutes", r.GpuMinutes).Bind("$cpu_millicore_minutes", r.CpuMillicoreMinutes)
                     .Bind("$memory_mib_minutes", r.MemoryMiBMinutes).Bind("$measured_gpu_minutes", r.MeasuredGpuMinutes).Bind("$used_gpu_minutes", r.UsedGpuMinutes)
                     .Bind("$gpu_memory_used_mib_minutes", r.GpuMemoryUsedMiBMinutes).Run();
@@ -189,7 +208,8 @@ public sealed partial class UsageHistoryStore(Database database)
         var daysFrom = progress.DaysUntil is { } d ? UtcTimestamp.ToStored(d) : FirstAligned(connection, transaction, FirstHourSql, DayMs) ?? daysTo;
         if (daysFrom < daysTo)
         {
-            Execute(connection, transaction, DaysFromHoursSql, ("$from", daysFrom), ("$to", daysTo));
+            Execute(connection, transaction, TeamDaysFromHoursSql, ("$from", daysFrom), ("$to", daysTo));
+            Execute(connection, transaction, MemberDaysFromHoursSql, ("$from", daysFrom), ("$to", daysTo));
         }
 
         var result = new RollupProgress(UtcTimestamp.FromStored(hoursUntil), UtcTimestamp.FromStored(Math.Max(daysFrom, daysTo)));
@@ -218,12 +238,15 @@ public sealed partial class UsageHistoryStore(Database database)
         if (progress.DaysUntil is { } days)
         {
             var before = UtcTimestamp.ToStored(Min(days, now - retention.HourRollups));
-            Execute(connection, transaction, "DELETE FROM utilisation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM team_utilisation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM member_utilisation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
         }
 
         if (retention.DayRollups is { } keepDays)
         {
-            Execute(connection, transaction, "DELETE FROM utilisation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", UtcTimestamp.ToStored(now - keepDays)));
+            var before = UtcTimestamp.ToStored(now - keepDays);
+            Execute(connection, transaction, "DELETE FROM team_utilisation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM member_utilisation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", before));
         }
 
         transaction.Commit();
@@ -239,9 +262,11 @@ public sealed partial class UsageHistoryStore(Database database)
     }
 
     /// <summary>
-    /// The sample points in [from, to) for a chart whose buckets are <paramref name="bucket"/> long, each from the
-    /// coarsest source that fits in a bucket: day rows where days are rolled up (buckets of a day or more), hour rows
-    /// where hours are (buckets of an hour or more), minute samples for the rest.
+    /// The sample points in [from, to) for a chart whose buckets are <paramref name="bucket"/> long, summed per
+    /// subject and bucket (buckets counted from <paramref name="from"/>; a point's start is its bucket's), each read
+    /// from the coarsest source that fits in a bucket: day rows where days are rolled up (buckets of a day or more),
+    /// hour rows where hours are (buckets of an hour or more), minute samples for the rest. <paramref name="from"/>
+    /// should be aligned to the bucket, so that no source row straddles two buckets.
     /// </summary>
     public List<UtilisationPoint> Points(UtilisationFilter filter, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket)
     {
@@ -253,20 +278,20 @@ public sealed partial class UsageHistoryStore(Database database)
         if (bucket >= TimeSpan.FromDays(1) && progress.DaysUntil is { } days && days > cursor)
         {
             var until = Min(days, to);
-            ReadRollups(connection, filter, "day", cursor, until, points);
+            ReadRollups(connection, filter, "day", cursor, until, from, bucket, points);
             cursor = until;
         }
 
         if (bucket >= TimeSpan.FromHours(1) && progress.HoursUntil is { } hours && hours > cursor && cursor < to)
         {
             var until = Min(hours, to);
-            ReadRollups(connection, filter, "hour", cursor, until, points);
+            ReadRollups(connection, filter, "hour", cursor, until, from, bucket, points);
             cursor = until;
         }
 
         if (cursor < to)
         {
-            ReadMinutes(connection, filter, cursor, to, points);
+            ReadMinutes(connection, filter, cursor, to, from, bucket, points);
         }
 
         return points;

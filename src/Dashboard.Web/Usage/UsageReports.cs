@@ -39,6 +39,8 @@ public sealed class UsageReports(UsageHistoryStore store, ClusterFeed feed, Usag
         query = query with { Group = scope.Grouping(query.Group) };
         var points = store.Points(scope.Samples(query.Group, query.Team), query.From, query.To, query.Bucket);
         var series = UsageSeriesBuilder.Build(query, points, CapacityGpus());
+        // Row by row and totalled in .NET: measured faster here than the same sums and p95 as one SQLite query with
+        // a window function (bench/Dashboard.Bench.Usage).
         var segments = store.Segments(scope.Jobs(query.Team), query.From, query.To);
         return new UsageAnswer(series, UsageTableBuilder.Build(query, segments, series, now), problems, null);
     }

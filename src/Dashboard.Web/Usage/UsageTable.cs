@@ -25,15 +25,23 @@ public sealed record UsageTable(UsageQuery Query, IReadOnlyList<UsageTableRow> R
     public double GpuHours => Rows.Sum(r => r.GpuHours);
 }
 
-/// <summary>Joins job totals (<see cref="UsageTotalling"/>) with the series' efficiency: pure.</summary>
+/// <summary>Joins job totals (<see cref="UsageTotalling"/>'s arithmetic) with the series' efficiency: pure.</summary>
 public static class UsageTableBuilder
 {
+    /// <summary>The table from job segments, totalled here.</summary>
     public static UsageTable Build(UsageQuery query, IEnumerable<HeldSegment> segments, UsageSeries series, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(series);
         var byUser = query.Group == UsageGrouping.User;
-        var totals = UsageTotalling.Total(segments, s => UsageKey.Of(s.Team, byUser ? s.Owner : null), query.From, query.To, now);
+        return Build(query, UsageTotalling.Total(segments, s => UsageKey.Of(s.Team, byUser ? s.Owner : null), query.From, query.To, now), series);
+    }
+
+    /// <summary>The table from job totals already added up (keys from <see cref="UsageKey"/>).</summary>
+    public static UsageTable Build(UsageQuery query, IEnumerable<UsageTotals> totals, UsageSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(totals);
+        ArgumentNullException.ThrowIfNull(series);
         var samples = series.Subjects.ToDictionary(s => s.Key, StringComparer.Ordinal);
         var rows = new List<UsageTableRow>();
         foreach (var total in totals)

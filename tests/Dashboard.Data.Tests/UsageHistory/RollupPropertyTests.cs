@@ -86,7 +86,7 @@ public sealed class RollupPropertyTests : IDisposable
                     && Math.Abs(days.Sum(p => p.UsedGpuMinutes) - expectedUsed) < 1e-6;
                 foreach (var p in days)
                 {
-                    var inDay = rows.Where(s => s.team == p.Team && (!members || s.user == p.User) && s.simulated == p.Simulated
+                    var inDay = rows.Where(s => s.team == p.Team && (!members || s.user == p.User)
                         && UsageSplit.AlignDown(origin.AddMinutes(s.minute), TimeSpan.FromDays(1)) == p.Start);
                     ok &= p.GpuMinutes == inDay.Sum(s => (long)s.gpus);
                 }
@@ -102,7 +102,7 @@ public sealed class RollupPropertyTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = """
             DELETE FROM team_utilisation_samples; DELETE FROM member_utilisation_samples;
-            DELETE FROM utilisation_rollups; DELETE FROM utilisation_rollup_progress;
+            DELETE FROM team_utilisation_rollups; DELETE FROM member_utilisation_rollups; DELETE FROM utilisation_rollup_progress;
             """;
         command.ExecuteNonQuery();
     }

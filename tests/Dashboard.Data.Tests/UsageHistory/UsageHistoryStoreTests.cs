@@ -45,8 +45,8 @@ public sealed class UsageHistoryStoreTests : StoreTest
         team.Sum(p => p.MeasuredGpuMinutes).Should().Be(4 * 150);
 
         var byDay = store.Points(new UtilisationFilter(false, ["vision"]), day.AddDays(-1), day.AddHours(2), TimeSpan.FromDays(1));
-        // The day before is rolled into a day row; today's hours stay hours.
-        byDay.Select(p => (p.Start, p.GpuMinutes)).Should().Equal((day.AddDays(-1), 4 * 30L), (day, 4 * 60L), (day.AddHours(1), 4 * 60L));
+        // The day before is read from its day row, today from its two hour rows.
+        byDay.Select(p => (p.Start, p.GpuMinutes)).Should().Equal((day.AddDays(-1), 4 * 30L), (day, 4 * 120L));
         var members = store.Points(new UtilisationFilter(true, null), day.AddDays(-1), day.AddHours(2), TimeSpan.FromDays(1));
         members.GroupBy(p => p.User).ToDictionary(g => g.Key, g => g.Sum(p => p.GpuMinutes)).Should().BeEquivalentTo(new Dictionary<string, long> { ["alice"] = 450, ["bob"] = 150 });
         members.Where(p => p.User == "bob").Sum(p => p.MeasuredGpuMinutes).Should().Be(0, "bob's GPUs reported no utilisation");
@@ -59,7 +59,7 @@ public sealed class UsageHistoryStoreTests : StoreTest
         store.WriteSamples(new MinuteSamples([Team("nlp", hour.AddMinutes(3), 2)], []));
 
         store.Points(new UtilisationFilter(false, null), hour.AddHours(-1), hour.AddHours(1), TimeSpan.FromHours(1))
-            .Should().ContainSingle().Which.Should().Be(new UtilisationPoint("nlp", "", hour.AddMinutes(3), false, 2, 0, 0));
+            .Should().ContainSingle().Which.Should().Be(new UtilisationPoint("nlp", "", hour, false, 2, 0, 0));
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public sealed class UsageHistoryStoreTests : StoreTest
         var old = hour.AddDays(-10);
         store.WriteSamples([new MinuteSamples([Team("vision", old, 2)], [Member("vision", "alice", old, 2)]), new MinuteSamples([Team("vision", hour.AddMinutes(-5), 1)], [])]);
         store.ApplyRetention(hour, new UsageRetention(TimeSpan.FromDays(8), TimeSpan.FromDays(100), null));
-        store.Points(new UtilisationFilter(false, null), old, hour, TimeSpan.FromMinutes(15)).Should().HaveCount(2, "nothing is rolled up yet, so nothing is deleted");
+        store.Points(new UtilisationFilter(false, null), old, hour, TimeSpan.FromMinutes(1)).Should().HaveCount(2, "nothing is rolled up yet, so nothing is deleted");
 
         store.RollUp(hour);
         store.ApplyRetention(hour, new UsageRetention(TimeSpan.FromDays(8), TimeSpan.FromDays(100), null));
 
-        store.Points(new UtilisationFilter(false, null), old, hour, TimeSpan.FromMinutes(15)).Should().ContainSingle("the old minute is gone, the recent one kept")
+        store.Points(new UtilisationFilter(false, null), old, hour, TimeSpan.FromMinutes(1)).Should().ContainSingle("the old minute is gone, the recent one kept")
             .Which.Start.Should().Be(hour.AddMinutes(-5));
         store.Points(new UtilisationFilter(false, null), old, hour, TimeSpan.FromHours(1)).Sum(p => p.GpuMinutes).Should().Be(3, "its hour row keeps it");
         store.Points(new UtilisationFilter(true, ["vision"], "alice"), old.AddDays(-1), hour, TimeSpan.FromDays(1)).Sum(p => p.GpuMinutes).Should().Be(2);

@@ -61,7 +61,7 @@ public sealed class UsageSamplerTests
         await sampler.SampleAsync(hour.AddHours(1).AddMinutes(1), TestContext.Current.CancellationToken);
 
         // The second sample stands for the five minutes since the first; the third is too late to fill a gap.
-        store.Points(new UtilisationFilter(false, null), hour, hour.AddHours(2), TimeSpan.FromMinutes(15)).Select(p => p.Start).Order()
+        store.Points(new UtilisationFilter(false, null), hour, hour.AddHours(2), TimeSpan.FromMinutes(1)).Select(p => p.Start).Order()
             .Should().Equal([.. Enumerable.Range(0, 6).Select(m => hour.AddMinutes(m)), hour.AddHours(1).AddMinutes(1)]);
         store.Progress().HoursUntil.Should().Be(hour.AddHours(1));
         store.Points(new UtilisationFilter(false, null), hour, hour.AddHours(1), TimeSpan.FromHours(1)).Should().ContainSingle()
