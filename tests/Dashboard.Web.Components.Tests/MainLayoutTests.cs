@@ -56,7 +56,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "quotas", "account/tokens");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "account/tokens");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -73,7 +73,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "quotas", "admin/quotas", "admin/nodes", "admin/users", "admin/audit", "account/tokens");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "admin/quotas", "admin/nodes", "admin/users", "admin/audit", "account/tokens");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -87,7 +87,7 @@ public sealed class MainLayoutTests : ComponentTest
 
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "quotas", "account/tokens");
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "account/tokens");
     }
 
     [Fact]

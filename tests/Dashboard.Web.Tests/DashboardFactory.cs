@@ -23,6 +23,8 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
 
     /// <summary>Changes to this host's services, applied after the app's own registrations.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
+    /// <summary>Days of demo usage history written at the first start (none by default, so other tests see an empty history).</summary>
+    public int UsageDemoHistoryDays { get; init; }
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
@@ -55,6 +57,7 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(configure);
         }
+        builder.UseSetting("Usage:DemoHistoryDays", UsageDemoHistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public override async ValueTask DisposeAsync()

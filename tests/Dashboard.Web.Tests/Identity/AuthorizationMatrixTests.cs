@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
         // loopback and with the scrape token are checked over a real socket in MetricsScrapeAccessTests.
         string[] adminOnly = ["/admin/quotas", "/admin/nodes", "/admin/users", "/admin/audit", "/admin/audit.csv", "/metrics"];
         string[] open = ["/account/login", "/account/denied", "/healthz", "/readyz", "/app.css"];
+        string[] usage = ["/usage", "/usage/table.csv", "/usage/series.csv"];
         foreach (var user in new[] { Anonymous, "alice", "lead", "admin" })
         {
             foreach (var path in everyone)
@@ -48,6 +49,12 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
             foreach (var path in open)
             {
                 data.Add(user, path, Cell.Allowed);
+            }
+
+            // Usage: every signed-in role, each answered with what it may see (checked in UsageAccessTests).
+            foreach (var path in usage)
+            {
+                data.Add(user, path, user == Anonymous ? Cell.SignInFirst : Cell.Allowed);
             }
         }
 

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Dashboard.Data.UsageHistory;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Usage;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Identity;
+
+namespace Dashboard.Web.Usage;
+
+/// <summary>The answer to a usage question: the charts' series and the table, or why there is none.</summary>
+public sealed record UsageAnswer(UsageSeries? Series, UsageTable? Table, ImmutableDictionary<string, string> Problems, string? Forbidden)
+{
+    public bool Succeeded => Series is not null && Table is not null;
+}
+
+/// <summary>
+/// The one place the page, the CSV downloads and the API ask for usage: parses the request, applies who may see
+/// what (<see cref="UsageScope"/>), reads the store and builds series and table with the pure builders.
+/// </summary>
+public sealed class UsageReports(UsageHistoryStore store, ClusterFeed feed, UsageOptions options, TimeProvider time)
+{
+    public UsageAnswer Ask(ICurrentUser user, UsageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var (query, problems) = request.Parse(now, options.Retention.MinuteSamples, options.Retention.HourRollups);
+        if (query is null)
+        {
+            return new UsageAnswer(null, null, problems, null);
+        }
+
+        if (query.Team is { } team && !UsageScope.MayAsk(user, team))
+        {
+            return new UsageAnswer(null, null, problems, $"{user.Name} may not see the usage of team {team}");
+        }
+
+        var scope = UsageScope.For(user);
+        query = query with { Group = scope.Grouping(query.Group) };
+        var points = store.Points(scope.Samples(query.Group, query.Team), query.From, query.To, query.Bucket);
+        var series = UsageSeriesBuilder.Build(query, points, CapacityGpus());
+        // Row by row and totalled in .NET: measured faster here than the same sums and p95 as one SQLite query with
+        // a window function (bench/Dashboard.Bench.Usage).
+        var segments = store.Segments(scope.Jobs(query.Team), query.From, query.To);
+        return new UsageAnswer(series, UsageTableBuilder.Build(query, segments, series, now), problems, null);
+    }
+
+    /// <summary>The teams a person may narrow the view to: all known teams for admins, their own teams otherwise.</summary>
+    public IReadOnlyList<string> TeamsFor(ICurrentUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!user.IsAdmin())
+        {
+            return [.. user.Teams.Order(StringComparer.Ordinal)];
+        }
+
+        var quotas = feed.Current?.Snapshot.Quotas.Select(q => q.Team) ?? [];
+        return [.. quotas.Concat(store.Teams()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The cluster's GPUs now (nodes that are not down), from the engine's published snapshot.</summary>
+    public int CapacityGpus() =>
+        feed.Current?.Snapshot.Nodes.Where(n => n.State != NodeState.Down).Sum(n => n.Gpus.Length) ?? 0;
+
+    public UsageOptions Options => options;
+}

@@ -1,0 +1,40 @@
+using Dashboard.Web.Usage;
+
+namespace Dashboard.Web.Tests.Usage;
+
+public sealed class UsageCsvTests
+{
+    private static readonly UsageQuery Query = new("custom", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 1, 2, 0, 0, TimeSpan.Zero), TimeSpan.FromHours(1), UsageGrouping.User, null);
+
+    [Fact]
+    public void The_table_is_RFC_4180_with_names_escaped_and_formulas_defused()
+    {
+        var table = new UsageTable(Query,
+        [
+            new UsageTableRow("k1", "vision", "=cmd|' /C calc'!A0", 12.5, 100, 800, 3, 4.25, 9, 61.23456, true),
+            new UsageTableRow("k2", "team, \"quoted\"", "bob", 0, 0, 0, 0, null, null, null, false),
+        ]);
+
+        UsageCsv.Table(table).Should().Be(
+            UsageCsv.TableHeader + "\r\n"
+            + "vision,'=cmd|' /C calc'!A0,12.5,100,800,3,4.25,9,61.2346,true\r\n"
+            + "\"team, \"\"quoted\"\"\",bob,0,0,0,0,,,,false\r\n");
+    }
+
+    [Fact]
+    public void The_series_has_one_line_per_bucket_and_subject_with_used_gpus_only_where_reported()
+    {
+        var series = new UsageSeries(Query, [Query.From, Query.From.AddHours(1)],
+        [
+            new SubjectSeries("vision\u001Falice", "vision", "alice", [2, 1.5], [1, 0.75], 210, 210, 105, true),
+            new SubjectSeries("nlp\u001Fbob", "nlp", "bob", [0, 4], [0, 0], 240, 0, 0, false),
+        ], 32);
+
+        UsageCsv.Series(series).Should().Be(
+            UsageCsv.SeriesHeader + "\r\n"
+            + "2026-11-01T00:00:00Z,vision,alice,2,1,32,true\r\n"
+            + "2026-11-01T00:00:00Z,nlp,bob,0,,32,false\r\n"
+            + "2026-11-01T01:00:00Z,vision,alice,1.5,0.75,32,true\r\n"
+            + "2026-11-01T01:00:00Z,nlp,bob,4,,32,false\r\n");
+    }
+}
