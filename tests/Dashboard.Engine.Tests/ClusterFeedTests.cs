@@ -83,6 +83,34 @@ public class ClusterFeedTests
     }
 
     [Fact]
+    public async Task A_callback_that_throws_cancellation_keeps_its_subscription_which_disposes_cleanly_twice()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        var subscription = feed.Subscribe(async u =>
+        {
+            await received.Writer.WriteAsync(u);
+            if (u.Version == 1)
+            {
+                throw new OperationCanceledException("a send that was cancelled, e.g. a closing connection");
+            }
+        });
+        feed.Publish(Update(1, events: 0));
+        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+
+        feed.Publish(Update(2, events: 0));
+        clock.Advance(ClusterFeed.CoalesceInterval);
+        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(2, "a cancelled callback is the subscriber's error, not the end of its feed");
+
+        subscription.Dispose();
+        subscription.Invoking(s => s.Dispose()).Should().NotThrow();
+        feed.Publish(Update(3, events: 0));
+        clock.Advance(ClusterFeed.CoalesceInterval);
+        received.Reader.TryRead(out _).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_stuck_subscriber_never_blocks_publishing_nor_other_subscribers()
     {
         var clock = new FakeTimeProvider();

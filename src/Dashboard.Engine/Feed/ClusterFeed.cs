@@ -152,6 +152,8 @@ public sealed class ClusterFeed(TimeProvider time)
         private readonly TimeProvider time;
         private readonly Lock gate = new();
         private readonly CancellationTokenSource disposed = new();
+        private readonly CancellationToken stopping;
+        private int disposeCalls;
         private readonly SemaphoreSlim signal = new(0, 1);
         private ClusterUpdate? waiting;
         private DateTimeOffset lastDelivery = DateTimeOffset.MinValue;
@@ -164,6 +166,7 @@ public sealed class ClusterFeed(TimeProvider time)
             this.feed = feed;
             this.onUpdate = onUpdate;
             this.time = time;
+            stopping = disposed.Token;
             _ = Task.Run(PumpAsync);
         }
 
@@ -176,7 +179,7 @@ public sealed class ClusterFeed(TimeProvider time)
                 waiting = waiting is null ? update : Merge(waiting, update);
             }
 
-            if (wake && !disposed.IsCancellationRequested)
+            if (wake && !stopping.IsCancellationRequested)
             {
                 try
                 {
@@ -195,13 +198,14 @@ public sealed class ClusterFeed(TimeProvider time)
 
         public void Dispose()
         {
-            if (disposed.IsCancellationRequested)
+            if (Interlocked.Exchange(ref disposeCalls, 1) == 1)
             {
                 return;
             }
 
             feed.Remove(this);
             disposed.Cancel();
+            disposed.Dispose();
         }
 
         private static ClusterUpdate Merge(ClusterUpdate older, ClusterUpdate newer)
@@ -229,12 +233,12 @@ public sealed class ClusterFeed(TimeProvider time)
                 return;
             }
 
-            using var armed = CancellationTokenSource.CreateLinkedTokenSource(disposed.Token);
+            using var armed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var delay = Task.Delay(wait, time, armed.Token);
             if (time.GetUtcNow() >= due)
             {
                 await armed.CancelAsync().ConfigureAwait(false);
-                disposed.Token.ThrowIfCancellationRequested();
+                stopping.ThrowIfCancellationRequested();
                 return;
             }
 
@@ -247,7 +251,7 @@ public sealed class ClusterFeed(TimeProvider time)
             {
                 while (true)
                 {
-                    await signal.WaitAsync(disposed.Token).ConfigureAwait(false);
+                    await signal.WaitAsync(stopping).ConfigureAwait(false);
                     await WaitUntilAsync(lastDelivery + CoalesceInterval).ConfigureAwait(false);
 
                     ClusterUpdate? update;
@@ -268,7 +272,7 @@ public sealed class ClusterFeed(TimeProvider time)
                         await onUpdate(update).ConfigureAwait(false);
                     }
 #pragma warning disable CA1031 // A failing subscriber must not stop its own feed, nor anyone else's.
-                    catch (Exception error) when (error is not OperationCanceledException)
+                    catch (Exception error) when (!stopping.IsCancellationRequested)
 #pragma warning restore CA1031
                     {
                         LastError = error;
@@ -281,7 +285,6 @@ public sealed class ClusterFeed(TimeProvider time)
             }
             finally
             {
-                disposed.Dispose();
                 signal.Dispose();
             }
         }
