@@ -35,6 +35,12 @@ public sealed record NodeUpserted(Node Node, DateTimeOffset At) : ClusterChange;
 
 public sealed record NodeStateChanged(string Node, NodeState State, string? Reason, DateTimeOffset At) : ClusterChange;
 
+/// <summary>An elastic pool's node was handed back to its provider: it leaves the cluster (its row stays, Released, for history).</summary>
+public sealed record NodeReleased(string Node, string? Reason, DateTimeOffset At) : ClusterChange;
+
+/// <summary>An admin paused or resumed an elastic pool's scaling.</summary>
+public sealed record ElasticPoolPaused(string Pool, bool Paused, DateTimeOffset At) : ClusterChange;
+
 /// <summary>A team's fair-share usage, already decayed to its AsOf.</summary>
 public sealed record TeamUsageSet(TeamUsage Usage) : ClusterChange;
 

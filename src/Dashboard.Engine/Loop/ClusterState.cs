@@ -18,7 +18,7 @@ internal sealed record StopIntent(JobState EndsAs, string Reason);
 /// jobs being stopped. Applies commands by recording what changes in an <see cref="EngineBatch"/>; does no I/O.
 /// Only the engine loop touches it.
 /// </summary>
-internal sealed class ClusterState(RecoveredState recovered)
+internal sealed partial class ClusterState(RecoveredState recovered)
 {
     private static readonly JsonSerializerOptions AuditJson = new() { WriteIndented = false };
 

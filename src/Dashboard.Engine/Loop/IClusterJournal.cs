@@ -21,6 +21,9 @@ public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId)
 
     /// <summary>Running jobs a person asked to cancel before the restart, with that request's reason.</summary>
     public IReadOnlyDictionary<JobId, string> CancelsInFlight { get; init; } = new Dictionary<JobId, string>();
+
+    /// <summary>The elastic pools an admin paused.</summary>
+    public IReadOnlySet<string> PausedPools { get; init; } = new HashSet<string>();
 }
 
 /// <summary>Loads the engine's starting state (from the database, on start-up).</summary>

@@ -1,5 +1,6 @@
 using Dashboard.Data;
 using Dashboard.Data.Audit;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Recovery;
 using Dashboard.Engine.Inventory;
 using Dashboard.Engine.Loop;
@@ -34,6 +35,7 @@ public sealed class SqliteClusterStateSource(
             Inventory = discovered,
             SeedQuotas = seedQuotas,
             CancelsInFlight = CancelsInFlight(new AuditStore(database), recovered.Snapshot),
+            PausedPools = new ElasticPoolStore(database).Paused(),
         };
     }
 

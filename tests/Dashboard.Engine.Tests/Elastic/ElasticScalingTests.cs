@@ -1,0 +1,193 @@
+using Dashboard.Data.Audit;
+using Dashboard.Engine.Elastic;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Tests.Loop;
+using Dashboard.Scheduling.Model;
+using static Dashboard.Engine.Tests.Loop.EngineHarness;
+
+namespace Dashboard.Engine.Tests.Elastic;
+
+/// <summary>
+/// Elastic pools through the real engine on a real SQLite file, on a fake clock: the scale-up delay, a node appearing and
+/// the queued job starting on it, the cool-down handing it back, provider failures retried with back-off and shown, a
+/// paused pool, and a restart during provisioning.
+/// </summary>
+public sealed class ElasticScalingTests
+{
+    private static readonly TimeSpan Delay = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_queued_job_waits_the_delay_then_a_simulated_node_appears_runs_it_and_is_handed_back_after_the_cool_down()
+    {
+        await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.Simulated());
+        var first = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+        var second = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+        await engine.SettledAsync();
+
+        engine.Clock.Advance(Delay - TimeSpan.FromSeconds(1));
+        await engine.SettledAsync();
+        engine.Feed.Current!.Snapshot.Nodes.Should().NotContain(n => n.Pool != null, "demand must last the scale-up delay");
+        engine.Feed.Current!.ElasticPools.Single().Activity.Should().StartWith("pending demand since 09:00:00 UTC");
+
+        var provisioning = engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1"));
+        engine.Clock.Advance(TimeSpan.FromSeconds(1));
+        var asked = await provisioning;
+        asked.Snapshot.Nodes.Single(n => n.Name == "burst-1").State.Should().Be(NodeState.Provisioning);
+        var pool = asked.ElasticPools.Single();
+        pool.Provisioning.Should().Be(1);
+        pool.Activity.Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
+        pool.NodeNotes["burst-1"].Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
+        asked.Explanations[second].Reason.Cause.Should().Be(PendingCause.WaitingForProvisioning);
+        asked.Explanations[second].Reason.Describe().Should().Be("waiting for 8 GPUs on one node; a node is being provisioned for it in pool burst");
+        asked.Explanations[second].EstimatedStart.Should().Be(Start + Delay + TimeSpan.FromSeconds(20));
+        asked.Summary.GpusTotal.Should().Be(8, "a node being provisioned is not capacity yet");
+        await engine.SettledAsync();
+
+        var placed = engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == second));
+        engine.Clock.Advance(TimeSpan.FromSeconds(20));
+        var running = await placed;
+        running.Snapshot.Running.Single(r => r.Job.Id == second).Allocation.Node.Should().Be("burst-1");
+        running.Snapshot.Nodes.Single(n => n.Name == "burst-1").Should().Match<Node>(n => n.State == NodeState.Ready && n.Simulated && n.Pool == "burst");
+        running.Summary.GpusTotal.Should().Be(16);
+        await engine.SettledAsync();
+
+        // Both jobs end after 5 simulated minutes; burst-1 is then idle and is handed back 5 minutes later.
+        var ended = engine.WaitForStateAsync(second, JobState.Succeeded);
+        engine.Clock.Advance(TimeSpan.FromMinutes(5));
+        await ended;
+        await engine.SettledAsync();
+        engine.Clock.Advance(TimeSpan.FromMinutes(4));
+        await engine.SettledAsync();
+        engine.Feed.Current!.Snapshot.Nodes.Should().Contain(n => n.Name == "burst-1", "the cool-down has not passed");
+
+        var gone = engine.WaitForAsync(u => u.Snapshot.Nodes.All(n => n.Name != "burst-1"));
+        engine.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await gone).Summary.GpusTotal.Should().Be(8);
+        engine.Jobs.Find(first)!.State.Should().Be(JobState.Succeeded);
+
+        var audit = new AuditStore(engine.Database).ForTarget("pool:burst", limit: 20).Select(e => e.Entry.Action).Reverse();
+        audit.Should().Equal("elastic.scale-up", "elastic.provisioned", "elastic.release", "elastic.released");
+        new Dashboard.Data.Nodes.NodeStore(engine.Database).Find("burst-1").Should().BeNull("a node handed back is no longer a node of the cluster");
+    }
+
+    [Fact]
+    public async Task A_failing_provider_is_retried_with_back_off_its_error_is_shown_and_the_pool_waits_before_asking_again()
+    {
+        var provider = new ScriptedProvider().Fail("no capacity in zone eu-1").Fail("no capacity in zone eu-1").Succeed();
+        var pool = ElasticTestPools.Burst();
+        pool.ScaleUpDelay = TimeSpan.Zero;
+        await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.With(provider, pool));
+        await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+        var waiting = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+
+        var retrying = await engine.WaitForAsync(u => u.ElasticPools.Single().LastError is not null);
+        await engine.SettledAsync();
+        provider.Provisions.Should().ContainSingle();
+        retrying = engine.Feed.Current!;
+        retrying.ElasticPools.Single().NodeNotes["burst-1"].Should().Be("attempt 1 of 2 failed: no capacity in zone eu-1; trying again at 09:00:10 UTC");
+        retrying.Snapshot.Nodes.Single(n => n.Name == "burst-1").State.Should().Be(NodeState.Provisioning);
+
+        var failed = engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1" && n.State == NodeState.Failed));
+        engine.Clock.Advance(TimeSpan.FromSeconds(9));
+        await engine.SettledAsync();
+        provider.Provisions.Should().ContainSingle("the back-off has not passed");
+        engine.Clock.Advance(TimeSpan.FromSeconds(1));
+        var shown = await failed;
+        shown.ElasticPools.Single().NodeNotes["burst-1"].Should().Be("provisioning failed after 2 attempts: no capacity in zone eu-1");
+        shown.ElasticPools.Single().Failed.Should().Be(1);
+        shown.Explanations[waiting].Reason.Cause.Should().Be(PendingCause.WaitingForCapacity, "nothing is being provisioned for it any more");
+        await engine.SettledAsync();
+
+        engine.Clock.Advance(TimeSpan.FromSeconds(59));
+        await engine.SettledAsync();
+        provider.Provisions.Should().HaveCount(2, "the pool waits out its failure back-off (1 min) before asking again");
+        engine.Feed.Current!.ElasticPools.Single().Activity.Should().Be("the provider failed; next scale-up not before 09:01:10 UTC");
+
+        var placed = engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting));
+        engine.Clock.Advance(TimeSpan.FromSeconds(1));
+        var running = await placed;
+        provider.Provisions.Should().HaveCount(3);
+        running.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-2");
+        running.Snapshot.Nodes.Should().NotContain(n => n.Name == "burst-1", "a failed placeholder is cleared once the provider succeeds");
+        new AuditStore(engine.Database).ForTarget("pool:burst", limit: 20).Select(e => e.Entry.Action).Reverse().Should().Equal(
+            "elastic.scale-up", "elastic.provision-attempt-failed", "elastic.provision-failed", "elastic.scale-up", "elastic.provisioned");
+    }
+
+    [Fact]
+    public async Task A_paused_pool_does_not_grow_and_the_pause_is_audited_and_survives_a_restart()
+    {
+        var provider = new ScriptedProvider().Succeed();
+        var pool = ElasticTestPools.Burst();
+        pool.ScaleUpDelay = TimeSpan.Zero;
+        using var folder = new TempFolder();
+        await using (var engine = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(provider, pool)))
+        {
+            (await engine.Engine.SetPoolPausedAsync("burst", true, "admin")).Reason.Should().Be("pool burst paused: it neither grows nor shrinks");
+            (await engine.Engine.SetPoolPausedAsync("nope", true, "admin")).Should().Match<Dashboard.Engine.Loop.CommandResult>(r => !r.Succeeded && r.Reason == "there is no elastic pool named nope");
+            await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+            await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
+            engine.Clock.Advance(TimeSpan.FromMinutes(1));
+            await engine.SettledAsync();
+            provider.Provisions.Should().BeEmpty();
+            engine.Feed.Current!.ElasticPools.Single().Should().Match<ElasticPoolStatus>(p => p.Paused && p.Activity == "scaling paused by an admin");
+            new AuditStore(engine.Database).ForTarget("pool:burst", limit: 5).Single().Entry.Should().Match<AuditEntry>(e => e.Action == "elastic.pause" && e.Actor == "admin");
+        }
+
+        await using var restarted = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(provider, pool));
+        restarted.Feed.Current!.ElasticPools.Single().Paused.Should().BeTrue();
+        await restarted.Engine.SetPoolPausedAsync("burst", false, "admin");
+        await restarted.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Pool == "burst"));
+        provider.Provisions.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_restart_during_provisioning_leaves_the_node_failed_with_why_and_lasting_demand_asks_again()
+    {
+        var hanging = new ScriptedProvider().Hang();
+        var pool = ElasticTestPools.Burst();
+        pool.ScaleUpDelay = TimeSpan.Zero;
+        using var folder = new TempFolder();
+        JobId waiting;
+        await using (var engine = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(hanging, pool)))
+        {
+            await engine.SubmitAsync(Spec(gpus: 8));
+            waiting = await engine.SubmitAsync(Spec(gpus: 8));
+            await engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1" && n.State == NodeState.Provisioning));
+        }
+
+        using (var database = Dashboard.Data.Database.Open(new Dashboard.Data.DatabaseOptions { DataFolder = folder.Path }, TimeProvider.System))
+        {
+            new Dashboard.Data.Nodes.NodeStore(database).Find("burst-1")!.Node.Should()
+                .Match<Node>(n => n.State == NodeState.Provisioning && n.Pool == "burst", "the placeholder was stored");
+        }
+
+        var working = new ScriptedProvider().Succeed();
+        await using var restarted = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(working, pool));
+        var recovered = await restarted.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting));
+        working.Provisions.Should().ContainSingle().Which.Names.Should().Equal("burst-2");
+        recovered.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-2");
+        recovered.Snapshot.Nodes.Should().NotContain(n => n.Name == "burst-1", "the failed placeholder is cleared once the provider succeeds");
+        new AuditStore(restarted.Database).ForTarget("pool:burst", limit: 20).Select(e => e.Entry.Action).Reverse().Should().Equal(
+            "elastic.scale-up", "elastic.provision-failed", "elastic.scale-up", "elastic.provisioned");
+        new AuditStore(restarted.Database).ForTarget("pool:burst", limit: 20).Single(e => e.Entry.Action == "elastic.provision-failed").Entry.AfterJson
+            .Should().Contain("the server restarted while this node was being provisioned");
+    }
+}
+
+/// <summary>A temp folder that outlives an engine (for restarts) and is deleted at the end of the test.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("dashboard-elastic-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow machine: the temp folder is left for the OS.
+        }
+    }
+}
