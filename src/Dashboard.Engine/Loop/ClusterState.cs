@@ -176,6 +176,11 @@ internal sealed partial class ClusterState(RecoveredState recovered)
             return CommandResult.Done($"{name} is already {state}");
         }
 
+        if (node.State is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed || state is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed)
+        {
+            return CommandResult.Refused($"{name} is {node.State}: its elastic pool decides its state");
+        }
+
         Snapshot = ClusterTransitions.SetNodeState(Snapshot, name, state);
         batch.Changes.Add(new NodeStateChanged(name, state, reason, batch.Now));
         batch.Changes.Add(Audit(batch.Now, actor, $"node.{state.ToString().ToLowerInvariant()}", $"node:{name}", new { node.State }, new { State = state, Reason = reason }));
