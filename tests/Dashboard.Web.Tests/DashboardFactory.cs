@@ -17,6 +17,12 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>Also make this host a node whose jobs really run (off by default).</summary>
     public bool LocalNode { get; init; }
 
+    /// <summary>
+    /// Let appsettings.json's elastic pool grow and shrink, on timings short enough for a test (off by default: the pool
+    /// is then configured with room for no node, so other tests see only the demo nodes).
+    /// </summary>
+    public bool ElasticPool { get; init; }
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
     /// <summary>Completes when the demo accounts (admin, lead, alice, bob; see <see cref="DemoAccounts.All"/>) exist.</summary>
@@ -31,6 +37,16 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+        if (ElasticPool)
+        {
+            builder.UseSetting("ElasticPools:0:ScaleUpDelay", "00:00:00");
+            builder.UseSetting("ElasticPools:0:ProvisioningTime", "00:00:00.300");
+            builder.UseSetting("ElasticPools:0:ScaleDownCooldown", "00:00:01");
+        }
+        else
+        {
+            builder.UseSetting("ElasticPools:0:MaxNodes", "0");
+        }
     }
 
     public override async ValueTask DisposeAsync()
