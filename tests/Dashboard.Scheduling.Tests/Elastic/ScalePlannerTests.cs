@@ -129,6 +129,22 @@ public sealed class ScalePlannerTests
     }
 
     [Fact]
+    public void A_job_no_pool_node_could_hold_is_refused_and_asks_for_nothing()
+    {
+        var snapshot = FullCluster(teamGpus: 64).Pending(10, "a", gpus: 16).Pending(11, "a", gpus: 4, cpuCores: 100).Build() with
+        {
+            ElasticNodeShapes = ElasticPool.PotentialNodes([Burst]),
+        };
+
+        var plan = Scheduler.Plan(snapshot, Time.Now);
+        var decision = ScalePlanner.Decide(snapshot, plan, [Burst], ScaleHistory.Empty, Time.Now);
+
+        plan.Refusals.Select(r => r.Reason).Should().Equal("needs 16 GPUs; the largest node has 8", "Insufficient cpu: requests 100 cores; the largest node has 64");
+        decision.ScaleUps.Should().BeEmpty();
+        decision.History.DemandSince.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Demand_must_last_the_scale_up_delay_and_is_forgotten_when_it_goes()
     {
         var pool = Burst with { ScaleUpDelay = TimeSpan.FromMinutes(2) };
