@@ -26,7 +26,9 @@ public sealed class ElasticScaling
     private readonly EngineInbox inbox;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private static readonly TimeSpan QuietInterval = TimeSpan.FromSeconds(1);
     private Book book = Book.Empty;
+    private DateTimeOffset lastDecided = DateTimeOffset.MinValue;
 
     /// <param name="pools">The configured pools; refused with every problem listed when any is invalid.</param>
     /// <param name="providerFor">The provider of each pool.</param>
@@ -76,13 +78,18 @@ public sealed class ElasticScaling
         _ => CommandResult.Refused("not an elastic pool command"),
     };
 
-    /// <summary>After the scheduling pass: asks the planner and records what it decided.</summary>
+    /// <summary>
+    /// After the scheduling pass: asks the planner and records what it decided. A batch that changed nothing the
+    /// planner reads (a tick, say) asks at most once a second.
+    /// </summary>
     internal void Decide(ClusterState cluster, EngineBatch batch)
     {
-        if (!Any)
+        if (!Any || (!batch.NeedsPlan && !batch.ElasticChanged && batch.Now - lastDecided < QuietInterval))
         {
             return;
         }
+
+        lastDecided = batch.Now;
 
         var explained = new SchedulePlan([], [], [], [.. cluster.Explanations.Values]);
         var decision = ScalePlanner.Decide(cluster.Snapshot, explained, Pools, book.History, batch.Now);

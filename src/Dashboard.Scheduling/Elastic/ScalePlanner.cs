@@ -10,7 +10,7 @@ namespace Dashboard.Scheduling.Elastic;
 /// what was remembered from earlier decisions, and the current time. Read as a recipe:
 /// 1. unmet demand: the jobs the plan leaves waiting for capacity (never those blocked by their team's quota, held for
 ///    a reservation or refused) that their team's quota would still admit, taken in scheduling order and charged as
-///    if they started;
+///    if they started, up to what the pools could still take;
 /// 2. per pool, in configured order: the demand a node of the pool's shape holds (GPU model included) is packed
 ///    first-fit decreasing onto the nodes being provisioned (capacity coming, so a burst is not asked for twice), then
 ///    onto as few new nodes as possible, capped by the pool's maximum;
@@ -161,23 +161,44 @@ public static class ScalePlanner
         return string.Create(CultureInfo.InvariantCulture, $"scaling up {Nodes(count, pool)} for {jobs} pending {(jobs == 1 ? "job" : "jobs")}");
     }
 
-    /// <summary>Step 1: jobs waiting for capacity that some pool's node holds and their team's quota admits, in scheduling order.</summary>
+    /// <summary>
+    /// Step 1: jobs waiting for capacity that some pool's node holds and their team's quota admits, in scheduling order,
+    /// up to what the pools could still take: once the demand taken is more than every pool's room (its nodes being
+    /// provisioned plus the nodes it may still add), later jobs would not start on new nodes before these, so the walk
+    /// stops there (a backlog of 100,000 jobs costs a heap of it, not a sort).
+    /// </summary>
     private static List<Demand> UnmetDemand(ClusterSnapshot snapshot, SchedulePlan plan, IReadOnlyList<ElasticPool> pools, List<RunningJob> running)
     {
         var demand = new List<Demand>();
-        if (pools.Count == 0)
+        var room = ResourceAmount.Zero;
+        foreach (var pool in pools)
+        {
+            var nodes = snapshot.Nodes.Where(n => n.Pool == pool.Name).ToList();
+            var coming = nodes.Count(n => n.State == NodeState.Provisioning) + Math.Max(0, pool.MaxNodes - nodes.Count(n => n.State != NodeState.Failed));
+            room += new ResourceAmount(pool.Shape.Gpus * coming, pool.Shape.CpuMillicores * coming, pool.Shape.MemoryMiB * coming);
+        }
+
+        if (pools.Count == 0 || room == ResourceAmount.Zero)
         {
             return demand;
         }
 
         var ledger = new QuotaLedger(snapshot.Quotas, running);
+        var taken = ResourceAmount.Zero;
         var order = 0;
-        foreach (var waiting in plan.Pending
-            .Where(p => p.Reason.Cause is PendingCause.WaitingForCapacity or PendingCause.WaitingForProvisioning)
-            .OrderBy(p => p.Reason.JobsAhead)
-            .ThenBy(p => p.Job))
+        foreach (var next in InSchedulingOrder(plan.Pending))
         {
-            if (snapshot.Pending.Find(waiting.Job) is not { } job || !pools.Any(p => p.MaxNodes > 0 && p.Shape.Holds(job.Request)))
+            if (!taken.FitsWithin(room))
+            {
+                break;
+            }
+
+            if (next.Reason.Cause is not (PendingCause.WaitingForCapacity or PendingCause.WaitingForProvisioning))
+            {
+                continue;
+            }
+
+            if (snapshot.Pending.Find(next.Job) is not { } job || !pools.Any(p => p.MaxNodes > 0 && p.Shape.Holds(job.Request)))
             {
                 continue;
             }
@@ -188,10 +209,41 @@ public static class ScalePlanner
             }
 
             ledger.Charge(job.Team, job.Request.Amount);
+            taken += job.Request.Amount;
             demand.Add(new Demand(job, order++));
         }
 
         return demand;
+    }
+
+    /// <summary>
+    /// The explanations by their place in the queue: as they are when already so (a scheduler's plan lists them in
+    /// order), otherwise taken from a heap, so a walk that stops early pays for what it takes, not for a sort.
+    /// </summary>
+    private static IEnumerable<PendingExplanation> InSchedulingOrder(ImmutableArray<PendingExplanation> pending)
+    {
+        var ordered = true;
+        for (var i = 1; i < pending.Length && ordered; i++)
+        {
+            var (before, after) = (pending[i - 1], pending[i]);
+            ordered = before.Reason.JobsAhead < after.Reason.JobsAhead || (before.Reason.JobsAhead == after.Reason.JobsAhead && before.Job < after.Job);
+        }
+
+        if (ordered)
+        {
+            foreach (var explanation in pending)
+            {
+                yield return explanation;
+            }
+
+            yield break;
+        }
+
+        var heap = new PriorityQueue<PendingExplanation, (int JobsAhead, long Job)>(pending.Select(p => (p, (p.Reason.JobsAhead, p.Job.Value))));
+        while (heap.TryDequeue(out var next, out _))
+        {
+            yield return next;
+        }
     }
 
     private static void Forget(ImmutableDictionary<string, DateTimeOffset>.Builder entries, IEnumerable<string> keep)
