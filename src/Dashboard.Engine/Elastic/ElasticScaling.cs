@@ -99,6 +99,13 @@ public sealed class ElasticScaling
         foreach (var scaleUp in decision.ScaleUps)
         {
             var pool = byName[scaleUp.Pool];
+            foreach (var failed in cluster.Snapshot.Nodes.Where(n => n.Pool == pool.Name && n.State == NodeState.Failed).Select(n => n.Name).ToList())
+            {
+                // Only provisioning fails into Failed: the placeholder never was a machine, and the new request replaces it.
+                cluster.RemoveElasticNode(failed, "replaced by a new request to the provider", batch);
+                notes.Remove(failed);
+            }
+
             var names = NextNames(cluster.Snapshot, pool.Name, scaleUp.Count);
             foreach (var name in names)
             {
@@ -303,8 +310,9 @@ public sealed class ElasticScaling
             return CommandResult.Refused($"{command.Node} is not being handed back");
         }
 
-        var reason = string.Create(CultureInfo.InvariantCulture, $"handing back failed after {command.Attempts} attempts: {command.Message}");
-        cluster.SetElasticNodeState(command.Node, NodeState.Failed, reason, batch);
+        // The machine is still there: it stays in service, and once idle for the cool-down again it is handed back again.
+        var reason = string.Create(CultureInfo.InvariantCulture, $"handing back failed after {command.Attempts} attempts: {command.Message}; the node stays in service");
+        cluster.SetElasticNodeState(command.Node, NodeState.Ready, reason, batch);
         book = book with { NodeNotes = book.NodeNotes.SetItem(command.Node, reason), LastErrors = book.LastErrors.SetItem(command.Pool, command.Message) };
         batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.release-failed", command.Pool, null, new { command.Node, Error = command.Message }));
         batch.ElasticChanged = true;
@@ -377,8 +385,9 @@ public sealed class ElasticScaling
             {
                 return;
             }
-            catch (Exception error) when (error is ElasticProviderException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
+                // Whatever a provider throws is its failure: the nodes must not stay Provisioning for ever.
                 message = error.Message;
                 ElasticLog.AttemptFailed(logger, request.Pool, attempt, pool.Attempts, message);
             }
@@ -421,8 +430,9 @@ public sealed class ElasticScaling
             {
                 return;
             }
-            catch (Exception error) when (error is ElasticProviderException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
+                // Whatever a provider throws is its failure: the nodes must not stay Provisioning for ever.
                 message = error.Message;
                 ElasticLog.AttemptFailed(logger, request.Pool, attempt, pool.Attempts, message);
             }

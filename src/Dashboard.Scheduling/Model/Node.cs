@@ -22,7 +22,7 @@ public enum NodeState
     /// <summary>An elastic pool's idle node being handed back to its provider; nothing is placed.</summary>
     Releasing,
 
-    /// <summary>An elastic pool's node the provider could not create (or hand back); its reason is the provider's message.</summary>
+    /// <summary>An elastic pool's node the provider could not create; its reason is the provider's message. Never a machine.</summary>
     Failed,
 }
 

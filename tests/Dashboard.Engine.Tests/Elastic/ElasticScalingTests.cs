@@ -107,10 +107,42 @@ public sealed class ElasticScalingTests
         engine.Clock.Advance(TimeSpan.FromSeconds(1));
         var running = await placed;
         provider.Provisions.Should().HaveCount(3);
-        running.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-2");
-        running.Snapshot.Nodes.Should().NotContain(n => n.Name == "burst-1", "a failed placeholder is cleared once the provider succeeds");
+        provider.Provisions.Select(p => p.Names.Single()).Should().Equal("burst-1", "burst-1", "burst-1");
+        running.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-1", "the new request replaced the failed placeholder");
+        running.Snapshot.Nodes.Where(n => n.Pool == "burst").Should().ContainSingle().Which.State.Should().Be(NodeState.Ready);
         new AuditStore(engine.Database).ForTarget("pool:burst", limit: 20).Select(e => e.Entry.Action).Reverse().Should().Equal(
             "elastic.scale-up", "elastic.provision-attempt-failed", "elastic.provision-failed", "elastic.scale-up", "elastic.provisioned");
+    }
+
+    [Fact]
+    public async Task A_release_the_provider_refuses_leaves_the_node_in_service_with_the_error_shown_and_it_is_tried_again()
+    {
+        var provider = new ScriptedProvider { ReleaseFailure = "the machine is locked" }.Succeed();
+        var pool = ElasticTestPools.Burst();
+        pool.ScaleUpDelay = TimeSpan.Zero;
+        pool.Attempts = 1;
+        await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.With(provider, pool));
+        await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
+        var second = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
+        await engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == second && r.Allocation.Node == "burst-1"));
+        await engine.SettledAsync();
+
+        var ended = engine.WaitForStateAsync(second, JobState.Succeeded);
+        engine.Clock.Advance(TimeSpan.FromMinutes(1));
+        await ended;
+        await engine.SettledAsync();
+        var refused = engine.WaitForAsync(u => u.ElasticPools.Single().LastError == "the machine is locked");
+        engine.Clock.Advance(TimeSpan.FromMinutes(5));
+        var shown = await refused;
+
+        shown.Snapshot.Nodes.Single(n => n.Name == "burst-1").State.Should().Be(NodeState.Ready);
+        provider.Releases.Should().ContainSingle();
+        new AuditStore(engine.Database).ForTarget("pool:burst").Select(e => e.Entry.Action).Should().Contain("elastic.release-failed");
+        await engine.SettledAsync();
+
+        engine.Clock.Advance(TimeSpan.FromMinutes(5));
+        await engine.SettledAsync();
+        provider.Releases.Should().HaveCount(2, "idle for another cool-down, it is handed back again");
     }
 
     [Fact]
@@ -164,9 +196,9 @@ public sealed class ElasticScalingTests
         var working = new ScriptedProvider().Succeed();
         await using var restarted = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(working, pool));
         var recovered = await restarted.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting));
-        working.Provisions.Should().ContainSingle().Which.Names.Should().Equal("burst-2");
-        recovered.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-2");
-        recovered.Snapshot.Nodes.Should().NotContain(n => n.Name == "burst-1", "the failed placeholder is cleared once the provider succeeds");
+        working.Provisions.Should().ContainSingle().Which.Names.Should().Equal("burst-1");
+        recovered.Snapshot.Running.Single(r => r.Job.Id == waiting).Allocation.Node.Should().Be("burst-1", "the new request replaced the failed placeholder");
+        recovered.Snapshot.Nodes.Where(n => n.Pool == "burst").Should().ContainSingle().Which.State.Should().Be(NodeState.Ready);
         new AuditStore(restarted.Database).ForTarget("pool:burst", limit: 20).Select(e => e.Entry.Action).Reverse().Should().Equal(
             "elastic.scale-up", "elastic.provision-failed", "elastic.scale-up", "elastic.provisioned");
         new AuditStore(restarted.Database).ForTarget("pool:burst", limit: 20).Single(e => e.Entry.Action == "elastic.provision-failed").Entry.AfterJson

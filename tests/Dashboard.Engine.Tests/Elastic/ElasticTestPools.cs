@@ -112,6 +112,9 @@ internal sealed class ScriptedProvider : IElasticProvider
         return next(request);
     }
 
+    /// <summary>When set, every release fails with this message.</summary>
+    public string? ReleaseFailure { get; set; }
+
     public Task ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken)
     {
         lock (gate)
@@ -119,6 +122,6 @@ internal sealed class ScriptedProvider : IElasticProvider
             releases.Add(request);
         }
 
-        return Task.CompletedTask;
+        return ReleaseFailure is { } message ? Task.FromException(new ElasticProviderException(message)) : Task.CompletedTask;
     }
 }
