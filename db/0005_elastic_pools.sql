@@ -20,3 +20,22 @@ CREATE TABLE elastic_pools (
     paused      INTEGER NOT NULL CHECK (paused IN (0, 1)),
     updated_at  INTEGER NOT NULL
 ) STRICT;
+
+-- The scale history: every action an elastic pool took or an admin took on it, with its reason, in order. The audit
+-- log has the same actions as entries (action 'elastic.<action>', target 'pool:<name>'); this table keeps them in a
+-- form the engine reads back after a restart (a provider's last error, its failure back-off) and the dashboard lists.
+-- nodes: the node names concerned, as a JSON array of strings. not_before: for 'provision-attempt-failed' the time of
+-- the next attempt, for 'provision-failed' the time before which the pool does not ask again; otherwise NULL.
+CREATE TABLE elastic_scale_actions (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    pool        TEXT    NOT NULL,
+    action      TEXT    NOT NULL CHECK (action IN ('scale-up', 'provisioned', 'provision-attempt-failed', 'provision-failed',
+                                                   'release', 'released', 'release-failed', 'pause', 'resume')),
+    actor       TEXT    NOT NULL,
+    nodes       TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    not_before  INTEGER
+) STRICT;
+
+CREATE INDEX elastic_scale_actions_by_pool ON elastic_scale_actions (pool, id);

@@ -25,6 +25,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly UsageWrites usage;
     private readonly AuditWrites audit;
     private readonly ElasticPoolWrites elasticPools;
+    private readonly ScaleActionWrites scaleActions;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -50,7 +51,8 @@ public sealed class ClusterWriter : IDisposable
         usage = new UsageWrites(connection);
         audit = new AuditWrites(connection);
         elasticPools = new ElasticPoolWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools];
+        scaleActions = new ScaleActionWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -143,6 +145,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case ElasticPoolPaused c:
                 elasticPools.SetPaused(c.Pool, c.Paused, c.At);
+                break;
+            case ScaleActionRecorded c:
+                scaleActions.Append(c.Action);
                 break;
             case TeamUsageSet c:
                 usage.SetTeam(c.Usage);
