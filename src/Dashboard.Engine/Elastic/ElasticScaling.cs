@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
@@ -19,6 +20,9 @@ public sealed class ElasticScaling
 {
     private const string System = "system";
     private const int MaxFailureDoublings = 5;
+
+    /// <summary>How many of each pool's latest scale actions the engine keeps (and reads back at start-up) for the dashboard.</summary>
+    public const int RecentActions = 10;
 
     private readonly IReadOnlyList<ElasticPoolOptions> pools;
     private readonly Dictionary<string, ElasticPoolOptions> byName;
@@ -59,6 +63,11 @@ public sealed class ElasticScaling
     internal void Attach(ClusterState cluster, RecoveredState recovered)
     {
         book = book with { Paused = [.. recovered.PausedPools.Where(byName.ContainsKey)] };
+        foreach (var action in recovered.ScaleHistory.Where(a => byName.ContainsKey(a.Pool)))
+        {
+            Replay(action);
+        }
+
         cluster.SetElasticNodeShapes(ElasticPool.PotentialNodes(Pools));
     }
 
@@ -115,7 +124,7 @@ public sealed class ElasticScaling
             }
 
             poolNotes[pool.Name] = scaleUp.Reason;
-            batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.scale-up", pool.Name, null, new { scaleUp.Count, Nodes = names, scaleUp.Reason, Jobs = scaleUp.ForJobs.Select(j => j.Value) }));
+            Record(batch, new ScaleAction(batch.Now, pool.Name, ScaleActionKind.ScaleUp, System, names, scaleUp.Reason), null, new { scaleUp.Count, Nodes = names, scaleUp.Reason, Jobs = scaleUp.ForJobs.Select(j => j.Value) });
             batch.ElasticCalls.Add(new ProvisionCall(new ProvisionRequest(pool.Name, scaleUp.Count, pool.ToPool().Shape, scaleUp.Reason, names)));
         }
 
@@ -124,7 +133,7 @@ public sealed class ElasticScaling
             cluster.SetElasticNodeState(release.Node, NodeState.Releasing, release.Reason, batch);
             notes[release.Node] = release.Reason;
             poolNotes[release.Pool] = $"handing back {release.Node}: {release.Reason}";
-            batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.release", release.Pool, null, new { release.Node, release.Reason }));
+            Record(batch, new ScaleAction(batch.Now, release.Pool, ScaleActionKind.Release, System, [release.Node], release.Reason), null, new { release.Node, release.Reason });
             batch.ElasticCalls.Add(new ReleaseCall(new ReleaseRequest(release.Pool, [release.Node], release.Reason)));
         }
 
@@ -191,7 +200,10 @@ public sealed class ElasticScaling
                 paused,
                 activity,
                 book.LastErrors.GetValueOrDefault(pool.Name),
-                notes));
+                notes)
+            {
+                RecentActions = [.. book.Recent.GetValueOrDefault(pool.Name, []).Reverse()],
+            });
         }
 
         return result.MoveToImmutable();
@@ -238,7 +250,7 @@ public sealed class ElasticScaling
             Failures = book.Failures.Remove(command.Pool),
             History = book.History with { RetryNotBefore = book.History.RetryNotBefore.Remove(command.Pool) },
         };
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.provisioned", command.Pool, new { command.Requested }, new { Nodes = command.Nodes.Select(n => n.Name) }));
+        Record(batch, new ScaleAction(batch.Now, command.Pool, ScaleActionKind.Provisioned, System, [.. command.Nodes.Select(n => n.Name)], note), new { command.Requested }, new { Nodes = command.Nodes.Select(n => n.Name) });
         batch.ElasticChanged = true;
         return CommandResult.Done(note);
     }
@@ -254,7 +266,7 @@ public sealed class ElasticScaling
         }
 
         book = book with { NodeNotes = notes.ToImmutable(), LastErrors = book.LastErrors.SetItem(command.Pool, command.Message) };
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.provision-attempt-failed", command.Pool, null, new { command.Requested, command.Attempt, command.Attempts, Error = command.Message }));
+        Record(batch, new ScaleAction(batch.Now, command.Pool, ScaleActionKind.ProvisionAttemptFailed, System, command.Requested, command.Message, command.NextAttemptAt), null, new { command.Requested, command.Attempt, command.Attempts, Error = command.Message });
         batch.ElasticChanged = true;
         return CommandResult.Done(reason);
     }
@@ -280,7 +292,7 @@ public sealed class ElasticScaling
             PoolNotes = book.PoolNotes.SetItem(command.Pool, reason),
             History = book.History with { RetryNotBefore = book.History.RetryNotBefore.SetItem(command.Pool, retryAt) },
         };
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.provision-failed", command.Pool, null, new { command.Requested, command.Attempts, Error = command.Message, RetryNotBefore = retryAt }));
+        Record(batch, new ScaleAction(batch.Now, command.Pool, ScaleActionKind.ProvisionFailed, System, command.Requested, command.Message, retryAt), null, new { command.Requested, command.Attempts, Error = command.Message, RetryNotBefore = retryAt });
         batch.ElasticChanged = true;
         return CommandResult.Done(reason);
     }
@@ -298,7 +310,7 @@ public sealed class ElasticScaling
             NodeNotes = book.NodeNotes.Remove(command.Node),
             PoolNotes = book.PoolNotes.SetItem(command.Pool, $"handed back {command.Node}"),
         };
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.released", command.Pool, null, new { command.Node }));
+        Record(batch, new ScaleAction(batch.Now, command.Pool, ScaleActionKind.Released, System, [command.Node], $"handed back to pool {command.Pool}"), null, new { command.Node });
         batch.ElasticChanged = true;
         return CommandResult.Done();
     }
@@ -314,7 +326,7 @@ public sealed class ElasticScaling
         var reason = string.Create(CultureInfo.InvariantCulture, $"handing back failed after {command.Attempts} attempts: {command.Message}; the node stays in service");
         cluster.SetElasticNodeState(command.Node, NodeState.Ready, reason, batch);
         book = book with { NodeNotes = book.NodeNotes.SetItem(command.Node, reason), LastErrors = book.LastErrors.SetItem(command.Pool, command.Message) };
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.release-failed", command.Pool, null, new { command.Node, Error = command.Message }));
+        Record(batch, new ScaleAction(batch.Now, command.Pool, ScaleActionKind.ReleaseFailed, System, [command.Node], command.Message), null, new { command.Node, Error = command.Message });
         batch.ElasticChanged = true;
         return CommandResult.Done(reason);
     }
@@ -334,7 +346,8 @@ public sealed class ElasticScaling
 
         book = book with { Paused = command.Paused ? book.Paused.Add(command.Pool) : book.Paused.Remove(command.Pool) };
         batch.Changes.Add(new ElasticPoolPaused(command.Pool, command.Paused, batch.Now));
-        batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, command.Actor, command.Paused ? "elastic.pause" : "elastic.resume", command.Pool, new { Paused = paused }, new { command.Paused }));
+        var kind = command.Paused ? ScaleActionKind.Pause : ScaleActionKind.Resume;
+        Record(batch, new ScaleAction(batch.Now, command.Pool, kind, command.Actor, [], command.Paused ? $"paused by {command.Actor}" : $"resumed by {command.Actor}"), new { Paused = paused }, new { command.Paused });
         batch.ElasticChanged = true;
         batch.NeedsPlan = true;
         return CommandResult.Done(command.Paused ? $"pool {command.Pool} paused: it neither grows nor shrinks" : $"pool {command.Pool} scales again");
@@ -354,12 +367,13 @@ public sealed class ElasticScaling
             {
                 cluster.SetElasticNodeState(node.Name, NodeState.Failed, lost, batch);
                 notes[node.Name] = lost;
-                batch.Changes.Add(ClusterState.ElasticAudit(batch.Now, System, "elastic.provision-failed", node.Pool!, null, new { Requested = new[] { node.Name }, Error = lost }));
+                Record(batch, new ScaleAction(batch.Now, node.Pool!, ScaleActionKind.ProvisionFailed, System, [node.Name], lost), null, new { Requested = new[] { node.Name }, Error = lost });
             }
             else if (node.State == NodeState.Releasing && byName.ContainsKey(node.Pool!))
             {
                 const string again = "handing back again after a restart";
                 notes[node.Name] = again;
+                Record(batch, new ScaleAction(batch.Now, node.Pool!, ScaleActionKind.Release, System, [node.Name], again), null, new { Node = node.Name, Reason = again });
                 batch.ElasticCalls.Add(new ReleaseCall(new ReleaseRequest(node.Pool!, [node.Name], again)));
             }
         }
@@ -456,6 +470,53 @@ public sealed class ElasticScaling
         }
     }
 
+    /// <summary>One scale action: in the audit log and the scale history (same transaction), and among the pool's recent actions.</summary>
+    private void Record(EngineBatch batch, ScaleAction action, object? before, object? after)
+    {
+        batch.Changes.Add(new ScaleActionRecorded(action));
+        batch.Changes.Add(ClusterState.ElasticAudit(action.At, action.Actor, action.AuditAction, action.Pool, before, after));
+        Remember(action);
+    }
+
+    private void Remember(ScaleAction action)
+    {
+        var recent = book.Recent.GetValueOrDefault(action.Pool, []).Add(action);
+        book = book with { Recent = book.Recent.SetItem(action.Pool, recent.Count > RecentActions ? recent.RemoveAt(0) : recent) };
+    }
+
+    /// <summary>
+    /// A stored action read back at start-up: the pool's recent actions, its provider's last error and its failure back-off
+    /// (a restart does not make a failing provider be asked again sooner).
+    /// </summary>
+    private void Replay(ScaleAction action)
+    {
+        Remember(action);
+        var pool = action.Pool;
+        switch (action.Kind)
+        {
+            case ScaleActionKind.ProvisionAttemptFailed or ScaleActionKind.ReleaseFailed:
+                book = book with { LastErrors = book.LastErrors.SetItem(pool, action.Reason) };
+                break;
+            case ScaleActionKind.ProvisionFailed when action.NotBefore is { } retryAt:
+                book = book with
+                {
+                    LastErrors = book.LastErrors.SetItem(pool, action.Reason),
+                    Failures = book.Failures.SetItem(pool, book.Failures.GetValueOrDefault(pool) + 1),
+                    PoolNotes = book.PoolNotes.SetItem(pool, action.Reason),
+                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.SetItem(pool, retryAt) },
+                };
+                break;
+            case ScaleActionKind.Provisioned:
+                book = book with
+                {
+                    LastErrors = book.LastErrors.Remove(pool),
+                    Failures = book.Failures.Remove(pool),
+                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.Remove(pool) },
+                };
+                break;
+        }
+    }
+
     private static List<string> Placeholders(ClusterState cluster, string pool, ImmutableArray<string> requested) =>
         requested.Where(n => cluster.FindNode(n) is { State: NodeState.Provisioning } node && node.Pool == pool).ToList();
 
@@ -486,7 +547,8 @@ public sealed class ElasticScaling
         ImmutableDictionary<string, int> Failures,
         ImmutableDictionary<string, string> PoolNotes,
         ImmutableDictionary<string, string> LastErrors,
-        ImmutableDictionary<string, string> NodeNotes)
+        ImmutableDictionary<string, string> NodeNotes,
+        ImmutableDictionary<string, ImmutableList<ScaleAction>> Recent)
     {
         public static Book Empty { get; } = new(
             ImmutableHashSet.Create<string>(StringComparer.Ordinal),
@@ -494,7 +556,8 @@ public sealed class ElasticScaling
             ImmutableDictionary.Create<string, int>(StringComparer.Ordinal),
             ImmutableDictionary.Create<string, string>(StringComparer.Ordinal),
             ImmutableDictionary.Create<string, string>(StringComparer.Ordinal),
-            ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
+            ImmutableDictionary.Create<string, string>(StringComparer.Ordinal),
+            ImmutableDictionary.Create<string, ImmutableList<ScaleAction>>(StringComparer.Ordinal));
     }
 }
 

@@ -11,8 +11,11 @@ namespace Dashboard.Engine.Elastic;
 /// The command provider's protocol: one JSON object on the executable's stdin, one on its stdout.
 /// Provision in: <c>{"action":"provision","pool":"burst","count":2,"reason":"...","names":["burst-1","burst-2"],
 /// "shape":{"gpus":8,"gpuModel":"A100-80GB","gpuMemoryMiB":81920,"cpuCores":64,"memoryGiB":512}}</c>;
-/// out: <c>{"nodes":[{"name":"burst-1"},...]}</c> (each node may also say <c>simulated</c>, and its own
-/// <c>gpus</c>, <c>gpuModel</c>, <c>gpuMemoryMiB</c>, <c>cpuCores</c>, <c>memoryGiB</c> where they differ from the shape).
+/// out: <c>{"nodes":[{"name":"burst-1","simulated":true},...]}</c> (each node may also state its own <c>gpus</c>,
+/// <c>gpuModel</c>, <c>gpuMemoryMiB</c>, <c>cpuCores</c>, <c>memoryGiB</c> where they differ from the shape).
+/// Every node must say <c>"simulated": true</c>: jobs run only on this host (the local executor) and on simulated nodes
+/// (the simulated executor); no executor reaches another machine, so a node that is not simulated could never run a
+/// job and the answer is refused rather than half-used.
 /// Release in: <c>{"action":"release","pool":"burst","nodes":["burst-1"],"reason":"..."}</c>; out: <c>{}</c>.
 /// Either way <c>{"error":"message"}</c> (or a non-zero exit) is a failure with that message. Output that breaks the
 /// protocol is an error too, and then no node of it is registered.
@@ -54,7 +57,7 @@ public static partial class ProviderProtocol
     }
 
     /// <summary>The nodes a provision answer names, all checked before any is returned.</summary>
-    public static ImmutableArray<Node> ParseProvisioned(string stdout, ProvisionRequest request, bool simulatedByDefault = false)
+    public static ImmutableArray<Node> ParseProvisioned(string stdout, ProvisionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var root = ParseObject(stdout);
@@ -98,9 +101,16 @@ public static partial class ProviderProtocol
                 throw Malformed(string.Create(CultureInfo.InvariantCulture, $"nodes[{i}] ({name}) has an impossible size ({gpus} GPUs, {cpuCores} cores, {memoryGiB} GiB)"));
             }
 
-            var simulated = node["simulated"] is { } flag
-                ? (flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? flag.GetValue<bool>() : throw Malformed(string.Create(CultureInfo.InvariantCulture, $"nodes[{i}].simulated is not true or false")))
-                : simulatedByDefault;
+            if (node["simulated"] is { } flag && flag.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw Malformed(string.Create(CultureInfo.InvariantCulture, $"nodes[{i}].simulated is not true or false"));
+            }
+
+            if (node["simulated"]?.GetValueKind() != JsonValueKind.True)
+            {
+                throw Malformed(string.Create(CultureInfo.InvariantCulture, $"nodes[{i}] ({name}) is not \"simulated\": true; this server runs jobs only on its own host and on simulated nodes, and has no executor for another machine"));
+            }
+
             var sized = shape with
             {
                 Gpus = (int)gpus,
@@ -109,7 +119,7 @@ public static partial class ProviderProtocol
                 CpuMillicores = cpuCores * Units.MillicoresPerCore,
                 MemoryMiB = memoryGiB * Units.MiBPerGiB,
             };
-            result.Add(sized.ToNode(name, NodeState.Ready, simulated, request.Pool));
+            result.Add(sized.ToNode(name, NodeState.Ready, simulated: true, request.Pool));
         }
 
         return result.MoveToImmutable();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Dashboard.Data.Elastic;
 
 namespace Dashboard.Engine.Feed;
 
@@ -20,4 +21,8 @@ public sealed record ElasticPoolStatus(
     bool Paused,
     string? Activity,
     string? LastError,
-    ImmutableDictionary<string, string> NodeNotes);
+    ImmutableDictionary<string, string> NodeNotes)
+{
+    /// <summary>The pool's latest scale actions, newest first (kept across restarts in db/0005's elastic_scale_actions).</summary>
+    public ImmutableArray<ScaleAction> RecentActions { get; init; } = [];
+}

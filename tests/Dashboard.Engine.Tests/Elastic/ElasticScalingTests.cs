@@ -1,8 +1,10 @@
 using Dashboard.Data.Audit;
+using Dashboard.Data.Elastic;
 using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Tests.Loop;
 using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.Time.Testing;
 using static Dashboard.Engine.Tests.Loop.EngineHarness;
 
 namespace Dashboard.Engine.Tests.Elastic;
@@ -170,6 +172,77 @@ public sealed class ElasticScalingTests
         await restarted.Engine.SetPoolPausedAsync("burst", false, "admin");
         await restarted.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Pool == "burst"));
         provider.Provisions.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Every_scale_action_is_in_the_audit_log_and_the_scale_history_which_a_restart_keeps_with_the_providers_error_and_back_off()
+    {
+        var pool = ElasticTestPools.Burst();
+        pool.ScaleUpDelay = TimeSpan.Zero;
+        using var folder = new TempFolder();
+        var clock = new FakeTimeProvider(Start);
+        JobId waiting;
+        var failing = new ScriptedProvider().Fail("no capacity in zone eu-1").Fail("no capacity in zone eu-1");
+        await using (var engine = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, clock: clock, elastic: ElasticTestPools.With(failing, pool)))
+        {
+            await engine.Engine.SetPoolPausedAsync("burst", true, "admin");
+            await engine.Engine.SetPoolPausedAsync("burst", false, "admin");
+            await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromHours(1)));
+            waiting = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
+            await engine.WaitForAsync(u => u.ElasticPools.Single().LastError is not null);
+            await engine.SettledAsync();
+            var failed = engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1" && n.State == NodeState.Failed));
+            clock.Advance(TimeSpan.FromSeconds(10));
+            await failed;
+            await engine.SettledAsync();
+        }
+
+        // After a restart: the history is shown again, and the provider that failed is not asked before its back-off ends.
+        var working = new ScriptedProvider { ReleaseFailure = "the machine is locked" }.Succeed();
+        await using var restarted = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, clock: clock, elastic: ElasticTestPools.With(working, pool));
+        var shown = restarted.Feed.Current!.ElasticPools.Single();
+        shown.LastError.Should().Be("no capacity in zone eu-1");
+        shown.Activity.Should().Be("the provider failed; next scale-up not before 09:01:10 UTC");
+        shown.RecentActions.Select(a => (a.Kind, a.Actor, a.Reason)).Should().Equal(
+            (ScaleActionKind.ProvisionFailed, "system", "no capacity in zone eu-1"),
+            (ScaleActionKind.ProvisionAttemptFailed, "system", "no capacity in zone eu-1"),
+            (ScaleActionKind.ScaleUp, "system", "scaling up 1 x 8-GPU node for 1 pending job"),
+            (ScaleActionKind.Resume, "admin", "resumed by admin"),
+            (ScaleActionKind.Pause, "admin", "paused by admin"));
+        restarted.Clock.Advance(TimeSpan.FromSeconds(59));
+        await restarted.SettledAsync();
+        working.Provisions.Should().BeEmpty("the failure back-off survives the restart");
+
+        var placed = restarted.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting && r.Allocation.Node == "burst-1"));
+        restarted.Clock.Advance(TimeSpan.FromSeconds(1));
+        await placed;
+        await restarted.SettledAsync();
+
+        // The job runs a minute; a cool-down later the provider refuses the node twice (2 attempts), then takes it.
+        var ended = restarted.WaitForStateAsync(waiting, JobState.Succeeded);
+        restarted.Clock.Advance(TimeSpan.FromMinutes(1));
+        await ended;
+        await restarted.SettledAsync();
+        var refused = restarted.WaitForAsync(u => u.ElasticPools.Single().LastError == "the machine is locked");
+        restarted.Clock.Advance(TimeSpan.FromMinutes(5));
+        await restarted.SettledAsync();
+        restarted.Clock.Advance(TimeSpan.FromSeconds(10));
+        await refused;
+        await restarted.SettledAsync();
+        working.ReleaseFailure = null;
+        var gone = restarted.WaitForAsync(u => u.Snapshot.Nodes.All(n => n.Name != "burst-1"));
+        restarted.Clock.Advance(TimeSpan.FromMinutes(5));
+        await gone;
+
+        var history = new ScaleActionStore(restarted.Database).ForPool("burst").Reverse().ToList();
+        history.Select(a => a.Kind).Should().Equal(
+            ScaleActionKind.Pause, ScaleActionKind.Resume, ScaleActionKind.ScaleUp, ScaleActionKind.ProvisionAttemptFailed, ScaleActionKind.ProvisionFailed,
+            ScaleActionKind.ScaleUp, ScaleActionKind.Provisioned, ScaleActionKind.Release, ScaleActionKind.ReleaseFailed, ScaleActionKind.Release, ScaleActionKind.Released);
+        history.Should().OnlyContain(a => a.Nodes.All(n => n == "burst-1"));
+        history.Single(a => a.Kind == ScaleActionKind.ProvisionFailed).NotBefore.Should().Be(Start + TimeSpan.FromSeconds(70));
+        var audit = new AuditStore(restarted.Database).ForTarget("pool:burst", limit: 50).Select(e => e.Entry).Reverse().ToList();
+        audit.Select(e => (e.Action, e.Actor, e.At)).Should().Equal(history.Select(a => (a.AuditAction, a.Actor, a.At)), "every scale action is in the audit log, in the same order");
+        Enum.GetValues<ScaleActionKind>().Should().OnlyContain(k => history.Any(a => a.Kind == k), "this flow takes every kind of action");
     }
 
     [Fact]

@@ -168,6 +168,7 @@ internal sealed class EngineHarness : IAsyncDisposable
                 SeedQuotas = quotas,
                 CancelsInFlight = SqliteClusterStateSource.CancelsInFlight(new Dashboard.Data.Audit.AuditStore(database), recovered.Snapshot),
                 PausedPools = new Dashboard.Data.Elastic.ElasticPoolStore(database).Paused(),
+                ScaleHistory = new Dashboard.Data.Elastic.ScaleActionStore(database).LatestPerPool(ElasticScaling.RecentActions),
             });
         }
     }
