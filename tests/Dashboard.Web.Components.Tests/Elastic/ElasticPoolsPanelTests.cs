@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
@@ -12,6 +13,7 @@ namespace Dashboard.Web.Components.Tests.Elastic;
 public sealed class ElasticPoolsPanelTests : ComponentTest
 {
     private const string Reason = "scaling up 2 x 8-GPU nodes for 11 pending jobs";
+    private static readonly DateTimeOffset At = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_provisioning_node_shows_its_state_pool_and_reason_and_the_pool_what_it_is_doing()
@@ -31,6 +33,9 @@ public sealed class ElasticPoolsPanelTests : ComponentTest
         pool.QuerySelector(".pool-counts")!.TextContent.Should().Be("0 in service, 2 provisioning (min 0, max 4)");
         pool.QuerySelector(".pool-error")!.TextContent.Should().Be("Provider error: zone eu-1 is busy");
         page.FindAll("[data-action='pause-pool']").Should().BeEmpty("only admins may pause a pool");
+        pool.QuerySelectorAll(".pool-history .pool-action").Select(a => (a.GetAttribute("data-kind"), a.TextContent)).Should().Equal(
+            ("scale-up", $"2026-11-28 09:00:30 UTC · scale-up burst-1, burst-2 · system: {Reason}"),
+            ("resume", "2026-11-28 09:00:00 UTC · resume · root: resumed by root"));
     }
 
     [Fact]
@@ -85,7 +90,14 @@ public sealed class ElasticPoolsPanelTests : ComponentTest
         var snapshot = update.Snapshot with { Nodes = nodes };
         var status = new ElasticPoolStatus("burst", "simulated", "8 × A100-80GB, 64 cores, 512 GiB", 0, 4, 0, 2, 0, 0, paused,
             paused ? "scaling paused by an admin" : Reason, "zone eu-1 is busy",
-            ImmutableDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("burst-1", Reason), KeyValuePair.Create("burst-2", Reason)]));
+            ImmutableDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("burst-1", Reason), KeyValuePair.Create("burst-2", Reason)]))
+        {
+            RecentActions =
+            [
+                new ScaleAction(At.AddSeconds(30), "burst", ScaleActionKind.ScaleUp, "system", ["burst-1", "burst-2"], Reason),
+                new ScaleAction(At, "burst", ScaleActionKind.Resume, "root", [], "resumed by root"),
+            ],
+        };
         return update with { Snapshot = snapshot, Summary = ClusterSummary.Of(snapshot), ElasticPools = [status] };
     }
 }
