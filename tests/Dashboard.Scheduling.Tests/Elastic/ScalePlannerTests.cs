@@ -236,6 +236,24 @@ public sealed class ScalePlannerTests
     }
 
     [Fact]
+    public void No_node_is_handed_back_while_jobs_wait_for_the_pool_hysteresis_against_flapping()
+    {
+        // burst-1 is idle but drained (takes nothing new), so the 8-GPU job waits for the pool: the pool grows, and does not
+        // hand back a node at the same time; once nothing waits, the node long idle goes.
+        var longIdle = ScaleHistory.Empty with { IdleSince = ImmutableDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("burst-1", Time.Now.AddHours(-1))]) };
+        var waiting = WithPoolNodes(FullCluster(teamGpus: 64).Pending(10, "a", gpus: 8).Build(), ("burst-1", NodeState.Draining));
+        var quiet = WithPoolNodes(FullCluster(teamGpus: 64).Build(), ("burst-1", NodeState.Draining));
+
+        var busy = Decide(waiting, Burst, longIdle, Time.Now);
+        var after = Decide(quiet, Burst, busy.History, Time.Now);
+
+        busy.ScaleUps.Should().ContainSingle().Which.Count.Should().Be(1);
+        busy.Releases.Should().BeEmpty("a pool with waiting demand never shrinks");
+        busy.History.IdleSince.Should().ContainKey("burst-1", "the node's idle time keeps counting");
+        after.Releases.Select(r => r.Node).Should().Equal("burst-1");
+    }
+
+    [Fact]
     public void Hand_backs_stop_at_the_pools_minimum_longest_idle_first()
     {
         var pool = Burst with { MinNodes = 1 };
