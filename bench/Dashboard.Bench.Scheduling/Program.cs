@@ -7,6 +7,7 @@ using Dashboard.Bench.Scheduling;
 //   ... -- --only bd                                                                 only figures (b) and (d), e.g. to profile one
 //   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --replay PATH [--compress K]
 //       replays a trace CSV (e.g. the Alibaba GPU v2023 sample) on simulated time, arrivals K times faster
+//   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --elastic   the elastic pools' decision after a pass
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var output = Console.Out;
@@ -24,6 +25,12 @@ if (Option("--replay") is { } trace)
 {
     var compression = Option("--compress") is { } k ? double.Parse(k, CultureInfo.InvariantCulture) : 1.0;
     new TraceReplay(output).Run(trace, compression);
+    return 0;
+}
+
+if (args.Contains("--elastic"))
+{
+    new ElasticFigures(output, args.Contains("--quick") ? 3 : 30).Run();
     return 0;
 }
 

@@ -28,6 +28,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
+builder.Services.AddElasticPools(builder.Configuration, root);
 builder.Services.AddDashboardAuth(builder.Configuration);
 builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();

@@ -34,6 +34,7 @@ public abstract class ComponentTest : BunitContext
         Services.AddScoped<ICurrentUser>(_ => User);
         Services.AddSingleton<IClusterAdminCommands>(AdminCommands);
         Services.AddSingleton<INodeStateReasons>(AdminCommands);
+        Services.AddSingleton<Dashboard.Web.Elastic.IElasticPoolCommands>(PoolCommands);
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
         addServices(Services);
@@ -70,6 +71,9 @@ public abstract class ComponentTest : BunitContext
 
     /// <summary>Stands in for the engine behind the admin pages: what they sent, and what it answers.</summary>
     internal RecordingAdminCommands AdminCommands { get; } = new();
+
+    /// <summary>Stands in for the engine behind the elastic pools' pause toggle.</summary>
+    internal RecordingPoolCommands PoolCommands { get; } = new();
 
     /// <summary>The engine's feed, on the real clock: it delivers at most one update per coalescing interval (100 ms).</summary>
     protected ClusterFeed Feed { get; } = new(TimeProvider.System);

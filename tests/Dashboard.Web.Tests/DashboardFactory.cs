@@ -23,8 +23,15 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
 
     /// <summary>Changes to this host's services, applied after the app's own registrations.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Days of demo usage history written at the first start (none by default, so other tests see an empty history).</summary>
     public int UsageDemoHistoryDays { get; init; }
+
+    /// <summary>
+    /// Let appsettings.json's elastic pool grow and shrink, on timings short enough for a test (off by default: the pool
+    /// is then configured with room for no node, so other tests see only the demo nodes).
+    /// </summary>
+    public bool ElasticPool { get; init; }
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("dashboard-web-").FullName;
 
@@ -43,6 +50,18 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cluster:LocalNode:NvidiaSmiPath", Path.Combine(DataFolder, "no-nvidia-smi-here"));
         builder.UseSetting("Cluster:DemoNodes:Count", "2");
         builder.UseSetting("Cluster:DemoNodes:GpusPerNode", "4");
+        builder.UseSetting("Usage:DemoHistoryDays", UsageDemoHistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (ElasticPool)
+        {
+            builder.UseSetting("ElasticPools:0:ScaleUpDelay", "00:00:00");
+            builder.UseSetting("ElasticPools:0:ProvisioningTime", "00:00:00.300");
+            builder.UseSetting("ElasticPools:0:ScaleDownCooldown", "00:00:01");
+        }
+        else
+        {
+            builder.UseSetting("ElasticPools:0:MaxNodes", "0");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -57,7 +76,6 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(configure);
         }
-        builder.UseSetting("Usage:DemoHistoryDays", UsageDemoHistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public override async ValueTask DisposeAsync()

@@ -9,14 +9,15 @@ namespace Dashboard.Data.Nodes;
 public sealed class NodeStore(Database database)
 {
     private const string NodesSql = """
-        SELECT name AS Name, cpu_millicores AS CpuMillicores, memory_mib AS MemoryMiB, state AS State,
-               state_reason AS StateReason, simulated AS Simulated, updated_at AS UpdatedAt
-        FROM nodes
+        SELECT name AS Name, cpu_millicores AS CpuMillicores, memory_mib AS MemoryMiB, COALESCE(e.lifecycle, state) AS State,
+               state_reason AS StateReason, simulated AS Simulated, nodes.updated_at AS UpdatedAt, e.pool AS Pool
+        FROM nodes LEFT JOIN elastic_nodes e ON e.node = nodes.name
+        WHERE e.lifecycle IS NULL OR e.lifecycle <> 'Released'
         """;
 
     private const string GpusSql = "SELECT node AS Node, gpu_index AS GpuIndex, model AS Model, memory_mib AS MemoryMiB FROM node_gpus ORDER BY node, gpu_index";
 
-    /// <summary>Every node, in ordinal name order, with its GPUs in index order.</summary>
+    /// <summary>Every node, in ordinal name order, with its GPUs in index order (elastic nodes handed back are no longer nodes).</summary>
     public IReadOnlyList<NodeRecord> All()
     {
         using var connection = database.OpenConnection();
@@ -32,7 +33,7 @@ public sealed class NodeStore(Database database)
             .ToDictionary(g => g.Key, g => g.Select(r => new Gpu(checked((int)r.GpuIndex), r.Model, r.MemoryMiB)).ToImmutableArray(), StringComparer.Ordinal);
         return [.. connection.Query<NodeRow>(NodesSql, transaction: transaction)
             .Select(r => new NodeRecord(
-                new Node(r.Name, gpus.GetValueOrDefault(r.Name, []), r.CpuMillicores, r.MemoryMiB, Enum.Parse<NodeState>(r.State), r.Simulated != 0),
+                new Node(r.Name, gpus.GetValueOrDefault(r.Name, []), r.CpuMillicores, r.MemoryMiB, Enum.Parse<NodeState>(r.State), r.Simulated != 0, r.Pool),
                 r.StateReason,
                 r.UpdatedAt))
             .OrderBy(n => n.Node.Name, StringComparer.Ordinal)];
@@ -53,6 +54,8 @@ public sealed class NodeStore(Database database)
         public long Simulated { get; set; }
 
         public DateTimeOffset UpdatedAt { get; set; }
+
+        public string? Pool { get; set; }
     }
 
     private sealed class GpuRow

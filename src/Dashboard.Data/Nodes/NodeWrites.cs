@@ -26,10 +26,23 @@ internal sealed class NodeWrites : StatementGroup
 
     private const string StateSql = "UPDATE nodes SET state = $state, state_reason = $reason, updated_at = $at WHERE name = $name";
 
+    // An elastic pool's node: its pool and, for states the nodes table does not know, its lifecycle (db/0005).
+    private const string UpsertElasticSql = """
+        INSERT INTO elastic_nodes (node, pool, lifecycle, updated_at) VALUES ($name, $pool, $lifecycle, $at)
+        ON CONFLICT (node) DO UPDATE SET pool = excluded.pool, lifecycle = excluded.lifecycle, updated_at = excluded.updated_at
+        """;
+
+    private const string ForgetElasticSql = "DELETE FROM elastic_nodes WHERE node = $name";
+
+    private const string ElasticStateSql = "UPDATE elastic_nodes SET lifecycle = $lifecycle, updated_at = $at WHERE node = $name";
+
     private readonly PreparedStatement upsert;
     private readonly PreparedStatement forgetGpus;
     private readonly PreparedStatement insertGpu;
     private readonly PreparedStatement changeState;
+    private readonly PreparedStatement upsertElastic;
+    private readonly PreparedStatement forgetElastic;
+    private readonly PreparedStatement changeElasticState;
 
     public NodeWrites(SqliteConnection connection)
         : base(connection)
@@ -38,14 +51,29 @@ internal sealed class NodeWrites : StatementGroup
         forgetGpus = Prepare(ForgetGpusSql, "$name");
         insertGpu = Prepare(InsertGpuSql, "$name", "$gpu_index", "$model", "$memory_mib");
         changeState = Prepare(StateSql, "$name", "$state", "$reason", "$at");
+        upsertElastic = Prepare(UpsertElasticSql, "$name", "$pool", "$lifecycle", "$at");
+        forgetElastic = Prepare(ForgetElasticSql, "$name");
+        changeElasticState = Prepare(ElasticStateSql, "$name", "$lifecycle", "$at");
     }
+
+    /// <summary>The state the nodes table stores for <paramref name="state"/> (its CHECK knows Ready, Draining and Down).</summary>
+    internal static NodeState StoredState(NodeState state) => state switch
+    {
+        NodeState.Provisioning or NodeState.Failed => NodeState.Down,
+        NodeState.Releasing => NodeState.Draining,
+        _ => state,
+    };
+
+    /// <summary>The elastic_nodes lifecycle for <paramref name="state"/>: null for the states the nodes table stores itself.</summary>
+    internal static string? Lifecycle(NodeState state) =>
+        state is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed ? state.ToString() : null;
 
     public void Upsert(Node node, DateTimeOffset at)
     {
         upsert.Bind("$name", node.Name)
             .Bind("$cpu_millicores", node.CpuMillicores)
             .Bind("$memory_mib", node.MemoryMiB)
-            .Bind("$state", node.State.ToString())
+            .Bind("$state", StoredState(node.State).ToString())
             .Bind("$simulated", node.Simulated)
             .Bind("$at", UtcTimestamp.ToStored(at))
             .Run();
@@ -55,12 +83,32 @@ internal sealed class NodeWrites : StatementGroup
         {
             insertGpu.Bind("$gpu_index", (long)gpu.Index).Bind("$model", gpu.Model).Bind("$memory_mib", gpu.MemoryMiB).Run();
         }
+
+        if (node.Pool is { } pool)
+        {
+            upsertElastic.Bind("$name", node.Name).Bind("$pool", pool).Bind("$lifecycle", Lifecycle(node.State)).Bind("$at", UtcTimestamp.ToStored(at)).Run();
+        }
+        else
+        {
+            forgetElastic.Bind("$name", node.Name).Run();
+        }
+    }
+
+    /// <summary>An elastic node handed back: kept (jobs' history names it) as Released, which leaves it out of the cluster.</summary>
+    public void Release(string node, string? reason, DateTimeOffset at)
+    {
+        ChangeState(node, NodeState.Down, reason, at);
+        var changed = changeElasticState.Bind("$name", node).Bind("$lifecycle", "Released").Bind("$at", UtcTimestamp.ToStored(at)).Run();
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"{node} is not a node of an elastic pool.");
+        }
     }
 
     public void ChangeState(string node, NodeState state, string? reason, DateTimeOffset at)
     {
         var changed = changeState.Bind("$name", node)
-            .Bind("$state", state.ToString())
+            .Bind("$state", StoredState(state).ToString())
             .Bind("$reason", reason)
             .Bind("$at", UtcTimestamp.ToStored(at))
             .Run();
@@ -68,5 +116,7 @@ internal sealed class NodeWrites : StatementGroup
         {
             throw new InvalidOperationException($"There is no node named {node}.");
         }
+
+        changeElasticState.Bind("$name", node).Bind("$lifecycle", Lifecycle(state)).Bind("$at", UtcTimestamp.ToStored(at)).Run();
     }
 }

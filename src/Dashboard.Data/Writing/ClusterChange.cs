@@ -1,4 +1,5 @@
 using Dashboard.Data.Audit;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Usage;
 using Dashboard.Scheduling.Model;
 
@@ -34,6 +35,15 @@ public sealed record QuotaSet(TeamQuota Quota, DateTimeOffset At) : ClusterChang
 public sealed record NodeUpserted(Node Node, DateTimeOffset At) : ClusterChange;
 
 public sealed record NodeStateChanged(string Node, NodeState State, string? Reason, DateTimeOffset At) : ClusterChange;
+
+/// <summary>An elastic pool's node was handed back to its provider: it leaves the cluster (its row stays, Released, for history).</summary>
+public sealed record NodeReleased(string Node, string? Reason, DateTimeOffset At) : ClusterChange;
+
+/// <summary>An admin paused or resumed an elastic pool's scaling.</summary>
+public sealed record ElasticPoolPaused(string Pool, bool Paused, DateTimeOffset At) : ClusterChange;
+
+/// <summary>An entry of an elastic pool's scale history (db/0005 elastic_scale_actions).</summary>
+public sealed record ScaleActionRecorded(ScaleAction Action) : ClusterChange;
 
 /// <summary>A team's fair-share usage, already decayed to its AsOf.</summary>
 public sealed record TeamUsageSet(TeamUsage Usage) : ClusterChange;

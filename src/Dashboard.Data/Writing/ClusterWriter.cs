@@ -1,5 +1,6 @@
 using Dashboard.Data.Allocations;
 using Dashboard.Data.Audit;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
 using Dashboard.Data.Quotas;
@@ -23,6 +24,8 @@ public sealed class ClusterWriter : IDisposable
     private readonly QuotaWrites quotas;
     private readonly UsageWrites usage;
     private readonly AuditWrites audit;
+    private readonly ElasticPoolWrites elasticPools;
+    private readonly ScaleActionWrites scaleActions;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -47,7 +50,9 @@ public sealed class ClusterWriter : IDisposable
         quotas = new QuotaWrites(connection);
         usage = new UsageWrites(connection);
         audit = new AuditWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit];
+        elasticPools = new ElasticPoolWrites(connection);
+        scaleActions = new ScaleActionWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -134,6 +139,15 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case NodeStateChanged c:
                 nodes.ChangeState(c.Node, c.State, c.Reason, c.At);
+                break;
+            case NodeReleased c:
+                nodes.Release(c.Node, c.Reason, c.At);
+                break;
+            case ElasticPoolPaused c:
+                elasticPools.SetPaused(c.Pool, c.Paused, c.At);
+                break;
+            case ScaleActionRecorded c:
+                scaleActions.Append(c.Action);
                 break;
             case TeamUsageSet c:
                 usage.SetTeam(c.Usage);

@@ -28,4 +28,8 @@ public sealed record ClusterUpdate(
     ClusterSummary Summary,
     ImmutableDictionary<JobId, PendingExplanation> Explanations,
     ImmutableArray<ClusterEvent> Events,
-    bool EventsTruncated = false);
+    bool EventsTruncated = false)
+{
+    /// <summary>Each elastic pool's nodes and what it is doing (empty without pools).</summary>
+    public ImmutableArray<ElasticPoolStatus> ElasticPools { get; init; } = [];
+}

@@ -15,7 +15,7 @@ public sealed record NodeSummary(
     long MemoryMiBTotal,
     long MemoryMiBUsed);
 
-/// <summary>The cluster's totals (Ready and Draining nodes count as capacity; Down nodes do not) and each node's.</summary>
+/// <summary>The cluster's totals (Ready and Draining nodes count as capacity; Down nodes and elastic nodes not in service do not) and each node's.</summary>
 public sealed record ClusterSummary(
     int GpusTotal,
     int GpusUsed,
@@ -45,7 +45,7 @@ public sealed record ClusterSummary(
                 return new NodeSummary(n.Name, n.State, n.Simulated, n.Gpus.Length, used.Gpus, n.CpuMillicores, used.CpuMillicores, n.MemoryMiB, used.MemoryMiB);
             })
             .ToImmutableArray();
-        var counted = nodes.Where(n => n.State != NodeState.Down).ToList();
+        var counted = nodes.Where(n => n.State is NodeState.Ready or NodeState.Draining).ToList();
         return new ClusterSummary(
             counted.Sum(n => n.GpusTotal),
             counted.Sum(n => n.GpusUsed),

@@ -20,6 +20,10 @@ public sealed class ClusterEngine(EngineInbox inbox, ClusterFeed feed)
     public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, string actor) =>
         Send(new SetNodeStateCommand(node, state, reason, actor) { Completion = NewCompletion() });
 
+    /// <summary>Pauses (or resumes) an elastic pool's scaling; audited as <paramref name="actor"/>'s.</summary>
+    public Task<CommandResult> SetPoolPausedAsync(string pool, bool paused, string actor) =>
+        Send(new Elastic.SetPoolPausedCommand(pool, paused, actor) { Completion = NewCompletion() });
+
     public Task<CommandResult> ReportInventoryAsync(Node node) => Send(new InventoryChangedCommand(node) { Completion = NewCompletion() });
 
     private static TaskCompletionSource<CommandResult> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);

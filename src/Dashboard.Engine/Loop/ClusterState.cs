@@ -18,7 +18,7 @@ internal sealed record StopIntent(JobState EndsAs, string Reason);
 /// jobs being stopped. Applies commands by recording what changes in an <see cref="EngineBatch"/>; does no I/O.
 /// Only the engine loop touches it.
 /// </summary>
-internal sealed class ClusterState(RecoveredState recovered)
+internal sealed partial class ClusterState(RecoveredState recovered)
 {
     private static readonly JsonSerializerOptions AuditJson = new() { WriteIndented = false };
 
@@ -174,6 +174,11 @@ internal sealed class ClusterState(RecoveredState recovered)
         if (node.State == state)
         {
             return CommandResult.Done($"{name} is already {state}");
+        }
+
+        if (node.State is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed || state is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed)
+        {
+            return CommandResult.Refused($"{name} is {node.State}: its elastic pool decides its state");
         }
 
         Snapshot = ClusterTransitions.SetNodeState(Snapshot, name, state);

@@ -1,3 +1,4 @@
+using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Metrics;
@@ -23,7 +24,8 @@ public sealed class EngineLoop(
     TimeProvider time,
     EngineOptions options,
     ILogger<EngineLoop> logger,
-    EngineMetrics? metrics = null) : BackgroundService
+    EngineMetrics? metrics = null,
+    ElasticScaling? elastic = null) : BackgroundService
 {
     /// <summary>How many failed commits an exit report survives before it is given up (and logged).</summary>
     public const int MaxExitAttempts = 5;
@@ -46,8 +48,15 @@ public sealed class EngineLoop(
         {
             var recovered = await source.LoadAsync(stoppingToken).ConfigureAwait(false);
             state = new ClusterState(recovered);
+            elastic?.Attach(state, recovered);
             await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
-            await RunBatchAsync(StartupCommands(recovered), stoppingToken, recovered.CancelsInFlight).ConfigureAwait(false);
+            var startup = StartupCommands(recovered);
+            if (elastic is { Any: true })
+            {
+                startup.Add(new RecoverElasticNodesCommand());
+            }
+
+            await RunBatchAsync(startup, stoppingToken, recovered.CancelsInFlight).ConfigureAwait(false);
             started.TrySetResult();
         }
         catch (Exception error)
@@ -101,7 +110,7 @@ public sealed class EngineLoop(
         {
             var discovered = recovered.Inventory.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
             commands.AddRange(recovered.Snapshot.Nodes
-                .Where(n => !discovered.Contains(n.Name) && n.State != NodeState.Down)
+                .Where(n => !discovered.Contains(n.Name) && n.State != NodeState.Down && n.Pool is null)
                 .Select(n => new SetNodeStateCommand(n.Name, NodeState.Down, "not found in the inventory at start-up", "system")));
         }
 
@@ -132,6 +141,7 @@ public sealed class EngineLoop(
     {
         var cluster = state!;
         var saved = cluster.Save();
+        var savedElastic = elastic?.Save();
         var batch = new EngineBatch(time.GetUtcNow());
         if (resumeCancels is not null)
         {
@@ -159,6 +169,8 @@ public sealed class EngineLoop(
             cluster.ApplyPlan(plan, explainedAll, batch);
         }
 
+        elastic?.Decide(cluster, batch);
+
         try
         {
             if (batch.Changes.Count > 0)
@@ -169,6 +181,11 @@ public sealed class EngineLoop(
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             cluster.Restore(saved);
+            if (savedElastic is not null)
+            {
+                elastic!.Restore(savedElastic);
+            }
+
             EngineLog.CommitFailed(logger, error, commands.Count);
             foreach (var (command, _) in batch.Answers)
             {
@@ -208,6 +225,7 @@ public sealed class EngineLoop(
         }
 
         await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
+        elastic?.Dispatch(batch, cancellationToken);
     }
 
     private CommandResult Apply(ClusterState cluster, EngineCommand command, EngineBatch batch)
@@ -227,6 +245,9 @@ public sealed class EngineLoop(
                 return cluster.SetNodeState(node.Node, node.State, node.Reason, node.Actor, batch);
             case InventoryChangedCommand inventory:
                 return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
+            case NodesProvisionedCommand or ProvisioningAttemptFailedCommand or ProvisioningFailedCommand or NodeHandedBackCommand
+                or ReleaseFailedCommand or SetPoolPausedCommand or RecoverElasticNodesCommand when elastic is not null:
+                return elastic.Apply(cluster, command, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();
@@ -241,7 +262,7 @@ public sealed class EngineLoop(
 
     private void Publish(ClusterState cluster, EngineBatch batch)
     {
-        if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan)
+        if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan && !batch.ElasticChanged)
         {
             return;
         }
@@ -255,7 +276,10 @@ public sealed class EngineLoop(
             ClusterSummary.Of(cluster.Snapshot),
             cluster.Explanations,
             [.. events],
-            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate));
+            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate)
+        {
+            ElasticPools = elastic?.Status(cluster.Snapshot, batch.Now) ?? [],
+        });
     }
 
     private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
 using Dashboard.Scheduling.Model;
 
@@ -21,6 +22,12 @@ public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId)
 
     /// <summary>Running jobs a person asked to cancel before the restart, with that request's reason.</summary>
     public IReadOnlyDictionary<JobId, string> CancelsInFlight { get; init; } = new Dictionary<JobId, string>();
+
+    /// <summary>The elastic pools an admin paused.</summary>
+    public IReadOnlySet<string> PausedPools { get; init; } = new HashSet<string>();
+
+    /// <summary>The elastic pools' latest scale actions, oldest first (their last errors and failure back-offs carry over).</summary>
+    public IReadOnlyList<ScaleAction> ScaleHistory { get; init; } = [];
 }
 
 /// <summary>Loads the engine's starting state (from the database, on start-up).</summary>

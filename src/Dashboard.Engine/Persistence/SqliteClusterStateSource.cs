@@ -1,6 +1,8 @@
 using Dashboard.Data;
 using Dashboard.Data.Audit;
+using Dashboard.Data.Elastic;
 using Dashboard.Data.Recovery;
+using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Inventory;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
@@ -34,6 +36,8 @@ public sealed class SqliteClusterStateSource(
             Inventory = discovered,
             SeedQuotas = seedQuotas,
             CancelsInFlight = CancelsInFlight(new AuditStore(database), recovered.Snapshot),
+            PausedPools = new ElasticPoolStore(database).Paused(),
+            ScaleHistory = new ScaleActionStore(database).LatestPerPool(ElasticScaling.RecentActions),
         };
     }
 

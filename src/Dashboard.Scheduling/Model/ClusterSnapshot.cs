@@ -15,6 +15,13 @@ public sealed record ClusterSnapshot(
     SchedulerSettings Settings)
 {
     public static ClusterSnapshot Empty { get; } = new([], [], PendingQueue.Empty, [], [], SchedulerSettings.Default);
+
+    /// <summary>
+    /// One node in the shape of each elastic pool that may grow: nodes the cluster could have, never placed on. Only
+    /// the never-fits check counts them, so a job that fits a pool's node (but no current node) waits instead of
+    /// being refused.
+    /// </summary>
+    public ImmutableArray<Node> ElasticNodeShapes { get; init; } = [];
 }
 
 /// <summary>The knobs of a scheduling pass.</summary>

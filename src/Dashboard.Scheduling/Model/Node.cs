@@ -15,16 +15,29 @@ public enum NodeState
 
     /// <summary>Unreachable or taken out; nothing is placed and it does not count as capacity.</summary>
     Down,
+
+    /// <summary>An elastic pool's node its provider is creating: nothing is placed yet; it counts as capacity coming.</summary>
+    Provisioning,
+
+    /// <summary>An elastic pool's idle node being handed back to its provider; nothing is placed.</summary>
+    Releasing,
+
+    /// <summary>An elastic pool's node the provider could not create; its reason is the provider's message. Never a machine.</summary>
+    Failed,
 }
 
-/// <summary>A machine jobs run on. <see cref="Simulated"/> marks demo nodes whose jobs only pretend to run.</summary>
+/// <summary>
+/// A machine jobs run on. <see cref="Simulated"/> marks demo nodes whose jobs only pretend to run; <see cref="Pool"/>
+/// names the elastic pool that created the node (null for a node that is always there).
+/// </summary>
 public sealed record Node(
     string Name,
     ImmutableArray<Gpu> Gpus,
     long CpuMillicores,
     long MemoryMiB,
     NodeState State = NodeState.Ready,
-    bool Simulated = false)
+    bool Simulated = false,
+    string? Pool = null)
 {
     /// <summary>The most GPUs one node may have: placement keeps each node's free GPUs in a 64-bit mask.</summary>
     public const int MaxGpusPerNode = 64;

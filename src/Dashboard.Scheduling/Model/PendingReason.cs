@@ -16,6 +16,9 @@ public enum PendingCause
 
     /// <summary>Borrowed capacity is being reclaimed (preempted) for this job.</summary>
     WaitingForReclaim,
+
+    /// <summary>No node has room, and an elastic pool's node is being provisioned for this job.</summary>
+    WaitingForProvisioning,
 }
 
 /// <summary>
@@ -29,7 +32,8 @@ public readonly record struct PendingReason(
     int JobsAhead,
     ResourceAmount TeamInUse,
     ResourceAmount TeamCeiling,
-    JobId? BlockingJob = null)
+    JobId? BlockingJob = null,
+    string? Pool = null)
 {
     public string Describe()
     {
@@ -44,6 +48,9 @@ public readonly record struct PendingReason(
                 break;
             case PendingCause.WaitingForReclaim:
                 text.Append(CultureInfo.InvariantCulture, $"reclaiming borrowed capacity for {Need()}");
+                break;
+            case PendingCause.WaitingForProvisioning:
+                text.Append(CultureInfo.InvariantCulture, $"waiting for {Need()}; a node is being provisioned for it in pool {Pool}");
                 break;
             default:
                 text.Append(CultureInfo.InvariantCulture, $"waiting for {Need()}");

@@ -8,7 +8,8 @@ namespace Dashboard.Scheduling.Planning;
 /// <summary>
 /// Step 1 of a pass, also called directly at submit time and by the what-if panel: a request that no node
 /// could ever hold, or that its team may never hold, is refused at once with a reason a person can act on.
-/// Nodes that are Down do not count; Ready and Draining nodes do (a drained node comes back).
+/// Nodes that are Down do not count; Ready and Draining nodes do (a drained node comes back), and so do nodes being
+/// provisioned and the shapes of elastic pools (<see cref="ClusterSnapshot.ElasticNodeShapes"/>).
 /// </summary>
 public sealed class NeverFits
 {
@@ -22,10 +23,14 @@ public sealed class NeverFits
     {
         quotas = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
         shapes = ShapesOf(snapshot.Nodes);
+        if (!snapshot.ElasticNodeShapes.IsDefaultOrEmpty)
+        {
+            shapes = [.. shapes, .. ShapesOf(snapshot.ElasticNodeShapes)];
+        }
     }
 
     /// <summary>
-    /// The distinct shapes of the nodes that are not Down. Node lists are immutable and most passes share the previous
+    /// The distinct shapes of the nodes that are or will be up (Ready, Draining, Provisioning). Node lists are immutable and most passes share the previous
     /// pass's list (jobs come and go, nodes rarely change), so the shapes are kept per list.
     /// </summary>
     private static List<NodeShape> ShapesOf(ImmutableArray<Node> nodes)
@@ -36,7 +41,7 @@ public sealed class NeverFits
             var distinct = new Dictionary<(long Cpu, long Memory, string Gpus), NodeShape>();
             foreach (var node in list)
             {
-                if (node.State != NodeState.Down)
+                if (node.State is NodeState.Ready or NodeState.Draining or NodeState.Provisioning)
                 {
                     var key = (node.CpuMillicores, node.MemoryMiB, NodeShape.GpuKeyOf(node));
                     if (!distinct.ContainsKey(key))

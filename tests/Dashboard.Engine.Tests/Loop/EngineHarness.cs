@@ -3,6 +3,7 @@ using Dashboard.Data;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Recovery;
 using Dashboard.Data.Writing;
+using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
@@ -29,7 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly LocalProcessExecutor localExecutor;
     private readonly SimulatedExecutor simulatedExecutor;
 
-    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal)
+    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null)
     {
         Folder = folder;
         this.ownsFolder = ownsFolder;
@@ -43,7 +44,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         localExecutor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Path.Combine(folder, "jobs"), "local", Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas);
-        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance);
+        Elastic = elastic?.Invoke(Inbox, clock);
+        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, elastic: Elastic);
         Jobs = new JobStore(Database);
     }
 
@@ -65,6 +67,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public JobStore Jobs { get; }
 
+    public ElasticScaling? Elastic { get; }
+
     public static Node SimulatedNode(string name, int gpus = 8) =>
         new(name, [.. Enumerable.Range(0, gpus).Select(i => new Gpu(i, "A100-80GB", 81920))], 64_000, 512 * 1024, Simulated: true);
 
@@ -79,11 +83,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         IReadOnlyList<TeamQuota>? quotas = null,
         string? folder = null,
         FakeTimeProvider? clock = null,
-        Func<IClusterJournal, IClusterJournal>? wrapJournal = null)
+        Func<IClusterJournal, IClusterJournal>? wrapJournal = null,
+        Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null)
     {
         var owns = folder is null;
         folder ??= Directory.CreateTempSubdirectory("dashboard-engine-").FullName;
-        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal);
+        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic);
         await harness.Loop.StartAsync(CancellationToken.None);
         await harness.Loop.Started.WaitAsync(Patience);
         return harness;
@@ -98,6 +103,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         result.Succeeded.Should().BeTrue(result.Reason);
         return result.Job!.Value;
     }
+
+    /// <summary>
+    /// Completes once the engine has finished every batch before this call, with what those batches handed to executors
+    /// and providers (timers on the fake clock) armed: a command for a node that does not exist changes nothing.
+    /// </summary>
+    public Task SettledAsync() => Engine.SetNodeStateAsync("no-such-node (barrier)", NodeState.Ready, null, "test").WaitAsync(Patience);
 
     /// <summary>Completes with the first published state that satisfies <paramref name="condition"/>.</summary>
     public async Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition)
@@ -156,6 +167,8 @@ internal sealed class EngineHarness : IAsyncDisposable
                 Inventory = nodes,
                 SeedQuotas = quotas,
                 CancelsInFlight = SqliteClusterStateSource.CancelsInFlight(new Dashboard.Data.Audit.AuditStore(database), recovered.Snapshot),
+                PausedPools = new Dashboard.Data.Elastic.ElasticPoolStore(database).Paused(),
+                ScaleHistory = new Dashboard.Data.Elastic.ScaleActionStore(database).LatestPerPool(ElasticScaling.RecentActions),
             });
         }
     }

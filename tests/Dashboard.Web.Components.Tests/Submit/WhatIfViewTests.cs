@@ -15,7 +15,7 @@ public sealed class WhatIfViewTests
         WhatIfView.Of(new WhatIfOutcome.Queued(now.AddMinutes(20), 3, "team quota 8/8 GPUs in use; 3 jobs ahead"), now)
             .Should().Be(new WhatIfView("queued", "Queued: estimated start 14:20 UTC", "team quota 8/8 GPUs in use; 3 jobs ahead"));
         WhatIfView.Of(new WhatIfOutcome.Queued(now.AddDays(2), 0, "waiting"), now).Headline.Should().Be("Queued: estimated start 2026-11-30 14:00 UTC");
-        WhatIfView.Of(new WhatIfOutcome.Queued(null, 0, "waiting"), now).Headline.Should().Be("Queued: no estimated start (it waits for a job without a walltime)");
+        WhatIfView.Of(new WhatIfOutcome.Queued(null, 0, "waiting"), now).Headline.Should().Be("Queued: no estimated start (it waits for a job without a walltime, or for a node an elastic pool may add)");
         var never = WhatIfView.Of(new WhatIfOutcome.NeverFits("needs 16 GPUs; the largest node has 8"), now);
         never.Outcome.Should().Be("never");
         never.Headline.Should().Be("Can never run: needs 16 GPUs; the largest node has 8");

@@ -56,9 +56,12 @@ public sealed record NodeRow(string Name, NodeState State, bool Simulated, strin
 {
     public bool CanDrain => State == NodeState.Ready;
 
-    public bool CanResume => State != NodeState.Ready;
+    /// <summary>Provisioning, being handed back or failed: the node's elastic pool decides its state, not an admin.</summary>
+    public bool InElasticLifecycle => State is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed;
 
-    public bool CanMarkDown => State != NodeState.Down;
+    public bool CanResume => State != NodeState.Ready && !InElasticLifecycle;
+
+    public bool CanMarkDown => State != NodeState.Down && !InElasticLifecycle;
 }
 
 /// <summary>An action on a node, what it asks the engine for, and what the confirmation says will happen.</summary>

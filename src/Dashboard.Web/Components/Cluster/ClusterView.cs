@@ -47,8 +47,9 @@ public sealed record ClusterView(
         }
 
         var summaries = update.Summary.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var notes = update.ElasticPools.SelectMany(p => p.NodeNotes).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
         var nodes = snapshot.Nodes
-            .Select(node => NodeView.Of(node, summaries.GetValueOrDefault(node.Name), byGpu, teams))
+            .Select(node => NodeView.Of(node, summaries.GetValueOrDefault(node.Name), byGpu, teams) with { Note = notes.GetValueOrDefault(node.Name) })
             .ToImmutableArray();
         var present = snapshot.Running.Select(r => r.Job.Team).ToHashSet(StringComparer.Ordinal);
         var legend = teams.Where(t => present.Contains(t.Key))
@@ -61,14 +62,19 @@ public sealed record ClusterView(
 
 public sealed record TeamColour(string Team, string Colour);
 
-/// <summary>One node: its state, its GPUs as tiles, and CPU and memory requested against capacity.</summary>
+/// <summary>
+/// One node: its state, its GPUs as tiles, and CPU and memory requested against capacity; for an elastic pool's node,
+/// its pool and why it is provisioning, being handed back or failed (<see cref="Note"/>).
+/// </summary>
 public sealed record NodeView(
     string Name,
     NodeState State,
     bool Simulated,
     ImmutableArray<GpuTile> Gpus,
     UsageBar Cpu,
-    UsageBar Memory)
+    UsageBar Memory,
+    string? Pool = null,
+    string? Note = null)
 {
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
 
@@ -89,7 +95,7 @@ public sealed record NodeView(
         var memoryUsed = summary?.MemoryMiBUsed ?? 0;
         var cpu = new UsageBar("CPU", cpuUsed, node.CpuMillicores, $"{Display.CoresValue(cpuUsed)} / {Display.Cores(node.CpuMillicores)} requested");
         var memory = new UsageBar("Memory", memoryUsed, node.MemoryMiB, $"{Display.GiBValue(memoryUsed)} / {Display.GiB(node.MemoryMiB)} requested");
-        return new NodeView(node.Name, node.State, node.Simulated, tiles, cpu, memory);
+        return new NodeView(node.Name, node.State, node.Simulated, tiles, cpu, memory, node.Pool);
     }
 }
 

@@ -21,7 +21,7 @@ public sealed record WhatIfView(string Outcome, string Headline, string? Detail)
             WhatIfOutcome.StartsNow starts => new("starts", starts.Describe(), null),
             WhatIfOutcome.Queued queued => new(
                 "queued",
-                queued.EstimatedStart is { } start ? $"Queued: estimated start {When(start, now)}" : "Queued: no estimated start (it waits for a job without a walltime)",
+                queued.EstimatedStart is { } start ? $"Queued: estimated start {When(start, now)}" : "Queued: no estimated start (it waits for a job without a walltime, or for a node an elastic pool may add)",
                 queued.Reason),
             WhatIfOutcome.NeverFits never => new("never", never.Describe(), "Change the request: the engine would refuse it."),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown what-if outcome"),
