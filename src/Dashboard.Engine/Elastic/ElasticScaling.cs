@@ -16,13 +16,10 @@ namespace Dashboard.Engine.Elastic;
 /// applies what providers report. After the batch committed it hands the provider calls out; they run outside the loop,
 /// retry with exponential back-off on the injected clock, and report back as engine commands.
 /// </summary>
-public sealed class ElasticScaling
+public sealed partial class ElasticScaling
 {
     private const string System = "system";
     private const int MaxFailureDoublings = 5;
-
-    /// <summary>How many of each pool's latest scale actions the engine keeps (and reads back at start-up) for the dashboard.</summary>
-    public const int RecentActions = 10;
 
     private readonly IReadOnlyList<ElasticPoolOptions> pools;
     private readonly Dictionary<string, ElasticPoolOptions> byName;
@@ -467,53 +464,6 @@ public sealed class ElasticScaling
         foreach (var node in request.Nodes)
         {
             await inbox.Post(new ReleaseFailedCommand(request.Pool, node, pool.Attempts, message)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>One scale action: in the audit log and the scale history (same transaction), and among the pool's recent actions.</summary>
-    private void Record(EngineBatch batch, ScaleAction action, object? before, object? after)
-    {
-        batch.Changes.Add(new ScaleActionRecorded(action));
-        batch.Changes.Add(ClusterState.ElasticAudit(action.At, action.Actor, action.AuditAction, action.Pool, before, after));
-        Remember(action);
-    }
-
-    private void Remember(ScaleAction action)
-    {
-        var recent = book.Recent.GetValueOrDefault(action.Pool, []).Add(action);
-        book = book with { Recent = book.Recent.SetItem(action.Pool, recent.Count > RecentActions ? recent.RemoveAt(0) : recent) };
-    }
-
-    /// <summary>
-    /// A stored action read back at start-up: the pool's recent actions, its provider's last error and its failure back-off
-    /// (a restart does not make a failing provider be asked again sooner).
-    /// </summary>
-    private void Replay(ScaleAction action)
-    {
-        Remember(action);
-        var pool = action.Pool;
-        switch (action.Kind)
-        {
-            case ScaleActionKind.ProvisionAttemptFailed or ScaleActionKind.ReleaseFailed:
-                book = book with { LastErrors = book.LastErrors.SetItem(pool, action.Reason) };
-                break;
-            case ScaleActionKind.ProvisionFailed when action.NotBefore is { } retryAt:
-                book = book with
-                {
-                    LastErrors = book.LastErrors.SetItem(pool, action.Reason),
-                    Failures = book.Failures.SetItem(pool, book.Failures.GetValueOrDefault(pool) + 1),
-                    PoolNotes = book.PoolNotes.SetItem(pool, action.Reason),
-                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.SetItem(pool, retryAt) },
-                };
-                break;
-            case ScaleActionKind.Provisioned:
-                book = book with
-                {
-                    LastErrors = book.LastErrors.Remove(pool),
-                    Failures = book.Failures.Remove(pool),
-                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.Remove(pool) },
-                };
-                break;
         }
     }
 

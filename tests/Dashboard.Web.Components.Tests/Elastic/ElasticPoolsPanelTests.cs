@@ -72,6 +72,40 @@ public sealed class ElasticPoolsPanelTests : ComponentTest
     }
 
     [Fact]
+    public void A_node_being_handed_back_and_a_failed_node_show_their_state_and_why()
+    {
+        const string idle = "idle for 5 min; handed back to pool burst";
+        const string failed = "provisioning failed after 3 attempts: no capacity in zone eu-1";
+        var update = Update(paused: false);
+        var snapshot = update.Snapshot with
+        {
+            Nodes = [.. update.Snapshot.Nodes.Select(n => n.Name switch
+            {
+                "burst-1" => n with { State = NodeState.Releasing },
+                "burst-2" => n with { State = NodeState.Failed },
+                _ => n,
+            })],
+        };
+        var pool = update.ElasticPools[0] with
+        {
+            Provisioning = 0, Releasing = 1, Failed = 1,
+            NodeNotes = ImmutableDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("burst-1", idle), KeyValuePair.Create("burst-2", failed)]),
+        };
+        Feed.Publish(update with { Snapshot = snapshot, Summary = ClusterSummary.Of(snapshot), ElasticPools = [pool] });
+        Render<MudPopoverProvider>();
+
+        var page = Render<ClusterPage>();
+
+        var releasing = page.Find(".node-card[data-node='burst-1']");
+        releasing.QuerySelector(".node-state")!.TextContent.Should().Contain("Releasing");
+        releasing.QuerySelector(".node-note")!.TextContent.Should().Be(idle);
+        var broken = page.Find(".node-card[data-node='burst-2']");
+        broken.QuerySelector(".node-state")!.TextContent.Should().Contain("Failed");
+        broken.QuerySelector(".node-note")!.TextContent.Should().Be(failed);
+        page.Find(".elastic-pool[data-pool='burst'] .pool-counts").TextContent.Should().Be("0 in service, 1 being handed back, 1 failed (min 0, max 4)");
+    }
+
+    [Fact]
     public void Without_pools_there_is_no_panel()
     {
         Feed.Publish(new TestCluster().Node("gpu-01").Update());
