@@ -22,7 +22,18 @@ public sealed class BrowserHost : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
 
-    public DashboardFactory App { get; } = new();
+    public BrowserHost()
+        : this(new DashboardFactory())
+    {
+    }
+
+    /// <summary>A host over an app configured otherwise (e.g. with demo usage history); for fixtures that wrap this one.</summary>
+    internal BrowserHost(DashboardFactory app)
+    {
+        App = app;
+    }
+
+    public DashboardFactory App { get; }
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
