@@ -1,3 +1,4 @@
+using Dashboard.Bench.Scheduling;
 using Dashboard.Data;
 using Dashboard.Data.Writing;
 
@@ -9,7 +10,7 @@ namespace Dashboard.Bench.Persistence;
 /// </summary>
 public static class AllocationThroughput
 {
-    public sealed record Result(long Steps, TimeSpan Elapsed, LatencyDistribution Commit, LatencyDistribution Ack, double MeanListsPerTransaction, long Transactions)
+    public sealed record Result(long Steps, TimeSpan Elapsed, Samples Commit, Samples Ack, double MeanListsPerTransaction, long Transactions)
     {
         public double PerSecond => Steps / Elapsed.TotalSeconds;
     }
@@ -30,7 +31,7 @@ public static class AllocationThroughput
         using var writer = new ClusterWriter(database, checkpointer);
         var workload = prepare(writer, time.GetUtcNow());
 
-        var commit = new LatencyDistribution();
+        var commit = new Samples();
         var measuring = false;
         long transactions = 0, lists = 0;
         await using var committer = new GroupCommitter(writer, time, committed: report =>
@@ -44,12 +45,12 @@ public static class AllocationThroughput
         });
 
         var planning = new Lock();
-        var acks = new LatencyDistribution[submitters];
+        var acks = new Samples[submitters];
         long done = 0;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, submitters).Select(i => Task.Run(async () =>
         {
-            var mine = acks[i] = new LatencyDistribution();
+            var mine = acks[i] = new Samples();
             while (!stop.IsCancellationRequested)
             {
                 Task pending;
@@ -80,6 +81,6 @@ public static class AllocationThroughput
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
 
-        return new Result(count, elapsed, commit, LatencyDistribution.Merge(acks), transactions == 0 ? 0 : lists / (double)transactions, transactions);
+        return new Result(count, elapsed, commit, Samples.Merge(acks), transactions == 0 ? 0 : lists / (double)transactions, transactions);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Dashboard.Bench.Scheduling;
 using Dashboard.Data;
 using Dashboard.Data.CrashHost;
 using Dashboard.Data.Recovery;
@@ -17,7 +18,7 @@ public static class RecoveryTime
     public const int Pending = 100_000;
     public const int Running = 8_000;
 
-    public static (LatencyDistribution Load, RecoveredCluster Last, TimeSpan Build) Run(string folder, int repeats)
+    public static (Samples Load, RecoveredCluster Last, TimeSpan Build) Run(string folder, int repeats)
     {
         var time = TimeProvider.System;
         var options = new DatabaseOptions { DataFolder = folder, FileName = "recovery.db", Synchronous = SqliteSynchronous.Normal };
@@ -28,7 +29,7 @@ public static class RecoveryTime
         }
 
         var build = time.GetElapsedTime(buildStart);
-        var load = new LatencyDistribution();
+        var load = new Samples();
         RecoveredCluster? last = null;
         for (var i = 0; i < repeats; i++)
         {

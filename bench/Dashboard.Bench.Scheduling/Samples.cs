@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Dashboard.Bench.Scheduling;
 
-/// <summary>Durations of repeated runs of one operation, with nearest-rank percentiles.</summary>
+/// <summary>
+/// Durations of repeated runs of one operation, with nearest-rank percentiles: the one percentile code of every bench
+/// (the other bench projects link this file).
+/// </summary>
 public sealed class Samples
 {
     private readonly List<double> milliseconds = [];
@@ -18,6 +22,23 @@ public sealed class Samples
     public double Max => milliseconds.Count == 0 ? double.NaN : milliseconds.Max();
 
     public double Total => milliseconds.Sum();
+
+    /// <summary>One set holding every sample of <paramref name="parts"/> (each filled by its own thread).</summary>
+    public static Samples Merge(IEnumerable<Samples> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var merged = new Samples();
+        foreach (var part in parts)
+        {
+            merged.milliseconds.AddRange(part.milliseconds);
+        }
+
+        return merged;
+    }
+
+    /// <summary>Median, p99 and max to a hundredth of a millisecond, and the count.</summary>
+    public string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"median {Median:0.00} ms, p99 {P99:0.00} ms, max {Percentile(100):0.00} ms (n={Count:N0})");
 
     public double Percentile(double percent)
     {

@@ -5,20 +5,25 @@ namespace Dashboard.Cli;
 
 /// <summary>
 /// <c>dash</c>: parses the command line, runs one command against the server and returns its exit code. Everything it
-/// needs from outside comes in (the terminal, the environment, optionally the HTTP handler), so tests run it in-process.
+/// needs from outside comes in (the terminal, the environment, the clock, optionally the HTTP handler), so tests run it
+/// in-process.
 /// </summary>
 public sealed class DashApp
 {
-    public DashApp(Terminal terminal, Func<string, string?> environment, HttpMessageHandler? handler = null)
+    public DashApp(Terminal terminal, Func<string, string?> environment, TimeProvider time, HttpMessageHandler? handler = null)
     {
         Terminal = terminal;
         Environment = environment;
+        Time = time;
         Handler = handler;
     }
 
     public Terminal Terminal { get; }
 
     public Func<string, string?> Environment { get; }
+
+    /// <summary>The clock: the times watch prints, and the waits of <c>logs -f</c> between asks.</summary>
+    public TimeProvider Time { get; }
 
     public HttpMessageHandler? Handler { get; }
 
@@ -40,8 +45,8 @@ public sealed class DashApp
         Recursive = true,
     };
 
-    public static Task<int> RunAsync(string[] args, Terminal terminal, Func<string, string?> environment, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default) =>
-        new DashApp(terminal, environment, handler).RunAsync(args, cancellationToken);
+    public static Task<int> RunAsync(string[] args, Terminal terminal, Func<string, string?> environment, TimeProvider time, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default) =>
+        new DashApp(terminal, environment, time, handler).RunAsync(args, cancellationToken);
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {

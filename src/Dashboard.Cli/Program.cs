@@ -1,6 +1,6 @@
 namespace Dashboard.Cli;
 
-/// <summary>The dash executable: the console and the environment, handed to <see cref="DashApp"/>.</summary>
+/// <summary>The dash executable: the console, the environment and the system clock, handed to <see cref="DashApp"/>.</summary>
 public static class DashProgram
 {
     public static async Task<int> Main(string[] args)
@@ -12,6 +12,6 @@ public static class DashProgram
             stop.Cancel();
         };
 
-        return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error), Environment.GetEnvironmentVariable, cancellationToken: stop.Token).ConfigureAwait(false);
+        return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error), Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: stop.Token).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Cli.Tests;
 
@@ -35,6 +36,7 @@ public sealed partial class DashCommandTests(DashServer server)
             ["watch", "--job", id],
             new Terminal(watchOut, watchErr),
             name => name switch { "DASH_SERVER" => server.Address.ToString(), "DASH_TOKEN" => server.TokenOf("alice"), _ => null },
+            new FakeTimeProvider(Dash.Now),
             cancellationToken: TestContext.Current.CancellationToken);
         await watchErr.Connected.WaitAsync(Patience, TestContext.Current.CancellationToken);
 

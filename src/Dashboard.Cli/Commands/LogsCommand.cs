@@ -4,11 +4,29 @@ using Dashboard.Api.Contracts;
 
 namespace Dashboard.Cli.Commands;
 
-/// <summary><c>dash logs [-f] ID</c>: the job's output so far; with <c>-f</c>, new output as it comes until the job ends.</summary>
+/// <summary>
+/// <c>dash logs [-f] ID</c>: the job's output so far; with <c>-f</c>, new output as it comes until the job ends. The
+/// server holds a follow open until the job ends; if it closes one sooner, <c>-f</c> asks again after a wait that
+/// doubles while nothing new comes (<see cref="RetryDelay"/>), and stops with exit code 3 once the server cannot be reached.
+/// </summary>
 public static class LogsCommand
 {
-    /// <summary>How long <c>-f</c> waits before asking again when the server closed a follow without the job having ended.</summary>
-    public static TimeSpan FollowRetry { get; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long <c>-f</c> waits before asking again when the server closed a follow without the job having ended, after
+    /// an ask that brought new output (and after the first that brought none).
+    /// </summary>
+    public static TimeSpan FirstRetryDelay { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two asks: each further ask that brings no new output doubles the wait, up to this.</summary>
+    public static TimeSpan MaxRetryDelay { get; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>The wait before the next ask, after <paramref name="quietAsks"/> asks in a row that brought no new output.</summary>
+    public static TimeSpan RetryDelay(int quietAsks)
+    {
+        var doublings = Math.Clamp(quietAsks - 1, 0, 16);
+        var delay = FirstRetryDelay * (1L << doublings);
+        return delay < MaxRetryDelay ? delay : MaxRetryDelay;
+    }
 
     public static Command Create(DashApp app)
     {
@@ -21,6 +39,7 @@ public static class LogsCommand
             var job = parsed.GetValue(id);
             var json = app.Json(parsed);
             long offset = 0;
+            var quietAsks = 0;
             var chunks = new List<string>();
             while (true)
             {
@@ -42,7 +61,9 @@ public static class LogsCommand
                     return app.Fail(read);
                 }
 
-                offset = read.Value ?? offset + long.Parse(read.Json, CultureInfo.InvariantCulture);
+                var received = long.Parse(read.Json, CultureInfo.InvariantCulture);
+                offset = read.Value ?? offset + received;
+                quietAsks = received > 0 ? 0 : quietAsks + 1;
                 if (!parsed.GetValue(follow))
                 {
                     break;
@@ -77,7 +98,7 @@ public static class LogsCommand
                     break;
                 }
 
-                await Task.Delay(FollowRetry, cancel).ConfigureAwait(false);
+                await Task.Delay(RetryDelay(quietAsks), app.Time, cancel).ConfigureAwait(false);
             }
 
             if (json)

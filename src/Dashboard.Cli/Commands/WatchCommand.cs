@@ -101,7 +101,7 @@ public static class WatchCommand
                     lastSummary = line;
                 }
 
-                await app.Terminal.Out.WriteLineAsync(json ? JsonLine(kind, body) : Line(kind, body)).ConfigureAwait(false);
+                await app.Terminal.Out.WriteLineAsync(json ? JsonLine(kind, body) : Line(kind, body, app.Time)).ConfigureAwait(false);
                 await app.Terminal.Out.FlushAsync(cancel).ConfigureAwait(false);
                 if (kind != "job")
                 {
@@ -131,11 +131,12 @@ public static class WatchCommand
     private static string JsonLine(string kind, JsonElement body) =>
         JsonSerializer.Serialize(new Dictionary<string, object> { ["type"] = kind, ["data"] = body });
 
-    private static string Line(string kind, JsonElement body) => kind switch
+    /// <summary>A change as one line: job and node changes at the server's time of the change; the totals, which carry no time, at this clock's.</summary>
+    private static string Line(string kind, JsonElement body, TimeProvider time) => kind switch
     {
         "job" => JobLine(body),
         "node" => string.Create(CultureInfo.InvariantCulture, $"{Clock(body)}  node {Text(body, "node")} {Text(body, "state")}{Suffix(body, "reason")}"),
-        _ => $"{DateTimeOffset.UtcNow.UtcDateTime:HH:mm:ss}  {SummaryLine(body)}",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().UtcDateTime:HH:mm:ss}  {SummaryLine(body)}"),
     };
 
     private static string JobLine(JsonElement body)

@@ -16,8 +16,8 @@ namespace Dashboard.Engine.Tests.Loop;
 
 /// <summary>
 /// A real engine on a real SQLite file in a temp folder: the loop, its journal, a simulated executor for demo nodes and
-/// a local process executor for the "local" node. The engine's clock is fake; the feed's coalescing runs on real time
-/// so tests can wait for a state as an event.
+/// a local process executor for the "local" node. The engine's clock is fake; tests wait for states on the feed's
+/// every publication (<see cref="WaitForAsync"/>), never on its coalesced deliveries.
 /// </summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
@@ -106,33 +106,51 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>
     /// Completes once the engine has finished every batch before this call, with what those batches handed to executors
-    /// and providers (timers on the fake clock) armed: a command for a node that does not exist changes nothing.
+    /// and providers (timers on the fake clock) armed (see <see cref="RoundTripAsync"/>).
     /// </summary>
-    public Task SettledAsync() => Engine.SetNodeStateAsync("no-such-node (barrier)", NodeState.Ready, null, "test").WaitAsync(Patience);
+    public Task SettledAsync() => RoundTripAsync();
 
-    /// <summary>Completes with the first published state that satisfies <paramref name="condition"/>.</summary>
-    public async Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition)
+    /// <summary>
+    /// Completes with the first published state (the current one included) that satisfies <paramref name="condition"/>.
+    /// It sees every publication, uncoalesced, and needs no clock to move: an Advance of the fake clock is never needed
+    /// to deliver it, so one can never land while a commit is in flight.
+    /// </summary>
+    public Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition) => Feed.WaitForAsync(condition).WaitAsync(Patience);
+
+    /// <summary>
+    /// Completes once every command sent before it has been applied, committed and its starts and stops handed to the
+    /// executors (the loop takes the next batch only after that): one more round trip through the single writer, with a
+    /// command that changes nothing (a cancel of job 0, which never exists). A submit is answered before its job is
+    /// handed to its executor: a test that moves the clock to end a simulated job, or stops the engine, waits for this first.
+    /// </summary>
+    public async Task RoundTripAsync()
     {
-        var reached = new TaskCompletionSource<ClusterUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = Feed.Subscribe(update =>
-        {
-            if (condition(update))
-            {
-                reached.TrySetResult(update);
-            }
-
-            return Task.CompletedTask;
-        });
-        return await reached.Task.WaitAsync(Patience);
+        var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience);
+        refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
     }
 
     public Task<ClusterUpdate> WaitForStateAsync(JobId job, JobState state) => state switch
     {
         JobState.Pending => WaitForAsync(u => u.Snapshot.Pending.Find(job) is not null),
         JobState.Running => WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == job)),
-        _ => WaitForAsync(u => u.Events.OfType<JobStateChangedEvent>().Any(e => e.Job == job && e.To == state)
-            || (u.Snapshot.Pending.Find(job) is null && !u.Snapshot.Running.Any(r => r.Job.Id == job) && Jobs.Find(job)?.State == state)),
+        _ => WaitForEndAsync(job, state),
     };
+
+    /// <summary>The publication that ended <paramref name="job"/> as <paramref name="state"/>, or the current one if it already had.</summary>
+    private async Task<ClusterUpdate> WaitForEndAsync(JobId job, JobState state)
+    {
+        // The wait is registered before the stored state is read, so an end published in between is not missed.
+        using var alreadyEnded = new CancellationTokenSource();
+        var ended = Feed.WaitForAsync(u => u.Events.OfType<JobStateChangedEvent>().Any(e => e.Job == job && e.To == state), alreadyEnded.Token);
+        if (!ended.IsCompleted && Feed.Current is { } now && now.Snapshot.Pending.Find(job) is null && !now.Snapshot.Running.Any(r => r.Job.Id == job)
+            && Jobs.Find(job)?.State == state)
+        {
+            await alreadyEnded.CancelAsync();
+            return now;
+        }
+
+        return await ended.WaitAsync(Patience);
+    }
 
     /// <summary>Stops the engine as a server shutdown would: jobs on the local host keep running.</summary>
     public async Task StopAsync()

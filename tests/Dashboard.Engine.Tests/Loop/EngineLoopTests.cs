@@ -21,6 +21,7 @@ public class EngineLoopTests
         engine.Jobs.Find(job)!.State.Should().Be(JobState.Running, "the allocation was committed before the submit was answered");
 
         var ended = engine.WaitForStateAsync(job, JobState.Succeeded);
+        await engine.RoundTripAsync(); // the simulated executor has armed the job's end on the clock before it moves
         engine.Clock.Advance(SimulatedExecutor.RuntimeOf(running.Snapshot.Running[0].Job));
         var after = await ended;
 

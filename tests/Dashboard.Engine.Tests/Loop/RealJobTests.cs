@@ -37,6 +37,7 @@ public class RealJobTests
             {
                 job = await first.SubmitAsync(Spec(command: $"read line < {release}; exit 5", gpus: 1, walltime: TimeSpan.FromHours(1)));
                 first.Feed.Current!.Snapshot.Running.Should().ContainSingle();
+                await first.RoundTripAsync(); // the process was started before the first server stops
             }
 
             await using var second = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder);
@@ -106,6 +107,7 @@ public class RealJobTests
             await using (var first = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder))
             {
                 job = await first.SubmitAsync(Spec(command: "exec sleep 600", gpus: 1, walltime: TimeSpan.FromHours(1)));
+                await first.RoundTripAsync(); // the process was started (and its launch.json written) before the first server stops
             }
 
             var launch = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "jobs", job.ToString(), "launch.json")));

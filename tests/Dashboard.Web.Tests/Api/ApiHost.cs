@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Users;
+using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
 using Dashboard.Web.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,6 +89,46 @@ public sealed class ApiHost : IAsyncLifetime
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// <paramref name="client"/>'s view of job <paramref name="id"/>, read once the engine has published a state in which
+    /// <paramref name="reached"/> holds (e.g. <see cref="IsRunning"/>). The wait is on the engine's feed, which sees every
+    /// publication and needs no clock to move; a publication follows its commit, so the API answers from that state or a later one.
+    /// </summary>
+    public async Task<JobView> JobOnceAsync(HttpClient client, long id, Func<ClusterUpdate, bool> reached)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        await Engine.Feed.WaitForAsync(reached, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        return await ReadJobAsync(client, id);
+    }
+
+    /// <summary>
+    /// Completes once every command the engine was sent before it has been applied, committed and handed to the executors:
+    /// one more round trip through the single writer, with a command that changes nothing (a cancel of job 0, which never
+    /// exists, is refused without a write).
+    /// </summary>
+    public async Task EngineRoundTripAsync()
+    {
+        var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience, TestContext.Current.CancellationToken);
+        refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
+    }
+
+    public ClusterEngine Engine => Factory.Services.GetRequiredService<ClusterEngine>();
+
+    /// <summary>The job is running (it holds its allocation).</summary>
+    public static Func<ClusterUpdate, bool> IsRunning(long id) => u => u.Snapshot.Running.Any(r => r.Job.Id.Value == id);
+
+    /// <summary>The job has ended: a submitted job is in the snapshot until it ends, so one in neither queue has ended.</summary>
+    public static Func<ClusterUpdate, bool> HasEnded(long id) => u => u.Snapshot.Pending.Find(new JobId(id)) is null && !IsRunning(id)(u);
+
+    /// <summary>The job waits and the scheduler has said why (and when it expects it to start).</summary>
+    public static Func<ClusterUpdate, bool> IsExplained(long id) => u => u.Snapshot.Pending.Find(new JobId(id)) is not null && u.Explanations.ContainsKey(new JobId(id));
+
+    public static async Task<JobView> ReadJobAsync(HttpClient client, long id)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return (await client.GetFromJsonAsync<JobView>(new Uri(ApiRoutes.Job(id), UriKind.Relative), TestContext.Current.CancellationToken))!;
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

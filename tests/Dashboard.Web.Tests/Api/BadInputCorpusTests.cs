@@ -9,8 +9,8 @@ namespace Dashboard.Web.Tests.Api;
 /// <summary>
 /// The bad-input corpus (<see cref="BadInputCorpus"/>, seeded, 10,500 requests) against the real app over a real socket:
 /// no answer is a 5xx, none succeeds, each is a problem-details document, and the database is the same afterwards
-/// (every table, every row; only the tokens' last-used times, which signing in legitimately records, and utilisation
-/// samples, which a timer writes, are left out).
+/// (every table, every row; only the tokens' last-used times, which signing in legitimately records, and the utilisation
+/// tables (samples and their roll-ups), which a timer writes, are left out).
 /// </summary>
 public sealed class BadInputCorpusTests
 {
@@ -33,12 +33,11 @@ public sealed class BadInputCorpusTests
         }
 
         // Some state to keep: running and pending jobs of two teams.
-        await ApiHost.SubmitAsync(host.As("alice"), "vision", gpus: 1, name: "kept-a");
+        var alices = await ApiHost.SubmitAsync(host.As("alice"), "vision", gpus: 1, name: "kept-a");
         var bobs = await ApiHost.SubmitAsync(host.As("bob"), "nlp", gpus: 4, name: "kept-b");
-        await ApiHost.SubmitAsync(host.As("lead"), "vision", gpus: 4, name: "kept-c");
+        var leads = await ApiHost.SubmitAsync(host.As("lead"), "vision", gpus: 4, name: "kept-c");
         var database = Path.Combine(host.Factory.DataFolder, "dashboard.db");
-        await JobApiTests.WaitForAsync(host.As("bob"), bobs.Id, j => j.State == "Running");
-        var before = await SettledDumpAsync(database);
+        var before = await SettledDumpAsync(host, database, [alices.Id, bobs.Id, leads.Id]);
 
         var corpus = new BadInputCorpus(seed: 20261129, firstUnknownJobId: bobs.Id + 1_000, someoneElsesJob: bobs.Id, users).Generate(Size).ToList();
         var clients = users.ToDictionary(u => u, u => host.As(u), StringComparer.Ordinal);
@@ -98,22 +97,17 @@ public sealed class BadInputCorpusTests
         corpus.Select(r => r.Kind).Distinct().Count().Should().BeGreaterThan(40, "the corpus covers many kinds of mistakes");
     }
 
-    /// <summary>The dump once the engine has finished with the seeded jobs (two reads 200 ms apart agree; at most 10 s).</summary>
-    private static async Task<string> SettledDumpAsync(string path)
+    /// <summary>
+    /// The dump once the engine has settled the seeded jobs: it has published a state in which each of them runs or waits
+    /// with the scheduler's explanation (a publication follows its commit), and a round trip through the engine has
+    /// passed, so nothing sent before it is still being applied or committed.
+    /// </summary>
+    private static async Task<string> SettledDumpAsync(ApiHost host, string path, long[] seeded)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        var previous = Dump(path);
-        while (true)
-        {
-            await Task.Delay(200, Cancel);
-            var current = Dump(path);
-            if (current == previous || DateTime.UtcNow > deadline)
-            {
-                return current;
-            }
-
-            previous = current;
-        }
+        var settled = await host.Engine.Feed.WaitForAsync(u => seeded.All(id => ApiHost.IsRunning(id)(u) || ApiHost.IsExplained(id)(u)), Cancel).WaitAsync(ApiHost.Patience, Cancel);
+        settled.Snapshot.Running.Should().Contain(r => r.Job.Id.Value == seeded[1], "bob's job has a node of its own");
+        await host.EngineRoundTripAsync();
+        return Dump(path);
     }
 
     /// <summary>Every row of every table, in a stable order, as text.</summary>
@@ -133,7 +127,7 @@ public sealed class BadInputCorpusTests
         }
 
         var dump = new StringBuilder();
-        foreach (var table in tables.Where(t => !t.Contains("sample", StringComparison.Ordinal)))
+        foreach (var table in tables.Where(t => !t.Contains("utilisation", StringComparison.Ordinal)))
         {
             using var select = connection.CreateCommand();
             select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY 1, 2";

@@ -28,7 +28,7 @@ public sealed class ClusterApiTests(ApiHost host) : IClassFixture<ApiHost>
     public async Task Nodes_show_each_gpu_and_the_job_holding_it()
     {
         var job = await ApiHost.SubmitAsync(host.As("alice"), "vision", gpus: 1, name: "holder");
-        var running = await JobApiTests.WaitForAsync(host.As("alice"), job.Id, j => j.State == "Running");
+        var running = await host.JobOnceAsync(host.As("alice"), job.Id, ApiHost.IsRunning(job.Id));
 
         var nodes = (await host.As("bob").GetFromJsonAsync<List<NodeView>>(new Uri(ApiRoutes.Nodes, UriKind.Relative), Cancel))!;
 

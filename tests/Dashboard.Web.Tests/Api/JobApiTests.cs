@@ -44,7 +44,8 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         var alice = host.As("alice");
         var submitted = await ApiHost.SubmitAsync(alice, "vision", gpus: 2, name: "placed");
 
-        var job = await WaitForAsync(alice, submitted.Id, j => j.State == "Running");
+        var job = await host.JobOnceAsync(alice, submitted.Id, ApiHost.IsRunning(submitted.Id));
+        job.State.Should().Be("Running");
 
         job.Allocation.Should().NotBeNull();
         job.Allocation!.GpuIndices.Should().HaveCount(2);
@@ -198,7 +199,7 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
         notAnId.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await ApiHost.ProblemOf(unknown)).Detail.Should().Be("There is no job 999999.");
-        (await WaitForAsync(host.As("alice"), job.Id, _ => true)).State.Should().NotBe("Cancelled");
+        (await ApiHost.ReadJobAsync(host.As("alice"), job.Id)).State.Should().NotBe("Cancelled");
     }
 
     [Fact]
@@ -211,7 +212,8 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
         var result = (await cancelled.Content.ReadFromJsonAsync<JobCancelResult>(Cancel))!;
         result.Job.Id.Should().Be(job.Id);
-        var ended = await WaitForAsync(alice, job.Id, j => j.State == "Cancelled");
+        var ended = await host.JobOnceAsync(alice, job.Id, ApiHost.HasEnded(job.Id));
+        ended.State.Should().Be("Cancelled");
         ended.EndedAt.Should().NotBeNull();
 
         using var again = await alice.PostAsync(new Uri(ApiRoutes.Cancel(job.Id), UriKind.Relative), null, Cancel);
@@ -228,7 +230,7 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         using var cancelled = await host.As("lead").PostAsync(new Uri(ApiRoutes.Cancel(job.Id), UriKind.Relative), null, Cancel);
 
         cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await WaitForAsync(host.As("alice"), job.Id, j => j.State == "Cancelled")).State.Should().Be("Cancelled");
+        (await host.JobOnceAsync(host.As("alice"), job.Id, ApiHost.HasEnded(job.Id))).State.Should().Be("Cancelled");
     }
 
     [Fact]
@@ -245,26 +247,10 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
 
         var waiting = await ApiHost.SubmitAsync(bob, "nlp", gpus: 4, name: "waiter");
 
-        var job = await WaitForAsync(bob, waiting.Id, j => j.Pending is { } p && p.Reason != "the scheduler has not looked at this job yet");
+        var job = await own.JobOnceAsync(bob, waiting.Id, ApiHost.IsExplained(waiting.Id));
         job.State.Should().Be("Pending");
         job.Pending!.Reason.Should().Contain("GPU");
         job.Allocation.Should().BeNull();
-    }
-
-    internal static async Task<JobView> WaitForAsync(HttpClient client, long id, Func<JobView, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + ApiHost.Patience;
-        while (true)
-        {
-            var job = (await client.GetFromJsonAsync<JobView>(new Uri(ApiRoutes.Job(id), UriKind.Relative), Cancel))!;
-            if (condition(job) || DateTime.UtcNow > deadline)
-            {
-                condition(job).Should().BeTrue($"job {id} should reach the expected state; it is {job.State}");
-                return job;
-            }
-
-            await Task.Delay(50, Cancel);
-        }
     }
 
     private static async Task<Dashboard.Api.Contracts.JobPage> ListAsync(HttpClient client, string query) =>

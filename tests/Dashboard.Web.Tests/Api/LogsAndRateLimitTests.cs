@@ -28,7 +28,8 @@ public sealed class LogsAndRateLimitTests
         var followed = await follow.Content.ReadAsStringAsync(Cancel).WaitAsync(ApiHost.Patience, Cancel);
         followed.Should().Be("one\ntwo\nthree\n");
 
-        var job = await JobApiTests.WaitForAsync(alice, id, j => j.State == "Succeeded");
+        var job = await host.JobOnceAsync(alice, id, ApiHost.HasEnded(id));
+        job.State.Should().Be("Succeeded");
         job.Allocation!.Node.Should().Be(DashboardFactory.LocalNodeName);
         job.ExitCode.Should().Be(0);
         using var all = await alice.GetAsync(new Uri(ApiRoutes.Logs(id), UriKind.Relative), Cancel);
