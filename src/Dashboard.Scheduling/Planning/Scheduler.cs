@@ -350,10 +350,12 @@ public static class Scheduler
         private void Wait(Job job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
             waiting.Add(job, team, cause, reservation, blockingJob);
 
-        /// <summary>6. Every job still waiting gets its reason and an estimated start.</summary>
-        private ImmutableArray<PendingExplanation> Explain()
+        /// <summary>
+        /// 6. Every job still waiting gets its reason and an estimated start: the estimates are computed here, the
+        /// explanation records are built when the plan's reader asks for them (from a copy of the facts they need).
+        /// </summary>
+        private PendingExplanations Explain()
         {
-            var count = waiting.Count;
             var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
             if (estimates is not null)
             {
@@ -370,16 +372,7 @@ public static class Scheduler
                 ceilings[t] = quota.Ceiling(teamNames[t]);
             }
 
-            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
-            for (var i = 0; i < count; i++)
-            {
-                ref readonly var job = ref waiting.Facts(i);
-                var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
-                var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
-                explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
-            }
-
-            return explanations.MoveToImmutable();
+            return PendingExplanations.Lazy(new WaitingExplanations(waiting, estimates, now, inUse, ceilings));
         }
     }
 }
