@@ -97,6 +97,9 @@ internal sealed class JobOrder
     /// </summary>
     public int LastTeamNumber { get; private set; } = -1;
 
+    /// <summary>The position of the job <see cref="Next"/> returned last in its team's queue (0: the team's first).</summary>
+    public int LastPositionInTeam { get; private set; } = -1;
+
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>
     public Job? Next()
     {
@@ -108,6 +111,7 @@ internal sealed class JobOrder
         var cursor = cursors[heap[0]];
         var job = cursor.Current;
         LastTeamNumber = cursor.Number;
+        LastPositionInTeam = cursor.Position;
         cursor.Advance();
         if (!cursor.HasCurrent)
         {
@@ -227,6 +231,9 @@ internal sealed class JobOrder
         public JobId HeadId { get; private set; }
 
         public bool HasCurrent => head is not null;
+
+        /// <summary>The head job's position in the team's queue.</summary>
+        public int Position => position;
 
         public Job Current => head!;
 

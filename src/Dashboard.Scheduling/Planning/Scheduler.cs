@@ -44,7 +44,12 @@ public static class Scheduler
         private readonly SchedulerSettings settings;
         private readonly EstimateStarts estimator;
         private readonly NeverFits neverFits;
-        private readonly HashSet<JobId> decidedFirst = [];
+        /// <summary>
+        /// The jobs the first walk decided, one bit per job by (team number, position in the team's queue): the second
+        /// walk meets the same jobs in the same order and skips these (a hash set of ~100,000 ids was rebuilt each pass).
+        /// </summary>
+        private readonly ulong[] decidedFirst;
+        private readonly int[] teamOffsets;
         private JobOrder order;
         private readonly QuotaLedger quota;
         private readonly NodeCapacity capacity;
@@ -75,7 +80,20 @@ public static class Scheduler
             reservations = new ReservationBook(capacity, snapshot.Running, now);
             reclaim = new QuotaReclaim(capacity, snapshot.Running);
             waiting = new WaitingJobs([.. snapshot.Pending.ByTeam.Keys]);
+            teamOffsets = new int[snapshot.Pending.ByTeam.Count];
+            var offset = 0;
+            var number = 0;
+            foreach (var queue in snapshot.Pending.ByTeam.Values)
+            {
+                teamOffsets[number++] = offset;
+                offset += queue.Count;
+            }
+
+            decidedFirst = new ulong[(offset + 63) / 64];
         }
+
+        /// <summary>The bit of the job <see cref="JobOrder.Next"/> returned last in <see cref="decidedFirst"/>.</summary>
+        private int DecidedBit => teamOffsets[order.LastTeamNumber] + order.LastPositionInTeam;
 
         public SchedulePlan Run()
         {
@@ -93,7 +111,7 @@ public static class Scheduler
         {
             while (order.Next() is { } job)
             {
-                if (borrowingAllowed && decidedFirst.Contains(job.Id))
+                if (borrowingAllowed && (decidedFirst[DecidedBit >> 6] & (1UL << DecidedBit)) != 0)
                 {
                     continue;
                 }
@@ -109,7 +127,7 @@ public static class Scheduler
                 {
                     if (!deferred)
                     {
-                        decidedFirst.Add(job.Id);
+                        decidedFirst[DecidedBit >> 6] |= 1UL << DecidedBit;
                     }
 
                     if (NoNominalRoomLeft(job.Team))
