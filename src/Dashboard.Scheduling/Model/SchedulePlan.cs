@@ -2,12 +2,15 @@ using System.Collections.Immutable;
 
 namespace Dashboard.Scheduling.Model;
 
-/// <summary>The decisions of one scheduling pass. The engine carries them out; the plan itself changes nothing.</summary>
+/// <summary>
+/// The decisions of one scheduling pass. The engine carries them out; the plan itself changes nothing.
+/// <see cref="Pending"/> builds each explanation when it is read (see <see cref="PendingExplanations"/>).
+/// </summary>
 public sealed record SchedulePlan(
     ImmutableArray<JobStart> Starts,
     ImmutableArray<JobRefusal> Refusals,
     ImmutableArray<JobPreemption> Preemptions,
-    ImmutableArray<PendingExplanation> Pending)
+    PendingExplanations Pending)
 {
     public static SchedulePlan Empty { get; } = new([], [], [], []);
 }

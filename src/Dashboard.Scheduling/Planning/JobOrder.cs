@@ -97,6 +97,9 @@ internal sealed class JobOrder
     /// </summary>
     public int LastTeamNumber { get; private set; } = -1;
 
+    /// <summary>The position of the job <see cref="Next"/> returned last in its team's queue (0: the team's first).</summary>
+    public int LastPositionInTeam { get; private set; } = -1;
+
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>
     public Job? Next()
     {
@@ -108,6 +111,7 @@ internal sealed class JobOrder
         var cursor = cursors[heap[0]];
         var job = cursor.Current;
         LastTeamNumber = cursor.Number;
+        LastPositionInTeam = cursor.Position;
         cursor.Advance();
         if (!cursor.HasCurrent)
         {
@@ -185,7 +189,10 @@ internal sealed class JobOrder
     /// it moves, so the heap compares cursors without following a reference into each job. A queue whose array
     /// (<see cref="PendingQueue.Ordered"/>) is not built yet is first walked in its tree: a deciding pass often takes
     /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
-    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs builds the array (shared by later passes over the same queue) and switches to it.
+    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs and a quarter of its queue builds the
+    /// array (shared by later passes over the same queue) and switches to it: copying a 2,000-job queue to take a few
+    /// dozen of its jobs was the largest cost of figure (d)'s pass (the team's queue changes after every pass that starts
+    /// one of its jobs, so its array is rarely shared there).
     /// </summary>
     private sealed class TeamCursor
     {
@@ -228,12 +235,15 @@ internal sealed class JobOrder
 
         public bool HasCurrent => head is not null;
 
+        /// <summary>The head job's position in the team's queue.</summary>
+        public int Position => position;
+
         public Job Current => head!;
 
         public void Advance()
         {
             position++;
-            if (jobs is null && position > TreeSteps)
+            if (jobs is null && position > TreeSteps && position > queue.Count / 4)
             {
                 jobs = pending.Ordered(Team);
                 walk.Dispose();

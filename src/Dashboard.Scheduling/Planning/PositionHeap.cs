@@ -1,6 +1,6 @@
 namespace Dashboard.Scheduling.Planning;
 
-/// <summary>A min-heap of positions in the scheduling order (lowest first).</summary>
+/// <summary>A min-heap of positions in the scheduling order (lowest first), four children per entry (half the levels of a binary heap).</summary>
 internal sealed class PositionHeap
 {
     private int[] items = new int[16];
@@ -19,7 +19,7 @@ internal sealed class PositionHeap
         var at = Count++;
         while (at > 0)
         {
-            var parent = (at - 1) >> 1;
+            var parent = (at - 1) >> 2;
             if (items[parent] <= position)
             {
                 break;
@@ -40,24 +40,29 @@ internal sealed class PositionHeap
         var at = 0;
         while (true)
         {
-            var child = (2 * at) + 1;
-            if (child >= count)
+            var first = (4 * at) + 1;
+            if (first >= count)
             {
                 break;
             }
 
-            if (child + 1 < count && items[child + 1] < items[child])
+            var best = first;
+            var end = Math.Min(first + 4, count);
+            for (var child = first + 1; child < end; child++)
             {
-                child++;
+                if (items[child] < items[best])
+                {
+                    best = child;
+                }
             }
 
-            if (last <= items[child])
+            if (last <= items[best])
             {
                 break;
             }
 
-            items[at] = items[child];
-            at = child;
+            items[at] = items[best];
+            at = best;
         }
 
         items[at] = last;

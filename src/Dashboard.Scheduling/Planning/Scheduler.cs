@@ -44,7 +44,15 @@ public static class Scheduler
         private readonly SchedulerSettings settings;
         private readonly EstimateStarts estimator;
         private readonly NeverFits neverFits;
-        private readonly HashSet<JobId> decidedFirst = [];
+        /// <summary>
+        /// The jobs the first walk decided, one bit per job by (team number, position in the team's queue): the second
+        /// walk meets the same jobs in the same order and skips these (a hash set of ~100,000 ids was rebuilt each pass).
+        /// </summary>
+        private readonly ulong[] decidedFirst;
+        private readonly int[] teamOffsets;
+
+        /// <summary>Each pending team's slot in <see cref="quota"/>, by team number.</summary>
+        private readonly int[] ledgerSlots;
         private JobOrder order;
         private readonly QuotaLedger quota;
         private readonly NodeCapacity capacity;
@@ -75,7 +83,21 @@ public static class Scheduler
             reservations = new ReservationBook(capacity, snapshot.Running, now);
             reclaim = new QuotaReclaim(capacity, snapshot.Running);
             waiting = new WaitingJobs([.. snapshot.Pending.ByTeam.Keys]);
+            teamOffsets = new int[snapshot.Pending.ByTeam.Count];
+            var offset = 0;
+            var number = 0;
+            foreach (var queue in snapshot.Pending.ByTeam.Values)
+            {
+                teamOffsets[number++] = offset;
+                offset += queue.Count;
+            }
+
+            decidedFirst = new ulong[(offset + 63) / 64];
+            ledgerSlots = [.. waiting.TeamNames.Select(quota.SlotOf)];
         }
+
+        /// <summary>The bit of the job <see cref="JobOrder.Next"/> returned last in <see cref="decidedFirst"/>.</summary>
+        private int DecidedBit => teamOffsets[order.LastTeamNumber] + order.LastPositionInTeam;
 
         public SchedulePlan Run()
         {
@@ -93,7 +115,7 @@ public static class Scheduler
         {
             while (order.Next() is { } job)
             {
-                if (borrowingAllowed && decidedFirst.Contains(job.Id))
+                if (borrowingAllowed && (decidedFirst[DecidedBit >> 6] & (1UL << DecidedBit)) != 0)
                 {
                     continue;
                 }
@@ -109,10 +131,10 @@ public static class Scheduler
                 {
                     if (!deferred)
                     {
-                        decidedFirst.Add(job.Id);
+                        decidedFirst[DecidedBit >> 6] |= 1UL << DecidedBit;
                     }
 
-                    if (NoNominalRoomLeft(job.Team))
+                    if (NoNominalRoomLeft(job.Team, ledgerSlots[team]))
                     {
                         // Every later job of this team would borrow: it is the second walk's.
                         order.DropTeam(job.Team);
@@ -121,14 +143,14 @@ public static class Scheduler
             }
         }
 
-        private bool NoNominalRoomLeft(string team)
+        private bool NoNominalRoomLeft(string team, int slot)
         {
-            if (quota.QuotaOf(team) is not { } teamQuota)
+            if (quota.QuotaOf(slot) is not { } teamQuota)
             {
                 return false;
             }
 
-            var room = teamQuota.Nominal - quota.InUse(team);
+            var room = teamQuota.Nominal - quota.InUse(slot);
             return room.CpuMillicores <= 0 || room.MemoryMiB <= 0 || (room.Gpus <= 0 && !snapshot.Pending.HasJobsWithoutGpus(team));
         }
 
@@ -144,7 +166,8 @@ public static class Scheduler
 
             // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn.
             var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
-            var admission = quota.Admit(job.Team, job.Request.Amount);
+            var slot = ledgerSlots[team];
+            var admission = quota.Admit(slot, job.Request.Amount);
             if (admission == Admission.Borrowing && !borrowingAllowed)
             {
                 return true;
@@ -153,7 +176,7 @@ public static class Scheduler
             if (admission == Admission.Blocked)
             {
                 Wait(job, PendingCause.TeamQuotaFull, null, null);
-                if (!settings.ExplainAllPending && quota.IsExhausted(job.Team))
+                if (!settings.ExplainAllPending && quota.IsExhausted(slot))
                 {
                     order.DropTeam(job.Team);
                 }
@@ -162,14 +185,17 @@ public static class Scheduler
             }
 
             // 4. Place by best fit; 5. without delaying any reservation.
-            var node = reservations.IsEmpty
-                ? capacity.BestFit(job.Request)
-                : capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null);
+            var node = capacity.BestFit(job.Request);
+            if (node >= 0 && !reservations.IsEmpty)
+            {
+                // Only when some node fits at all: the filter's closure was allocated for every job considered.
+                node = BestFitAroundReservations(job, end);
+            }
             if (node >= 0)
             {
                 // 5. ...and without taking the quota a reserved job of the same team will need at its start.
                 if (!reservations.IsEmpty
-                    && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(job.Team), quota.Ceiling(job.Team)) is { } reserved)
+                    && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(slot), quota.Ceiling(slot)) is { } reserved)
                 {
                     Wait(job, PendingCause.HeldForReservation, null, reserved.Job);
                     return false;
@@ -261,7 +287,7 @@ public static class Scheduler
         {
             var gpus = capacity.Take(node, job.Request);
             var allocation = new GpuAllocation(job.Id, capacity.NodeAt(node).Name, gpus, job.Request.CpuMillicores, job.Request.MemoryMiB, now, end);
-            quota.Charge(job.Team, allocation.Amount);
+            quota.Charge(ledgerSlots[team], allocation.Amount);
             reservations.AddRelease(allocation, job.Team);
             starts.Add(new JobStart(job, allocation, borrowing));
         }
@@ -281,10 +307,13 @@ public static class Scheduler
             }
 
             // The reclaimed capacity is this job's: it counts against the team's quota from now on.
-            quota.Charge(job.Team, job.Request.Amount);
+            quota.Charge(ledgerSlots[team], job.Request.Amount);
             Wait(job, PendingCause.WaitingForReclaim, null, null);
             return true;
         }
+
+        private int BestFitAroundReservations(Job job, DateTimeOffset? end) =>
+            capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null);
 
         private BackfillReservation? HeldForReservation(Job job, DateTimeOffset? end)
         {
@@ -350,10 +379,12 @@ public static class Scheduler
         private void Wait(Job job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
             waiting.Add(job, team, cause, reservation, blockingJob);
 
-        /// <summary>6. Every job still waiting gets its reason and an estimated start.</summary>
-        private ImmutableArray<PendingExplanation> Explain()
+        /// <summary>
+        /// 6. Every job still waiting gets its reason and an estimated start: the estimates are computed here, the
+        /// explanation records are built when the plan's reader asks for them (from a copy of the facts they need).
+        /// </summary>
+        private PendingExplanations Explain()
         {
-            var count = waiting.Count;
             var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
             if (estimates is not null)
             {
@@ -366,20 +397,11 @@ public static class Scheduler
             var ceilings = new ResourceAmount[teamNames.Length];
             for (var t = 0; t < teamNames.Length; t++)
             {
-                inUse[t] = quota.InUse(teamNames[t]);
-                ceilings[t] = quota.Ceiling(teamNames[t]);
+                inUse[t] = quota.InUse(ledgerSlots[t]);
+                ceilings[t] = quota.Ceiling(ledgerSlots[t]);
             }
 
-            var explanations = ImmutableArray.CreateBuilder<PendingExplanation>(count);
-            for (var i = 0; i < count; i++)
-            {
-                ref readonly var job = ref waiting.Facts(i);
-                var reason = new PendingReason(job.Cause, job.Request, i, inUse[job.Team], ceilings[job.Team], job.BlockingJob);
-                var estimate = job.Cause == PendingCause.WaitingForReclaim ? now : job.Reservation?.Start ?? estimates?[i];
-                explanations.Add(new PendingExplanation(job.Id, estimate, reason, job.Reservation));
-            }
-
-            return explanations.MoveToImmutable();
+            return PendingExplanations.Lazy(new WaitingExplanations(waiting, estimates, now, inUse, ceilings));
         }
     }
 }

@@ -133,7 +133,7 @@ internal sealed class StartEstimator
         estimates[index] = clock;
         if (job.Walltime is { } walltime)
         {
-            ends.Push(new SimulatedEnd(clock + walltime, job.Job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
+            ends.Push(new SimulatedEnd(clock + walltime, job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
         }
     }
 

@@ -79,12 +79,9 @@ public static class WhatIf
             }
         }
 
-        foreach (var pending in plan.Pending)
+        if (plan.Pending.Find(job) is { } pending)
         {
-            if (pending.Job == job)
-            {
-                return new WhatIfOutcome.Queued(pending.EstimatedStart, pending.Reason.JobsAhead, pending.Reason.Describe());
-            }
+            return new WhatIfOutcome.Queued(pending.EstimatedStart, pending.Reason.JobsAhead, pending.Reason.Describe());
         }
 
         throw new InvalidOperationException($"The plan decides nothing about job {job}: it neither starts, is refused nor waits.");

@@ -91,7 +91,7 @@ public sealed class StartEstimatorTests
     /// 2,000 jobs of 0-8 GPUs, some with a GPU model, one in ten without walltime; planned once so the cluster is
     /// full, and a few jobs released at various times.
     /// </summary>
-    private static (ClusterSnapshot Snapshot, DateTimeOffset Now) BusyCluster(int seed)
+    internal static (ClusterSnapshot Snapshot, DateTimeOffset Now) BusyCluster(int seed)
     {
         var random = new Random(seed);
         var now = Time.Epoch.AddDays(3);
