@@ -119,14 +119,19 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>
     /// Completes once every command sent before it has been applied, committed and its starts and stops handed to the
-    /// executors (the loop takes the next batch only after that): one more round trip through the single writer, with a
-    /// command that changes nothing (a cancel of job 0, which never exists). A submit is answered before its job is
-    /// handed to its executor: a test that moves the clock to end a simulated job, or stops the engine, waits for this first.
+    /// executors and elastic providers (the loop takes the next batch only after that), with a command that changes
+    /// nothing (a cancel of job 0, which never exists). A batch answers its commands before it hands work on, and the
+    /// first round trip may share a batch with what came before it (a tick fired by the test's clock): the second one
+    /// cannot, so once it is answered that batch's hand-offs are done. A submit is answered before its job is handed to
+    /// its executor: a test that moves the clock to end a simulated job, or stops the engine, waits for this first.
     /// </summary>
     public async Task RoundTripAsync()
     {
-        var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience);
-        refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
+        for (var trip = 0; trip < 2; trip++)
+        {
+            var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience);
+            refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
+        }
     }
 
     public Task<ClusterUpdate> WaitForStateAsync(JobId job, JobState state) => state switch

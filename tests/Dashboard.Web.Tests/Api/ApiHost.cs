@@ -105,13 +105,17 @@ public sealed class ApiHost : IAsyncLifetime
 
     /// <summary>
     /// Completes once every command the engine was sent before it has been applied, committed and handed to the executors:
-    /// one more round trip through the single writer, with a command that changes nothing (a cancel of job 0, which never
-    /// exists, is refused without a write).
+    /// round trips through the single writer with a command that changes nothing (a cancel of job 0, which never exists, is
+    /// refused without a write). A batch answers before it hands work on, and the first trip may share a batch with what
+    /// came before: the second cannot, so once it is answered that batch's hand-offs are done too.
     /// </summary>
     public async Task EngineRoundTripAsync()
     {
-        var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience, TestContext.Current.CancellationToken);
-        refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
+        for (var trip = 0; trip < 2; trip++)
+        {
+            var refused = await Engine.CancelAsync(new JobId(0), "tests").WaitAsync(Patience, TestContext.Current.CancellationToken);
+            refused.Succeeded.Should().BeFalse("job 0 never exists, so the round trip changes nothing");
+        }
     }
 
     public ClusterEngine Engine => Factory.Services.GetRequiredService<ClusterEngine>();
