@@ -6,8 +6,9 @@ namespace Dashboard.Data.UsageHistory;
 
 /// <summary>
 /// The usage table's job columns over a range, answered from the per-day job roll-ups (team_job_days,
-/// member_job_days, job_first_starts; kept by triggers, see db/0003) for the range's whole UTC days, and from the
-/// allocations themselves for its partial first and last days and for what is still held. The answer equals
+/// member_job_days, job_first_starts; kept by a trigger when an allocation is released, see db/0003) for the range's
+/// whole UTC days, and from the allocations themselves for its partial first and last days and for what is still
+/// held (including still-held first starts, whose waits join the p95). The answer equals
 /// <see cref="UsageTotalling.Total"/> over <see cref="Segments"/> exactly (to the millisecond, jobs, mean and p95
 /// wait), only without reading every allocation of the range.
 /// </summary>

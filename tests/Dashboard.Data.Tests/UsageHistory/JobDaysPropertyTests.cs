@@ -112,7 +112,7 @@ public sealed class JobDaysPropertyTests : IDisposable
 
         store.RebuildJobDays();
 
-        DayRows().Should().Equal(rows, "the triggers kept exactly what a rebuild from jobs and allocations computes");
+        DayRows().Should().Equal(rows, "the release trigger kept exactly what a rebuild from jobs and allocations computes");
         Answers(store, ranges, now).Should().Equal(before);
         foreach (var (from, to) in ranges)
         {
