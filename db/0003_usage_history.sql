@@ -70,14 +70,15 @@ CREATE TABLE utilisation_rollup_progress (
 -- start is in the index, so a range's edge is found without reading the table).
 CREATE INDEX allocations_by_release ON allocations (released_at, started_at);
 
--- Job accounting per UTC day (day = the day's first millisecond), kept when an allocation is released (by the
--- trigger below, in the same transaction, so nothing is ever counted twice or lost): held_ms, gpu_ms, millicore_ms
--- and mib_ms are what released allocations held on that day, split exactly at midnight (milliseconds; GPU-,
--- millicore- and MiB-milliseconds); jobs_started and wait_ms count the jobs whose first allocation started that day
--- and has been released, with the sum of their waits from submission (never below 0). Allocations still held are
--- not in it: readers take them, and a range's partial first and last days, from allocations itself. Nothing runs when
--- an allocation is made, so starting jobs costs what it did. UsageHistoryStore.RebuildJobDays recomputes all of it
--- from the views below.
+-- Job accounting per UTC day (day = the day's first millisecond): held_ms, gpu_ms, millicore_ms and mib_ms are what
+-- released allocations held on that day, split exactly at midnight (milliseconds; GPU-, millicore- and
+-- MiB-milliseconds); jobs_started and wait_ms count the jobs whose first allocation started that day and has been
+-- released, with the sum of their waits from submission (never below 0). A release only queues its allocation in
+-- job_days_pending (the trigger below: one small insert in the engine's transaction); UsageHistoryStore.RollUpJobDays
+-- (the usage sampler, every minute) moves what is queued into these tables and empties the queue in one
+-- transaction. So an allocation is always in exactly one place: still held, queued, or rolled up. Readers take the
+-- first two, and a range's partial first and last days, from allocations itself. UsageHistoryStore.RebuildJobDays
+-- recomputes everything from the views below.
 CREATE TABLE team_job_days (
     day           INTEGER NOT NULL,
     team          TEXT    NOT NULL,
@@ -106,6 +107,13 @@ CREATE TABLE member_job_days (
 CREATE INDEX member_job_days_by_team ON member_job_days (team, day);
 CREATE INDEX member_job_days_by_user ON member_job_days (user_name, day);
 
+-- Released allocations not yet rolled up into the tables above.
+CREATE TABLE job_days_pending (
+    job_id   INTEGER NOT NULL,
+    attempt  INTEGER NOT NULL,
+    PRIMARY KEY (job_id, attempt)
+) STRICT, WITHOUT ROWID;
+
 -- One row per job whose first allocation has been released, with its start and wait: the p95 wait of a range is
 -- looked up here per team or user, walking the waits from the longest down (a few per cent of them), never sorting
 -- them all.
@@ -128,8 +136,8 @@ FROM allocations a JOIN jobs j ON j.id = a.job_id
 WHERE a.attempt = 1 AND a.released_at IS NOT NULL;
 
 -- What the day tables sum, from the detailed rows: every released allocation split into the UTC days it held
--- anything on, and every released first allocation's start on its day. The trigger adds the same parts one
--- allocation at a time.
+-- anything on, and every released first allocation's start on its day (RollUpJobDays adds the same parts for the
+-- queued allocations only).
 CREATE VIEW job_day_parts AS
 WITH RECURSIVE parts (job_id, attempt, day, started_at, released_at) AS (
     SELECT job_id, attempt, started_at - (started_at % 86400000), started_at, released_at
@@ -150,49 +158,11 @@ FROM held
 UNION ALL
 SELECT started_at - (started_at % 86400000), team, user_name, 0, 0, 0, 0, 1, wait_ms FROM released_first_starts;
 
--- A released allocation: what it held, split into its UTC days; for a job's first allocation also its start and wait.
-CREATE TRIGGER allocations_release_into_job_days AFTER UPDATE OF released_at ON allocations
+-- A released allocation waits in the queue for the next roll-up. Nothing runs when an allocation is made.
+CREATE TRIGGER allocations_release_queued_for_job_days AFTER UPDATE OF released_at ON allocations
 WHEN OLD.released_at IS NULL AND NEW.released_at IS NOT NULL
 BEGIN
-    INSERT INTO team_job_days (day, team, held_ms, gpu_ms, millicore_ms, mib_ms)
-    SELECT d.day, j.team, d.ms, j.gpus * d.ms, NEW.cpu_millicores * d.ms, NEW.memory_mib * d.ms
-    FROM (SELECT day, MIN(NEW.released_at, day + 86400000) - MAX(NEW.started_at, day) AS ms FROM (
-              WITH RECURSIVE days (day) AS (
-                  SELECT NEW.started_at - (NEW.started_at % 86400000)
-                  UNION ALL SELECT day + 86400000 FROM days WHERE day + 86400000 < NEW.released_at)
-              SELECT day FROM days)) d
-    JOIN jobs j ON j.id = NEW.job_id
-    WHERE d.ms > 0
-    ON CONFLICT (day, team) DO UPDATE SET
-        held_ms = held_ms + excluded.held_ms, gpu_ms = gpu_ms + excluded.gpu_ms,
-        millicore_ms = millicore_ms + excluded.millicore_ms, mib_ms = mib_ms + excluded.mib_ms;
-
-    INSERT INTO member_job_days (day, team, user_name, held_ms, gpu_ms, millicore_ms, mib_ms)
-    SELECT d.day, j.team, j.owner, d.ms, j.gpus * d.ms, NEW.cpu_millicores * d.ms, NEW.memory_mib * d.ms
-    FROM (SELECT day, MIN(NEW.released_at, day + 86400000) - MAX(NEW.started_at, day) AS ms FROM (
-              WITH RECURSIVE days (day) AS (
-                  SELECT NEW.started_at - (NEW.started_at % 86400000)
-                  UNION ALL SELECT day + 86400000 FROM days WHERE day + 86400000 < NEW.released_at)
-              SELECT day FROM days)) d
-    JOIN jobs j ON j.id = NEW.job_id
-    WHERE d.ms > 0
-    ON CONFLICT (day, team, user_name) DO UPDATE SET
-        held_ms = held_ms + excluded.held_ms, gpu_ms = gpu_ms + excluded.gpu_ms,
-        millicore_ms = millicore_ms + excluded.millicore_ms, mib_ms = mib_ms + excluded.mib_ms;
-
-    INSERT INTO job_first_starts (started_at, job_id, team, user_name, wait_ms)
-    SELECT NEW.started_at, j.id, j.team, j.owner, MAX(0, NEW.started_at - j.submitted_at) FROM jobs j
-    WHERE j.id = NEW.job_id AND NEW.attempt = 1;
-
-    INSERT INTO team_job_days (day, team, jobs_started, wait_ms)
-    SELECT NEW.started_at - (NEW.started_at % 86400000), j.team, 1, MAX(0, NEW.started_at - j.submitted_at) FROM jobs j
-    WHERE j.id = NEW.job_id AND NEW.attempt = 1
-    ON CONFLICT (day, team) DO UPDATE SET jobs_started = jobs_started + 1, wait_ms = wait_ms + excluded.wait_ms;
-
-    INSERT INTO member_job_days (day, team, user_name, jobs_started, wait_ms)
-    SELECT NEW.started_at - (NEW.started_at % 86400000), j.team, j.owner, 1, MAX(0, NEW.started_at - j.submitted_at) FROM jobs j
-    WHERE j.id = NEW.job_id AND NEW.attempt = 1
-    ON CONFLICT (day, team, user_name) DO UPDATE SET jobs_started = jobs_started + 1, wait_ms = wait_ms + excluded.wait_ms;
+    INSERT INTO job_days_pending (job_id, attempt) VALUES (NEW.job_id, NEW.attempt);
 END;
 
 -- What a database brings from before this migration (UsageHistoryStore.RebuildJobDays runs the same statements).

@@ -6,9 +6,9 @@ namespace Dashboard.Data.UsageHistory;
 
 /// <summary>
 /// The usage table's job columns over a range, answered from the per-day job roll-ups (team_job_days,
-/// member_job_days, job_first_starts; kept by a trigger when an allocation is released, see db/0003) for the range's
-/// whole UTC days, and from the allocations themselves for its partial first and last days and for what is still
-/// held (including still-held first starts, whose waits join the p95). The answer equals
+/// member_job_days, job_first_starts; fed from released allocations by <see cref="RollUpJobDays"/>, see db/0003) for
+/// the range's whole UTC days, and from the allocations themselves for its partial first and last days and for what
+/// is still held or queued for the next roll-up (their first starts' waits join the p95). The answer equals
 /// <see cref="UsageTotalling.Total"/> over <see cref="Segments"/> exactly (to the millisecond, jobs, mean and p95
 /// wait), only without reading every allocation of the range.
 /// </summary>
@@ -26,9 +26,62 @@ public sealed partial class UsageHistoryStore
         FROM allocations a CROSS JOIN jobs j ON j.id = a.job_id
         """;
 
-    private const string ReleasedWithinSql = AllocationsFirst + " WHERE a.released_at > $from AND a.started_at < $to";
+    private const string ReleasedWithinSql = AllocationsFirst + """
+         WHERE a.released_at > $from AND a.started_at < $to
+         AND NOT EXISTS (SELECT 1 FROM job_days_pending q WHERE q.job_id = a.job_id AND q.attempt = a.attempt)
+        """;
 
     private const string StillHeldSql = AllocationsFirst + " WHERE a.released_at IS NULL AND a.started_at < $to";
+
+    private const string QueuedSql = """
+        SELECT a.job_id, j.team, j.owner, j.submitted_at, a.attempt, a.started_at, a.released_at, j.gpus, a.cpu_millicores, a.memory_mib
+        FROM job_days_pending q CROSS JOIN allocations a ON a.job_id = q.job_id AND a.attempt = q.attempt CROSS JOIN jobs j ON j.id = a.job_id
+        WHERE a.started_at < $to
+        """;
+
+    // The queued allocations split into the UTC days they held anything on, and their first starts: the same parts
+    // as the view job_day_parts (db/0003), for the queue only.
+    private const string QueuedPartsCte = """
+        WITH RECURSIVE parts (job_id, attempt, day, started_at, released_at) AS (
+            SELECT a.job_id, a.attempt, a.started_at - (a.started_at % 86400000), a.started_at, a.released_at
+            FROM job_days_pending q JOIN allocations a ON a.job_id = q.job_id AND a.attempt = q.attempt
+            WHERE a.released_at > a.started_at
+            UNION ALL
+            SELECT job_id, attempt, day + 86400000, started_at, released_at FROM parts WHERE day + 86400000 < released_at
+        ),
+        queued_parts (day, team, user_name, held_ms, gpu_ms, millicore_ms, mib_ms, jobs_started, wait_ms) AS (
+            SELECT p.day, j.team, j.owner, ms, j.gpus * ms, a.cpu_millicores * ms, a.memory_mib * ms, 0, 0
+            FROM (SELECT *, MIN(released_at, day + 86400000) - MAX(started_at, day) AS ms FROM parts) p
+            JOIN allocations a ON a.job_id = p.job_id AND a.attempt = p.attempt
+            JOIN jobs j ON j.id = p.job_id
+            UNION ALL
+            SELECT a.started_at - (a.started_at % 86400000), j.team, j.owner, 0, 0, 0, 0, 1, MAX(0, a.started_at - j.submitted_at)
+            FROM job_days_pending q JOIN allocations a ON a.job_id = q.job_id AND a.attempt = q.attempt JOIN jobs j ON j.id = a.job_id
+            WHERE q.attempt = 1
+        )
+        """;
+
+    private const string DaySumsUpdate = """
+        held_ms = held_ms + excluded.held_ms, gpu_ms = gpu_ms + excluded.gpu_ms, millicore_ms = millicore_ms + excluded.millicore_ms,
+        mib_ms = mib_ms + excluded.mib_ms, jobs_started = jobs_started + excluded.jobs_started, wait_ms = wait_ms + excluded.wait_ms
+        """;
+
+    private const string RollUpJobDaysSql = QueuedPartsCte + $"""
+        INSERT INTO team_job_days (day, team, held_ms, gpu_ms, millicore_ms, mib_ms, jobs_started, wait_ms)
+        SELECT day, team, SUM(held_ms), SUM(gpu_ms), SUM(millicore_ms), SUM(mib_ms), SUM(jobs_started), SUM(wait_ms)
+        FROM queued_parts WHERE true GROUP BY day, team
+        ON CONFLICT (day, team) DO UPDATE SET {DaySumsUpdate};
+        """ + QueuedPartsCte + $"""
+        INSERT INTO member_job_days (day, team, user_name, held_ms, gpu_ms, millicore_ms, mib_ms, jobs_started, wait_ms)
+        SELECT day, team, user_name, SUM(held_ms), SUM(gpu_ms), SUM(millicore_ms), SUM(mib_ms), SUM(jobs_started), SUM(wait_ms)
+        FROM queued_parts WHERE true GROUP BY day, team, user_name
+        ON CONFLICT (day, team, user_name) DO UPDATE SET {DaySumsUpdate};
+        INSERT INTO job_first_starts (started_at, job_id, team, user_name, wait_ms)
+        SELECT a.started_at, a.job_id, j.team, j.owner, MAX(0, a.started_at - j.submitted_at)
+        FROM job_days_pending q JOIN allocations a ON a.job_id = q.job_id AND a.attempt = q.attempt JOIN jobs j ON j.id = a.job_id
+        WHERE q.attempt = 1;
+        DELETE FROM job_days_pending;
+        """;
 
     private const string JobDaySums = "SUM(held_ms), SUM(gpu_ms), SUM(millicore_ms), SUM(mib_ms), SUM(jobs_started), SUM(wait_ms)";
 
@@ -49,6 +102,7 @@ public sealed partial class UsageHistoryStore
         """;
 
     private const string RebuildJobDaysSql = """
+        DELETE FROM job_days_pending;
         DELETE FROM job_first_starts;
         DELETE FROM team_job_days;
         DELETE FROM member_job_days;
@@ -119,14 +173,17 @@ public sealed partial class UsageHistoryStore
             ReadFirstStarts(connection, transaction, filter, edgeFrom, edgeTo, Of);
         }
 
-        // What is still held is in no roll-up yet: all of it that falls in the range, and the first starts among it.
-        foreach (var segment in ReadSegments(connection, transaction, StillHeldSql, filter, from, to))
+        // What is still held or queued is in no roll-up yet: all of it that falls in the range, and its first starts.
+        foreach (var sql in new[] { StillHeldSql, QueuedSql })
         {
-            var total = Of(segment.Team, segment.Owner);
-            total.Add(UsageSplit.Within(segment, from, to, now));
-            if (segment.Attempt == 1 && segment.Start >= from)
+            foreach (var segment in ReadSegments(connection, transaction, sql, filter, from, to))
             {
-                total.AddStillHeldStart((long)segment.Wait.TotalMilliseconds);
+                var total = Of(segment.Team, segment.Owner);
+                total.Add(UsageSplit.Within(segment, from, to, now));
+                if (segment.Attempt == 1 && segment.Start >= from)
+                {
+                    total.AddUnrolledStart((long)segment.Wait.TotalMilliseconds);
+                }
             }
         }
 
@@ -144,7 +201,7 @@ public sealed partial class UsageHistoryStore
                 mean = TimeSpan.FromMilliseconds((double)total.WaitMilliseconds / total.Jobs);
                 var rank = (int)Math.Ceiling(0.95 * total.Jobs);
                 var fromLongest = total.Jobs - Math.Clamp(rank, 1, total.Jobs);
-                p95 = TimeSpan.FromMilliseconds(WaitFromLongest(connection, transaction, team, user ?? filter.Owner, from, to, fromLongest, total.StillHeldWaits));
+                p95 = TimeSpan.FromMilliseconds(WaitFromLongest(connection, transaction, team, user ?? filter.Owner, from, to, fromLongest, total.UnrolledWaits));
             }
 
             rows.Add(new UsageTotals(key(team, user), total.Held, checked((int)total.Jobs), mean, p95));
@@ -156,9 +213,22 @@ public sealed partial class UsageHistoryStore
     }
 
     /// <summary>
-    /// Recomputes the job-day roll-ups and first starts from jobs and allocations, in one transaction (the
-    /// migration that created them ran the same statements; the triggers keep them since). A repair: the answers do
-    /// not change when nothing was wrong.
+    /// Moves the allocations released since the last call (queued by the release trigger) into the job-day roll-ups
+    /// and first starts, and empties the queue, in one transaction. Off the engine's thread (the usage sampler calls
+    /// it every minute); readers see every allocation exactly once before, during and after it.
+    /// </summary>
+    public void RollUpJobDays()
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, RollUpJobDaysSql);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Recomputes the job-day roll-ups and first starts from jobs and allocations and empties the queue, in one
+    /// transaction (the migration that created them ran the same statements). A repair: the answers do not change
+    /// when nothing was wrong.
     /// </summary>
     public void RebuildJobDays()
     {
@@ -220,8 +290,8 @@ public sealed partial class UsageHistoryStore
     }
 
     /// <summary>
-    /// The wait <paramref name="fromLongest"/> places below the longest among the range's released first starts
-    /// (job_first_starts) and <paramref name="stillHeld"/> (first starts not released yet) together.
+    /// The wait <paramref name="fromLongest"/> places below the longest among the range's rolled-up first starts
+    /// (job_first_starts) and <paramref name="stillHeld"/> (first starts still held or queued) together.
     /// </summary>
     private static long WaitFromLongest(SqliteConnection connection, SqliteTransaction transaction, string team, string? user, DateTimeOffset from, DateTimeOffset to, long fromLongest, List<long>? stillHeld)
     {
@@ -322,16 +392,16 @@ public sealed partial class UsageHistoryStore
 
         public long WaitMilliseconds { get; set; }
 
-        /// <summary>The waits of first starts whose allocation is still held (in no roll-up yet); null when none.</summary>
-        public List<long>? StillHeldWaits { get; private set; }
+        /// <summary>The waits of first starts whose allocation is still held or queued (in no roll-up yet); null when none.</summary>
+        public List<long>? UnrolledWaits { get; private set; }
 
         public void Add(HeldAmount held) => Held += held;
 
-        public void AddStillHeldStart(long waitMilliseconds)
+        public void AddUnrolledStart(long waitMilliseconds)
         {
             Jobs++;
             WaitMilliseconds += waitMilliseconds;
-            (StillHeldWaits ??= []).Add(waitMilliseconds);
+            (UnrolledWaits ??= []).Add(waitMilliseconds);
         }
     }
 }

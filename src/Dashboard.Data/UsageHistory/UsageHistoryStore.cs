@@ -185,7 +185,8 @@ public sealed partial class UsageHistoryStore(Database database)
 
     /// <summary>
     /// Rolls every complete hour before <paramref name="now"/> not yet rolled up into hour rows, then every complete
-    /// day of hour rows into day rows, and moves the progress marks, in one transaction. Rolling the same hour again
+    /// day of hour rows into day rows, and moves the progress marks, in one transaction, which also rolls the queued
+    /// released allocations into the job-day roll-ups (<see cref="RollUpJobDays"/>). Rolling the same hour again
     /// (after a late sample) replaces its row with the new sums.
     /// </summary>
     public RollupProgress RollUp(DateTimeOffset now)
@@ -212,6 +213,7 @@ public sealed partial class UsageHistoryStore(Database database)
 
         var result = new RollupProgress(UtcTimestamp.FromStored(hoursUntil), UtcTimestamp.FromStored(Math.Max(daysFrom, daysTo)));
         SetProgress(connection, transaction, result);
+        Execute(connection, transaction, RollUpJobDaysSql);
         transaction.Commit();
         return result;
     }

@@ -11,8 +11,8 @@ namespace Dashboard.Data.Tests.UsageHistory;
 
 /// <summary>
 /// Over random jobs written through the real writer (preempted and restarted, still running, zero-length, spanning
-/// midnights, starting and ending exactly at midnight, a millisecond either side, waiting or not), the usage table's
-/// job columns read from the per-day roll-ups (<see cref="UsageHistoryStore.JobTotals"/>) equal the detailed
+/// midnights, starting and ending exactly at midnight, a millisecond either side, waiting or not; released
+/// allocations rolled up, still queued, or some of each), the usage table's job columns read from the per-day roll-ups (<see cref="UsageHistoryStore.JobTotals"/>) equal the detailed
 /// computation over every allocation (<see cref="UsageTotalling.Total"/> over <see cref="UsageHistoryStore.Segments"/>)
 /// for random ranges, filters and groupings: held GPU-, CPU- and memory-milliseconds, jobs, mean and p95 wait.
 /// </summary>
@@ -44,6 +44,13 @@ public sealed class JobDaysPropertyTests : IDisposable
         temp.Dispose();
     }
 
+    public enum RollUps
+    {
+        None,
+        AfterAll,
+        Between,
+    }
+
     /// <summary>A generated job: submitted at <see cref="Submitted"/>, then its attempts one after another (ms from the case's origin).</summary>
     public sealed record GeneratedJob(string Team, string User, int Gpus, long Submitted, long Wait, (long Length, long Gap)[] Attempts, bool LastStillHeld);
 
@@ -57,12 +64,21 @@ public sealed class JobDaysPropertyTests : IDisposable
         var cases =
             from jobs in Gen.ListOf(JobGen()).Select(l => l.Take(25).ToArray())
             from ranges in Gen.ArrayOf(RangeGen(), 6)
-            select (jobs, ranges);
+            from rollUps in Gen.Elements(RollUps.None, RollUps.AfterAll, RollUps.Between)
+            select (jobs, ranges, rollUps);
         FsCheck.Check.One(config, Prop.ForAll(Arb.From(cases), c =>
         {
             // Each case lives 30 days after the previous one; earlier cases' jobs stay in the file (both computations read them alike).
             var origin = Origin().AddDays(30 * caseIndex++);
-            var times = Write(c.jobs, origin);
+            // Released allocations wait in the queue until a roll-up: answers are the same queued, rolled or half and half.
+            var half = c.rollUps == RollUps.Between ? c.jobs.Length / 2 : c.jobs.Length;
+            var times = Write(c.jobs[..half], origin);
+            if (c.rollUps != RollUps.None)
+            {
+                store.RollUpJobDays();
+            }
+
+            times = [.. times, .. Write(c.jobs[half..], origin)];
             foreach (var (from, length, nowAfter, filterKind, byUser) in c.ranges)
             {
                 var rangeFrom = origin.AddMilliseconds(Pick(times, from));
@@ -102,6 +118,12 @@ public sealed class JobDaysPropertyTests : IDisposable
         };
         var now = origin.AddDays(2).AddHours(7);
         var before = Answers(store, ranges, now);
+        QueuedCount().Should().BeGreaterThan(0, "nothing is rolled up yet");
+
+        store.RollUpJobDays();
+
+        QueuedCount().Should().Be(0);
+        Answers(store, ranges, now).Should().Equal(before, "rolled up or queued, every allocation counts once");
         var rows = DayRows();
         rows.Should().NotBeEmpty();
 
@@ -112,7 +134,7 @@ public sealed class JobDaysPropertyTests : IDisposable
 
         store.RebuildJobDays();
 
-        DayRows().Should().Equal(rows, "the release trigger kept exactly what a rebuild from jobs and allocations computes");
+        DayRows().Should().Equal(rows, "the queue and its roll-ups kept exactly what a rebuild from jobs and allocations computes");
         Answers(store, ranges, now).Should().Equal(before);
         foreach (var (from, to) in ranges)
         {
@@ -159,6 +181,14 @@ public sealed class JobDaysPropertyTests : IDisposable
 
     private static List<UsageTotals> Answers(UsageHistoryStore reader, (DateTimeOffset From, DateTimeOffset To)[] ranges, DateTimeOffset now) =>
         [.. ranges.SelectMany(r => new[] { false, true }.SelectMany(byUser => reader.JobTotals(new JobFilter(null), byUser, r.From, r.To, now, Key)))];
+
+    private long QueuedCount()
+    {
+        using var connection = temp.Raw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM job_days_pending";
+        return (long)command.ExecuteScalar()!;
+    }
 
     private List<string> DayRows()
     {
