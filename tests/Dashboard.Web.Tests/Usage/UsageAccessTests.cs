@@ -169,6 +169,6 @@ public sealed class UsageAccessTests(UsageAccessTests.Host host) : IClassFixture
         var cells = Regex.Matches(page, "data-key=\"([^\"]+)\" data-field=\"gpu-hours\" data-value=\"([^\"]+)\"")
             .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
         var onPage = UsageTotalling.Total(store.Segments(new JobFilter(null), pageFrom, pageTo), s => s.Team, pageFrom, pageTo, pageTo);
-        cells.Should().HaveCount(8).And.BeEquivalentTo(onPage.ToDictionary(t => t.Key, t => t.Held.GpuHours));
+        cells.Should().NotBeEmpty().And.BeEquivalentTo(onPage.ToDictionary(t => t.Key, t => t.Held.GpuHours));
     }
 }
