@@ -70,8 +70,11 @@ try
         ("  30 days of member points (hour rows)", () => store.Points(new UtilisationFilter(true, null), now.AddDays(-30), now, TimeSpan.FromHours(6))),
         ("  30 days of job allocations, row by row", () => store.Segments(new JobFilter(null), now.AddDays(-30), now)),
         ("  1 year of team points (day rows)", () => store.Points(new UtilisationFilter(false, null), now.AddDays(-365), now, TimeSpan.FromDays(7))),
-        ("  1 year of job allocations, row by row", () => store.Segments(new JobFilter(null), now.AddDays(-365), now)),
+        ("  1 year of job allocations, row by row (the table's source before the job-day roll-ups)", () => store.Segments(new JobFilter(null), now.AddDays(-365), now)),
         ("  1 year of one team's job allocations", () => store.Segments(new JobFilter([YearOfHistory.Team(3)]), now.AddDays(-365), now)),
+        ("  1 year of job totals by team from the job-day roll-ups (partial last day from allocations)", () => store.JobTotals(new JobFilter(null), false, now.AddDays(-365), now, now, UsageKey.Of)),
+        ("  1 year of job totals by user from the job-day roll-ups", () => store.JobTotals(new JobFilter(null), true, now.AddDays(-365), now, now, UsageKey.Of)),
+        ("  30 days of one team's job totals by user (partial first and last days)", () => store.JobTotals(new JobFilter([YearOfHistory.Team(3)]), true, now.AddDays(-30), now, now, UsageKey.Of)),
     };
     Console.WriteLine("where the time goes (store reads alone):");
     foreach (var (name, read) in parts)

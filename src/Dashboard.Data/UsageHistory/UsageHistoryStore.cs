@@ -106,10 +106,8 @@ public sealed partial class UsageHistoryStore(Database database)
         ORDER BY 1
         """;
 
-    private const string SegmentsSql = """
-        SELECT a.job_id, j.team, j.owner, j.submitted_at, a.attempt, a.started_at, a.released_at, j.gpus, a.cpu_millicores, a.memory_mib
-        FROM allocations a JOIN jobs j ON j.id = a.job_id
-        WHERE a.started_at < $to AND (a.released_at IS NULL OR a.released_at > $from OR a.started_at >= $from)
+    private const string SegmentsSql = SegmentColumns + """
+         WHERE a.started_at < $to AND (a.released_at IS NULL OR a.released_at > $from OR a.started_at >= $from)
         """;
 
     /// <summary>Writes one minute's team and member samples in one transaction (a sample of the same key is replaced).</summary>
@@ -187,7 +185,8 @@ public sealed partial class UsageHistoryStore(Database database)
 
     /// <summary>
     /// Rolls every complete hour before <paramref name="now"/> not yet rolled up into hour rows, then every complete
-    /// day of hour rows into day rows, and moves the progress marks, in one transaction. Rolling the same hour again
+    /// day of hour rows into day rows, and moves the progress marks, in one transaction, which also rolls the queued
+    /// released allocations into the job-day roll-ups (<see cref="RollUpJobDays"/>). Rolling the same hour again
     /// (after a late sample) replaces its row with the new sums.
     /// </summary>
     public RollupProgress RollUp(DateTimeOffset now)
@@ -214,6 +213,7 @@ public sealed partial class UsageHistoryStore(Database database)
 
         var result = new RollupProgress(UtcTimestamp.FromStored(hoursUntil), UtcTimestamp.FromStored(Math.Max(daysFrom, daysTo)));
         SetProgress(connection, transaction, result);
+        Execute(connection, transaction, RollUpJobDaysSql);
         transaction.Commit();
         return result;
     }
@@ -305,35 +305,7 @@ public sealed partial class UsageHistoryStore(Database database)
     {
         ArgumentNullException.ThrowIfNull(filter);
         using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand();
-        var sql = SegmentsSql + TeamClause(command, "j.team", filter.Teams);
-        if (filter.Owner is not null)
-        {
-            sql += " AND j.owner = $owner";
-            command.Parameters.AddWithValue("$owner", filter.Owner);
-        }
-
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$from", UtcTimestamp.ToStored(from));
-        command.Parameters.AddWithValue("$to", UtcTimestamp.ToStored(to));
-        var segments = new List<HeldSegment>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            segments.Add(new HeldSegment(
-                new JobId(reader.GetInt64(0)),
-                reader.GetString(1),
-                reader.GetString(2),
-                UtcTimestamp.FromStored(reader.GetInt64(3)),
-                reader.GetInt32(4),
-                UtcTimestamp.FromStored(reader.GetInt64(5)),
-                reader.IsDBNull(6) ? null : UtcTimestamp.FromStored(reader.GetInt64(6)),
-                reader.GetInt32(7),
-                reader.GetInt64(8),
-                reader.GetInt64(9)));
-        }
-
-        return segments;
+        return ReadSegments(connection, null, SegmentsSql, filter, from, to);
     }
 
     /// <summary>Every team that has history (roll-ups, samples, or jobs), in ordinal order.</summary>

@@ -8,8 +8,8 @@ namespace Dashboard.Engine.Usage;
 
 /// <summary>
 /// Every <see cref="UsageOptions.SampleInterval"/> (on the injected clock) samples the engine's newest published
-/// snapshot, writes the samples through <see cref="UsageHistoryStore"/>, and after each completed hour rolls up
-/// and applies retention. It never touches cluster state and never waits for the engine: it reads what the engine
+/// snapshot, writes the samples through <see cref="UsageHistoryStore"/> and rolls the jobs released since into the
+/// job-day roll-ups, and after each completed hour rolls up and applies retention. It never touches cluster state and never waits for the engine: it reads what the engine
 /// published. A failed sample is logged and the next one tried; history never stops the dashboard.
 /// </summary>
 public sealed partial class UsageSampler(
@@ -65,6 +65,7 @@ public sealed partial class UsageSampler(
 
         all.Add(samples);
         store.WriteSamples(all);
+        store.RollUpJobDays();
         lastMinute = minute;
         if (UsageSplit.AlignDown(now, TimeSpan.FromHours(1)) != rolledHour)
         {

@@ -44,6 +44,20 @@ public sealed class UsageSamplerTests
         var recorded = new UsageStore(engine.Database).ForJob(job)!;
         UsageSplit.Whole(segment, cancelledAt).GpuSeconds.Should().BeApproximately(recorded.GpuSeconds, 0.001, "the history and the job's usage record agree");
         recorded.GpuSeconds.Should().BeApproximately(2 * (cancelledAt - segment.Start).TotalSeconds, 0.001);
+
+        // The minute's sample also rolled the released allocation into the job-day roll-ups: nothing is left queued,
+        // and the table's job columns over whole days (read from the roll-up) are the job's.
+        using (var connection = engine.Database.OpenConnection())
+        using (var queued = connection.CreateCommand())
+        {
+            queued.CommandText = "SELECT COUNT(*) FROM job_days_pending";
+            ((long)queued.ExecuteScalar()!).Should().Be(0);
+        }
+
+        var day = UsageSplit.AlignDown(start, TimeSpan.FromDays(1));
+        var totals = store.JobTotals(new JobFilter(["vision"]), false, day.AddDays(-1), day.AddDays(2), engine.Clock.GetUtcNow(), (team, _) => team).Should().ContainSingle().Subject;
+        totals.Held.Should().Be(UsageSplit.Whole(segment, cancelledAt));
+        totals.Jobs.Should().Be(1);
     }
 
     [Fact]

@@ -111,4 +111,27 @@ public sealed class UsagePageTests : ComponentTest
         page.FindAll("#usage-table [data-field='gpu-hours']").Select(e => e.GetAttribute("data-key")).Should().Equal("alice (vision)");
         page.Find("#usage-scope").TextContent.Should().Be("your own jobs");
     }
+
+    [Fact]
+    public async Task A_long_range_by_user_shows_every_rows_GPU_hours_and_jobs_as_totalled_from_every_allocation()
+    {
+        SignInAs(new SignedInUser("admin", UserRole.Admin, []));
+        var page = Render<UsagePage>();
+
+        await Click(page, "#group-user");
+        await Click(page, "#range-custom");
+        // Partial days at both ends, inside the ten days of history.
+        await Type(page, "#usage-from", "2026-11-20T06:00");
+        await Type(page, "#usage-to", "2026-11-28T12:00");
+        await Click(page, "#custom-apply");
+
+        var (from, to) = (new DateTimeOffset(2026, 11, 20, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        page.Find("#usage-range").GetAttribute("data-from").Should().StartWith("2026-11-20T06:00:00");
+        var expected = UsageTotalling.Total(data.Store.Segments(new JobFilter(null), from, to), s => $"{s.Owner} ({s.Team})", from, to, UsageData.Now);
+        expected.Should().HaveCountGreaterThan(8, "demo history has more people than teams");
+        page.FindAll("#usage-table [data-field='gpu-hours']").ToDictionary(e => e.GetAttribute("data-key")!, e => double.Parse(e.GetAttribute("data-value")!, CultureInfo.InvariantCulture))
+            .Should().BeEquivalentTo(expected.ToDictionary(t => t.Key, t => t.Held.GpuHours));
+        page.FindAll("#usage-table [data-field='jobs']").ToDictionary(e => e.GetAttribute("data-key")!, e => int.Parse(e.TextContent, CultureInfo.InvariantCulture))
+            .Should().BeEquivalentTo(expected.ToDictionary(t => t.Key, t => t.Jobs));
+    }
 }

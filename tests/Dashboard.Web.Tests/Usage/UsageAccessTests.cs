@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dashboard.Data.UsageHistory;
+using Dashboard.Scheduling.Accounting;
 using Dashboard.Web.Usage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -136,5 +139,41 @@ public sealed partial class UsageAccessTests(UsageAccessTests.Host host) : IClas
         recorded.Should().HaveCount(4);
         rows.OrderBy(r => r.User, StringComparer.Ordinal).Select(r => (r.User, Math.Round(r.GpuHours, 6), Math.Round(r.CpuCoreHours, 6), (long)r.Jobs))
             .Should().Equal(recorded.Select(r => ((string?)r.User, Math.Round(r.GpuHours, 6), Math.Round(r.CpuHours, 6), r.Jobs)));
+    }
+
+    [Fact]
+    public async Task The_API_and_the_page_show_the_figures_of_every_allocation_totalled_one_by_one()
+    {
+        using var admin = await As("admin");
+        var store = factory.Services.GetRequiredService<UsageHistoryStore>();
+        var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        // Presets (edges at 6 h, 1 h or 15 min, today's partial day), whole UTC days, and a custom range with partial days at both ends.
+        var queries = new[]
+        {
+            "?range=30d", "?range=30d&group=user", "?range=90d&group=user", "?range=7d", "?range=24h&group=user",
+            $"?range=custom&from={now.AddDays(-25):yyyy-MM-dd}&to={now.AddDays(1):yyyy-MM-dd}",
+            $"?range=custom&from={now.AddDays(-18):yyyy-MM-dd}T07:30&to={now.AddDays(-2):yyyy-MM-dd}T16:45&group=user",
+        };
+        foreach (var query in queries)
+        {
+            var body = await Table(admin, query);
+            var byUser = body.Range.Group == "user";
+            var (from, to) = (body.Range.From, body.Range.To);
+            var expected = UsageTotalling.Total(store.Segments(new JobFilter(null), from, to), s => UsageKey.Of(s.Team, byUser ? s.Owner : null), from, to, to);
+
+            expected.Should().NotBeEmpty(query);
+            body.Rows.Select(r => (UsageKey.Of(r.Team, r.User), r.GpuHours, r.CpuCoreHours, r.MemoryGiBHours, r.Jobs, r.MeanWaitMinutes, r.P95WaitMinutes))
+                .OrderBy(r => r.Item1, StringComparer.Ordinal)
+                .Should().Equal(expected.Select(t => (t.Key, t.Held.GpuHours, t.Held.CpuCoreHours, t.Held.MemoryGiBHours, t.Jobs, t.MeanWait?.TotalMinutes, t.P95Wait?.TotalMinutes)), query);
+        }
+
+        // The page (its first render: the last 7 days by team) shows the same GPU-hours.
+        var page = await Text(admin, "/usage");
+        var pageFrom = DateTimeOffset.Parse(WebUtility.HtmlDecode(Regex.Match(page, "data-from=\"([^\"]+)\"").Groups[1].Value), CultureInfo.InvariantCulture);
+        var pageTo = DateTimeOffset.Parse(WebUtility.HtmlDecode(Regex.Match(page, "data-to=\"([^\"]+)\"").Groups[1].Value), CultureInfo.InvariantCulture);
+        var cells = Regex.Matches(page, "data-key=\"([^\"]+)\" data-field=\"gpu-hours\" data-value=\"([^\"]+)\"")
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        var onPage = UsageTotalling.Total(store.Segments(new JobFilter(null), pageFrom, pageTo), s => s.Team, pageFrom, pageTo, pageTo);
+        cells.Should().NotBeEmpty().And.BeEquivalentTo(onPage.ToDictionary(t => t.Key, t => t.Held.GpuHours));
     }
 }
