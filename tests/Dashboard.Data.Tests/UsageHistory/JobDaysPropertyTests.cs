@@ -153,10 +153,18 @@ public sealed class JobDaysPropertyTests : IDisposable
         {
             var origin = Origin();
             var jobs = RandomJobs(40, seed: 4);
-            using (var beforeRollUps = old.Open([.. Dashboard.Data.Schema.BundledMigrations.All.Where(m => m.Version < 3)]))
-            using (var oldWriter = new ClusterWriter(beforeRollUps))
+            // Today's writer needs today's tables: the jobs are written to a current database and copied, column by
+            // column, into one that stops before the roll-ups, as an installation from before 0003 holds them.
+            using (var current = new TempDatabase(SqliteSynchronous.Off))
             {
-                Write(oldWriter, jobs, origin);
+                using (var written = current.Open())
+                using (var writer = new ClusterWriter(written))
+                {
+                    Write(writer, jobs, origin);
+                }
+
+                old.Open([.. Dashboard.Data.Schema.BundledMigrations.All.Where(m => m.Version < 3)]).Dispose();
+                CopyRowsInto(old, current);
             }
 
             using var upgraded = old.Open();
@@ -170,6 +178,58 @@ public sealed class JobDaysPropertyTests : IDisposable
         {
             old.Dispose();
         }
+    }
+
+    /// <summary>Every row of <paramref name="source"/>'s tables that <paramref name="target"/> also has, in the columns both have.</summary>
+    private static void CopyRowsInto(TempDatabase target, TempDatabase source)
+    {
+        using var connection = target.Raw();
+        using (var attach = connection.CreateCommand())
+        {
+            attach.CommandText = "PRAGMA foreign_keys = OFF; ATTACH DATABASE $path AS source";
+            attach.Parameters.AddWithValue("$path", source.FilePath);
+            attach.ExecuteNonQuery();
+        }
+
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        using var transaction = connection.BeginTransaction();
+        foreach (var table in tables)
+        {
+            var columns = new List<string>();
+            using (var info = connection.CreateCommand())
+            {
+                info.Transaction = transaction;
+                info.CommandText = $"SELECT m.name FROM pragma_table_info('{table}', 'main') m JOIN pragma_table_info('{table}', 'source') s ON s.name = m.name";
+                using var reader = info.ExecuteReader();
+                while (reader.Read())
+                {
+                    columns.Add("\"" + reader.GetString(0) + "\"");
+                }
+            }
+
+            if (columns.Count == 0)
+            {
+                continue;
+            }
+
+            using var copy = connection.CreateCommand();
+            copy.Transaction = transaction;
+            var names = string.Join(", ", columns);
+            copy.CommandText = $"DELETE FROM main.\"{table}\"; INSERT INTO main.\"{table}\" ({names}) SELECT {names} FROM source.\"{table}\"";
+            copy.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     private static DateTimeOffset Origin() => UsageSplit.AlignDown(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1));
