@@ -63,7 +63,7 @@ internal static class SamplerCost
 
         Console.WriteLine($"sampler per minute, 1,000 nodes x 8 GPUs, {snapshot.Running.Length:N0} running jobs -> {last!.Teams.Count} team rows + {last.Members.Count} member rows:");
         Console.WriteLine($"  build samples from the snapshot: {Describe(sample)}");
-        Console.WriteLine($"  write them (one transaction, synchronous=FULL): {Describe(write)}");
+        Console.WriteLine($"  write them (one transaction, synchronous=NORMAL): {Describe(write)}");
         var rollup = Stopwatch.StartNew();
         store.RollUp(minute.AddHours(3));
         Console.WriteLine($"  hourly roll-up of those {repeats} minutes into hour and day rows: {rollup.Elapsed.TotalMilliseconds:N1} ms");

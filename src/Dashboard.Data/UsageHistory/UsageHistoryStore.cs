@@ -117,11 +117,22 @@ public sealed partial class UsageHistoryStore(Database database)
         WriteSamples([samples]);
     }
 
-    /// <summary>Writes several minutes' samples in one transaction.</summary>
+    /// <summary>
+    /// Writes several minutes' samples in one transaction. Samples are measurements, not data anyone was told is kept:
+    /// they are committed with <c>synchronous = NORMAL</c> (in WAL mode a power cut may lose the newest minutes but never
+    /// corrupts the file), so the sampler does not wait for a disk flush every minute. The connection's next user gets
+    /// the configured setting back when it is opened again.
+    /// </summary>
     public void WriteSamples(IEnumerable<MinuteSamples> minutes)
     {
         ArgumentNullException.ThrowIfNull(minutes);
         using var connection = database.OpenConnection();
+        using (var relaxed = connection.CreateCommand())
+        {
+            relaxed.CommandText = "PRAGMA synchronous = NORMAL";
+            relaxed.ExecuteNonQuery();
+        }
+
         using var transaction = connection.BeginTransaction();
         using (var teams = new UsageWrites(connection))
         using (var members = new PreparedStatement(connection, MemberSampleSql, "$team", "$user", "$minute", "$simulated", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_utilisation_pct", "$gpu_memory_used_mib"))

@@ -53,6 +53,19 @@ public sealed class UsageHistoryStoreTests : StoreTest
     }
 
     [Fact]
+    public void Samples_skip_the_flush_at_commit_but_the_next_user_of_a_pooled_connection_gets_the_configured_setting_back()
+    {
+        Database.Options.Synchronous.Should().Be(SqliteSynchronous.Full, "the default every other write relies on");
+        store.WriteSamples(new MinuteSamples([Team("nlp", hour.AddMinutes(1), 2)], []));
+
+        using var next = Database.OpenConnection();
+        using var query = next.CreateCommand();
+        query.CommandText = "PRAGMA synchronous";
+        Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(2, "FULL (2) again, not the samples' NORMAL (1)");
+        store.Points(new UtilisationFilter(false, ["nlp"]), hour, hour.AddHours(1), TimeSpan.FromHours(1)).Sum(p => p.GpuMinutes).Should().Be(2);
+    }
+
+    [Fact]
     public void The_current_hour_is_read_from_minute_samples_until_it_is_rolled_up()
     {
         store.RollUp(hour);
