@@ -115,6 +115,8 @@ public static class ClusterRenderBenchmark
             $"per update {renderer.Components / (double)measured:0.0} components rendered ({renderer.NodeCards / (double)measured:0.0} node cards, " +
             $"{renderer.Tooltips / (double)measured:0.0} tooltips), {renderer.Edits / (double)measured:0.0} edits, " +
             $"{renderer.Bytes / (double)measured:0} bytes; publish -> page batch {wall.Describe()}"));
+        Console.WriteLine("   most rendered: " + string.Join(", ", renderer.ByType.OrderByDescending(t => t.Value).Take(8)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value / (double)measured:0.0}"))));
     }
 
     private static async Task<TimeSpan> PublishAsync(CountingRenderer renderer, ClusterFeed feed, FakeTimeProvider time, ClusterUpdate update)
@@ -163,7 +165,14 @@ public static class ClusterRenderBenchmark
 
         public long Bytes { get; private set; }
 
-        public void Reset() => (Components, NodeCards, Tooltips, Edits, Bytes) = (0, 0, 0, 0, 0);
+        /// <summary>Renders per component type since the last <see cref="Reset"/>.</summary>
+        public Dictionary<string, long> ByType { get; } = [];
+
+        public void Reset()
+        {
+            (Components, NodeCards, Tooltips, Edits, Bytes) = (0, 0, 0, 0, 0);
+            ByType.Clear();
+        }
 
         public Task NextRenderOf<T>()
         {
@@ -186,6 +195,7 @@ public static class ClusterRenderBenchmark
                 var type = GetComponentState(diff.ComponentId).Component.GetType();
                 rendered.Add(type);
                 Components++;
+                ByType[type.Name] = ByType.GetValueOrDefault(type.Name) + 1;
                 NodeCards += type.Name == "NodeCard" ? 1 : 0;
                 Tooltips += type == typeof(MudTooltip) ? 1 : 0;
                 Edits += diff.Edits.Count;
