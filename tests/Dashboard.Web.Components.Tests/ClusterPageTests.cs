@@ -98,6 +98,25 @@ public sealed class ClusterPageTests : ComponentTest
     }
 
     [Fact]
+    public void A_live_update_renders_again_only_the_cards_of_nodes_that_changed()
+    {
+        static TestCluster Cluster() => new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Node("gpu-02", gpus: 2).Run("gpu-02", [1], "vision");
+        Render<MudPopoverProvider>();
+        Feed.Publish(Cluster().Update(version: 1));
+        var page = Render<ClusterPage>();
+        IRenderedComponent<NodeCard> Card(string node) => page.FindComponents<NodeCard>().Single(c => c.Instance.Node.Name == node);
+        var (first, second) = (Card("gpu-01").RenderCount, Card("gpu-02").RenderCount);
+
+        Feed.Publish(Cluster().Run("gpu-01", [0], "vision").Update(version: 2));
+        page.WaitForAssertion(() => page.Find(".node-card[data-node='gpu-01'] .gpu-tile[data-gpu='0']").ClassList.Should().Contain("allocated"), Patience);
+
+        // bunit counts a render of the card or of anything inside it.
+        Card("gpu-01").RenderCount.Should().BeGreaterThan(first);
+        Card("gpu-02").RenderCount.Should().Be(second, "nothing on gpu-02 changed, so its card (chips, tooltips, bars) is not rendered again");
+        page.Find(".node-card[data-node='gpu-02'] .gpu-tile[data-gpu='1']").ClassList.Should().Contain("allocated");
+    }
+
+    [Fact]
     public async Task Stops_listening_once_disposed()
     {
         Render<MudPopoverProvider>();

@@ -32,6 +32,23 @@ public sealed class ClusterViewTests
     }
 
     [Fact]
+    public void Node_views_from_two_snapshots_are_equal_exactly_when_the_node_shows_the_same()
+    {
+        static TestCluster Cluster() => new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Node("gpu-02", gpus: 2).Run("gpu-02", [1], "vision");
+        var before = ClusterView.From(Cluster().Update(version: 1)).Nodes;
+        var same = ClusterView.From(Cluster().Update(version: 2)).Nodes;
+        var started = ClusterView.From(Cluster().Run("gpu-01", [0], "vision").Update(version: 3)).Nodes;
+
+        same[0].Should().NotBeSameAs(before[0]);
+        same[0].Should().Be(before[0]);
+        same[1].Should().Be(before[1]);
+        same[1].GetHashCode().Should().Be(before[1].GetHashCode());
+        started[0].Should().NotBe(before[0], "a job started on gpu-01: one tile and the CPU and memory bars changed");
+        started[1].Should().Be(before[1], "gpu-02 did not change");
+        (before[0] with { Note = "provisioning" }).Should().NotBe(before[0]);
+    }
+
+    [Fact]
     public void A_job_without_walltime_has_no_expected_end()
     {
         var update = new TestCluster().Node("gpu-01").Run("gpu-01", [0], "nlp").Update();

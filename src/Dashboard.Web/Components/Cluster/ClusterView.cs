@@ -78,6 +78,18 @@ public sealed record NodeView(
 {
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
 
+    /// <summary>
+    /// Equal when everything the node's card shows is equal, GPU by GPU (a record would compare the tile arrays by
+    /// reference, and each snapshot builds new ones): lets a card whose node did not change skip its re-render.
+    /// </summary>
+    public bool Equals(NodeView? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Name == other.Name && State == other.State && Simulated == other.Simulated && Cpu == other.Cpu && Memory == other.Memory
+                && Pool == other.Pool && Note == other.Note && Gpus.AsSpan().SequenceEqual(other.Gpus.AsSpan())));
+
+    public override int GetHashCode() => HashCode.Combine(Name, State, Simulated, Cpu, Memory, Pool, Note, Gpus.Length);
+
     /// <summary>"8 × A100-80GB", "4 × A100-80GB, 2 × L4", "no GPUs".</summary>
     public string GpuModels => Gpus.IsEmpty
         ? "no GPUs"
