@@ -26,14 +26,8 @@ public static class ApiBenchmark
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-        int Option(string name, int fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
-        }
-
-        var submits = Option("--submits", 2000);
-        var clients = Option("--clients", 8);
+        var submits = BenchArguments.PositiveInt(args, "--submits", 2000);
+        var clients = BenchArguments.PositiveInt(args, "--clients", 8);
         const int warmUp = 200;
 
         foreach (var line in MachineDescription.Lines())

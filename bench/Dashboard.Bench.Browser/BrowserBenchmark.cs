@@ -23,14 +23,8 @@ public static class BrowserBenchmark
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-        int Option(string name, int fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
-        }
-
-        var samples = Option("--samples", 100);
-        var manyContexts = Option("--contexts", 50);
+        var samples = BenchArguments.PositiveInt(args, "--samples", 100);
+        var manyContexts = BenchArguments.PositiveInt(args, "--contexts", 50);
         var chromium = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
         foreach (var line in MachineDescription.Lines())
