@@ -81,7 +81,7 @@ public sealed class CommandElasticProviderTests : IDisposable
         var second = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
         var third = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
         engine.Clock.Advance(TimeSpan.FromSeconds(29));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         Calls().Should().BeEmpty("the demand has not lasted the scale-up delay");
 
         // The script answers at once; both new nodes take the queued jobs in the pass after the answer.
@@ -93,19 +93,19 @@ public sealed class CommandElasticProviderTests : IDisposable
         running.Summary.GpusTotal.Should().Be(24);
         Calls().Should().ContainSingle().Which.Should().Be(
             """{"action":"provision","pool":"burst","count":2,"reason":"scaling up 2 x 8-GPU nodes for 2 pending jobs","names":["burst-1","burst-2"],"shape":{"gpus":8,"gpuModel":"A100-80GB","gpuMemoryMiB":81920,"cpuCores":64,"memoryGiB":512}}""");
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         // Simulated jobs run for half their walltime: all three have ended 5 minutes after the last one started.
         var ended = Task.WhenAll(engine.WaitForStateAsync(second, JobState.Succeeded), engine.WaitForStateAsync(third, JobState.Succeeded));
         engine.Clock.Advance(TimeSpan.FromMinutes(5));
         await ended;
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         new[] { first, second, third }.Select(j => engine.Jobs.Find(j)!.State).Should().OnlyContain(s => s == JobState.Succeeded);
         var allocations = new Dashboard.Data.Allocations.AllocationStore(engine.Database);
         new[] { second, third }.Select(j => allocations.ForJob(j).Single().Allocation.Node).Should().BeEquivalentTo(["burst-1", "burst-2"]);
 
         engine.Clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         Calls().Should().ContainSingle("the cool-down has not passed");
 
         var gone = engine.WaitForAsync(u => !u.Snapshot.Nodes.Any(n => n.Pool == "burst"));
@@ -153,7 +153,7 @@ public sealed class CommandElasticProviderTests : IDisposable
 
         var retrying = await engine.WaitForAsync(u => u.ElasticPools.Single().LastError is not null);
         retrying.ElasticPools.Single().NodeNotes["burst-1"].Should().StartWith("attempt 1 of 2 failed: zone eu-1 is busy, try later; trying again at");
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         var placed = engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting));
         engine.Clock.Advance(TimeSpan.FromSeconds(10));

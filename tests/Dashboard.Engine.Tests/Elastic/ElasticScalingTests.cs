@@ -24,10 +24,10 @@ public sealed class ElasticScalingTests
         await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.Simulated());
         var first = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
         var second = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         engine.Clock.Advance(Delay - TimeSpan.FromSeconds(1));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         engine.Feed.Current!.Snapshot.Nodes.Should().NotContain(n => n.Pool != null, "demand must last the scale-up delay");
         engine.Feed.Current!.ElasticPools.Single().Activity.Should().StartWith("pending demand since 09:00:00 UTC");
 
@@ -43,7 +43,7 @@ public sealed class ElasticScalingTests
         asked.Explanations[second].Reason.Describe().Should().Be("waiting for 8 GPUs on one node; a node is being provisioned for it in pool burst");
         asked.Explanations[second].EstimatedStart.Should().Be(Start + Delay + TimeSpan.FromSeconds(20));
         asked.Summary.GpusTotal.Should().Be(8, "a node being provisioned is not capacity yet");
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         var placed = engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == second));
         engine.Clock.Advance(TimeSpan.FromSeconds(20));
@@ -51,15 +51,15 @@ public sealed class ElasticScalingTests
         running.Snapshot.Running.Single(r => r.Job.Id == second).Allocation.Node.Should().Be("burst-1");
         running.Snapshot.Nodes.Single(n => n.Name == "burst-1").Should().Match<Node>(n => n.State == NodeState.Ready && n.Simulated && n.Pool == "burst");
         running.Summary.GpusTotal.Should().Be(16);
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         // Both jobs end after 5 simulated minutes; burst-1 is then idle and is handed back 5 minutes later.
         var ended = engine.WaitForStateAsync(second, JobState.Succeeded);
         engine.Clock.Advance(TimeSpan.FromMinutes(5));
         await ended;
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         engine.Clock.Advance(TimeSpan.FromMinutes(4));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         engine.Feed.Current!.Snapshot.Nodes.Should().Contain(n => n.Name == "burst-1", "the cool-down has not passed");
 
         var gone = engine.WaitForAsync(u => u.Snapshot.Nodes.All(n => n.Name != "burst-1"));
@@ -83,7 +83,7 @@ public sealed class ElasticScalingTests
         var waiting = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
 
         var retrying = await engine.WaitForAsync(u => u.ElasticPools.Single().LastError is not null);
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         provider.Provisions.Should().ContainSingle();
         retrying = engine.Feed.Current!;
         retrying.ElasticPools.Single().NodeNotes["burst-1"].Should().Be("attempt 1 of 2 failed: no capacity in zone eu-1; trying again at 09:00:10 UTC");
@@ -91,17 +91,17 @@ public sealed class ElasticScalingTests
 
         var failed = engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1" && n.State == NodeState.Failed));
         engine.Clock.Advance(TimeSpan.FromSeconds(9));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         provider.Provisions.Should().ContainSingle("the back-off has not passed");
         engine.Clock.Advance(TimeSpan.FromSeconds(1));
         var shown = await failed;
         shown.ElasticPools.Single().NodeNotes["burst-1"].Should().Be("provisioning failed after 2 attempts: no capacity in zone eu-1");
         shown.ElasticPools.Single().Failed.Should().Be(1);
         shown.Explanations[waiting].Reason.Cause.Should().Be(PendingCause.WaitingForCapacity, "nothing is being provisioned for it any more");
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         engine.Clock.Advance(TimeSpan.FromSeconds(59));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         provider.Provisions.Should().HaveCount(2, "the pool waits out its failure back-off (1 min) before asking again");
         engine.Feed.Current!.ElasticPools.Single().Activity.Should().Be("the provider failed; next scale-up not before 09:01:10 UTC");
 
@@ -127,12 +127,12 @@ public sealed class ElasticScalingTests
         await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
         var second = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
         await engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == second && r.Allocation.Node == "burst-1"));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         var ended = engine.WaitForStateAsync(second, JobState.Succeeded);
         engine.Clock.Advance(TimeSpan.FromMinutes(1));
         await ended;
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         var refused = engine.WaitForAsync(u => u.ElasticPools.Single().LastError == "the machine is locked");
         engine.Clock.Advance(TimeSpan.FromMinutes(5));
         var shown = await refused;
@@ -140,10 +140,10 @@ public sealed class ElasticScalingTests
         shown.Snapshot.Nodes.Single(n => n.Name == "burst-1").State.Should().Be(NodeState.Ready);
         provider.Releases.Should().ContainSingle();
         new AuditStore(engine.Database).ForTarget("pool:burst").Select(e => e.Entry.Action).Should().Contain("elastic.release-failed");
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
 
         engine.Clock.Advance(TimeSpan.FromMinutes(5));
-        await engine.SettledAsync();
+        await engine.RoundTripAsync();
         provider.Releases.Should().HaveCount(2, "idle for another cool-down, it is handed back again");
     }
 
@@ -161,7 +161,7 @@ public sealed class ElasticScalingTests
             await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
             await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(10)));
             engine.Clock.Advance(TimeSpan.FromMinutes(1));
-            await engine.SettledAsync();
+            await engine.RoundTripAsync();
             provider.Provisions.Should().BeEmpty();
             engine.Feed.Current!.ElasticPools.Single().Should().Match<ElasticPoolStatus>(p => p.Paused && p.Activity == "scaling paused by an admin");
             new AuditStore(engine.Database).ForTarget("pool:burst", limit: 5).Single().Entry.Should().Match<AuditEntry>(e => e.Action == "elastic.pause" && e.Actor == "admin");
@@ -190,11 +190,11 @@ public sealed class ElasticScalingTests
             await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromHours(1)));
             waiting = await engine.SubmitAsync(Spec(gpus: 8, walltime: TimeSpan.FromMinutes(2)));
             await engine.WaitForAsync(u => u.ElasticPools.Single().LastError is not null);
-            await engine.SettledAsync();
+            await engine.RoundTripAsync();
             var failed = engine.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Name == "burst-1" && n.State == NodeState.Failed));
             clock.Advance(TimeSpan.FromSeconds(10));
             await failed;
-            await engine.SettledAsync();
+            await engine.RoundTripAsync();
         }
 
         // After a restart: the history is shown again, and the provider that failed is not asked before its back-off ends.
@@ -210,25 +210,25 @@ public sealed class ElasticScalingTests
             (ScaleActionKind.Resume, "admin", "resumed by admin"),
             (ScaleActionKind.Pause, "admin", "paused by admin"));
         restarted.Clock.Advance(TimeSpan.FromSeconds(59));
-        await restarted.SettledAsync();
+        await restarted.RoundTripAsync();
         working.Provisions.Should().BeEmpty("the failure back-off survives the restart");
 
         var placed = restarted.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == waiting && r.Allocation.Node == "burst-1"));
         restarted.Clock.Advance(TimeSpan.FromSeconds(1));
         await placed;
-        await restarted.SettledAsync();
+        await restarted.RoundTripAsync();
 
         // The job runs a minute; a cool-down later the provider refuses the node twice (2 attempts), then takes it.
         var ended = restarted.WaitForStateAsync(waiting, JobState.Succeeded);
         restarted.Clock.Advance(TimeSpan.FromMinutes(1));
         await ended;
-        await restarted.SettledAsync();
+        await restarted.RoundTripAsync();
         var refused = restarted.WaitForAsync(u => u.ElasticPools.Single().LastError == "the machine is locked");
         restarted.Clock.Advance(TimeSpan.FromMinutes(5));
-        await restarted.SettledAsync();
+        await restarted.RoundTripAsync();
         restarted.Clock.Advance(TimeSpan.FromSeconds(10));
         await refused;
-        await restarted.SettledAsync();
+        await restarted.RoundTripAsync();
         working.ReleaseFailure = null;
         var gone = restarted.WaitForAsync(u => u.Snapshot.Nodes.All(n => n.Name != "burst-1"));
         restarted.Clock.Advance(TimeSpan.FromMinutes(5));

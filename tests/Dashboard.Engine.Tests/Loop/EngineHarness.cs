@@ -105,12 +105,6 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Completes once the engine has finished every batch before this call, with what those batches handed to executors
-    /// and providers (timers on the fake clock) armed (see <see cref="RoundTripAsync"/>).
-    /// </summary>
-    public Task SettledAsync() => RoundTripAsync();
-
-    /// <summary>
     /// Completes with the first published state (the current one included) that satisfies <paramref name="condition"/>.
     /// It sees every publication, uncoalesced, and needs no clock to move: an Advance of the fake clock is never needed
     /// to deliver it, so one can never land while a commit is in flight.
