@@ -30,4 +30,42 @@ public sealed class ClusterPageBrowserTests(BrowserHost host) : IClassFixture<Br
         await Assertions.Expect(tiles).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".gpu-tile.free")).ToHaveCountAsync(8);
     }
+
+    [Fact]
+    public async Task A_GPU_tile_shows_who_holds_it_while_hovered_or_focused()
+    {
+        var page = await host.OpenAsync("/");
+        await Assertions.Expect(page.Locator(".gpu-tile.free")).ToHaveCountAsync(8);
+        var engine = host.Service<ClusterEngine>();
+        var spec = new JobSpec("hover-card", "alice", "vision", "python train.py", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+        var submitted = await engine.SubmitAsync(spec, "alice");
+        submitted.Succeeded.Should().BeTrue(submitted.Reason);
+        var job = submitted.Job!.Value;
+        try
+        {
+            var tile = page.Locator($".gpu-tile.allocated[data-job='{job}']");
+            var card = page.Locator($".gpu-slot:has(.gpu-tile[data-job='{job}']) .gpu-hover-card");
+            await Assertions.Expect(tile).ToHaveCountAsync(1);
+            await Assertions.Expect(card).ToBeHiddenAsync();
+
+            await tile.HoverAsync();
+            await Assertions.Expect(card).ToBeVisibleAsync();
+            await Assertions.Expect(card).ToContainTextAsync($"Job #{job} hover-card");
+            await Assertions.Expect(card).ToContainTextAsync("Owner alice (vision)");
+            await Assertions.Expect(card).ToContainTextAsync("Expected end");
+            var (tileBox, cardBox) = (await tile.BoundingBoxAsync(), await card.BoundingBoxAsync());
+            (cardBox!.Y + cardBox.Height).Should().BeLessThanOrEqualTo(tileBox!.Y, "the card opens above the tile, whole, not clipped inside it");
+
+            await page.Mouse.MoveAsync(0, 0);
+            await Assertions.Expect(card).ToBeHiddenAsync();
+
+            await tile.FocusAsync(); // what a tap on the focusable tile does
+            await Assertions.Expect(card).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await engine.CancelAsync(job, "alice");
+            await Assertions.Expect(page.Locator(".gpu-tile.free")).ToHaveCountAsync(8);
+        }
+    }
 }
