@@ -1,5 +1,6 @@
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Cluster;
+using Dashboard.Web.Components.Layout;
 using Dashboard.Web.Components.Pages;
 using MudBlazor;
 
@@ -130,6 +131,32 @@ public sealed class ClusterPageTests : ComponentTest
         await DisposeComponentsAsync();
 
         subscribed.Should().Be(2, "the page and its quota panel each listen");
+        SubscriberCount().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Under_the_layout_the_circuit_listens_once_and_the_page_and_quota_panel_follow_the_layout()
+    {
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Update(version: 1));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body =>
+        {
+            body.OpenComponent<ClusterPage>(0);
+            body.CloseComponent();
+        }));
+        layout.WaitForAssertion(() => layout.FindAll(".node-card .gpu-tile.free").Should().HaveCount(2), Patience);
+        SubscriberCount().Should().Be(1, "the layout's one subscription serves the app bar, the page and its quota panel");
+        var quotaPanel = layout.Find("#quota-panel").TextContent;
+
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Run("gpu-01", [0], "vision").Update(version: 2));
+
+        layout.WaitForAssertion(() =>
+        {
+            layout.Find(".gpu-tile[data-gpu='0']").ClassList.Should().Contain("allocated");
+            layout.Find("[data-total='gpus']").TextContent.Should().Be("1/2");
+            layout.Find("#quota-panel").TextContent.Should().NotBe(quotaPanel, "the quota panel shows vision's GPU in use");
+        }, Patience);
+
+        await DisposeComponentsAsync();
         SubscriberCount().Should().Be(0);
     }
 
