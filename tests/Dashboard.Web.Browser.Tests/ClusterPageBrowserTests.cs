@@ -55,6 +55,8 @@ public sealed class ClusterPageBrowserTests(BrowserHost host) : IClassFixture<Br
             await Assertions.Expect(card).ToContainTextAsync("Expected end");
             var (tileBox, cardBox) = (await tile.BoundingBoxAsync(), await card.BoundingBoxAsync());
             (cardBox!.Y + cardBox.Height).Should().BeLessThanOrEqualTo(tileBox!.Y, "the card opens above the tile, whole, not clipped inside it");
+            cardBox.X.Should().BeGreaterThanOrEqualTo(0, "the card stays on screen, also for the first tile of a row");
+            (cardBox.X + cardBox.Width).Should().BeLessThanOrEqualTo(page.ViewportSize!.Width);
 
             await page.Mouse.MoveAsync(0, 0);
             await Assertions.Expect(card).ToBeHiddenAsync();
