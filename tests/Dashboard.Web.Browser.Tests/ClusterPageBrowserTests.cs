@@ -32,6 +32,24 @@ public sealed class ClusterPageBrowserTests(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task Live_bars_jump_to_a_new_value_instead_of_animating_in_every_open_tab()
+    {
+        var page = await host.OpenAsync("/");
+        await Assertions.Expect(page.Locator(".usage-bar .mud-progress-linear-bar").First).ToBeAttachedAsync();
+        await Assertions.Expect(page.Locator("#quota-panel .mud-progress-linear-bar").First).ToBeAttachedAsync();
+
+        var durations = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('.usage-bar .mud-progress-linear-bar, #quota-panel .mud-progress-linear-bar')]" +
+            ".map(bar => getComputedStyle(bar).transitionDuration)");
+
+        durations.Should().NotBeEmpty().And.OnlyContain(duration => duration == "0s");
+        var elsewhere = await page.EvaluateAsync<string>(
+            "() => { const bar = document.createElement('div'); bar.className = 'mud-progress-linear'; bar.innerHTML = '<div class=\"mud-progress-linear-bar\"></div>';" +
+            " document.body.appendChild(bar); const duration = getComputedStyle(bar.firstChild).transitionDuration; bar.remove(); return duration; }");
+        elsewhere.Should().Be("0.2s", "bars outside the live views keep MudBlazor's animation");
+    }
+
+    [Fact]
     public async Task A_GPU_tile_shows_who_holds_it_while_hovered_or_focused()
     {
         var page = await host.OpenAsync("/");
