@@ -146,22 +146,12 @@ public static class ClusterTransitions
         var total = ResourceAmount.Zero;
         var teamJobs = new List<int>();
         var columns = RunningTeams.ColumnsOf(running);
-        var teams = columns.Teams.AsSpan();
-        var team = TeamNumbers.Of(quota.Team);
-        for (var from = 0; from < teams.Length;)
+        columns.PositionsOf(TeamNumbers.Of(quota.Team), teamJobs);
+        foreach (var i in teamJobs)
         {
-            var found = teams[from..].IndexOf(team);
-            if (found < 0)
-            {
-                break;
-            }
-
-            var i = from + found;
             var job = running[i];
             anyBorrowing |= job.Borrowing;
             total += job.Allocation.Amount;
-            teamJobs.Add(i);
-            from = i + 1;
         }
 
         if (!anyBorrowing && total.FitsWithin(quota.Nominal))
