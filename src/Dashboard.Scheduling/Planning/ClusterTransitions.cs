@@ -132,7 +132,18 @@ public static class ClusterTransitions
         return snapshot with { Nodes = nodes };
     }
 
-    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team) => snapshot.Quotas.FirstOrDefault(q => q.Team == team);
+    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team)
+    {
+        foreach (var quota in snapshot.Quotas)
+        {
+            if (quota.Team == team)
+            {
+                return quota;
+            }
+        }
+
+        return null;
+    }
 
     private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota)
     {
@@ -159,15 +170,21 @@ public static class ClusterTransitions
             return running;
         }
 
-        // Oldest first (then lowest id): the oldest jobs keep the nominal quota.
-        teamJobs.Sort((x, y) =>
+        // Oldest first (then lowest id): the oldest jobs keep the nominal quota. Sorted by copied keys (start, id),
+        // unique per job, so the order is the one comparing the jobs themselves gave.
+        var order = new (long StartTicks, long Id)[teamJobs.Count];
+        var positions = new int[teamJobs.Count];
+        for (var k = 0; k < order.Length; k++)
         {
-            var byStart = running[x].Allocation.Start.CompareTo(running[y].Allocation.Start);
-            return byStart != 0 ? byStart : running[x].Job.Id.CompareTo(running[y].Job.Id);
-        });
+            var job = running[teamJobs[k]];
+            order[k] = (job.Allocation.Start.UtcTicks, job.Job.Id.Value);
+            positions[k] = teamJobs[k];
+        }
+
+        Array.Sort(order, positions);
         ImmutableArray<RunningJob>.Builder? builder = null;
         var guaranteed = ResourceAmount.Zero;
-        foreach (var index in teamJobs)
+        foreach (var index in positions)
         {
             var job = running[index];
             var withJob = guaranteed + job.Allocation.Amount;
@@ -192,15 +209,16 @@ public static class ClusterTransitions
     {
         var team = ended.Job.Team;
         var usage = snapshot.Usage;
-        var existing = usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
-        var accrued = FairShare.Accrue(existing, ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife);
 
         // Usual case: the list is already in team order with one entry per team (every earlier accrual left it so),
         // and the team's entry is replaced where it stands; the general path below gives the same list.
         if (IndexInSortedUniqueUsage(usage, team) is var at and >= 0)
         {
-            return usage.SetItem(at, accrued);
+            return usage.SetItem(at, FairShare.Accrue(usage[at], ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife));
         }
+
+        var existing = usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
+        var accrued = FairShare.Accrue(existing, ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife);
 
         return usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
     }

@@ -130,7 +130,7 @@ internal sealed class JobOrder
     /// When the next job <see cref="Next"/> would return is of team number <paramref name="teamNumber"/>, takes at once
     /// every job that <see cref="Next"/> would return in a row from that team (until another team's head comes first or
     /// the team's queue ends) and returns them as positions <c>[From, From + Count)</c> of the team's ordered queue
-    /// (<see cref="PendingQueue.Ordered"/>); false (and nothing taken) otherwise. The same jobs in the same order as
+    /// (<see cref="PendingQueue.Ordered"/>, or the queue's tree when no array is built); false (and nothing taken) otherwise. The same jobs in the same order as
     /// that many calls of <see cref="Next"/>, found by a binary search: a team's queue is in (priority, submit, id)
     /// order, so for one team's rank "comes before the other heads" holds for a prefix of what is left of it.
     /// </summary>
@@ -314,12 +314,16 @@ internal sealed class JobOrder
             ReadHead();
         }
 
-        /// <summary>The team's queue as an array in team order, built now if the cursor still walks the tree.</summary>
+        /// <summary>
+        /// The team's queue by position in team order: its array when one is built, else the tree itself (read by
+        /// position in O(log n): a run is found by a binary search and its jobs read only when explained, so copying the
+        /// whole queue into an array for it cost more than it saved). The cursor reads by position from then on.
+        /// </summary>
         public IReadOnlyList<Job> OrderedQueue()
         {
             if (jobs is null)
             {
-                jobs = pending.Ordered(Team);
+                jobs = PendingQueue.OrderedIfBuilt(queue) ?? (IReadOnlyList<Job>)queue;
                 walk.Dispose();
             }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -36,6 +37,12 @@ public static class Scheduler
 
     /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
     internal delegate void EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates);
+
+    /// <summary>
+    /// The fewest GPUs a team's pending jobs ask for, by the team's (immutable) demand summary: most teams' summaries
+    /// are the same from one pass to the next, and enumerating an immutable dictionary's keys is slow.
+    /// </summary>
+    private static readonly ConditionalWeakTable<TeamDemand, StrongBox<int>> FewestGpusByDemand = new();
 
     private sealed class Pass : IDisposable
     {
@@ -186,8 +193,8 @@ public static class Scheduler
             fewestGpusAsked ??= new int?[waiting.TeamNames.Length];
             if (fewestGpusAsked[teamNumber] is not { } fewest)
             {
-                fewest = snapshot.Pending.Demand.TryGetValue(waiting.TeamNames[teamNumber], out var demand) && demand.Requests.Count > 0
-                    ? demand.Requests.Keys.Min(r => r.Gpus)
+                fewest = snapshot.Pending.Demand.TryGetValue(waiting.TeamNames[teamNumber], out var demand)
+                    ? FewestGpusByDemand.GetValue(demand, static d => new StrongBox<int>(d.Requests.Count == 0 ? 0 : d.Requests.Keys.Min(r => r.Gpus))).Value
                     : 0;
                 fewestGpusAsked[teamNumber] = fewest;
             }
