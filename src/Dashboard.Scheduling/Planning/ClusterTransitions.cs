@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -31,14 +32,19 @@ public static class ClusterTransitions
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(plan);
-        var pending = snapshot.Pending;
         var running = snapshot.Running.ToBuilder();
         var started = new List<Job>(plan.Starts.Length);
         foreach (var start in plan.Starts)
         {
-            pending = RemovePending(pending, start.Job);
             running.Add(new RunningJob(start.Job, start.Allocation, start.Borrowing));
             started.Add(start.Job);
+        }
+
+        // All starts leave the queue at once (the same queue as one by one, built with fewer copies).
+        var pending = snapshot.Pending.RemoveAll(started, out var missing);
+        if (missing is not null)
+        {
+            throw new InvalidOperationException($"Job {missing.Id} is not pending.");
         }
 
         foreach (var refusal in plan.Refusals)
@@ -62,7 +68,7 @@ public static class ClusterTransitions
         var ended = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team), newlyMade: true),
             Usage = Accrue(snapshot, ended, endedAt),
         };
     }
@@ -75,7 +81,7 @@ public static class ClusterTransitions
         var stopped = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team), newlyMade: true),
             Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
@@ -145,7 +151,13 @@ public static class ClusterTransitions
         return null;
     }
 
-    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota)
+    /// <summary>
+    /// <paramref name="running"/> with the marks of <paramref name="quota"/>'s team's jobs set again (oldest first keep
+    /// the nominal quota). <paramref name="newlyMade"/>: the list was just made by the caller and no snapshot holds it
+    /// yet, so flipped marks are written into it instead of into a copy (two copies of the whole list were made for each
+    /// release that flipped a mark).
+    /// </summary>
+    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota, bool newlyMade = false)
     {
         if (quota is null)
         {
@@ -194,9 +206,15 @@ public static class ClusterTransitions
                 guaranteed = withJob;
             }
 
-            // Only jobs whose mark flips are replaced, and the list is copied only when one does.
+            // Only jobs whose mark flips are replaced, and the list is copied only when one does (and was not just made).
             if (job.Borrowing == fits)
             {
+                if (newlyMade)
+                {
+                    ImmutableCollectionsMarshal.AsArray(running)![index] = job with { Borrowing = !fits };
+                    continue;
+                }
+
                 builder ??= running.ToBuilder();
                 builder[index] = job with { Borrowing = !fits };
             }
@@ -245,12 +263,6 @@ public static class ClusterTransitions
 
     private static int IndexOfRunning(ClusterSnapshot snapshot, JobId jobId) =>
         RunningTeams.IndexOf(snapshot.Running, jobId) is var index and >= 0 ? index : throw new InvalidOperationException($"Job {jobId} is not running.");
-
-    private static PendingQueue RemovePending(PendingQueue pending, Job job)
-    {
-        var removed = pending.Remove(job);
-        return ReferenceEquals(removed, pending) ? throw new InvalidOperationException($"Job {job.Id} is not pending.") : removed;
-    }
 
     private static Job? FindPending(PendingQueue pending, JobId jobId) => pending.Find(jobId);
 }

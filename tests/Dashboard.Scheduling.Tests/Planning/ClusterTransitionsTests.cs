@@ -145,6 +145,8 @@ public sealed class ClusterTransitionsTests
         var after = ClusterTransitions.Release(snapshot, Jobs.Id(1), Time.Now);
 
         after.Running.Select(r => (r.Job.Id.Value, r.Borrowing)).Should().Equal((2L, false), (3L, true));
+        snapshot.Running.Select(r => (r.Job.Id.Value, r.Borrowing)).Should().Equal((1L, false), (2L, true), (3L, true));
+        RunningTeams.IndexOf(after.Running, Jobs.Id(3)).Should().Be(1);
     }
 
     [Fact]
