@@ -32,7 +32,9 @@ public static class ClusterTransitions
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(plan);
-        var running = snapshot.Running.ToBuilder();
+        // Sized to the result: the list is copied once (a builder from the list and its ToImmutable copied it twice).
+        var running = ImmutableArray.CreateBuilder<RunningJob>(snapshot.Running.Length + plan.Starts.Length);
+        running.AddRange(snapshot.Running);
         var started = new List<Job>(plan.Starts.Length);
         foreach (var start in plan.Starts)
         {
@@ -53,7 +55,7 @@ public static class ClusterTransitions
             pending = pending.Remove(job);
         }
 
-        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), RunningTeams.ColumnsOf(snapshot.Running).Append(started)) };
+        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.MoveToImmutable(), RunningTeams.ColumnsOf(snapshot.Running).Append(started)) };
     }
 
     /// <summary>
@@ -167,14 +169,20 @@ public static class ClusterTransitions
         // Common case: when none of the team's jobs borrows and the team is within its nominal quota, nothing flips.
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
-        var teamJobs = new List<int>();
+        var teamJobs = new List<int>(64);
         var columns = RunningTeams.ColumnsOf(running);
         columns.PositionsOf(TeamNumbers.Of(quota.Team), teamJobs);
-        foreach (var i in teamJobs)
+
+        // Oldest first (then lowest id): the oldest jobs keep the nominal quota. Sorted by copied keys (start, id),
+        // unique per job, so the order is the one comparing the jobs themselves gave; read in the same walk.
+        var order = new (long StartTicks, long Id)[teamJobs.Count];
+        for (var k = 0; k < order.Length; k++)
         {
-            var job = running[i];
+            var job = running[teamJobs[k]];
+            var allocation = job.Allocation;
             anyBorrowing |= job.Borrowing;
-            total += job.Allocation.Amount;
+            total += allocation.Amount;
+            order[k] = (allocation.Start.UtcTicks, job.Job.Id.Value);
         }
 
         if (!anyBorrowing && total.FitsWithin(quota.Nominal))
@@ -182,17 +190,7 @@ public static class ClusterTransitions
             return running;
         }
 
-        // Oldest first (then lowest id): the oldest jobs keep the nominal quota. Sorted by copied keys (start, id),
-        // unique per job, so the order is the one comparing the jobs themselves gave.
-        var order = new (long StartTicks, long Id)[teamJobs.Count];
-        var positions = new int[teamJobs.Count];
-        for (var k = 0; k < order.Length; k++)
-        {
-            var job = running[teamJobs[k]];
-            order[k] = (job.Allocation.Start.UtcTicks, job.Job.Id.Value);
-            positions[k] = teamJobs[k];
-        }
-
+        var positions = teamJobs.ToArray();
         Array.Sort(order, positions);
         ImmutableArray<RunningJob>.Builder? builder = null;
         var guaranteed = ResourceAmount.Zero;

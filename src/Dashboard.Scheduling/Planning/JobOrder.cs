@@ -305,10 +305,15 @@ internal sealed class JobOrder
         public void Advance()
         {
             position++;
-            if (jobs is null && position > TreeSteps && position > queue.Count / 4)
+            if ((jobs is null || ReferenceEquals(jobs, queue)) && position > TreeSteps && position > queue.Count / 4)
             {
+                // Walking the tree (or reading it by position after a run) this far: the array pays for itself.
+                if (jobs is null)
+                {
+                    walk.Dispose();
+                }
+
                 jobs = pending.Ordered(Team);
-                walk.Dispose();
             }
 
             ReadHead();
