@@ -140,17 +140,42 @@ public static class ClusterTransitions
         return snapshot with { Nodes = nodes };
     }
 
-    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team)
+    /// <summary>The first quota of <paramref name="team"/> in the snapshot's list; null when none.</summary>
+    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team) =>
+        QuotasByTeam.Of(snapshot.Quotas).GetValueOrDefault(team);
+
+    /// <summary>
+    /// The quota list last looked in, indexed by team (the first quota of each): quota lists rarely change, and every
+    /// release looked its team up by comparing names along the whole list.
+    /// </summary>
+    private sealed class QuotasByTeam
     {
-        foreach (var quota in snapshot.Quotas)
+        private static QuotasByTeam? last;
+
+        private readonly TeamQuota[] list;
+        private readonly Dictionary<string, TeamQuota> byTeam = new(StringComparer.Ordinal);
+
+        private QuotasByTeam(TeamQuota[] list)
         {
-            if (quota.Team == team)
+            this.list = list;
+            foreach (var quota in list)
             {
-                return quota;
+                byTeam.TryAdd(quota.Team, quota);
             }
         }
 
-        return null;
+        public static Dictionary<string, TeamQuota> Of(ImmutableArray<TeamQuota> quotas)
+        {
+            var list = ImmutableCollectionsMarshal.AsArray(quotas) ?? [];
+            if (Volatile.Read(ref last) is { } kept && ReferenceEquals(kept.list, list))
+            {
+                return kept.byTeam;
+            }
+
+            var made = new QuotasByTeam(list);
+            Volatile.Write(ref last, made);
+            return made.byTeam;
+        }
     }
 
     /// <summary>
@@ -227,16 +252,51 @@ public static class ClusterTransitions
         var usage = snapshot.Usage;
 
         // Usual case: the list is already in team order with one entry per team (every earlier accrual left it so),
-        // and the team's entry is replaced where it stands; the general path below gives the same list.
-        if (IndexInSortedUniqueUsage(usage, team) is var at and >= 0)
+        // and the team's entry is replaced where it stands; the general path below gives the same list. A list this
+        // path made is known to be in that order (it replaced one entry of such a list by the same team's): the next
+        // accrual finds the team by a binary search instead of checking the order along the whole list again.
+        var list = ImmutableCollectionsMarshal.AsArray(usage);
+        var known = ReferenceEquals(list, Volatile.Read(ref lastSortedUsage));
+        if ((known ? IndexInSortedUsage(usage, team) : IndexInSortedUniqueUsage(usage, team)) is var at and >= 0)
         {
-            return usage.SetItem(at, FairShare.Accrue(usage[at], ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife));
+            var accruedInPlace = usage.SetItem(at, FairShare.Accrue(usage[at], ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife));
+            Volatile.Write(ref lastSortedUsage, ImmutableCollectionsMarshal.AsArray(accruedInPlace));
+            return accruedInPlace;
         }
 
         var existing = usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
         var accrued = FairShare.Accrue(existing, ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife);
 
         return usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
+    }
+
+    /// <summary>The usage list the usual case of <see cref="Accrue"/> made last (in strict ordinal team order).</summary>
+    private static TeamUsage[]? lastSortedUsage;
+
+    /// <summary>Where <paramref name="team"/>'s entry is in a list known to be in strict ordinal team order; -1 when it has none.</summary>
+    private static int IndexInSortedUsage(ImmutableArray<TeamUsage> usage, string team)
+    {
+        int low = 0, high = usage.Length - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(usage[middle].Team, team);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Where <paramref name="team"/>'s entry is, when the list is in strict ordinal team order; -1 otherwise.</summary>
