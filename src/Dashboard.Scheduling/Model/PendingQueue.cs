@@ -128,6 +128,72 @@ public sealed class PendingQueue
             left > 0 ? Requests.SetItem(queued.Request, left) : Requests.Remove(queued.Request));
     }
 
+    /// <summary>
+    /// This queue without <paramref name="jobs"/>, all of which must be pending (else <paramref name="missing"/> is the
+    /// first that is not, and this queue is returned unchanged): the same queue as removing them one by one with
+    /// <see cref="Remove"/>, built through builders, so the paths that many removals share are copied once instead
+    /// of once per job (a deciding pass starts a hundred jobs at a time).
+    /// </summary>
+    internal PendingQueue RemoveAll(IReadOnlyList<Job> jobs, out Job? missing)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        missing = null;
+        if (jobs.Count == 0)
+        {
+            return this;
+        }
+
+        var ids = byId.ToBuilder();
+        var teams = new Dictionary<string, ImmutableSortedSet<Job>.Builder>(StringComparer.Ordinal);
+        var demand = Demand.ToBuilder();
+        var requests = Requests.ToBuilder();
+        var withoutGpus = WithoutGpusCount;
+        foreach (var job in jobs)
+        {
+            if (!ids.TryGetValue(job.Id, out var queued))
+            {
+                missing = job;
+                return this;
+            }
+
+            ids.Remove(job.Id);
+            if (!teams.TryGetValue(queued.Team, out var team))
+            {
+                team = ByTeam[queued.Team].ToBuilder();
+                teams.Add(queued.Team, team);
+            }
+
+            team.Remove(queued);
+            withoutGpus -= queued.Request.Gpus == 0 ? 1 : 0;
+            demand[queued.Team] = demand[queued.Team].Remove(queued.Request);
+            var left = requests.GetValueOrDefault(queued.Request) - 1;
+            if (left > 0)
+            {
+                requests[queued.Request] = left;
+            }
+            else
+            {
+                requests.Remove(queued.Request);
+            }
+        }
+
+        var byTeam = ByTeam.ToBuilder();
+        foreach (var (name, team) in teams)
+        {
+            if (team.Count == 0)
+            {
+                byTeam.Remove(name);
+                demand.Remove(name);
+            }
+            else
+            {
+                byTeam[name] = team.ToImmutable();
+            }
+        }
+
+        return new PendingQueue(byTeam.ToImmutable(), ids.ToImmutable(), withoutGpus, demand.ToImmutable(), requests.ToImmutable());
+    }
+
     public IEnumerable<Job> AllJobs => ByTeam.Values.SelectMany(q => q);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -31,14 +32,21 @@ public static class ClusterTransitions
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(plan);
-        var pending = snapshot.Pending;
-        var running = snapshot.Running.ToBuilder();
+        // Sized to the result: the list is copied once (a builder from the list and its ToImmutable copied it twice).
+        var running = ImmutableArray.CreateBuilder<RunningJob>(snapshot.Running.Length + plan.Starts.Length);
+        running.AddRange(snapshot.Running);
         var started = new List<Job>(plan.Starts.Length);
         foreach (var start in plan.Starts)
         {
-            pending = RemovePending(pending, start.Job);
             running.Add(new RunningJob(start.Job, start.Allocation, start.Borrowing));
             started.Add(start.Job);
+        }
+
+        // All starts leave the queue at once (the same queue as one by one, built with fewer copies).
+        var pending = snapshot.Pending.RemoveAll(started, out var missing);
+        if (missing is not null)
+        {
+            throw new InvalidOperationException($"Job {missing.Id} is not pending.");
         }
 
         foreach (var refusal in plan.Refusals)
@@ -47,7 +55,7 @@ public static class ClusterTransitions
             pending = pending.Remove(job);
         }
 
-        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.ToImmutable(), RunningTeams.ColumnsOf(snapshot.Running).Append(started)) };
+        return snapshot with { Pending = pending, Running = RunningTeams.Remember(running.MoveToImmutable(), RunningTeams.ColumnsOf(snapshot.Running).Append(started)) };
     }
 
     /// <summary>
@@ -62,7 +70,7 @@ public static class ClusterTransitions
         var ended = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team), newlyMade: true),
             Usage = Accrue(snapshot, ended, endedAt),
         };
     }
@@ -75,7 +83,7 @@ public static class ClusterTransitions
         var stopped = snapshot.Running[index];
         return snapshot with
         {
-            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team)),
+            Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team), newlyMade: true),
             Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
@@ -132,9 +140,51 @@ public static class ClusterTransitions
         return snapshot with { Nodes = nodes };
     }
 
-    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team) => snapshot.Quotas.FirstOrDefault(q => q.Team == team);
+    /// <summary>The first quota of <paramref name="team"/> in the snapshot's list; null when none.</summary>
+    private static TeamQuota? QuotaOf(ClusterSnapshot snapshot, string team) =>
+        QuotasByTeam.Of(snapshot.Quotas).GetValueOrDefault(team);
 
-    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota)
+    /// <summary>
+    /// The quota list last looked in, indexed by team (the first quota of each): quota lists rarely change, and every
+    /// release looked its team up by comparing names along the whole list.
+    /// </summary>
+    private sealed class QuotasByTeam
+    {
+        private static QuotasByTeam? last;
+
+        private readonly TeamQuota[] list;
+        private readonly Dictionary<string, TeamQuota> byTeam = new(StringComparer.Ordinal);
+
+        private QuotasByTeam(TeamQuota[] list)
+        {
+            this.list = list;
+            foreach (var quota in list)
+            {
+                byTeam.TryAdd(quota.Team, quota);
+            }
+        }
+
+        public static Dictionary<string, TeamQuota> Of(ImmutableArray<TeamQuota> quotas)
+        {
+            var list = ImmutableCollectionsMarshal.AsArray(quotas) ?? [];
+            if (Volatile.Read(ref last) is { } kept && ReferenceEquals(kept.list, list))
+            {
+                return kept.byTeam;
+            }
+
+            var made = new QuotasByTeam(list);
+            Volatile.Write(ref last, made);
+            return made.byTeam;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="running"/> with the marks of <paramref name="quota"/>'s team's jobs set again (oldest first keep
+    /// the nominal quota). <paramref name="newlyMade"/>: the list was just made by the caller and no snapshot holds it
+    /// yet, so flipped marks are written into it instead of into a copy (two copies of the whole list were made for each
+    /// release that flipped a mark).
+    /// </summary>
+    private static ImmutableArray<RunningJob> RemarkBorrowing(ImmutableArray<RunningJob> running, TeamQuota? quota, bool newlyMade = false)
     {
         if (quota is null)
         {
@@ -144,24 +194,20 @@ public static class ClusterTransitions
         // Common case: when none of the team's jobs borrows and the team is within its nominal quota, nothing flips.
         var anyBorrowing = false;
         var total = ResourceAmount.Zero;
-        var teamJobs = new List<int>();
+        var teamJobs = new List<int>(64);
         var columns = RunningTeams.ColumnsOf(running);
-        var teams = columns.Teams.AsSpan();
-        var team = TeamNumbers.Of(quota.Team);
-        for (var from = 0; from < teams.Length;)
-        {
-            var found = teams[from..].IndexOf(team);
-            if (found < 0)
-            {
-                break;
-            }
+        columns.PositionsOf(TeamNumbers.Of(quota.Team), teamJobs);
 
-            var i = from + found;
-            var job = running[i];
+        // Oldest first (then lowest id): the oldest jobs keep the nominal quota. Sorted by copied keys (start, id),
+        // unique per job, so the order is the one comparing the jobs themselves gave; read in the same walk.
+        var order = new (long StartTicks, long Id)[teamJobs.Count];
+        for (var k = 0; k < order.Length; k++)
+        {
+            var job = running[teamJobs[k]];
+            var allocation = job.Allocation;
             anyBorrowing |= job.Borrowing;
-            total += job.Allocation.Amount;
-            teamJobs.Add(i);
-            from = i + 1;
+            total += allocation.Amount;
+            order[k] = (allocation.Start.UtcTicks, job.Job.Id.Value);
         }
 
         if (!anyBorrowing && total.FitsWithin(quota.Nominal))
@@ -169,15 +215,11 @@ public static class ClusterTransitions
             return running;
         }
 
-        // Oldest first (then lowest id): the oldest jobs keep the nominal quota.
-        teamJobs.Sort((x, y) =>
-        {
-            var byStart = running[x].Allocation.Start.CompareTo(running[y].Allocation.Start);
-            return byStart != 0 ? byStart : running[x].Job.Id.CompareTo(running[y].Job.Id);
-        });
+        var positions = teamJobs.ToArray();
+        Array.Sort(order, positions);
         ImmutableArray<RunningJob>.Builder? builder = null;
         var guaranteed = ResourceAmount.Zero;
-        foreach (var index in teamJobs)
+        foreach (var index in positions)
         {
             var job = running[index];
             var withJob = guaranteed + job.Allocation.Amount;
@@ -187,9 +229,15 @@ public static class ClusterTransitions
                 guaranteed = withJob;
             }
 
-            // Only jobs whose mark flips are replaced, and the list is copied only when one does.
+            // Only jobs whose mark flips are replaced, and the list is copied only when one does (and was not just made).
             if (job.Borrowing == fits)
             {
+                if (newlyMade)
+                {
+                    ImmutableCollectionsMarshal.AsArray(running)![index] = job with { Borrowing = !fits };
+                    continue;
+                }
+
                 builder ??= running.ToBuilder();
                 builder[index] = job with { Borrowing = !fits };
             }
@@ -202,17 +250,53 @@ public static class ClusterTransitions
     {
         var team = ended.Job.Team;
         var usage = snapshot.Usage;
+
+        // Usual case: the list is already in team order with one entry per team (every earlier accrual left it so),
+        // and the team's entry is replaced where it stands; the general path below gives the same list. A list this
+        // path made is known to be in that order (it replaced one entry of such a list by the same team's): the next
+        // accrual finds the team by a binary search instead of checking the order along the whole list again.
+        var list = ImmutableCollectionsMarshal.AsArray(usage);
+        var known = ReferenceEquals(list, Volatile.Read(ref lastSortedUsage));
+        if ((known ? IndexInSortedUsage(usage, team) : IndexInSortedUniqueUsage(usage, team)) is var at and >= 0)
+        {
+            var accruedInPlace = usage.SetItem(at, FairShare.Accrue(usage[at], ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife));
+            Volatile.Write(ref lastSortedUsage, ImmutableCollectionsMarshal.AsArray(accruedInPlace));
+            return accruedInPlace;
+        }
+
         var existing = usage.FirstOrDefault(u => u.Team == team) ?? new TeamUsage(team, 0, 0, ended.Allocation.Start);
         var accrued = FairShare.Accrue(existing, ended.Allocation, endedAt, snapshot.Settings.FairShareHalfLife);
 
-        // Usual case: the list is already in team order with one entry per team (every earlier accrual left it so),
-        // and the team's entry is replaced where it stands; the general path below gives the same list.
-        if (IndexInSortedUniqueUsage(usage, team) is var at and >= 0)
+        return usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
+    }
+
+    /// <summary>The usage list the usual case of <see cref="Accrue"/> made last (in strict ordinal team order).</summary>
+    private static TeamUsage[]? lastSortedUsage;
+
+    /// <summary>Where <paramref name="team"/>'s entry is in a list known to be in strict ordinal team order; -1 when it has none.</summary>
+    private static int IndexInSortedUsage(ImmutableArray<TeamUsage> usage, string team)
+    {
+        int low = 0, high = usage.Length - 1;
+        while (low <= high)
         {
-            return usage.SetItem(at, accrued);
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(usage[middle].Team, team);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
         }
 
-        return usage.RemoveAll(u => u.Team == team).Add(accrued).Sort((a, b) => string.CompareOrdinal(a.Team, b.Team));
+        return -1;
     }
 
     /// <summary>Where <paramref name="team"/>'s entry is, when the list is in strict ordinal team order; -1 otherwise.</summary>
@@ -237,12 +321,6 @@ public static class ClusterTransitions
 
     private static int IndexOfRunning(ClusterSnapshot snapshot, JobId jobId) =>
         RunningTeams.IndexOf(snapshot.Running, jobId) is var index and >= 0 ? index : throw new InvalidOperationException($"Job {jobId} is not running.");
-
-    private static PendingQueue RemovePending(PendingQueue pending, Job job)
-    {
-        var removed = pending.Remove(job);
-        return ReferenceEquals(removed, pending) ? throw new InvalidOperationException($"Job {job.Id} is not pending.") : removed;
-    }
 
     private static Job? FindPending(PendingQueue pending, JobId jobId) => pending.Find(jobId);
 }

@@ -126,6 +126,68 @@ internal sealed class JobOrder
         return job;
     }
 
+    /// <summary>
+    /// When the next job <see cref="Next"/> would return is of team number <paramref name="teamNumber"/>, takes at once
+    /// every job that <see cref="Next"/> would return in a row from that team (until another team's head comes first or
+    /// the team's queue ends) and returns them as positions <c>[From, From + Count)</c> of the team's ordered queue
+    /// (<see cref="PendingQueue.Ordered"/>, or the queue's tree when no array is built); false (and nothing taken) otherwise. The same jobs in the same order as
+    /// that many calls of <see cref="Next"/>, found by a binary search: a team's queue is in (priority, submit, id)
+    /// order, so for one team's rank "comes before the other heads" holds for a prefix of what is left of it.
+    /// </summary>
+    public bool TryTakeRun(int teamNumber, out IReadOnlyList<Job> queue, out int from, out int count)
+    {
+        queue = [];
+        from = 0;
+        count = 0;
+        if (heapSize == 0 || cursors[heap[0]].Number != teamNumber)
+        {
+            return false;
+        }
+
+        var cursor = cursors[heap[0]];
+        var competitor = heapSize switch
+        {
+            1 => null,
+            2 => cursors[heap[1]],
+            _ => Before(heap[2], heap[1]) ? cursors[heap[2]] : cursors[heap[1]],
+        };
+
+        queue = cursor.OrderedQueue();
+        from = cursor.Position;
+        var end = queue.Count;
+        if (competitor is not null)
+        {
+            // The first position whose job does not come before the competitor's head.
+            var low = from;
+            while (low < end)
+            {
+                var middle = low + ((end - low) / 2);
+                if (cursor.WouldComeBefore(queue[middle], competitor))
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    end = middle;
+                }
+            }
+        }
+
+        count = end - from;
+        cursor.MoveTo(end);
+        if (!cursor.HasCurrent)
+        {
+            heap[0] = heap[--heapSize];
+        }
+
+        if (heapSize > 0)
+        {
+            SiftDown(0);
+        }
+
+        return true;
+    }
+
     /// <summary>Stops taking jobs from <paramref name="team"/>.</summary>
     public void DropTeam(string team)
     {
@@ -243,13 +305,59 @@ internal sealed class JobOrder
         public void Advance()
         {
             position++;
-            if (jobs is null && position > TreeSteps && position > queue.Count / 4)
+            if ((jobs is null || ReferenceEquals(jobs, queue)) && position > TreeSteps && position > queue.Count / 4)
             {
+                // Walking the tree (or reading it by position after a run) this far: the array pays for itself.
+                if (jobs is null)
+                {
+                    walk.Dispose();
+                }
+
                 jobs = pending.Ordered(Team);
-                walk.Dispose();
             }
 
             ReadHead();
+        }
+
+        /// <summary>
+        /// The team's queue by position in team order: its array when one is built, else the tree itself (read by
+        /// position in O(log n): a run is found by a binary search and its jobs read only when explained, so copying the
+        /// whole queue into an array for it cost more than it saved). The cursor reads by position from then on.
+        /// </summary>
+        public IReadOnlyList<Job> OrderedQueue()
+        {
+            if (jobs is null)
+            {
+                jobs = PendingQueue.OrderedIfBuilt(queue) ?? (IReadOnlyList<Job>)queue;
+                walk.Dispose();
+            }
+
+            return jobs;
+        }
+
+        /// <summary>Moves the head to <paramref name="target"/> (at or after the current position) in the ordered queue.</summary>
+        public void MoveTo(int target)
+        {
+            OrderedQueue();
+            position = target;
+            ReadHead();
+        }
+
+        /// <summary>Whether <paramref name="job"/>, as this team's head, would come before <paramref name="other"/>'s head in the merge.</summary>
+        public bool WouldComeBefore(Job job, TeamCursor other)
+        {
+            if (job.Priority != other.HeadPriority)
+            {
+                return job.Priority > other.HeadPriority;
+            }
+
+            if (Rank != other.Rank)
+            {
+                return Rank < other.Rank;
+            }
+
+            var submitted = job.SubmittedAt.UtcTicks;
+            return submitted != other.HeadSubmitted ? submitted < other.HeadSubmitted : job.Id < other.HeadId;
         }
 
         public void Drop()

@@ -10,28 +10,44 @@ namespace Dashboard.Scheduling.Planning;
 /// The team and the id of each running job, by position, kept beside each (immutable) running list as two flat
 /// arrays of numbers (teams as <see cref="TeamNumbers"/>). Finding a team's jobs or a job's position then scans
 /// plain numbers (vectorised, no reference followed, no string compared) instead of three references per running
-/// job; <see cref="ClusterTransitions"/> derives the arrays of a new list from the previous one (a removal or an
-/// append, plain memory copies), so they are built from scratch only for lists made elsewhere. Never mutated once
-/// remembered.
+/// job; <see cref="ClusterTransitions"/> derives the columns of a new list from the previous one, so they are built
+/// from scratch only for lists made elsewhere. A removal copies nothing: the new columns are the old arrays and the
+/// positions removed from them (<see cref="Columns.WithoutAt"/>), made flat again only when read as arrays or after
+/// many removals; an append copies. Never changed once remembered.
+/// The columns of the last few lists remembered are held in a small ring, looked at before the weak table: a
+/// release used to register every new list in the weak table (a dependent handle each, which every garbage
+/// collection then visits), though most lists are read once, by the next release, and dropped. Columns that leave
+/// the ring are rebuilt from their list when read again, and then kept in the weak table.
 /// </summary>
 internal static class RunningTeams
 {
+    private const int RecentCount = 8;
+
     private static readonly ConditionalWeakTable<RunningJob[], Columns> ByList = new();
+    private static readonly Kept?[] Recent = new Kept?[RecentCount];
+    private static int recentNext;
 
     /// <summary>The kept columns of <paramref name="running"/> (built now when none are kept).</summary>
-    public static Columns ColumnsOf(ImmutableArray<RunningJob> running) =>
-        running.IsDefaultOrEmpty ? Columns.Empty : ByList.GetValue(ImmutableCollectionsMarshal.AsArray(running)!, static list => Columns.Of(list));
+    public static Columns ColumnsOf(ImmutableArray<RunningJob> running)
+    {
+        if (running.IsDefaultOrEmpty)
+        {
+            return Columns.Empty;
+        }
+
+        var list = ImmutableCollectionsMarshal.AsArray(running)!;
+        return RecentlyKept(list) ?? ByList.GetValue(list, static list => Columns.Of(list));
+    }
 
     /// <summary>The team of each running job, by position.</summary>
     public static string[] Of(ImmutableArray<RunningJob> running) => [.. ColumnsOf(running).Teams.Select(TeamNumbers.NameOf)];
 
     /// <summary>The teams remembered for <paramref name="running"/>, if any (for the invariant check).</summary>
     public static string[]? Remembered(ImmutableArray<RunningJob> running) =>
-        !running.IsDefaultOrEmpty && ByList.TryGetValue(ImmutableCollectionsMarshal.AsArray(running)!, out var columns) ? [.. columns.Teams.Select(TeamNumbers.NameOf)] : null;
+        KeptFor(running) is { } columns ? [.. columns.Teams.Select(TeamNumbers.NameOf)] : null;
 
     /// <summary>The job ids remembered for <paramref name="running"/>, if any (for the invariant check).</summary>
-    public static long[]? RememberedIds(ImmutableArray<RunningJob> running) =>
-        !running.IsDefaultOrEmpty && ByList.TryGetValue(ImmutableCollectionsMarshal.AsArray(running)!, out var columns) ? columns.JobIds : null;
+    public static long[]? RememberedIds(ImmutableArray<RunningJob> running) => KeptFor(running)?.JobIds;
 
     /// <summary>Records <paramref name="teams"/> as the teams of <paramref name="running"/>, position by position (ids from the jobs).</summary>
     public static ImmutableArray<RunningJob> Remember(ImmutableArray<RunningJob> running, string[] teams) =>
@@ -41,7 +57,16 @@ internal static class RunningTeams
     {
         if (!running.IsDefaultOrEmpty)
         {
-            ByList.AddOrUpdate(ImmutableCollectionsMarshal.AsArray(running)!, columns);
+            var list = ImmutableCollectionsMarshal.AsArray(running)!;
+
+            // A list already in the weak table keeps its entry there up to date too (the ring is looked at first).
+            if (ByList.TryGetValue(list, out _))
+            {
+                ByList.AddOrUpdate(list, columns);
+            }
+
+            var slot = (int)((uint)Interlocked.Increment(ref recentNext) % RecentCount);
+            Volatile.Write(ref Recent[slot], new Kept(list, columns));
         }
 
         return running;
@@ -52,16 +77,78 @@ internal static class RunningTeams
         Remember(running.RemoveAt(index), ColumnsOf(running).WithoutAt(index));
 
     /// <summary>The position of job <paramref name="id"/> in <paramref name="running"/>; -1 when it is not running.</summary>
-    public static int IndexOf(ImmutableArray<RunningJob> running, JobId id) => ColumnsOf(running).JobIds.AsSpan().IndexOf(id.Value);
+    public static int IndexOf(ImmutableArray<RunningJob> running, JobId id) => ColumnsOf(running).IndexOf(id.Value);
 
-    /// <summary>Team numbers and job ids by position.</summary>
-    internal sealed class Columns(int[] teams, long[] jobIds)
+    /// <summary>The columns kept for <paramref name="running"/> in the ring or the weak table; null when none (builds none).</summary>
+    private static Columns? KeptFor(ImmutableArray<RunningJob> running)
     {
+        if (running.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var list = ImmutableCollectionsMarshal.AsArray(running)!;
+        return RecentlyKept(list) ?? (ByList.TryGetValue(list, out var columns) ? columns : null);
+    }
+
+    /// <summary>The columns the ring holds for <paramref name="list"/>, the latest remembered first; null when none.</summary>
+    private static Columns? RecentlyKept(RunningJob[] list)
+    {
+        var latest = (uint)Volatile.Read(ref recentNext);
+        for (var i = 0u; i < RecentCount; i++)
+        {
+            if (Volatile.Read(ref Recent[(latest - i) % RecentCount]) is { } kept && ReferenceEquals(kept.List, list))
+            {
+                return kept.Columns;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record Kept(RunningJob[] List, Columns Columns);
+
+    /// <summary>
+    /// Team numbers and job ids by position: flat arrays, or (after removals) the arrays of an earlier list and the
+    /// positions removed from them, in ascending order.
+    /// </summary>
+    internal sealed class Columns
+    {
+        /// <summary>Removals kept as positions before the columns are made flat again (a copy of both arrays).</summary>
+        private const int MaxRemoved = 256;
+
         public static readonly Columns Empty = new([], []);
 
-        public int[] Teams { get; } = teams;
+        private readonly int[] baseTeams;
+        private readonly long[] baseIds;
+        private readonly int[] removed;
+        private int[]? teams;
+        private long[]? ids;
 
-        public long[] JobIds { get; } = jobIds;
+        public Columns(int[] teams, long[] jobIds)
+            : this(teams, jobIds, [])
+        {
+        }
+
+        private Columns(int[] baseTeams, long[] baseIds, int[] removed)
+        {
+            this.baseTeams = baseTeams;
+            this.baseIds = baseIds;
+            this.removed = removed;
+            if (removed.Length == 0)
+            {
+                teams = baseTeams;
+                ids = baseIds;
+            }
+        }
+
+        public int Count => baseIds.Length - removed.Length;
+
+        /// <summary>The team number of each job, by position (made flat on first read).</summary>
+        public int[] Teams => teams ??= Without(baseTeams, removed);
+
+        /// <summary>The id of each job, by position (made flat on first read).</summary>
+        public long[] JobIds => ids ??= Without(baseIds, removed);
 
         public static Columns Of(RunningJob[] list)
         {
@@ -76,19 +163,90 @@ internal static class RunningTeams
             return new Columns(teams, ids);
         }
 
-        public Columns WithoutAt(int index) => new(Without(Teams, index), Without(JobIds, index));
+        /// <summary>The position of job <paramref name="id"/>; -1 when it is not among these.</summary>
+        public int IndexOf(long id)
+        {
+            if (ids is { } flat)
+            {
+                return flat.AsSpan().IndexOf(id);
+            }
+
+            var at = baseIds.AsSpan().IndexOf(id);
+            if (at < 0)
+            {
+                return -1;
+            }
+
+            var before = Array.BinarySearch(removed, at);
+            return before >= 0 ? -1 : at - ~before;
+        }
+
+        /// <summary>Adds the position of every job of team number <paramref name="team"/> to <paramref name="positions"/>, in order.</summary>
+        public void PositionsOf(int team, List<int> positions)
+        {
+            var all = (teams ?? baseTeams).AsSpan();
+            var gaps = teams is null ? removed : [];
+            var gap = 0;
+            for (var from = 0; from < all.Length;)
+            {
+                var found = all[from..].IndexOf(team);
+                if (found < 0)
+                {
+                    return;
+                }
+
+                var at = from + found;
+                while (gap < gaps.Length && gaps[gap] < at)
+                {
+                    gap++;
+                }
+
+                if (gap >= gaps.Length || gaps[gap] != at)
+                {
+                    positions.Add(at - gap);
+                }
+
+                from = at + 1;
+            }
+        }
+
+        /// <summary>These columns without the job at <paramref name="index"/> (the arrays are shared, not copied).</summary>
+        public Columns WithoutAt(int index)
+        {
+            if (removed.Length >= MaxRemoved)
+            {
+                return new Columns(Without(Teams, index), Without(JobIds, index));
+            }
+
+            // The base position of the index-th job left: step over the removed positions at or before it.
+            var at = index;
+            var gap = 0;
+            while (gap < removed.Length && removed[gap] <= at)
+            {
+                at++;
+                gap++;
+            }
+
+            var more = new int[removed.Length + 1];
+            Array.Copy(removed, more, gap);
+            more[gap] = at;
+            Array.Copy(removed, gap, more, gap + 1, removed.Length - gap);
+            return new Columns(baseTeams, baseIds, more);
+        }
 
         /// <summary>These columns followed by the jobs of <paramref name="added"/>.</summary>
         public Columns Append(IReadOnlyList<Job> added)
         {
-            var teams = new int[Teams.Length + added.Count];
-            var ids = new long[JobIds.Length + added.Count];
-            Teams.CopyTo(teams, 0);
-            JobIds.CopyTo(ids, 0);
+            var before = Teams;
+            var beforeIds = JobIds;
+            var teams = new int[before.Length + added.Count];
+            var ids = new long[beforeIds.Length + added.Count];
+            before.CopyTo(teams, 0);
+            beforeIds.CopyTo(ids, 0);
             for (var i = 0; i < added.Count; i++)
             {
-                teams[Teams.Length + i] = TeamNumbers.Of(added[i].Team);
-                ids[JobIds.Length + i] = added[i].Id.Value;
+                teams[before.Length + i] = TeamNumbers.Of(added[i].Team);
+                ids[beforeIds.Length + i] = added[i].Id.Value;
             }
 
             return new Columns(teams, ids);
@@ -99,6 +257,23 @@ internal static class RunningTeams
             var left = new T[source.Length - 1];
             Array.Copy(source, 0, left, 0, index);
             Array.Copy(source, index + 1, left, index, source.Length - index - 1);
+            return left;
+        }
+
+        /// <summary><paramref name="source"/> without the positions <paramref name="gaps"/> (ascending).</summary>
+        private static T[] Without<T>(T[] source, int[] gaps)
+        {
+            var left = new T[source.Length - gaps.Length];
+            var to = 0;
+            var from = 0;
+            foreach (var gap in gaps)
+            {
+                Array.Copy(source, from, left, to, gap - from);
+                to += gap - from;
+                from = gap + 1;
+            }
+
+            Array.Copy(source, from, left, to, source.Length - from);
             return left;
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -37,6 +38,12 @@ public static class Scheduler
     /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
     internal delegate void EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates);
 
+    /// <summary>
+    /// The fewest GPUs a team's pending jobs ask for, by the team's (immutable) demand summary: most teams' summaries
+    /// are the same from one pass to the next, and enumerating an immutable dictionary's keys is slow.
+    /// </summary>
+    private static readonly ConditionalWeakTable<TeamDemand, StrongBox<int>> FewestGpusByDemand = new();
+
     private sealed class Pass : IDisposable
     {
         private readonly ClusterSnapshot snapshot;
@@ -62,6 +69,14 @@ public static class Scheduler
         private readonly ImmutableArray<JobRefusal>.Builder refusals = ImmutableArray.CreateBuilder<JobRefusal>();
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
         private readonly WaitingJobs waiting;
+
+        /// <summary>Jobs left waiting for a full team quota in runs (<see cref="TakeQuotaFullRun"/>), in order; null until one is.</summary>
+        private List<QuotaFullRun>? quotaFullRuns;
+        private int quotaFullRunJobs;
+
+        /// <summary>Whether the job <see cref="Consider"/> decided last was blocked by its team's quota.</summary>
+        private bool lastBlockedByQuota;
+        private int?[]? fewestGpusAsked;
 
         /// <summary>The team number (see <see cref="JobOrder.LastTeamNumber"/>) of the job being considered.</summary>
         private int team;
@@ -126,6 +141,7 @@ public static class Scheduler
                 }
 
                 team = order.LastTeamNumber;
+                lastBlockedByQuota = false;
                 var deferred = Consider(job, borrowingAllowed);
                 if (!borrowingAllowed)
                 {
@@ -140,8 +156,99 @@ public static class Scheduler
                         order.DropTeam(job.Team);
                     }
                 }
+
+                if (lastBlockedByQuota && !settings.ExplainAllPending && QuotaAdmitsNoMoreOf(team))
+                {
+                    TakeQuotaFullRun(borrowingAllowed);
+                }
             }
         }
+
+        /// <summary>
+        /// Whether no remaining job of team number <paramref name="teamNumber"/> can be admitted this pass (each would be
+        /// <see cref="Admission.Blocked"/>) nor refused as never fitting: the team has no quota, or even its smallest GPU
+        /// request (over all its pending jobs) would take it past both its nominal quota and its ceiling. What a team
+        /// holds only grows during a pass, so once true this stays true.
+        /// </summary>
+        private bool QuotaAdmitsNoMoreOf(int teamNumber)
+        {
+            if (MayHoldNeverFittingJobs(teamNumber))
+            {
+                return false;
+            }
+
+            var slot = ledgerSlots[teamNumber];
+            if (quota.QuotaOf(slot) is not { } teamQuota)
+            {
+                return true;
+            }
+
+            var fewestAfter = quota.InUse(slot).Gpus + FewestGpusAsked(teamNumber);
+            return fewestAfter > teamQuota.Nominal.Gpus && fewestAfter > teamQuota.Ceiling.Gpus;
+        }
+
+        /// <summary>The fewest GPUs any pending job of team number <paramref name="teamNumber"/> asks for.</summary>
+        private int FewestGpusAsked(int teamNumber)
+        {
+            fewestGpusAsked ??= new int?[waiting.TeamNames.Length];
+            if (fewestGpusAsked[teamNumber] is not { } fewest)
+            {
+                fewest = snapshot.Pending.Demand.TryGetValue(waiting.TeamNames[teamNumber], out var demand)
+                    ? FewestGpusByDemand.GetValue(demand, static d => new StrongBox<int>(d.Requests.Count == 0 ? 0 : d.Requests.Keys.Min(r => r.Gpus))).Value
+                    : 0;
+                fewestGpusAsked[teamNumber] = fewest;
+            }
+
+            return fewest;
+        }
+
+        /// <summary>
+        /// The job just decided was blocked by its team's quota and no later job of the team can be admitted: every job
+        /// the merge now takes from the team in a row is decided the same way (the pass's state does not change while
+        /// jobs are blocked, so nothing else about them can differ), and is recorded as one run instead of one by one.
+        /// The second walk skips the jobs the first decided, so its runs are split around them.
+        /// </summary>
+        private void TakeQuotaFullRun(bool borrowingAllowed)
+        {
+            if (!order.TryTakeRun(team, out var queue, out var from, out var count) || count == 0)
+            {
+                return;
+            }
+
+            var offset = teamOffsets[team];
+            var end = from + count;
+            for (var position = from; position < end;)
+            {
+                if (borrowingAllowed)
+                {
+                    // Skip what the first walk decided, then take the undecided stretch that follows.
+                    while (position < end && IsDecidedFirst(offset + position))
+                    {
+                        position++;
+                    }
+                }
+
+                var start = position;
+                while (position < end && (!borrowingAllowed || !IsDecidedFirst(offset + position)))
+                {
+                    if (!borrowingAllowed)
+                    {
+                        decidedFirst[(offset + position) >> 6] |= 1UL << (offset + position);
+                    }
+
+                    position++;
+                }
+
+                if (position > start)
+                {
+                    quotaFullRuns ??= [];
+                    quotaFullRuns.Add(new QuotaFullRun(waiting.Count + quotaFullRunJobs, team, queue, start, position - start));
+                    quotaFullRunJobs += position - start;
+                }
+            }
+        }
+
+        private bool IsDecidedFirst(int bit) => (decidedFirst[bit >> 6] & (1UL << bit)) != 0;
 
         private bool NoNominalRoomLeft(string team, int slot)
         {
@@ -175,6 +282,7 @@ public static class Scheduler
 
             if (admission == Admission.Blocked)
             {
+                lastBlockedByQuota = true;
                 Wait(job, PendingCause.TeamQuotaFull, null, null);
                 if (!settings.ExplainAllPending && quota.IsExhausted(slot))
                 {
@@ -401,7 +509,8 @@ public static class Scheduler
                 ceilings[t] = quota.Ceiling(ledgerSlots[t]);
             }
 
-            return PendingExplanations.Lazy(new WaitingExplanations(waiting, estimates, now, inUse, ceilings));
+            var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings);
+            return PendingExplanations.Lazy(quotaFullRuns is null ? explanations : new QuotaFullRunsExplanations(explanations, quotaFullRuns, inUse, ceilings));
         }
     }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
 using Dashboard.Scheduling.Tests.Builders;
 
 namespace Dashboard.Scheduling.Tests.Model;
@@ -190,5 +191,50 @@ public sealed class PendingQueueTests
         }
 
         Dashboard.Scheduling.Planning.SnapshotInvariants.SummaryViolations(queue).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Removing_many_jobs_at_once_gives_the_queue_removing_them_one_by_one_gives(int seed)
+    {
+        var random = new Random(seed);
+        var jobs = Enumerable.Range(1, 400)
+            .Select(i => Jobs.Job(i, team: $"t{random.Next(5)}", gpus: random.Next(3), cpuCores: 1 + random.Next(3), priority: random.Next(3)))
+            .ToList();
+        var queue = PendingQueue.From(jobs);
+
+        // Every job of team t0 (the team's queue empties), and a random half of the others.
+        var leaving = jobs.Where(j => j.Team == "t0" || random.Next(2) == 0).OrderBy(_ => random.Next()).ToList();
+        var together = queue.RemoveAll(leaving, out var missing);
+        var oneByOne = leaving.Aggregate(queue, (q, job) => q.Remove(job));
+
+        missing.Should().BeNull();
+        together.Count.Should().Be(oneByOne.Count);
+        together.WithoutGpusCount.Should().Be(oneByOne.WithoutGpusCount);
+        together.ByTeam.Keys.Should().Equal(oneByOne.ByTeam.Keys);
+        foreach (var (team, teamQueue) in oneByOne.ByTeam)
+        {
+            together.ByTeam[team].Should().Equal(teamQueue);
+            together.Demand[team].Requests.Should().BeEquivalentTo(oneByOne.Demand[team].Requests);
+            together.Demand[team].Peak.Should().Be(oneByOne.Demand[team].Peak);
+            together.Demand[team].WithoutGpus.Should().Be(oneByOne.Demand[team].WithoutGpus);
+        }
+
+        together.Demand.Keys.Should().BeEquivalentTo(oneByOne.Demand.Keys);
+        together.Requests.Should().BeEquivalentTo(oneByOne.Requests);
+        jobs.Should().OnlyContain(j => together.Find(j.Id) == oneByOne.Find(j.Id));
+        SnapshotInvariants.SummaryViolations(together).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Removing_many_jobs_of_which_one_is_not_pending_names_it_and_changes_nothing()
+    {
+        var queue = PendingQueue.From([Jobs.Job(1), Jobs.Job(2)]);
+
+        var left = queue.RemoveAll([Jobs.Job(1), Jobs.Job(3), Jobs.Job(2)], out var missing);
+
+        missing!.Id.Should().Be(Jobs.Id(3));
+        left.Should().BeSameAs(queue);
     }
 }

@@ -131,6 +131,27 @@ public sealed class ClusterTransitionsTests
     }
 
     [Fact]
+    public void Releases_in_a_row_accrue_to_each_team_in_team_order_also_for_a_team_without_usage_yet()
+    {
+        var snapshot = Cluster()
+            .Node("n1", gpus: 8)
+            .Team("a", nominalGpus: 4)
+            .Team("b", nominalGpus: 2)
+            .Team("c", nominalGpus: 2)
+            .Usage("a", gpuSeconds: 10)
+            .Usage("c", gpuSeconds: 30)
+            .Running(1, "c", "n1", [0], startedAt: Time.Now.AddSeconds(-100))
+            .Running(2, "a", "n1", [1], startedAt: Time.Now.AddSeconds(-100))
+            .Running(3, "b", "n1", [2], startedAt: Time.Now.AddSeconds(-100))
+            .Running(4, "c", "n1", [3], startedAt: Time.Now.AddSeconds(-100))
+            .Build();
+
+        var after = new[] { 1L, 2, 3, 4 }.Aggregate(snapshot, (s, id) => ClusterTransitions.Release(s, Jobs.Id(id), Time.Now));
+
+        after.Usage.Select(u => (u.Team, Math.Round(u.GpuSeconds))).Should().Equal(("a", 110.0), ("b", 100.0), ("c", 230.0));
+    }
+
+    [Fact]
     public void Releasing_a_job_makes_a_borrowing_job_of_its_team_that_now_fits_guaranteed()
     {
         var snapshot = Cluster()
@@ -145,6 +166,8 @@ public sealed class ClusterTransitionsTests
         var after = ClusterTransitions.Release(snapshot, Jobs.Id(1), Time.Now);
 
         after.Running.Select(r => (r.Job.Id.Value, r.Borrowing)).Should().Equal((2L, false), (3L, true));
+        snapshot.Running.Select(r => (r.Job.Id.Value, r.Borrowing)).Should().Equal((1L, false), (2L, true), (3L, true));
+        RunningTeams.IndexOf(after.Running, Jobs.Id(3)).Should().Be(1);
     }
 
     [Fact]

@@ -184,4 +184,43 @@ public sealed class SchedulerExplanationTests
         examined.WaitingIds().Should().BeSubsetOf(everything.WaitingIds());
         examined.WaitingIds().Should().NotIntersectWith(examined.StartedIds());
     }
+
+    [Fact]
+    public void Jobs_of_a_team_at_its_quota_wait_in_merge_order_whether_or_not_every_job_is_explained()
+    {
+        // Team a holds its whole quota: a pass that does not explain every job keeps its waiting jobs as runs of its
+        // queue, between team b's jobs; each must read as the job-by-job walk of an explaining pass records it.
+        var cluster = Cluster()
+            .Node("n1", gpus: 8)
+            .Node("n2", gpus: 8)
+            .Team("a", nominalGpus: 2, borrowGpus: 1)
+            .Team("b", nominalGpus: 4, borrowGpus: 8)
+            .Running(1, "a", "n1", [0, 1, 2], borrowing: true)
+            .Usage("b", gpuSeconds: 50_000)
+            .Pending(10, "a", gpus: 1, priority: 5, submittedAt: Time.Epoch.AddMinutes(1))
+            .Pending(11, "a", gpus: 2, priority: 5, submittedAt: Time.Epoch.AddMinutes(2))
+            .Pending(20, "b", gpus: 1, priority: 5, submittedAt: Time.Epoch.AddMinutes(3))
+            .Pending(12, "a", gpus: 1, submittedAt: Time.Epoch.AddMinutes(4))
+            .Pending(21, "b", gpus: 8, submittedAt: Time.Epoch.AddMinutes(5))
+            .Pending(13, "a", gpus: 3, submittedAt: Time.Epoch.AddMinutes(6))
+            .Pending(15, "a", gpus: 1, submittedAt: Time.Epoch.AddMinutes(6))
+            .Pending(16, "a", gpus: 2, submittedAt: Time.Epoch.AddMinutes(7))
+            .Pending(22, "b", gpus: 8, submittedAt: Time.Epoch.AddMinutes(7))
+            .Pending(23, "b", gpus: 1, submittedAt: Time.Epoch.AddMinutes(8))
+            .Pending(14, "a", gpus: 1, submittedAt: Time.Epoch.AddMinutes(9))
+            .Settings(backfillDepth: 0);
+
+        var explained = cluster.Plan();
+        var decided = cluster.Settings(explainAllPending: false).Plan();
+
+        string Line(PendingExplanation p) => $"{p.Job} {p.Reason.Cause} {p.Reason.JobsAhead} {p.Reason.TeamInUse} {p.Reason.TeamCeiling} {p.Reason.BlockingJob}";
+        decided.Pending.Select(Line).Should().Equal(explained.Pending.Select(Line));
+        decided.Pending.Count(p => p.Reason.Cause == PendingCause.TeamQuotaFull).Should().Be(8);
+        for (var i = 0; i < decided.Pending.Length; i++)
+        {
+            decided.Pending.Find(decided.Pending[i].Job).Should().Be(decided.Pending[i]);
+        }
+
+        decided.Pending.Find(Jobs.Id(20)).Should().BeNull();
+    }
 }
