@@ -9,6 +9,9 @@ internal sealed class PositionHeap
 
     public int Peek() => items[0];
 
+    /// <summary>Empties the heap, keeping its array.</summary>
+    public void Clear() => Count = 0;
+
     public void Push(int position)
     {
         if (Count == items.Length)

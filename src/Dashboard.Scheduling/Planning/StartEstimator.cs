@@ -19,15 +19,19 @@ internal sealed class StartEstimator
     private readonly WaitingJobs jobs;
     private readonly DateTimeOffset?[] estimates;
     private readonly TeamBooks teams;
-    private readonly EndHeap ends = new();
-    private readonly PositionHeap admissible = new();
+    private readonly Queues queues;
+    private readonly EndCalendar ends;
+    private readonly PositionHeap admissible;
 
     /// <summary>How many jobs wait for their team's quota, all teams together.</summary>
     private int waitingForQuota;
     private DateTimeOffset clock;
 
-    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates)
+    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates, Queues queues)
     {
+        this.queues = queues;
+        ends = queues.Ends;
+        admissible = queues.Admissible;
         capacity = new SimulatedCapacity(nodes);
         this.jobs = jobs;
         this.estimates = estimates;
@@ -38,7 +42,7 @@ internal sealed class StartEstimator
             numbers[jobs.TeamNames[i]] = i;
         }
 
-        teams = new TeamBooks(jobs.TeamNames, quota);
+        teams = new TeamBooks(jobs.TeamNames, quota, queues);
         foreach (var running in holding)
         {
             if (running.Allocation.ExpectedEnd is { } end && nodes.IndexOf(running.Allocation.Node) is var node and >= 0)
@@ -59,7 +63,15 @@ internal sealed class StartEstimator
     public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
         Array.Clear(estimates, 0, jobsInOrder.Count);
-        new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates).Run();
+        var queues = Queues.Take();
+        try
+        {
+            new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates, queues).Run();
+        }
+        finally
+        {
+            queues.GiveBack();
+        }
     }
 
     private void Run()
@@ -189,10 +201,11 @@ internal sealed class StartEstimator
         private readonly int[] gpusInUse;
         private readonly long[] cpuInUse;
         private readonly long[] memoryInUse;
-        private readonly PositionHeap?[] waiting;
+        private readonly Queues queues;
 
-        public TeamBooks(string[] names, QuotaLedger quota)
+        public TeamBooks(string[] names, QuotaLedger quota, Queues queues)
         {
+            this.queues = queues;
             var count = names.Length;
             hasQuota = new bool[count];
             nominal = new ResourceAmount[count];
@@ -200,7 +213,6 @@ internal sealed class StartEstimator
             gpusInUse = new int[count];
             cpuInUse = new long[count];
             memoryInUse = new long[count];
-            waiting = new PositionHeap?[count];
             for (var number = 0; number < count; number++)
             {
                 var team = names[number];
@@ -246,8 +258,52 @@ internal sealed class StartEstimator
             memoryInUse[team] += memory;
         }
 
-        public PositionHeap Waiting(int team) => waiting[team] ??= new PositionHeap();
+        public PositionHeap Waiting(int team) => queues.WaitingOf(team);
 
-        public PositionHeap? WaitingOrNull(int team) => waiting[team];
+        public PositionHeap? WaitingOrNull(int team) => queues.WaitingOrNull(team);
+    }
+
+    /// <summary>
+    /// The simulation's queues: ends, admissible jobs and each team's quota-blocked jobs. Their arrays grow to a few
+    /// hundred KB in a full-cluster pass, several of them large-object allocations that brought full collections
+    /// closer, so one set is kept for the next pass (taken and given back atomically, as <see cref="WaitingJobs"/>
+    /// keeps its arrays); a pass that finds it taken (passes on other threads) makes its own.
+    /// </summary>
+    private sealed class Queues
+    {
+        private static Queues? spare;
+
+        private PositionHeap?[] waiting = [];
+
+        public EndCalendar Ends { get; } = new();
+
+        public PositionHeap Admissible { get; } = new();
+
+        public static Queues Take() => Interlocked.Exchange(ref spare, null) ?? new Queues();
+
+        public PositionHeap WaitingOf(int team)
+        {
+            if (team >= waiting.Length)
+            {
+                Array.Resize(ref waiting, Math.Max(team + 1, waiting.Length * 2));
+            }
+
+            return waiting[team] ??= new PositionHeap();
+        }
+
+        public PositionHeap? WaitingOrNull(int team) => team < waiting.Length ? waiting[team] : null;
+
+        /// <summary>Empties the queues (they hold no references) and keeps them for the next pass.</summary>
+        public void GiveBack()
+        {
+            Ends.Clear();
+            Admissible.Clear();
+            foreach (var heap in waiting)
+            {
+                heap?.Clear();
+            }
+
+            Volatile.Write(ref spare, this);
+        }
     }
 }

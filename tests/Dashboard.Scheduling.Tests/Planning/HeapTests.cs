@@ -9,10 +9,10 @@ public sealed class HeapTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void The_end_heap_pops_by_end_time_then_job_id(int seed)
+    public void The_end_calendar_pops_by_end_time_then_job_id(int seed)
     {
         var random = new Random(seed);
-        var heap = new EndHeap();
+        var heap = new EndCalendar();
         var reference = new SortedSet<(long Ticks, long Job)>();
         var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var nextJob = 1L;

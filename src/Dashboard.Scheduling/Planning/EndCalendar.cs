@@ -1,0 +1,183 @@
+namespace Dashboard.Scheduling.Planning;
+
+/// <summary>A job's (or a running job's) simulated end: when, which job, and what it gives back to which node and team (-1: a team with no waiting job).</summary>
+internal readonly record struct SimulatedEnd(DateTimeOffset At, long Job, int Node, int Team, ulong Gpus, int GpuCount, long CpuMillicores, long MemoryMiB)
+{
+    public long Ticks => At.UtcTicks;
+}
+
+/// <summary>
+/// The simulation's pending ends, popped by (end time, job id): the same order as the reference's (DateTimeOffset,
+/// long) keys (job ids are unique, so the order is total). Ends are grouped by instant: walltimes come in few sizes,
+/// so a full-cluster pass pushes ~100,000 ends at only ~3,000 distinct times. A small heap orders the instants and
+/// each instant's ends are sorted by job id once, when it comes first; a pop is then a read from an array instead of
+/// a walk down a heap of every running job (whose unpredictable comparisons were the estimator's largest cost).
+/// Ends pushed at an instant already being taken go to their place among its remaining ends, so any order of pushes
+/// and pops gives the heap's order. <see cref="Clear"/> keeps the arrays for the next pass.
+/// </summary>
+internal sealed class EndCalendar
+{
+    private readonly Dictionary<long, Instant> byTicks = [];
+    private readonly Stack<Instant> spareInstants = new();
+    private Instant[] instants = new Instant[64];
+    private int instantCount;
+
+    public int Count { get; private set; }
+
+    public void Push(in SimulatedEnd end)
+    {
+        if (!byTicks.TryGetValue(end.Ticks, out var instant))
+        {
+            instant = spareInstants.Count > 0 ? spareInstants.Pop() : new Instant();
+            instant.Ticks = end.Ticks;
+            byTicks.Add(end.Ticks, instant);
+            PushInstant(instant);
+        }
+
+        instant.Add(in end);
+        Count++;
+    }
+
+    public SimulatedEnd Pop()
+    {
+        var first = instants[0];
+        var end = first.TakeFirst();
+        if (first.IsEmpty)
+        {
+            PopInstant();
+            byTicks.Remove(first.Ticks);
+            first.Clear();
+            spareInstants.Push(first);
+        }
+
+        Count--;
+        return end;
+    }
+
+    /// <summary>Empties the calendar, keeping its arrays.</summary>
+    public void Clear()
+    {
+        for (var i = 0; i < instantCount; i++)
+        {
+            instants[i].Clear();
+            spareInstants.Push(instants[i]);
+            instants[i] = null!;
+        }
+
+        instantCount = 0;
+        byTicks.Clear();
+        Count = 0;
+    }
+
+    private void PushInstant(Instant instant)
+    {
+        if (instantCount == instants.Length)
+        {
+            Array.Resize(ref instants, instants.Length * 2);
+        }
+
+        var at = instantCount++;
+        while (at > 0)
+        {
+            var parent = (at - 1) / 2;
+            if (instants[parent].Ticks <= instant.Ticks)
+            {
+                break;
+            }
+
+            instants[at] = instants[parent];
+            at = parent;
+        }
+
+        instants[at] = instant;
+    }
+
+    private void PopInstant()
+    {
+        var last = instants[--instantCount];
+        instants[instantCount] = null!;
+        if (instantCount == 0)
+        {
+            return;
+        }
+
+        var at = 0;
+        while (true)
+        {
+            var child = (2 * at) + 1;
+            if (child >= instantCount)
+            {
+                break;
+            }
+
+            if (child + 1 < instantCount && instants[child + 1].Ticks < instants[child].Ticks)
+            {
+                child++;
+            }
+
+            if (last.Ticks <= instants[child].Ticks)
+            {
+                break;
+            }
+
+            instants[at] = instants[child];
+            at = child;
+        }
+
+        instants[at] = last;
+    }
+
+    /// <summary>The ends at one instant: unordered while they are only pushed, by job id from the first take on.</summary>
+    private sealed class Instant
+    {
+        private static readonly Comparison<SimulatedEnd> ByJob = static (x, y) => x.Job.CompareTo(y.Job);
+
+        private SimulatedEnd[] ends = new SimulatedEnd[16];
+        private int count;
+        private int taken;
+        private bool ordered;
+
+        public long Ticks { get; set; }
+
+        public bool IsEmpty => taken == count;
+
+        public void Add(in SimulatedEnd end)
+        {
+            if (count == ends.Length)
+            {
+                Array.Resize(ref ends, ends.Length * 2);
+            }
+
+            var at = count++;
+            if (ordered)
+            {
+                // Rare: a zero walltime, or an end pushed at an instant that is being taken; keep the rest in order.
+                while (at > taken && ends[at - 1].Job > end.Job)
+                {
+                    ends[at] = ends[at - 1];
+                    at--;
+                }
+            }
+
+            ends[at] = end;
+        }
+
+        public SimulatedEnd TakeFirst()
+        {
+            if (!ordered)
+            {
+                ends.AsSpan(taken, count - taken).Sort(ByJob);
+                ordered = true;
+            }
+
+            return ends[taken++];
+        }
+
+        public void Clear()
+        {
+            count = 0;
+            taken = 0;
+            ordered = false;
+        }
+    }
+}
