@@ -9,9 +9,9 @@ namespace Dashboard.Scheduling.Planning;
 /// a job without a walltime has no estimate (null). Because every job ends by its walltime at the latest and the
 /// real scheduler also backfills, an estimate is an upper bound when every job involved has a walltime.
 /// A full-cluster pass runs this loop some 300,000 times, so its books are flat arrays: teams by number (not by
-/// name), quota use as three numbers per team, and hand-written heaps of plain entries ordered by (end, job id) and
-/// by position. The test project keeps the first, dictionary-based version and checks both agree on random
-/// clusters.
+/// name), quota use as three numbers per team, ends grouped by instant (<see cref="EndCalendar"/>), each team's
+/// quota-blocked jobs in a line by position (<see cref="QuotaWaitQueue"/>) and the re-admitted ones in a heap by
+/// position. The test project keeps the first, dictionary-based version and checks both agree on random clusters.
 /// </summary>
 internal sealed class StartEstimator
 {
@@ -105,7 +105,7 @@ internal sealed class StartEstimator
             if (!teams.Admits(team, job.Gpus, job.CpuMillicores, job.MemoryMiB))
             {
                 TakeFromSource(fromAdmissible, ref next);
-                teams.Waiting(team).Push(index);
+                teams.Waiting(team).Add(new QuotaWaiter(index, job.Gpus, job.CpuMillicores, job.MemoryMiB));
                 waitingForQuota++;
                 continue;
             }
@@ -175,7 +175,7 @@ internal sealed class StartEstimator
             var memory = 0L;
             while (waiting.Count > 0)
             {
-                ref readonly var job = ref jobs.Facts(waiting.Peek());
+                ref readonly var job = ref waiting.First;
                 if (!teams.Admits(team, gpus + job.Gpus, cpu + job.CpuMillicores, memory + job.MemoryMiB))
                 {
                     break;
@@ -184,7 +184,8 @@ internal sealed class StartEstimator
                 gpus += job.Gpus;
                 cpu += job.CpuMillicores;
                 memory += job.MemoryMiB;
-                admissible.Push(waiting.Pop());
+                admissible.Push(job.Position);
+                waiting.RemoveFirst();
                 waitingForQuota--;
             }
         }
@@ -258,9 +259,9 @@ internal sealed class StartEstimator
             memoryInUse[team] += memory;
         }
 
-        public PositionHeap Waiting(int team) => queues.WaitingOf(team);
+        public QuotaWaitQueue Waiting(int team) => queues.WaitingOf(team);
 
-        public PositionHeap? WaitingOrNull(int team) => queues.WaitingOrNull(team);
+        public QuotaWaitQueue? WaitingOrNull(int team) => queues.WaitingOrNull(team);
     }
 
     /// <summary>
@@ -273,7 +274,7 @@ internal sealed class StartEstimator
     {
         private static Queues? spare;
 
-        private PositionHeap?[] waiting = [];
+        private QuotaWaitQueue?[] waiting = [];
 
         public EndCalendar Ends { get; } = new();
 
@@ -281,17 +282,17 @@ internal sealed class StartEstimator
 
         public static Queues Take() => Interlocked.Exchange(ref spare, null) ?? new Queues();
 
-        public PositionHeap WaitingOf(int team)
+        public QuotaWaitQueue WaitingOf(int team)
         {
             if (team >= waiting.Length)
             {
                 Array.Resize(ref waiting, Math.Max(team + 1, waiting.Length * 2));
             }
 
-            return waiting[team] ??= new PositionHeap();
+            return waiting[team] ??= new QuotaWaitQueue();
         }
 
-        public PositionHeap? WaitingOrNull(int team) => team < waiting.Length ? waiting[team] : null;
+        public QuotaWaitQueue? WaitingOrNull(int team) => team < waiting.Length ? waiting[team] : null;
 
         /// <summary>Empties the queues (they hold no references) and keeps them for the next pass.</summary>
         public void GiveBack()

@@ -2,7 +2,7 @@ using Dashboard.Scheduling.Planning;
 
 namespace Dashboard.Scheduling.Tests.Planning;
 
-/// <summary>The estimator's four-way heaps pop in exactly the order a sorted set of the same keys gives, under random pushes and pops.</summary>
+/// <summary>The estimator's queues give jobs and ends in exactly the order a sorted set of the same keys gives, under random pushes and pops.</summary>
 public sealed class HeapTests
 {
     [Theory]
@@ -68,6 +68,48 @@ public sealed class HeapTests
             }
 
             heap.Count.Should().Be(reference.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_quota_wait_queue_gives_the_lowest_position_first(int seed)
+    {
+        // As in the simulation: jobs mostly join in rising positions, and some taken from the front come back.
+        var random = new Random(seed);
+        var queue = new QuotaWaitQueue();
+        var reference = new SortedSet<int>();
+        var taken = new List<int>();
+        var nextPosition = 0;
+        for (var step = 0; step < 20_000; step++)
+        {
+            var roll = random.Next(10);
+            if (roll < 4 || reference.Count == 0 && taken.Count == 0)
+            {
+                nextPosition += 1 + random.Next(3);
+                queue.Add(new QuotaWaiter(nextPosition, 1, nextPosition * 10L, nextPosition * 100L));
+                reference.Add(nextPosition);
+            }
+            else if (roll < 7 && taken.Count > 0)
+            {
+                var back = taken[random.Next(taken.Count)];
+                taken.Remove(back);
+                queue.Add(new QuotaWaiter(back, 1, back * 10L, back * 100L));
+                reference.Add(back);
+            }
+            else if (reference.Count > 0)
+            {
+                var first = queue.First;
+                first.Position.Should().Be(reference.Min);
+                first.CpuMillicores.Should().Be(first.Position * 10L);
+                queue.RemoveFirst();
+                reference.Remove(first.Position);
+                taken.Add(first.Position);
+            }
+
+            queue.Count.Should().Be(reference.Count);
         }
     }
 }
