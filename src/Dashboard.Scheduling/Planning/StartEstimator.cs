@@ -100,7 +100,7 @@ internal sealed class StartEstimator
                 break;
             }
 
-            ref readonly var job = ref jobs.Facts(index);
+            ref readonly var job = ref jobs.Demand(index);
             var team = job.Team;
             if (!teams.Admits(team, job.Gpus, job.CpuMillicores, job.MemoryMiB))
             {
@@ -138,14 +138,14 @@ internal sealed class StartEstimator
         }
     }
 
-    private void Start(int index, in JobFacts job, int node)
+    private void Start(int index, in JobDemand job, int node)
     {
         var gpus = capacity.Take(node, job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
         teams.Charge(job.Team, job.Gpus, job.CpuMillicores, job.MemoryMiB);
         estimates[index] = clock;
         if (job.Walltime is { } walltime)
         {
-            ends.Push(new SimulatedEnd(clock + walltime, job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
+            ends.Push(new SimulatedEnd(clock + walltime, job.Id, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
         }
     }
 
