@@ -10,8 +10,9 @@ namespace Dashboard.Scheduling.Planning;
 /// real scheduler also backfills, an estimate is an upper bound when every job involved has a walltime.
 /// A full-cluster pass runs this loop some 300,000 times, so its books are flat arrays: teams by number (not by
 /// name), quota use as three numbers per team, ends grouped by instant (<see cref="EndCalendar"/>), each team's
-/// quota-blocked jobs in a line by position (<see cref="QuotaWaitQueue"/>) and the re-admitted ones in a heap by
-/// position. The test project keeps the first, dictionary-based version and checks both agree on random clusters.
+/// quota-blocked jobs in a line by position (<see cref="QuotaWaitQueue"/>) and the re-admitted ones in a bit set
+/// of positions (<see cref="PositionSet"/>). The test project keeps the first, dictionary-based version and checks
+/// both agree on random clusters.
 /// </summary>
 internal sealed class StartEstimator
 {
@@ -21,7 +22,7 @@ internal sealed class StartEstimator
     private readonly TeamBooks teams;
     private readonly Queues queues;
     private readonly EndCalendar ends;
-    private readonly PositionHeap admissible;
+    private readonly PositionSet admissible;
 
     /// <summary>How many jobs wait for their team's quota, all teams together.</summary>
     private int waitingForQuota;
@@ -32,6 +33,7 @@ internal sealed class StartEstimator
         this.queues = queues;
         ends = queues.Ends;
         admissible = queues.Admissible;
+        admissible.Reserve(jobs.Count);
         capacity = new SimulatedCapacity(nodes);
         this.jobs = jobs;
         this.estimates = estimates;
@@ -81,10 +83,10 @@ internal sealed class StartEstimator
         while (true)
         {
             int index;
-            var fromAdmissible = admissible.Count > 0 && (next >= count || admissible.Peek() < next);
+            var fromAdmissible = admissible.Count > 0 && (next >= count || admissible.Lowest < next);
             if (fromAdmissible)
             {
-                index = admissible.Peek();
+                index = admissible.Lowest;
             }
             else if (next < count)
             {
@@ -130,7 +132,7 @@ internal sealed class StartEstimator
     {
         if (fromAdmissible)
         {
-            admissible.Pop();
+            admissible.RemoveLowest();
         }
         else
         {
@@ -184,7 +186,7 @@ internal sealed class StartEstimator
                 gpus += job.Gpus;
                 cpu += job.CpuMillicores;
                 memory += job.MemoryMiB;
-                admissible.Push(job.Position);
+                admissible.Add(job.Position);
                 waiting.RemoveFirst();
                 waitingForQuota--;
             }
@@ -278,7 +280,7 @@ internal sealed class StartEstimator
 
         public EndCalendar Ends { get; } = new();
 
-        public PositionHeap Admissible { get; } = new();
+        public PositionSet Admissible { get; } = new();
 
         public static Queues Take() => Interlocked.Exchange(ref spare, null) ?? new Queues();
 

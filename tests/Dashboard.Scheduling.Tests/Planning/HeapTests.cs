@@ -44,31 +44,41 @@ public sealed class HeapTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void The_position_heap_pops_the_lowest_position_first(int seed)
+    [InlineData(1, 5_000)]
+    [InlineData(2, 5_000)]
+    [InlineData(3, 300_000)]
+    public void The_position_set_gives_the_lowest_position_first(int seed, int positions)
     {
         var random = new Random(seed);
-        var heap = new PositionHeap();
-        var reference = new List<int>();
+        var set = new PositionSet();
+        set.Reserve(positions);
+        var reference = new SortedSet<int>();
         for (var step = 0; step < 20_000; step++)
         {
             if (reference.Count == 0 || random.Next(3) > 0)
             {
-                var position = random.Next(5_000);
-                heap.Push(position);
-                reference.Add(position);
+                var position = random.Next(positions);
+                if (reference.Add(position))
+                {
+                    set.Add(position);
+                }
             }
             else
             {
-                var min = reference.Min();
-                reference.Remove(min);
-                heap.Peek().Should().Be(min);
-                heap.Pop().Should().Be(min);
+                set.Lowest.Should().Be(reference.Min);
+                reference.Remove(reference.Min);
+                set.RemoveLowest();
             }
 
-            heap.Count.Should().Be(reference.Count);
+            set.Count.Should().Be(reference.Count);
         }
+
+        set.Clear();
+        set.Add(positions - 1);
+        set.Add(3);
+        set.Lowest.Should().Be(3);
+        set.RemoveLowest();
+        set.Lowest.Should().Be(positions - 1, "a cleared set keeps nothing of what it held before");
     }
 
     [Theory]
