@@ -13,7 +13,9 @@ internal readonly record struct SimulatedEnd(DateTimeOffset At, long Job, int No
 /// each instant's ends are sorted by job id once, when it comes first; a pop is then a read from an array instead of
 /// a walk down a heap of every running job (whose unpredictable comparisons were the estimator's largest cost).
 /// Ends pushed at an instant already being taken go to their place among its remaining ends, so any order of pushes
-/// and pops gives the heap's order. <see cref="Clear"/> keeps the arrays for the next pass.
+/// and pops gives the heap's order. The ends themselves sit in one pool whose freed slots are reused first (the
+/// ~3,000 pending ends stay in a few cache-warm pages); an instant holds only job ids and slots. <see cref="Clear"/>
+/// keeps the arrays for the next pass.
 /// </summary>
 internal sealed class EndCalendar
 {
@@ -21,6 +23,10 @@ internal sealed class EndCalendar
     private readonly Stack<Instant> spareInstants = new();
     private Instant[] instants = new Instant[64];
     private int instantCount;
+    private SimulatedEnd[] pool = new SimulatedEnd[256];
+    private int[] freeSlots = new int[256];
+    private int freeCount;
+    private int slotsUsed;
 
     public int Count { get; private set; }
 
@@ -34,14 +40,15 @@ internal sealed class EndCalendar
             PushInstant(instant);
         }
 
-        instant.Add(in end);
+        instant.Add(end.Job, TakeSlot(in end));
         Count++;
     }
 
     public SimulatedEnd Pop()
     {
         var first = instants[0];
-        var end = first.TakeFirst();
+        var slot = first.TakeFirst();
+        freeSlots[freeCount++] = slot;
         if (first.IsEmpty)
         {
             PopInstant();
@@ -51,7 +58,7 @@ internal sealed class EndCalendar
         }
 
         Count--;
-        return end;
+        return pool[slot];
     }
 
     /// <summary>Empties the calendar, keeping its arrays.</summary>
@@ -67,6 +74,30 @@ internal sealed class EndCalendar
         instantCount = 0;
         byTicks.Clear();
         Count = 0;
+        freeCount = 0;
+        slotsUsed = 0;
+    }
+
+    private int TakeSlot(in SimulatedEnd end)
+    {
+        int slot;
+        if (freeCount > 0)
+        {
+            slot = freeSlots[--freeCount];
+        }
+        else
+        {
+            if (slotsUsed == pool.Length)
+            {
+                Array.Resize(ref pool, pool.Length * 2);
+                Array.Resize(ref freeSlots, freeSlots.Length * 2);
+            }
+
+            slot = slotsUsed++;
+        }
+
+        pool[slot] = end;
+        return slot;
     }
 
     private void PushInstant(Instant instant)
@@ -128,12 +159,11 @@ internal sealed class EndCalendar
     }
 
     /// <summary>
-    /// The ends at one instant: unordered while they are only pushed, by job id from the first take on. The order is
-    /// kept as job ids beside slots into the ends (a sort moves 8 + 4 bytes per end, not the 64-byte ends).
+    /// The ends at one instant, as job ids beside pool slots: unordered while they are only pushed, by job id from the
+    /// first take on.
     /// </summary>
     private sealed class Instant
     {
-        private SimulatedEnd[] ends = new SimulatedEnd[16];
         private long[] jobs = new long[16];
         private int[] slots = new int[16];
         private int count;
@@ -144,22 +174,19 @@ internal sealed class EndCalendar
 
         public bool IsEmpty => taken == count;
 
-        public void Add(in SimulatedEnd end)
+        public void Add(long job, int slot)
         {
-            if (count == ends.Length)
+            if (count == jobs.Length)
             {
-                Array.Resize(ref ends, ends.Length * 2);
                 Array.Resize(ref jobs, jobs.Length * 2);
                 Array.Resize(ref slots, slots.Length * 2);
             }
 
-            var slot = count++;
-            ends[slot] = end;
-            var at = slot;
+            var at = count++;
             if (ordered)
             {
                 // Rare: a zero walltime, or an end pushed at an instant that is being taken; keep the rest in order.
-                while (at > taken && jobs[at - 1] > end.Job)
+                while (at > taken && jobs[at - 1] > job)
                 {
                     jobs[at] = jobs[at - 1];
                     slots[at] = slots[at - 1];
@@ -167,11 +194,12 @@ internal sealed class EndCalendar
                 }
             }
 
-            jobs[at] = end.Job;
+            jobs[at] = job;
             slots[at] = slot;
         }
 
-        public SimulatedEnd TakeFirst()
+        /// <summary>The pool slot of the end with the lowest job id.</summary>
+        public int TakeFirst()
         {
             if (!ordered)
             {
@@ -179,7 +207,7 @@ internal sealed class EndCalendar
                 ordered = true;
             }
 
-            return ends[slots[taken++]];
+            return slots[taken++];
         }
 
         public void Clear()
