@@ -20,7 +20,6 @@ internal sealed class StartEstimator
     private readonly WaitingJobs jobs;
     private readonly DateTimeOffset?[] estimates;
     private readonly TeamBooks teams;
-    private readonly Queues queues;
     private readonly EndCalendar ends;
     private readonly PositionSet admissible;
 
@@ -30,7 +29,6 @@ internal sealed class StartEstimator
 
     private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates, Queues queues)
     {
-        this.queues = queues;
         ends = queues.Ends;
         admissible = queues.Admissible;
         admissible.Reserve(jobs.Count);
@@ -301,9 +299,9 @@ internal sealed class StartEstimator
         {
             Ends.Clear();
             Admissible.Clear();
-            foreach (var heap in waiting)
+            foreach (var queue in waiting)
             {
-                heap?.Clear();
+                queue?.Clear();
             }
 
             Volatile.Write(ref spare, this);

@@ -26,9 +26,10 @@ internal readonly record struct JobDemand(long Id, int Team, int Gpus, long CpuM
 /// <summary>
 /// The jobs a pass leaves waiting, in scheduling order, with their <see cref="JobFacts"/> and <see cref="JobDemand"/>
 /// and team numbers (positions in <see cref="TeamNames"/>), and room for their estimated starts. A full-cluster pass
-/// has ~100,000 entries: three large-object allocations per pass, each of which brings the next full (gen 2) collection closer, so the arrays
-/// are kept for the next pass instead (one spare set for the process, taken and given back atomically; the shared
-/// array pool is no good here: it drops large arrays at every full collection). <see cref="Dispose"/> gives them back.
+/// has ~100,000 entries: three large-object allocations per pass, each of which brings the next full (gen 2)
+/// collection closer, so the arrays are kept for the next pass instead (one spare set for the process, taken and given
+/// back atomically; the shared array pool is no good here: it drops large arrays at every full collection).
+/// <see cref="Dispose"/> gives them back.
 /// </summary>
 internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDisposable
 {
