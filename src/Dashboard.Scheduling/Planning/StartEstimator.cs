@@ -9,9 +9,10 @@ namespace Dashboard.Scheduling.Planning;
 /// a job without a walltime has no estimate (null). Because every job ends by its walltime at the latest and the
 /// real scheduler also backfills, an estimate is an upper bound when every job involved has a walltime.
 /// A full-cluster pass runs this loop some 300,000 times, so its books are flat arrays: teams by number (not by
-/// name), quota use as three numbers per team, and hand-written heaps of plain entries ordered by (end, job id) and
-/// by position. The test project keeps the first, dictionary-based version and checks both agree on random
-/// clusters.
+/// name), quota use as three numbers per team, ends grouped by instant (<see cref="EndCalendar"/>), each team's
+/// quota-blocked jobs in a line by position (<see cref="QuotaWaitQueue"/>) and the re-admitted ones in a bit set
+/// of positions (<see cref="PositionSet"/>). The test project keeps the first, dictionary-based version and checks
+/// both agree on random clusters.
 /// </summary>
 internal sealed class StartEstimator
 {
@@ -19,15 +20,18 @@ internal sealed class StartEstimator
     private readonly WaitingJobs jobs;
     private readonly DateTimeOffset?[] estimates;
     private readonly TeamBooks teams;
-    private readonly EndHeap ends = new();
-    private readonly PositionHeap admissible = new();
+    private readonly EndCalendar ends;
+    private readonly PositionSet admissible;
 
     /// <summary>How many jobs wait for their team's quota, all teams together.</summary>
     private int waitingForQuota;
     private DateTimeOffset clock;
 
-    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates)
+    private StartEstimator(NodeCapacity nodes, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobs, DateTimeOffset now, DateTimeOffset?[] estimates, Queues queues)
     {
+        ends = queues.Ends;
+        admissible = queues.Admissible;
+        admissible.Reserve(jobs.Count);
         capacity = new SimulatedCapacity(nodes);
         this.jobs = jobs;
         this.estimates = estimates;
@@ -38,7 +42,7 @@ internal sealed class StartEstimator
             numbers[jobs.TeamNames[i]] = i;
         }
 
-        teams = new TeamBooks(jobs.TeamNames, quota);
+        teams = new TeamBooks(jobs.TeamNames, quota, queues);
         foreach (var running in holding)
         {
             if (running.Allocation.ExpectedEnd is { } end && nodes.IndexOf(running.Allocation.Node) is var node and >= 0)
@@ -59,7 +63,15 @@ internal sealed class StartEstimator
     public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
     {
         Array.Clear(estimates, 0, jobsInOrder.Count);
-        new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates).Run();
+        var queues = Queues.Take();
+        try
+        {
+            new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates, queues).Run();
+        }
+        finally
+        {
+            queues.GiveBack();
+        }
     }
 
     private void Run()
@@ -69,10 +81,10 @@ internal sealed class StartEstimator
         while (true)
         {
             int index;
-            var fromAdmissible = admissible.Count > 0 && (next >= count || admissible.Peek() < next);
+            var fromAdmissible = admissible.Count > 0 && (next >= count || admissible.Lowest < next);
             if (fromAdmissible)
             {
-                index = admissible.Peek();
+                index = admissible.Lowest;
             }
             else if (next < count)
             {
@@ -88,12 +100,12 @@ internal sealed class StartEstimator
                 break;
             }
 
-            ref readonly var job = ref jobs.Facts(index);
+            ref readonly var job = ref jobs.Demand(index);
             var team = job.Team;
             if (!teams.Admits(team, job.Gpus, job.CpuMillicores, job.MemoryMiB))
             {
                 TakeFromSource(fromAdmissible, ref next);
-                teams.Waiting(team).Push(index);
+                teams.Waiting(team).Add(new QuotaWaiter(index, job.Gpus, job.CpuMillicores, job.MemoryMiB));
                 waitingForQuota++;
                 continue;
             }
@@ -118,7 +130,7 @@ internal sealed class StartEstimator
     {
         if (fromAdmissible)
         {
-            admissible.Pop();
+            admissible.RemoveLowest();
         }
         else
         {
@@ -126,14 +138,14 @@ internal sealed class StartEstimator
         }
     }
 
-    private void Start(int index, in JobFacts job, int node)
+    private void Start(int index, in JobDemand job, int node)
     {
         var gpus = capacity.Take(node, job.Gpus, job.CpuMillicores, job.MemoryMiB, job.GpuModel);
         teams.Charge(job.Team, job.Gpus, job.CpuMillicores, job.MemoryMiB);
         estimates[index] = clock;
         if (job.Walltime is { } walltime)
         {
-            ends.Push(new SimulatedEnd(clock + walltime, job.Id.Value, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
+            ends.Push(new SimulatedEnd(clock + walltime, job.Id, node, job.Team, gpus, job.Gpus, job.CpuMillicores, job.MemoryMiB));
         }
     }
 
@@ -163,7 +175,7 @@ internal sealed class StartEstimator
             var memory = 0L;
             while (waiting.Count > 0)
             {
-                ref readonly var job = ref jobs.Facts(waiting.Peek());
+                ref readonly var job = ref waiting.First;
                 if (!teams.Admits(team, gpus + job.Gpus, cpu + job.CpuMillicores, memory + job.MemoryMiB))
                 {
                     break;
@@ -172,7 +184,8 @@ internal sealed class StartEstimator
                 gpus += job.Gpus;
                 cpu += job.CpuMillicores;
                 memory += job.MemoryMiB;
-                admissible.Push(waiting.Pop());
+                admissible.Add(job.Position);
+                waiting.RemoveFirst();
                 waitingForQuota--;
             }
         }
@@ -189,10 +202,11 @@ internal sealed class StartEstimator
         private readonly int[] gpusInUse;
         private readonly long[] cpuInUse;
         private readonly long[] memoryInUse;
-        private readonly PositionHeap?[] waiting;
+        private readonly Queues queues;
 
-        public TeamBooks(string[] names, QuotaLedger quota)
+        public TeamBooks(string[] names, QuotaLedger quota, Queues queues)
         {
+            this.queues = queues;
             var count = names.Length;
             hasQuota = new bool[count];
             nominal = new ResourceAmount[count];
@@ -200,7 +214,6 @@ internal sealed class StartEstimator
             gpusInUse = new int[count];
             cpuInUse = new long[count];
             memoryInUse = new long[count];
-            waiting = new PositionHeap?[count];
             for (var number = 0; number < count; number++)
             {
                 var team = names[number];
@@ -246,8 +259,52 @@ internal sealed class StartEstimator
             memoryInUse[team] += memory;
         }
 
-        public PositionHeap Waiting(int team) => waiting[team] ??= new PositionHeap();
+        public QuotaWaitQueue Waiting(int team) => queues.WaitingOf(team);
 
-        public PositionHeap? WaitingOrNull(int team) => waiting[team];
+        public QuotaWaitQueue? WaitingOrNull(int team) => queues.WaitingOrNull(team);
+    }
+
+    /// <summary>
+    /// The simulation's queues: ends, admissible jobs and each team's quota-blocked jobs. Their arrays grow to a few
+    /// hundred KB in a full-cluster pass, several of them large-object allocations that brought full collections
+    /// closer, so one set is kept for the next pass (taken and given back atomically, as <see cref="WaitingJobs"/>
+    /// keeps its arrays); a pass that finds it taken (passes on other threads) makes its own.
+    /// </summary>
+    private sealed class Queues
+    {
+        private static Queues? spare;
+
+        private QuotaWaitQueue?[] waiting = [];
+
+        public EndCalendar Ends { get; } = new();
+
+        public PositionSet Admissible { get; } = new();
+
+        public static Queues Take() => Interlocked.Exchange(ref spare, null) ?? new Queues();
+
+        public QuotaWaitQueue WaitingOf(int team)
+        {
+            if (team >= waiting.Length)
+            {
+                Array.Resize(ref waiting, Math.Max(team + 1, waiting.Length * 2));
+            }
+
+            return waiting[team] ??= new QuotaWaitQueue();
+        }
+
+        public QuotaWaitQueue? WaitingOrNull(int team) => team < waiting.Length ? waiting[team] : null;
+
+        /// <summary>Empties the queues (they hold no references) and keeps them for the next pass.</summary>
+        public void GiveBack()
+        {
+            Ends.Clear();
+            Admissible.Clear();
+            foreach (var queue in waiting)
+            {
+                queue?.Clear();
+            }
+
+            Volatile.Write(ref spare, this);
+        }
     }
 }

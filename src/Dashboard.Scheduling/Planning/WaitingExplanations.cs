@@ -7,6 +7,9 @@ namespace Dashboard.Scheduling.Planning;
 /// ticks) and one number holding its team, cause and whether it has a reservation or a blocking job; the few
 /// reservations and blocking jobs sit in short side lists by position, and quota use and ceilings once per team.
 /// <see cref="At"/> builds the same <see cref="PendingExplanation"/> the pass used to allocate for every job.
+/// The entries are kept in chunks below the large-object threshold: a full-cluster plan's ~100,000 entries as whole
+/// arrays were ~2 MB of large objects per pass, and large-object allocations are what triggered the pass's full
+/// (gen 2) collections; a plan that is dropped soon (most are) now dies in a young generation.
 /// </summary>
 internal sealed class WaitingExplanations : PendingExplanations.Source
 {
@@ -16,9 +19,12 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
     private const int TeamShift = CauseBits + 2;
     private const long NoEstimate = long.MinValue;
 
-    private readonly Job[] jobs;
-    private readonly int[] packed;
-    private readonly long[]? estimateTicks;
+    /// <summary>2,048 entries of 24 bytes: 48 KiB a chunk, under the 85,000-byte large-object threshold.</summary>
+    private const int ChunkShift = 11;
+    private const int ChunkMask = (1 << ChunkShift) - 1;
+
+    private readonly int count;
+    private readonly Entry[][] chunks;
 
     /// <summary>The estimates' offsets, only when one differs from <see cref="now"/>'s (never, when every time is UTC).</summary>
     private readonly TimeSpan[]? estimateOffsets;
@@ -39,17 +45,19 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
         this.now = now;
         this.inUse = inUse;
         this.ceilings = ceilings;
-        var count = waiting.Count;
-        jobs = new Job[count];
-        packed = new int[count];
-        estimateTicks = estimates is null ? null : new long[count];
+        count = waiting.Count;
+        chunks = new Entry[(count + ChunkMask) >> ChunkShift][];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            chunks[c] = new Entry[Math.Min(ChunkMask + 1, count - (c << ChunkShift))];
+        }
+
         var reserved = new List<(int At, BackfillReservation Reservation)>();
         var blocked = new List<(int At, JobId Job)>();
         var otherOffsets = false;
         for (var i = 0; i < count; i++)
         {
             ref readonly var job = ref waiting.Facts(i);
-            jobs[i] = job.Job;
             var bits = (job.Team << TeamShift) | (int)job.Cause;
             if (job.Reservation is { } reservation)
             {
@@ -63,13 +71,9 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
                 blocked.Add((i, blocking));
             }
 
-            packed[i] = bits;
-            if (estimateTicks is not null)
-            {
-                var estimate = estimates![i];
-                estimateTicks[i] = estimate?.UtcTicks ?? NoEstimate;
-                otherOffsets |= estimate is { } at && at.Offset != now.Offset;
-            }
+            var estimate = estimates?[i];
+            otherOffsets |= estimate is { } at && at.Offset != now.Offset;
+            chunks[i >> ChunkShift][i & ChunkMask] = new Entry(job.Job, estimate?.UtcTicks ?? NoEstimate, bits);
         }
 
         if (otherOffsets)
@@ -87,12 +91,13 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
         blockingJobs = [.. blocked.Select(b => b.Job)];
     }
 
-    public override int Count => jobs.Length;
+    public override int Count => count;
 
     public override PendingExplanation At(int index)
     {
-        var job = jobs[index];
-        var bits = packed[index];
+        ref readonly var entry = ref EntryAt(index);
+        var job = entry.Job;
+        var bits = entry.Packed;
         var cause = (PendingCause)(bits & ((1 << CauseBits) - 1));
         var team = bits >> TeamShift;
         var reservation = (bits & HasReservation) != 0 ? reservations[Array.BinarySearch(reservedAt, index)] : null;
@@ -104,25 +109,35 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
 
     public override int IndexOf(JobId job)
     {
-        for (var i = 0; i < jobs.Length; i++)
+        for (var c = 0; c < chunks.Length; c++)
         {
-            if (jobs[i].Id == job)
+            var chunk = chunks[c];
+            for (var i = 0; i < chunk.Length; i++)
             {
-                return i;
+                if (chunk[i].Job.Id == job)
+                {
+                    return (c << ChunkShift) + i;
+                }
             }
         }
 
         return -1;
     }
 
+    private ref readonly Entry EntryAt(int index) => ref chunks[index >> ChunkShift][index & ChunkMask];
+
     private DateTimeOffset? EstimateAt(int index)
     {
-        if (estimateTicks is null || estimateTicks[index] == NoEstimate)
+        var ticks = EntryAt(index).EstimateTicks;
+        if (ticks == NoEstimate)
         {
             return null;
         }
 
         var offset = estimateOffsets?[index] ?? now.Offset;
-        return new DateTimeOffset(estimateTicks[index] + offset.Ticks, offset);
+        return new DateTimeOffset(ticks + offset.Ticks, offset);
     }
+
+    /// <summary>One waiting job: the job, its estimated start in UTC ticks (<see cref="NoEstimate"/>: none), and its packed team, cause and flags.</summary>
+    private readonly record struct Entry(Job Job, long EstimateTicks, int Packed);
 }
