@@ -100,6 +100,11 @@ internal sealed class JobOrder
     /// <summary>The position of the job <see cref="Next"/> returned last in its team's queue (0: the team's first).</summary>
     public int LastPositionInTeam { get; private set; } = -1;
 
+    /// <summary>The job <see cref="Next"/> returned last, with its merge keys and request.</summary>
+    public ref readonly QueuedJob Last => ref last;
+
+    private QueuedJob last;
+
     /// <summary>The next job in order, or null when every queue is exhausted.</summary>
     public Job? Next()
     {
@@ -109,7 +114,8 @@ internal sealed class JobOrder
         }
 
         var cursor = cursors[heap[0]];
-        var job = cursor.Current;
+        last = cursor.Head;
+        var job = last.Job;
         LastTeamNumber = cursor.Number;
         LastPositionInTeam = cursor.Position;
         cursor.Advance();
@@ -232,9 +238,11 @@ internal sealed class JobOrder
     {
         var a = cursors[x];
         var b = cursors[y];
-        if (a.HeadPriority != b.HeadPriority)
+        ref readonly var aHead = ref a.Head;
+        ref readonly var bHead = ref b.Head;
+        if (aHead.Priority != bHead.Priority)
         {
-            return a.HeadPriority > b.HeadPriority;
+            return aHead.Priority > bHead.Priority;
         }
 
         if (a.Rank != b.Rank)
@@ -243,28 +251,30 @@ internal sealed class JobOrder
         }
 
         // DateTimeOffset orders by UTC ticks.
-        return a.HeadSubmitted != b.HeadSubmitted ? a.HeadSubmitted < b.HeadSubmitted : a.HeadId < b.HeadId;
+        return aHead.SubmittedTicks != bHead.SubmittedTicks ? aHead.SubmittedTicks < bHead.SubmittedTicks : aHead.Id < bHead.Id;
     }
 
     /// <summary>
-    /// One team's queue and how far the merge has taken it. The head job's sort keys are copied into the cursor when
-    /// it moves, so the heap compares cursors without following a reference into each job. A queue whose array
-    /// (<see cref="PendingQueue.Ordered"/>) is not built yet is first walked in its tree: a deciding pass often takes
+    /// One team's queue and how far the merge has taken it. The head job's sort keys and request are copied into the
+    /// cursor when it moves (<see cref="QueuedJob"/>), so the heap compares cursors and the pass decides the job without
+    /// following a reference into it; a queue with arrays built reads them from <see cref="OrderedTeamQueue.Queued"/>,
+    /// front to back. A queue whose arrays are not built yet is first walked in its tree: a deciding pass often takes
     /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
     /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs and a quarter of its queue builds the
-    /// array (shared by later passes over the same queue) and switches to it: copying a 2,000-job queue to take a few
+    /// arrays (shared by later passes over the same queue) and switches to them: copying a 2,000-job queue to take a few
     /// dozen of its jobs was the largest cost of figure (d)'s pass (the team's queue changes after every pass that starts
-    /// one of its jobs, so its array is rarely shared there).
+    /// one of its jobs, so its arrays are rarely shared there).
     /// </summary>
     private sealed class TeamCursor
     {
         private const int TreeSteps = 16;
 
-        private readonly PendingQueue pending;
         private readonly ImmutableSortedSet<Job> queue;
-        private IReadOnlyList<Job>? jobs;
+        private OrderedTeamQueue? arrays;
+        /// <summary>The tree read by position (after a run was taken from a queue with no arrays built); null otherwise.</summary>
+        private ImmutableSortedSet<Job>? byPosition;
         private ImmutableSortedSet<Job>.Enumerator walk;
-        private Job? head;
+        private QueuedJob head;
         private int position;
 
         public TeamCursor(string team, int number, int rank, PendingQueue pending)
@@ -272,10 +282,9 @@ internal sealed class JobOrder
             Team = team;
             Number = number;
             Rank = rank;
-            this.pending = pending;
             queue = pending.ByTeam[team];
-            jobs = PendingQueue.OrderedIfBuilt(queue);
-            if (jobs is null)
+            arrays = PendingQueue.OrderedIfBuilt(queue);
+            if (arrays is null)
             {
                 walk = queue.GetEnumerator();
             }
@@ -289,31 +298,27 @@ internal sealed class JobOrder
 
         public int Rank { get; }
 
-        public int HeadPriority { get; private set; }
+        /// <summary>The head job with its keys and request (its <see cref="QueuedJob.Job"/> is null once the queue is exhausted).</summary>
+        public ref readonly QueuedJob Head => ref head;
 
-        public long HeadSubmitted { get; private set; }
-
-        public JobId HeadId { get; private set; }
-
-        public bool HasCurrent => head is not null;
+        public bool HasCurrent => head.Job is not null;
 
         /// <summary>The head job's position in the team's queue.</summary>
         public int Position => position;
 
-        public Job Current => head!;
-
         public void Advance()
         {
             position++;
-            if ((jobs is null || ReferenceEquals(jobs, queue)) && position > TreeSteps && position > queue.Count / 4)
+            if (arrays is null && position > TreeSteps && position > queue.Count / 4)
             {
-                // Walking the tree (or reading it by position after a run) this far: the array pays for itself.
-                if (jobs is null)
+                // Walking the tree (or reading it by position after a run) this far: the arrays pay for themselves.
+                if (byPosition is null)
                 {
                     walk.Dispose();
                 }
 
-                jobs = pending.Ordered(Team);
+                arrays = PendingQueue.OrderedTeam(queue);
+                byPosition = null;
             }
 
             ReadHead();
@@ -326,13 +331,14 @@ internal sealed class JobOrder
         /// </summary>
         public IReadOnlyList<Job> OrderedQueue()
         {
-            if (jobs is null)
+            if (arrays is null && byPosition is null)
             {
-                jobs = PendingQueue.OrderedIfBuilt(queue) ?? (IReadOnlyList<Job>)queue;
                 walk.Dispose();
+                arrays = PendingQueue.OrderedIfBuilt(queue);
+                byPosition = arrays is null ? queue : null;
             }
 
-            return jobs;
+            return arrays is not null ? arrays.Jobs : byPosition!;
         }
 
         /// <summary>Moves the head to <paramref name="target"/> (at or after the current position) in the ordered queue.</summary>
@@ -346,9 +352,10 @@ internal sealed class JobOrder
         /// <summary>Whether <paramref name="job"/>, as this team's head, would come before <paramref name="other"/>'s head in the merge.</summary>
         public bool WouldComeBefore(Job job, TeamCursor other)
         {
-            if (job.Priority != other.HeadPriority)
+            ref readonly var otherHead = ref other.head;
+            if (job.Priority != otherHead.Priority)
             {
-                return job.Priority > other.HeadPriority;
+                return job.Priority > otherHead.Priority;
             }
 
             if (Rank != other.Rank)
@@ -357,31 +364,28 @@ internal sealed class JobOrder
             }
 
             var submitted = job.SubmittedAt.UtcTicks;
-            return submitted != other.HeadSubmitted ? submitted < other.HeadSubmitted : job.Id < other.HeadId;
+            return submitted != otherHead.SubmittedTicks ? submitted < otherHead.SubmittedTicks : job.Id < otherHead.Id;
         }
 
         public void Drop()
         {
             position = int.MaxValue;
-            head = null;
+            head = default;
         }
 
         private void ReadHead()
         {
-            if (jobs is not null)
+            if (arrays is not null)
             {
-                head = position < jobs.Count ? jobs[position] : null;
+                head = position < arrays.Queued.Length ? arrays.Queued[position] : default;
+            }
+            else if (byPosition is not null)
+            {
+                head = position < byPosition.Count ? QueuedJob.Of(byPosition[position]) : default;
             }
             else
             {
-                head = walk.MoveNext() ? walk.Current : null;
-            }
-
-            if (head is not null)
-            {
-                HeadPriority = head.Priority;
-                HeadSubmitted = head.SubmittedAt.UtcTicks;
-                HeadId = head.Id;
+                head = walk.MoveNext() ? QueuedJob.Of(walk.Current) : default;
             }
         }
     }

@@ -151,19 +151,25 @@ internal sealed class NodeCapacity
     public ulong[] ModelMasks(string model) => layout.ModelMasks(model);
 
     /// <summary>Whether the request fits the node's free capacity right now (ignoring reservations).</summary>
-    public bool FitsNow(int node, ResourceRequest request) =>
-        freeCpu[node] >= request.CpuMillicores
-        && freeMemory[node] >= request.MemoryMiB
-        && BitOperations.PopCount(freeMask[node] & ModelMask(node, request.GpuModel)) >= request.Gpus;
+    public bool FitsNow(int node, ResourceRequest request) => FitsNow(node, request.Amount, request.GpuModel);
+
+    /// <summary>Whether <paramref name="amount"/> of GPUs of <paramref name="model"/> (any when null), CPU and memory fits the node's free capacity right now.</summary>
+    public bool FitsNow(int node, ResourceAmount amount, string? model) =>
+        freeCpu[node] >= amount.CpuMillicores
+        && freeMemory[node] >= amount.MemoryMiB
+        && BitOperations.PopCount(freeMask[node] & ModelMask(node, model)) >= amount.Gpus;
 
     /// <summary>
     /// Best fit: the Ready node that fits with the least free GPUs, then least free CPU, then least free memory,
     /// then lowest name; -1 when none. <paramref name="allowed"/> may veto a node (backfill reservations).
     /// </summary>
-    public int BestFit(ResourceRequest request, Func<int, bool>? allowed = null)
+    public int BestFit(ResourceRequest request, Func<int, bool>? allowed = null) => BestFit(request.Amount, request.GpuModel, allowed);
+
+    /// <inheritdoc cref="BestFit(ResourceRequest, Func{int, bool}?)"/>
+    public int BestFit(ResourceAmount amount, string? model, Func<int, bool>? allowed = null)
     {
         // Buckets hold nodes by free GPUs; inside one, nodes are in tightness order, so the first that fits is the best.
-        for (var k = Math.Max(request.Gpus, 0); k <= topBucket; k++)
+        for (var k = Math.Max(amount.Gpus, 0); k <= topBucket; k++)
         {
             var bucket = buckets[k];
             if (bucket.Count == 0)
@@ -174,7 +180,7 @@ internal sealed class NodeCapacity
             SortBucket(k);
             foreach (var i in bucket)
             {
-                if (FitsNow(i, request) && (allowed is null || allowed(i)))
+                if (FitsNow(i, amount, model) && (allowed is null || allowed(i)))
                 {
                     return i;
                 }

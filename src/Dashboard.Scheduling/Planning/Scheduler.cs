@@ -128,8 +128,11 @@ public static class Scheduler
 
         private void RunPhase(bool borrowingAllowed)
         {
-            while (order.Next() is { } job)
+            while (order.Next() is not null)
             {
+                // The job's keys and request as the merge read them (from the team queue's arrays): the pass reads
+                // the Job itself only on the rarer paths (a refusal, a start, a reservation, a reclaim).
+                ref readonly var job = ref order.Last;
                 if (borrowingAllowed && (decidedFirst[DecidedBit >> 6] & (1UL << DecidedBit)) != 0)
                 {
                     continue;
@@ -150,10 +153,10 @@ public static class Scheduler
                         decidedFirst[DecidedBit >> 6] |= 1UL << DecidedBit;
                     }
 
-                    if (NoNominalRoomLeft(job.Team, ledgerSlots[team]))
+                    if (NoNominalRoomLeft(waiting.TeamNames[team], ledgerSlots[team]))
                     {
                         // Every later job of this team would borrow: it is the second walk's.
-                        order.DropTeam(job.Team);
+                        order.DropTeam(waiting.TeamNames[team]);
                     }
                 }
 
@@ -262,8 +265,11 @@ public static class Scheduler
         }
 
         /// <summary>Decides one job; returns true when it was left for the second walk because it would borrow.</summary>
-        private bool Consider(Job job, bool borrowingAllowed)
+        private bool Consider(in QueuedJob queued, bool borrowingAllowed)
         {
+            var job = queued.Job;
+            var teamName = waiting.TeamNames[team];
+
             // 1. Refuse what can never fit.
             if (MayHoldNeverFittingJobs(team) && neverFits.Check(job.Spec) is { } reason)
             {
@@ -272,9 +278,9 @@ public static class Scheduler
             }
 
             // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn.
-            var end = job.Spec.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
+            var end = queued.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
             var slot = ledgerSlots[team];
-            var admission = quota.Admit(slot, job.Request.Amount);
+            var admission = quota.Admit(slot, queued.Amount);
             if (admission == Admission.Borrowing && !borrowingAllowed)
             {
                 return true;
@@ -283,17 +289,17 @@ public static class Scheduler
             if (admission == Admission.Blocked)
             {
                 lastBlockedByQuota = true;
-                Wait(job, PendingCause.TeamQuotaFull, null, null);
+                Wait(queued, PendingCause.TeamQuotaFull, null, null);
                 if (!settings.ExplainAllPending && quota.IsExhausted(slot))
                 {
-                    order.DropTeam(job.Team);
+                    order.DropTeam(teamName);
                 }
 
                 return false;
             }
 
             // 4. Place by best fit; 5. without delaying any reservation.
-            var node = capacity.BestFit(job.Request);
+            var node = capacity.BestFit(queued.Amount, queued.GpuModel);
             if (node >= 0 && !reservations.IsEmpty)
             {
                 // Only when some node fits at all: the filter's closure was allocated for every job considered.
@@ -303,9 +309,9 @@ public static class Scheduler
             {
                 // 5. ...and without taking the quota a reserved job of the same team will need at its start.
                 if (!reservations.IsEmpty
-                    && reservations.WouldTakeReservedQuota(job.Team, job.Request.Amount, end, quota.InUse(slot), quota.Ceiling(slot)) is { } reserved)
+                    && reservations.WouldTakeReservedQuota(teamName, queued.Amount, end, quota.InUse(slot), quota.Ceiling(slot)) is { } reserved)
                 {
-                    Wait(job, PendingCause.HeldForReservation, null, reserved.Job);
+                    Wait(queued, PendingCause.HeldForReservation, null, reserved.Job);
                     return false;
                 }
 
@@ -314,22 +320,22 @@ public static class Scheduler
             }
 
             // 7. A team within its nominal quota takes back what others borrowed.
-            if (admission == Admission.Guaranteed && reclaim.HasBorrowers && Reclaim(job))
+            if (admission == Admission.Guaranteed && reclaim.HasBorrowers && Reclaim(queued))
             {
                 return false;
             }
 
-            if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(job.Team))
+            if (!settings.ExplainAllPending && clusterFullHandled && !reclaim.CanFreeAnyGpuFor(teamName))
             {
                 // The cluster is full and nothing borrowed can be taken back for this team: its other jobs wait too.
-                Wait(job, PendingCause.WaitingForCapacity, null, null);
-                order.DropTeam(job.Team);
+                Wait(queued, PendingCause.WaitingForCapacity, null, null);
+                order.DropTeam(teamName);
                 return false;
             }
 
-            var heldBy = HeldForReservation(job, end);
+            var heldBy = HeldForReservation(queued, end);
             var reservation = reservations.Count < settings.BackfillDepth ? reservations.Reserve(job) : null;
-            Wait(job, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job);
+            Wait(queued, heldBy is null ? PendingCause.WaitingForCapacity : PendingCause.HeldForReservation, reservation, heldBy?.Job);
             return false;
         }
 
@@ -400,8 +406,9 @@ public static class Scheduler
             starts.Add(new JobStart(job, allocation, borrowing));
         }
 
-        private bool Reclaim(Job job)
+        private bool Reclaim(in QueuedJob queued)
         {
+            var job = queued.Job;
             var victims = reclaim.FindVictims(job);
             if (victims.Count == 0)
             {
@@ -416,22 +423,28 @@ public static class Scheduler
 
             // The reclaimed capacity is this job's: it counts against the team's quota from now on.
             quota.Charge(ledgerSlots[team], job.Request.Amount);
-            Wait(job, PendingCause.WaitingForReclaim, null, null);
+            Wait(queued, PendingCause.WaitingForReclaim, null, null);
             return true;
         }
 
         private int BestFitAroundReservations(Job job, DateTimeOffset? end) =>
             capacity.BestFit(job.Request, n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null);
 
-        private BackfillReservation? HeldForReservation(Job job, DateTimeOffset? end)
+        private BackfillReservation? HeldForReservation(in QueuedJob queued, DateTimeOffset? end)
         {
             if (reservations.IsEmpty)
             {
                 return null;
             }
 
-            var node = capacity.BestFit(job.Request);
-            return node < 0 ? null : reservations.WouldDelay(node, job.Request, capacity.PreviewGpus(node, job.Request), end);
+            var node = capacity.BestFit(queued.Amount, queued.GpuModel);
+            if (node < 0)
+            {
+                return null;
+            }
+
+            var request = queued.Job.Request;
+            return reservations.WouldDelay(node, request, capacity.PreviewGpus(node, request), end);
         }
 
         /// <summary>
@@ -484,7 +497,7 @@ public static class Scheduler
         /// <summary>Gives the pooled array of the waiting jobs back.</summary>
         public void Dispose() => waiting.Dispose();
 
-        private void Wait(Job job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
+        private void Wait(in QueuedJob job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
             waiting.Add(job, team, cause, reservation, blockingJob);
 
         /// <summary>

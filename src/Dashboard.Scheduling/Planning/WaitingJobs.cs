@@ -16,11 +16,8 @@ internal readonly record struct JobFacts(Job Job, int Team, PendingCause Cause, 
 /// </summary>
 internal readonly record struct JobDemand(long Id, int Team, int Gpus, long CpuMillicores, long MemoryMiB, string? GpuModel, TimeSpan? Walltime)
 {
-    public static JobDemand Of(Job job, int team)
-    {
-        var request = job.Request;
-        return new JobDemand(job.Id.Value, team, request.Gpus, request.CpuMillicores, request.MemoryMiB, request.GpuModel, job.Spec.Walltime);
-    }
+    public static JobDemand Of(in QueuedJob job, int team) =>
+        new(job.Id.Value, team, job.Amount.Gpus, job.Amount.CpuMillicores, job.Amount.MemoryMiB, job.GpuModel, job.Walltime);
 }
 
 /// <summary>
@@ -50,7 +47,8 @@ internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDis
     /// <summary>Room for an estimated start per job, position by position (at least <see cref="Count"/> long; not cleared).</summary>
     public DateTimeOffset?[] Estimates => buffers.Estimates;
 
-    public void Add(Job job, int team, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob)
+    /// <summary>Adds <paramref name="job"/> (its keys and request as the walk read them) as the next waiting job.</summary>
+    public void Add(in QueuedJob job, int team, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob)
     {
         if (Count == buffers.Items.Length)
         {
@@ -60,7 +58,7 @@ internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDis
             buffers = larger;
         }
 
-        buffers.Items[Count] = new JobFacts(job, team, cause, reservation, blockingJob);
+        buffers.Items[Count] = new JobFacts(job.Job, team, cause, reservation, blockingJob);
         buffers.Demands[Count] = JobDemand.Of(job, team);
         Count++;
     }
