@@ -204,6 +204,7 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         var samples = new Samples();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var cpu = ProcessCpu();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var budget = Stopwatch.StartNew();
         for (var i = 0; i < count && (i < 5 || budget.Elapsed < repetitions.Budget); i++)
         {
@@ -215,7 +216,8 @@ public sealed class SchedulingFigures(ScenarioShape shape, Repetitions repetitio
         }
 
         var cpuPerPass = (ProcessCpu() - cpu).TotalMilliseconds / samples.Count;
-        Log(Invariant($"    {samples.Count} timed passes, max {samples.Max:0.000} ms, mean {samples.Total / samples.Count:0.000} ms; process CPU time per pass {cpuPerPass:0.000} ms (all threads, GC included: less sensitive to other load than wall time); garbage collections meanwhile: gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3}"));
+        var allocatedPerPass = (GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Count;
+        Log(Invariant($"    {samples.Count} timed passes, max {samples.Max:0.000} ms, mean {samples.Total / samples.Count:0.000} ms; process CPU time per pass {cpuPerPass:0.000} ms (all threads, GC included: less sensitive to other load than wall time); garbage collections meanwhile: gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3}; allocated per pass {allocatedPerPass / 1024.0:#,0} KiB"));
 
         return samples;
     }
