@@ -165,6 +165,7 @@ public static class BrowserBenchmark
         var visible = await PageMetrics.VisibleAsync(pages);
         var pageMetrics = await PageMetrics.StartAsync(pages.Take(5));
         var pageMetricsBefore = await pageMetrics.ReadAsync();
+        var editsBefore = await pages[^1].EvaluateAsync<System.Text.Json.JsonElement>(DomWatch.Edits);
         var loadBefore = MachineDescription.Load();
         var cpuBefore = ProcessCpu.Seconds();
         var manyStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -172,6 +173,7 @@ public static class BrowserBenchmark
         var manyWall = System.Diagnostics.Stopwatch.GetElapsedTime(manyStarted);
         var cpu = ProcessCpu.Difference(cpuBefore, ProcessCpu.Seconds());
         var pageMetricsAfter = await pageMetrics.ReadAsync();
+        var editsAfter = await pages[^1].EvaluateAsync<System.Text.Json.JsonElement>(DomWatch.Edits);
 
         Console.WriteLine();
         Console.WriteLine($"commit -> DOM, 1 context  : median {one.Dom.Median:0.0} ms, p95 {one.Dom.Percentile(95):0.0} ms, max {one.Dom.Max:0.0} ms (n={one.Dom.Count})  target p95 <= 100 ms (stretch 50)");
@@ -187,6 +189,7 @@ public static class BrowserBenchmark
 
         Console.WriteLine($"  {"all",-28}: {cpu.Values.Sum(),7:0.00} s = {cpu.Values.Sum() * 1000 / updates,6:0.0} ms per update (the 2 cores offered {2000 * manyWall.TotalSeconds / updates:0} ms of CPU per update's wall time)");
         Console.WriteLine($"renderer main thread, {pageMetrics.Describe(pageMetricsBefore, pageMetricsAfter, updates)}");
+        Console.WriteLine($"DOM edits per page per update (MutationObserver, one page): {DomEdits.Describe(editsBefore, editsAfter, updates)}");
         Console.WriteLine($"pages the browser counts visible (document.visibilityState): {visible} of {pages.Count}");
         Console.WriteLine($"memory per idle circuit   : {(heapAfter - heapBefore) / 1024.0 / added:0} KB managed heap, {(workingSetAfter - workingSetBefore) / 1024.0 / added:0} KB working set ({added} circuits on the Cluster page; Microsoft's guidance ~250 KB for a minimal app)");
     }
