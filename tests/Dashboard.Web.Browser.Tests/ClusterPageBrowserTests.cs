@@ -61,6 +61,21 @@ public sealed class ClusterPageBrowserTests(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task What_a_live_update_changes_is_contained_so_the_rest_of_the_page_is_not_laid_out_again()
+    {
+        var page = await host.OpenAsync("/");
+        await Assertions.Expect(page.Locator(".node-card").First).ToBeAttachedAsync();
+
+        async Task<string> Contain(string selector) =>
+            await page.EvaluateAsync<string>("selector => getComputedStyle(document.querySelector(selector)).contain", selector);
+
+        (await Contain(".node-card")).Should().Be("layout style", "a card is not paint-contained: a tile's hover card overflows it");
+        (await Contain(".gpu-tile")).Should().Be("strict");
+        (await Contain("#quota-panel")).Should().Be("content", "Chromium writes layout style paint as content");
+        (await Contain("#cluster-totals")).Should().Be("content");
+    }
+
+    [Fact]
     public async Task Live_bars_jump_to_a_new_value_instead_of_animating_in_every_open_tab()
     {
         var page = await host.OpenAsync("/");
