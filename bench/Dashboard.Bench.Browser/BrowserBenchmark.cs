@@ -160,18 +160,24 @@ public static class BrowserBenchmark
         var added = manyContexts - 1;
 
         var idleBefore = ProcessCpu.Seconds();
+        var idleMessagesBefore = stamps.Messages();
         await Task.Delay(10_000);
         var idle = ProcessCpu.Difference(idleBefore, ProcessCpu.Seconds());
+        var idleMessages = stamps.Messages();
         var visible = await PageMetrics.VisibleAsync(pages);
         var pageMetrics = await PageMetrics.StartAsync(pages.Take(5));
         var pageMetricsBefore = await pageMetrics.ReadAsync();
+        var editsBefore = await pages[^1].EvaluateAsync<System.Text.Json.JsonElement>(DomWatch.Edits);
         var loadBefore = MachineDescription.Load();
         var cpuBefore = ProcessCpu.Seconds();
+        var messagesBefore = stamps.Messages();
         var manyStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var many = await Measure(pages, samples, $"{manyContexts} contexts");
         var manyWall = System.Diagnostics.Stopwatch.GetElapsedTime(manyStarted);
         var cpu = ProcessCpu.Difference(cpuBefore, ProcessCpu.Seconds());
+        var messagesAfter = stamps.Messages();
         var pageMetricsAfter = await pageMetrics.ReadAsync();
+        var editsAfter = await pages[^1].EvaluateAsync<System.Text.Json.JsonElement>(DomWatch.Edits);
 
         Console.WriteLine();
         Console.WriteLine($"commit -> DOM, 1 context  : median {one.Dom.Median:0.0} ms, p95 {one.Dom.Percentile(95):0.0} ms, max {one.Dom.Max:0.0} ms (n={one.Dom.Count})  target p95 <= 100 ms (stretch 50)");
@@ -187,6 +193,12 @@ public static class BrowserBenchmark
 
         Console.WriteLine($"  {"all",-28}: {cpu.Values.Sum(),7:0.00} s = {cpu.Values.Sum() * 1000 / updates,6:0.0} ms per update (the 2 cores offered {2000 * manyWall.TotalSeconds / updates:0} ms of CPU per update's wall time)");
         Console.WriteLine($"renderer main thread, {pageMetrics.Describe(pageMetricsBefore, pageMetricsAfter, updates)}");
+        Console.WriteLine($"DOM edits per page per update (MutationObserver, one page): {DomEdits.Describe(editsBefore, editsAfter, updates)}");
+        static string Messages(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after, double per) =>
+            string.Join(", ", after.Select(m => (m.Key, Count: (m.Value - before.GetValueOrDefault(m.Key)) / per)).Where(m => m.Count > 0)
+                .OrderByDescending(m => m.Count).Select(m => $"{m.Key} {m.Count:0.00}"));
+        Console.WriteLine($"SignalR messages per page per update: {Messages(messagesBefore, messagesAfter, updates * manyContexts)}");
+        Console.WriteLine($"SignalR messages per page per second, idle: {Messages(idleMessagesBefore, idleMessages, 10.0 * manyContexts)}");
         Console.WriteLine($"pages the browser counts visible (document.visibilityState): {visible} of {pages.Count}");
         Console.WriteLine($"memory per idle circuit   : {(heapAfter - heapBefore) / 1024.0 / added:0} KB managed heap, {(workingSetAfter - workingSetBefore) / 1024.0 / added:0} KB working set ({added} circuits on the Cluster page; Microsoft's guidance ~250 KB for a minimal app)");
     }

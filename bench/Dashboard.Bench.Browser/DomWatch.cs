@@ -38,10 +38,37 @@ public static class DomWatch
             }
             present = seen;
           };
+          // DOM edits the page received, by kind and by where they landed (the nearest node card, quota panel, app bar
+          // totals, or else the nearest element with an id or a class), for the bench's edits-per-update line.
+          window.__edits = { records: 0, added: 0, removed: 0, attributes: 0, text: 0, where: {} };
+          const region = node => {
+            let e = node.nodeType === 1 ? node : node.parentElement;
+            for (let x = e; x; x = x.parentElement) {
+              if (x.classList?.contains('node-card')) { return 'node-card'; }
+              if (x.id === 'quota-panel' || x.id === 'cluster-totals') { return '#' + x.id; }
+              if (x.classList?.contains('mud-appbar')) { return 'app bar (other)'; }
+            }
+            return e ? (e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + (e.className?.toString().split(' ')[0] ?? '')) : '?';
+          };
+          const count = records => {
+            const edits = window.__edits;
+            for (const r of records) {
+              edits.records++;
+              if (r.type === 'childList') { edits.added += r.addedNodes.length; edits.removed += r.removedNodes.length; }
+              else if (r.type === 'attributes') { edits.attributes++; }
+              else { edits.text++; }
+              const key = region(r.target) + ' ' + r.type + (r.type === 'attributes' ? ':' + r.attributeName : '');
+              edits.where[key] = (edits.where[key] ?? 0) + 1;
+            }
+          };
           scan();
-          new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true });
+          new MutationObserver(records => { count(records); scan(); })
+            .observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
         }
         """;
+
+    /// <summary>The page's DOM edit counts so far (records, nodes added and removed, attribute and text changes, by region).</summary>
+    public const string Edits = "() => window.__edits";
 
     public const string Appeared = "job => window.__appeared[job] ?? null";
 

@@ -17,6 +17,22 @@ public sealed class ServerStamps
 {
     private readonly ConcurrentQueue<double> batchesWritten = new();
     private readonly ConcurrentQueue<double> batchesAcknowledged = new();
+    private readonly ConcurrentDictionary<string, long> messages = new();
+
+    /// <summary>SignalR messages through the hub protocol so far, by direction and kind ("to browser JS.RenderBatch", "from browser OnRenderCompleted", "to browser ping" ...).</summary>
+    public IReadOnlyDictionary<string, long> Messages() => new Dictionary<string, long>(messages);
+
+    private void Count(string direction, HubMessage message)
+    {
+        var kind = message switch
+        {
+            InvocationMessage invocation => invocation.Target,
+            PingMessage => "ping",
+            CompletionMessage => "completion",
+            _ => message.GetType().Name,
+        };
+        messages.AddOrUpdate($"{direction} {kind}", 1, (_, n) => n + 1);
+    }
 
     /// <summary>Wall clock in Unix milliseconds with the sub-millisecond part, as the pages' stamps.</summary>
     public static double Now()
@@ -54,6 +70,11 @@ public sealed class ServerStamps
         public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HubMessage? message)
         {
             var parsed = inner.TryParseMessage(ref input, binder, out message);
+            if (parsed)
+            {
+                stamps.Count("from browser", message!);
+            }
+
             if (parsed && message is InvocationMessage { Target: "OnRenderCompleted" })
             {
                 stamps.batchesAcknowledged.Enqueue(Now());
@@ -76,6 +97,7 @@ public sealed class ServerStamps
 
         private void Stamp(HubMessage message)
         {
+            stamps.Count("to browser", message);
             if (message is InvocationMessage { Target: "JS.RenderBatch" })
             {
                 stamps.batchesWritten.Enqueue(Now());

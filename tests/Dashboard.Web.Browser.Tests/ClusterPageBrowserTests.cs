@@ -32,6 +32,50 @@ public sealed class ClusterPageBrowserTests(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task An_allocation_updates_its_own_tile_in_place_and_leaves_the_other_tiles_alone()
+    {
+        var page = await host.OpenAsync("/");
+        await Assertions.Expect(page.Locator(".gpu-tile.free")).ToHaveCountAsync(8);
+        await page.EvaluateAsync("() => document.querySelectorAll('.gpu-tile').forEach(tile => tile.__before = true)");
+
+        var engine = host.Service<ClusterEngine>();
+        var spec = new JobSpec("in-place", "alice", "vision", "python train.py", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+        var submitted = await engine.SubmitAsync(spec, "alice");
+        submitted.Succeeded.Should().BeTrue(submitted.Reason);
+        var job = submitted.Job!.Value;
+        try
+        {
+            await Assertions.Expect(page.Locator($".gpu-tile.allocated[data-job='{job}']")).ToHaveCountAsync(1);
+
+            var kept = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('.gpu-tile')].filter(tile => tile.__before).length");
+            kept.Should().Be(8, "every tile, the newly held one too, is the element it was: none is removed and created again");
+        }
+        finally
+        {
+            await engine.CancelAsync(job, "alice");
+            await Assertions.Expect(page.Locator(".gpu-tile.free")).ToHaveCountAsync(8);
+        }
+
+        var keptAfterRelease = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('.gpu-tile')].filter(tile => tile.__before).length");
+        keptAfterRelease.Should().Be(8, "a release, too, updates the tile in place");
+    }
+
+    [Fact]
+    public async Task What_a_live_update_changes_is_contained_so_the_rest_of_the_page_is_not_laid_out_again()
+    {
+        var page = await host.OpenAsync("/");
+        await Assertions.Expect(page.Locator(".node-card").First).ToBeAttachedAsync();
+
+        async Task<string> Contain(string selector) =>
+            await page.EvaluateAsync<string>("selector => getComputedStyle(document.querySelector(selector)).contain", selector);
+
+        (await Contain(".node-card")).Should().Be("layout style", "a card is not paint-contained: a tile's hover card overflows it");
+        (await Contain(".gpu-tile")).Should().Be("strict");
+        (await Contain("#quota-panel")).Should().Be("content", "Chromium writes layout style paint as content");
+        (await Contain("#cluster-totals")).Should().Be("content");
+    }
+
+    [Fact]
     public async Task Live_bars_jump_to_a_new_value_instead_of_animating_in_every_open_tab()
     {
         var page = await host.OpenAsync("/");

@@ -46,6 +46,26 @@ public sealed class MainLayoutTests : ComponentTest
     }
 
     [Fact]
+    public void A_live_update_renders_the_totals_but_not_the_theme_navigation_or_tooltips_again()
+    {
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Update(version: 1));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
+        var theme = layout.FindComponent<MudBlazor.MudThemeProvider>();
+        var links = layout.FindComponents<MudBlazor.MudNavLink>();
+        var tooltip = layout.FindComponent<MudBlazor.MudTooltip>();
+        var (themeRenders, linkRenders, tooltipRenders) = (theme.RenderCount, links.Sum(l => l.RenderCount), tooltip.RenderCount);
+
+        Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Run("gpu-01", [0, 1], "vision").Update(version: 2));
+        layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("2/8"), Patience);
+
+        theme.RenderCount.Should().Be(themeRenders, "the theme's style sheet does not change with the cluster");
+        links.Sum(l => l.RenderCount).Should().Be(linkRenders, "the navigation does not change with the cluster");
+        tooltip.RenderCount.Should().Be(tooltipRenders, "the mode button's tooltip does not change with the cluster");
+        layout.Find("#body").TextContent.Should().Be("page");
+    }
+
+    [Fact]
     public void Navigation_links_only_to_pages_that_exist_and_the_interactivity_marker_says_ready()
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
