@@ -67,6 +67,10 @@ public abstract class ComponentTest : BunitContext
 
     /// <summary>Types <paramref name="value"/> into an input (its change event), on the renderer's dispatcher.</summary>
     protected static Task Type<T>(IRenderedComponent<T> rendered, string selector, string value)
+        where T : IComponent => Change(rendered, selector, value);
+
+    /// <summary>Sets an input's value (its change event: text, a checkbox's bool, a select's option), on the renderer's dispatcher.</summary>
+    protected static Task Change<T, TValue>(IRenderedComponent<T> rendered, string selector, TValue value)
         where T : IComponent => rendered.InvokeAsync(() => rendered.Find(selector).Change(value));
 
     /// <summary>Stands in for the engine behind the admin pages: what they sent, and what it answers.</summary>

@@ -36,7 +36,7 @@ public sealed class JobsPageTests : JobsTest
     }
 
     [Fact]
-    public void Text_team_owner_and_state_filters_narrow_the_rows()
+    public async Task Text_team_owner_and_state_filters_narrow_the_rows()
     {
         Submit(
             Job(1, "train-resnet", team: "vision"),
@@ -47,23 +47,29 @@ public sealed class JobsPageTests : JobsTest
         var page = Render<JobsPage>();
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 2, 1), Patience);
 
-        page.Find("#text-filter").Change("resnet");
+        // Each filter reloads the rows asynchronously, and the reload renders the filters again (new event handler
+        // ids): a filter is found and changed in one step on the renderer's thread, after the previous reload ended.
+        await Change(page, "#text-filter", "resnet");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 1), Patience);
 
-        page.Find("#text-filter").Change("100%");
+        await Change(page, "#text-filter", "100%");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4), Patience);
 
-        page.Find("#text-filter").Change("");
-        page.Find("#team-filter").Change("nlp");
+        await Change(page, "#text-filter", "");
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 2, 1), Patience);
+        await Change(page, "#team-filter", "nlp");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(2), Patience);
 
-        page.Find("#team-filter").Change("");
-        page.Find("#my-jobs").Change(false);
-        page.Find("#owner-filter").Change("bob");
+        await Change(page, "#team-filter", "");
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 2, 1), Patience);
+        await Change(page, "#my-jobs", false);
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 3, 2, 1), Patience);
+        await Change(page, "#owner-filter", "bob");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(3), Patience);
 
-        page.Find("#owner-filter").Change("");
-        page.Find("#state-filter-Running").Click();
+        await Change(page, "#owner-filter", "");
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 3, 2, 1), Patience);
+        await Click(page, "#state-filter-Running");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4), Patience);
     }
 
