@@ -17,12 +17,17 @@ namespace Dashboard.Bench.Browser;
 // connected browser, with 1 and with 50 browser contexts on the Cluster page; and the server memory each idle
 // circuit costs. Usage:
 //   dotnet run -c Release --project bench/Dashboard.Bench.Browser [-- --samples 100 --contexts 50 --wait event|poll]
+// With --floor it measures a minimal page instead of the app (FloorBenchmark): what headless Chromium itself costs.
 // Besides commit -> DOM it prints where the time goes (Split): submit -> the engine's publish, publish -> each circuit's
 // render batch written to its SignalR connection (ServerStamps, server side), batch -> DOM and -> the browser's
 // acknowledgement (SignalR, the browser), and the CPU seconds each kind of process (server, Chromium's browser, GPU,
 // network and renderer processes) spent per update (ProcessCpu).
 public static class BrowserBenchmark
 {
+    /// <summary>The Chromium the bench drives: $DASHBOARD_CHROMIUM, else Debian's.</summary>
+    internal static string Chromium() =>
+        Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
     public static async Task Main(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -32,7 +37,13 @@ public static class BrowserBenchmark
         var manyContexts = BenchArguments.PositiveInt(args, "--contexts", 50);
         var waitOption = Array.IndexOf(args, "--wait");
         var pollingWait = waitOption >= 0 && waitOption + 1 < args.Length && args[waitOption + 1] == "poll";
-        var chromium = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+        if (args.Contains("--floor"))
+        {
+            await FloorBenchmark.RunAsync(args);
+            return;
+        }
+
+        var chromium = Chromium();
 
         foreach (var line in MachineDescription.Lines())
         {
@@ -186,12 +197,7 @@ public static class BrowserBenchmark
         many.Print($"{manyContexts} contexts", manyContexts);
         var updates = 2.0 * samples; // each sample: the allocation and the cancel
         Console.WriteLine($"CPU during the {manyContexts}-context run ({manyWall.TotalSeconds:0.0} s wall, {updates} updates, {loadBefore} at its start; CPU time, not wall):");
-        foreach (var (kind, seconds) in cpu.OrderByDescending(c => c.Value))
-        {
-            Console.WriteLine($"  {kind,-28}: {seconds,7:0.00} s = {seconds * 1000 / updates,6:0.0} ms per update; idle with {manyContexts} pages open: {idle.GetValueOrDefault(kind) * 100:0.0} ms per s");
-        }
-
-        Console.WriteLine($"  {"all",-28}: {cpu.Values.Sum(),7:0.00} s = {cpu.Values.Sum() * 1000 / updates,6:0.0} ms per update (the 2 cores offered {2000 * manyWall.TotalSeconds / updates:0} ms of CPU per update's wall time)");
+        ProcessCpu.WritePerUpdate(Console.Out, cpu, idle, idleSeconds: 10, updates, manyContexts, manyWall);
         Console.WriteLine($"renderer main thread, {pageMetrics.Describe(pageMetricsBefore, pageMetricsAfter, updates)}");
         Console.WriteLine($"DOM edits per page per update (MutationObserver, one page): {DomEdits.Describe(editsBefore, editsAfter, updates)}");
         static string Messages(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after, double per) =>

@@ -68,6 +68,28 @@ public static class ProcessCpu
     public static IReadOnlyDictionary<string, double> Difference(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
 
+    /// <summary>
+    /// The table both browser benches write: each kind's CPU seconds during a measurement of <paramref name="updates"/>
+    /// updates to <paramref name="pages"/> pages, per update and per page and update, with what the kind burnt while
+    /// the pages sat idle (<paramref name="idle"/> over <paramref name="idleSeconds"/>), and what the machine's cores
+    /// offered per update in the measurement's <paramref name="wall"/> time.
+    /// </summary>
+    public static void WritePerUpdate(TextWriter output, IReadOnlyDictionary<string, double> cpu, IReadOnlyDictionary<string, double> idle, double idleSeconds, double updates, int pages, TimeSpan wall)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(cpu);
+        ArgumentNullException.ThrowIfNull(idle);
+        foreach (var (kind, seconds) in cpu.OrderByDescending(c => c.Value))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {kind,-28}: {seconds,7:0.00} s = {seconds * 1000 / updates,6:0.0} ms per update, {seconds * 1000 / updates / pages,5:0.00} ms per page; idle with {pages} pages open: {idle.GetValueOrDefault(kind) * 1000 / idleSeconds:0.0} ms per s"));
+        }
+
+        var all = cpu.Values.Sum();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {"all",-28}: {all,7:0.00} s = {all * 1000 / updates,6:0.0} ms per update, {all * 1000 / updates / pages,5:0.00} ms per page (the {Environment.ProcessorCount} cores offered {Environment.ProcessorCount * 1000 * wall.TotalSeconds / updates:0} ms of CPU per update's wall time)"));
+    }
+
     private static string KindOf(int pid)
     {
         string commandLine;

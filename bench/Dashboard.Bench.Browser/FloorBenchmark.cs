@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Dashboard.Bench.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace Dashboard.Bench.Browser;
+
+/// <summary>
+/// The floor (issue 5): what headless Chromium itself costs per update, whatever the web UI. Not the app: a minimal
+/// Kestrel app (no Blazor, no MudBlazor) serves one static page, 2 node cards x 4 GPU tiles in plain CSS, that opens a
+/// plain WebSocket to it. Each sample "commits" by sending a small message (job id, node, GPU, team: ~75 bytes) to every
+/// connected socket; the page's script sets that tile's class, data attributes and label (the kind of DOM change the
+/// Cluster page makes), and a second message reverts it (the cancel). The same <see cref="DomWatch"/> observer stamps
+/// the change and the bench waits on it the same way, with the same spacing (0-300 ms at random), the same 1 and N
+/// contexts, the same latency (from the send call to the DOM change) and the same CPU-per-update table as
+/// <see cref="BrowserBenchmark"/>. Each part runs twice: plain, then with the page acknowledging every message with a
+/// small message of its own, as Blazor's client acknowledges every render batch. Usage:
+///   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --floor [--samples 60 --contexts 50]
+/// </summary>
+public static class FloorBenchmark
+{
+    private const int Nodes = 2;
+    private const int GpusPerNode = 4;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var samples = BenchArguments.PositiveInt(args, "--samples", 60);
+        var manyContexts = BenchArguments.PositiveInt(args, "--contexts", 50);
+        var chromium = BrowserBenchmark.Chromium();
+
+        foreach (var line in MachineDescription.Lines())
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine(MachineDescription.Load());
+        Console.WriteLine($"setup   : FLOOR, not the app: a minimal Kestrel app (loopback, no Blazor, no MudBlazor) serving one static page of {Nodes} node cards x {GpusPerNode} GPU tiles,");
+        Console.WriteLine($"          plain CSS, and a plain WebSocket; Debian Chromium {chromium} headless through Playwright;");
+        Console.WriteLine("          each sample sends every socket a ~75-byte message that sets one tile's class, data attributes and label, then one");
+        Console.WriteLine("          that reverts it; latency runs from the send call to the change in each page's DOM (the app bench's MutationObserver,");
+        Console.WriteLine("          wall clock, waited on through a promise); samples are spaced 0-300 ms apart at random; each part runs plain, then");
+        Console.WriteLine("          with the page acknowledging every message (as Blazor's client acknowledges every render batch)");
+
+        await using var server = await FloorServer.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+
+        async Task<IPage> OpenFloorPage()
+        {
+            var context = await browser.NewContextAsync();
+            context.SetDefaultTimeout(60_000);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(server.Address.ToString());
+            await page.WaitForSelectorAsync("body[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            await page.EvaluateAsync(DomWatch.Install);
+            return page;
+        }
+
+        var random = new Random(5);
+        var nextJob = 1;
+
+        async Task<(Samples Dom, Samples Acknowledged)> Measure(IReadOnlyList<IPage> pages, int count, bool acknowledge, string label)
+        {
+            var dom = new Samples();
+            var acknowledged = new Samples();
+            for (var i = 0; i < count; i++)
+            {
+                await Task.Delay(random.Next(0, 300));
+                var job = (nextJob++).ToString(CultureInfo.InvariantCulture);
+                var gpu = i % (Nodes * GpusPerNode);
+                var start = ServerStamps.Now();
+                await server.SendToAllAsync(Message("allocate", job, gpu, acknowledge));
+                var appeared = await Task.WhenAll(pages.Select(page => page.EvaluateAsync<double>(DomWatch.WhenAppeared, job)));
+                foreach (var at in appeared)
+                {
+                    dom.Add(TimeSpan.FromMilliseconds(Math.Max(0, at - start)));
+                }
+
+                if (acknowledge)
+                {
+                    foreach (var at in await server.AcknowledgementsAsync($"allocate {job}", pages.Count))
+                    {
+                        acknowledged.Add(TimeSpan.FromMilliseconds(at - start));
+                    }
+                }
+
+                await server.SendToAllAsync(Message("free", job, gpu, acknowledge));
+                await Task.WhenAll(pages.Select(page => page.EvaluateAsync<double>(DomWatch.WhenGone, job)));
+                if (acknowledge)
+                {
+                    await server.AcknowledgementsAsync($"free {job}", pages.Count);
+                }
+
+                Console.Write(i % 10 == 9 ? $"{label} {i + 1}/{count}\r" : string.Empty);
+            }
+
+            Console.WriteLine();
+            return (dom, acknowledged);
+        }
+
+        // Warm-up: JIT, the first page.
+        var first = await OpenFloorPage();
+        await Measure([first], 10, acknowledge: false, "warm-up");
+        var one = await Measure([first], samples, acknowledge: false, "1 context ");
+        var oneAcknowledged = await Measure([first], samples, acknowledge: true, "1 context, ack ");
+
+        var pages = new List<IPage> { first };
+        for (var i = 1; i < manyContexts; i++)
+        {
+            pages.Add(await OpenFloorPage());
+        }
+
+        await Task.Delay(2_000);
+        const double idleSeconds = 10;
+        var idleBefore = ProcessCpu.Seconds();
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+        var idle = ProcessCpu.Difference(idleBefore, ProcessCpu.Seconds());
+        var visible = await PageMetrics.VisibleAsync(pages);
+        var pageMetrics = await PageMetrics.StartAsync(pages.Take(5));
+
+        async Task<(Samples Dom, Samples Acknowledged, string Report)> MeasureMany(bool acknowledge)
+        {
+            var metricsBefore = await pageMetrics.ReadAsync();
+            var editsBefore = await pages[^1].EvaluateAsync<JsonElement>(DomWatch.Edits);
+            var load = MachineDescription.Load();
+            var cpuBefore = ProcessCpu.Seconds();
+            var started = Stopwatch.GetTimestamp();
+            var (dom, acknowledged) = await Measure(pages, samples, acknowledge, $"{manyContexts} contexts{(acknowledge ? ", ack" : string.Empty)}");
+            var wall = Stopwatch.GetElapsedTime(started);
+            var cpu = ProcessCpu.Difference(cpuBefore, ProcessCpu.Seconds());
+            var metricsAfter = await pageMetrics.ReadAsync();
+            var editsAfter = await pages[^1].EvaluateAsync<JsonElement>(DomWatch.Edits);
+            var updates = 2.0 * samples; // each sample: the change and its revert
+
+            // The table goes out after the measurements, so that printing it costs them nothing.
+            using var report = new StringWriter(CultureInfo.InvariantCulture);
+            report.WriteLine($"CPU during the {manyContexts}-context floor run{(acknowledge ? " with acknowledgements" : string.Empty)} ({wall.TotalSeconds:0.0} s wall, {updates} updates, {load} at its start; CPU time, not wall):");
+            ProcessCpu.WritePerUpdate(report, cpu, idle, idleSeconds, updates, manyContexts, wall);
+            report.WriteLine($"renderer main thread, {pageMetrics.Describe(metricsBefore, metricsAfter, updates)}");
+            report.WriteLine($"DOM edits per page per update (MutationObserver, one page): {DomEdits.Describe(editsBefore, editsAfter, updates)}");
+            return (dom, acknowledged, report.ToString());
+        }
+
+        var many = await MeasureMany(acknowledge: false);
+        var manyAcknowledged = await MeasureMany(acknowledge: true);
+
+        static string Of(Samples s) => string.Create(CultureInfo.InvariantCulture, $"median {s.Median:0.0} ms, p95 {s.Percentile(95):0.0} ms, max {s.Max:0.0} ms (n={s.Count})");
+        Console.WriteLine();
+        Console.WriteLine($"FLOOR send -> DOM, 1 context            : {Of(one.Dom)}  target p95 <= 100 ms (stretch 50)");
+        Console.WriteLine($"FLOOR send -> DOM, 1 context, with acks : {Of(oneAcknowledged.Dom)}; send -> ack read {Of(oneAcknowledged.Acknowledged)}");
+        Console.WriteLine($"FLOOR send -> DOM, {manyContexts} contexts           : {Of(many.Dom)}  target p95 <= 100 ms (stretch 50)");
+        Console.WriteLine($"FLOOR send -> DOM, {manyContexts} contexts, with acks: {Of(manyAcknowledged.Dom)}; send -> ack read {Of(manyAcknowledged.Acknowledged)}");
+        Console.Write(many.Report);
+        Console.Write(manyAcknowledged.Report);
+        Console.WriteLine($"pages the browser counts visible (document.visibilityState): {visible} of {pages.Count}");
+        Console.WriteLine(MachineDescription.Load() + " at the end");
+    }
+
+    private static string Message(string change, string job, int gpu, bool acknowledge) =>
+        JsonSerializer.Serialize(new FloorMessage(change, job, gpu / GpusPerNode, gpu % GpusPerNode, "vision", acknowledge ? 1 : 0));
+
+    private sealed record FloorMessage(string Change, string Job, int Node, int Gpu, string Team, int Ack);
+
+    /// <summary>The floor's server: the page, a WebSocket endpoint, every open socket, and the acknowledgements read (stamped).</summary>
+    private sealed class FloorServer : IAsyncDisposable
+    {
+        private readonly WebApplication app;
+        private readonly ConcurrentDictionary<WebSocket, byte> sockets = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> acknowledgements = new();
+        private readonly SemaphoreSlim acknowledged = new(0);
+
+        private FloorServer(WebApplication app) => this.app = app;
+
+        public Uri Address { get; private set; } = null!;
+
+        public static async Task<FloorServer> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
+            var server = new FloorServer(builder.Build());
+            server.app.UseWebSockets();
+            server.app.MapGet("/", () => Results.Content(Page, "text/html; charset=utf-8"));
+            server.app.Map("/ws", server.AcceptAsync);
+            await server.app.StartAsync();
+            server.Address = new Uri(server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            return server;
+        }
+
+        /// <summary>The same message to every open socket, each write started at once (as each circuit writes its own batch).</summary>
+        public Task SendToAllAsync(string message)
+        {
+            var bytes = Encoding.UTF8.GetBytes(message);
+            return Task.WhenAll(sockets.Keys.Select(socket => socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)));
+        }
+
+        /// <summary>The times the <paramref name="count"/> acknowledgements of <paramref name="key"/> ("allocate 17") were read, once all were.</summary>
+        public async Task<IReadOnlyList<double>> AcknowledgementsAsync(string key, int count)
+        {
+            var queue = acknowledgements.GetOrAdd(key, _ => new ConcurrentQueue<double>());
+            while (queue.Count < count)
+            {
+                if (!await acknowledged.WaitAsync(TimeSpan.FromSeconds(60)))
+                {
+                    throw new TimeoutException($"{queue.Count} of {count} acknowledgements of {key} read");
+                }
+            }
+
+            acknowledgements.TryRemove(key, out _);
+            return [.. queue];
+        }
+
+        private async Task AcceptAsync(HttpContext context)
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            sockets.TryAdd(socket, 0);
+            try
+            {
+                var buffer = new byte[256];
+                while (socket.State == WebSocketState.Open)
+                {
+                    var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    var at = ServerStamps.Now();
+                    var text = Encoding.UTF8.GetString(buffer, 0, received.Count);
+                    acknowledgements.GetOrAdd(text, _ => new ConcurrentQueue<double>()).Enqueue(at);
+                    acknowledged.Release();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (WebSocketException)
+            {
+            }
+            finally
+            {
+                sockets.TryRemove(socket, out _);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            acknowledged.Dispose();
+        }
+    }
+
+    // The floor page: node cards and GPU tiles as on the Cluster page (same class names and data attributes, so the
+    // app bench's DomWatch observes it unchanged), plain CSS, no framework; the script applies each message to its tile.
+    private const string Page = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>Floor</title>
+        <style>
+          body { font: 14px sans-serif; margin: 16px; }
+          .nodes { display: flex; gap: 16px; }
+          .node-card { border: 1px solid #ccc; border-radius: 6px; padding: 12px; width: 260px; }
+          .gpu-tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; margin-top: 8px; }
+          .gpu-tile { height: 40px; border-radius: 4px; font-size: 11px; display: flex; align-items: center; justify-content: center; }
+          .gpu-tile.free { background: #e8f5e9; color: #2e7d32; }
+          .gpu-tile.allocated { background: #1565c0; color: #fff; }
+        </style>
+        </head>
+        <body>
+        <div class="nodes">
+          <div class="node-card"><strong>node-01</strong><div class="gpu-tiles">
+            <div class="gpu-tile free" id="gpu-0-0" data-gpu="0">free</div><div class="gpu-tile free" id="gpu-0-1" data-gpu="1">free</div>
+            <div class="gpu-tile free" id="gpu-0-2" data-gpu="2">free</div><div class="gpu-tile free" id="gpu-0-3" data-gpu="3">free</div>
+          </div></div>
+          <div class="node-card"><strong>node-02</strong><div class="gpu-tiles">
+            <div class="gpu-tile free" id="gpu-1-0" data-gpu="0">free</div><div class="gpu-tile free" id="gpu-1-1" data-gpu="1">free</div>
+            <div class="gpu-tile free" id="gpu-1-2" data-gpu="2">free</div><div class="gpu-tile free" id="gpu-1-3" data-gpu="3">free</div>
+          </div></div>
+        </div>
+        <script>
+          const socket = new WebSocket(`ws://${location.host}/ws`);
+          socket.onopen = () => { document.body.dataset.ready = '1'; };
+          socket.onmessage = event => {
+            const m = JSON.parse(event.data);
+            const tile = document.getElementById(`gpu-${m.Node}-${m.Gpu}`);
+            if (m.Change === 'allocate') {
+              tile.className = 'gpu-tile allocated';
+              tile.dataset.job = m.Job;
+              tile.dataset.team = m.Team;
+              tile.firstChild.data = m.Team;
+            } else {
+              tile.className = 'gpu-tile free';
+              delete tile.dataset.job;
+              delete tile.dataset.team;
+              tile.firstChild.data = 'free';
+            }
+            if (m.Ack) { socket.send(`${m.Change} ${m.Job}`); }
+          };
+        </script>
+        </body>
+        </html>
+        """;
+}
