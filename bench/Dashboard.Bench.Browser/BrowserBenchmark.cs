@@ -28,6 +28,18 @@ public static class BrowserBenchmark
     internal static string Chromium() =>
         Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
+    /// <summary>Launches that Chromium headless (nothing downloaded by Playwright).</summary>
+    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright, string chromium) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+
+    /// <summary>A page in a browser context of its own (as one user's browser), with a patient default timeout for a loaded machine.</summary>
+    internal static async Task<IPage> NewContextPageAsync(IBrowser browser)
+    {
+        var context = await browser.NewContextAsync();
+        context.SetDefaultTimeout(60_000);
+        return await context.NewPageAsync();
+    }
+
     public static async Task Main(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -68,13 +80,11 @@ public static class BrowserBenchmark
         await app.AccountsReady;
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+        await using var browser = await LaunchAsync(playwright, chromium);
 
         async Task<IPage> OpenClusterPage()
         {
-            var context = await browser.NewContextAsync();
-            context.SetDefaultTimeout(60_000);
-            var page = await context.NewPageAsync();
+            var page = await NewContextPageAsync(browser);
             await page.GotoAsync(new Uri(address, "account/login").ToString());
             await page.FillAsync("#user-name", "admin");
             await page.FillAsync("#password", DemoAccounts.All.Single(a => a.Name == "admin").Password);

@@ -55,13 +55,11 @@ public static class FloorBenchmark
 
         await using var server = await FloorServer.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+        await using var browser = await BrowserBenchmark.LaunchAsync(playwright, chromium);
 
         async Task<IPage> OpenFloorPage()
         {
-            var context = await browser.NewContextAsync();
-            context.SetDefaultTimeout(60_000);
-            var page = await context.NewPageAsync();
+            var page = await BrowserBenchmark.NewContextPageAsync(browser);
             await page.GotoAsync(server.Address.ToString());
             await page.WaitForSelectorAsync("body[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
             await page.EvaluateAsync(DomWatch.Install);
