@@ -17,6 +17,8 @@ namespace Dashboard.Bench.Browser;
 // connected browser, with 1 and with 50 browser contexts on the Cluster page; and the server memory each idle
 // circuit costs. Usage:
 //   dotnet run -c Release --project bench/Dashboard.Bench.Browser [-- --samples 100 --contexts 50 --wait event|poll]
+// With --trace it takes a Chrome trace of one context's updates instead and prints where the browser's time goes (also
+// with --floor); --css "rules" adds style rules to every page (experiments).
 // With --floor it measures a minimal page instead of the app (FloorBenchmark): what headless Chromium itself costs.
 // Besides commit -> DOM it prints where the time goes (Split): submit -> the engine's publish, publish -> each circuit's
 // render batch written to its SignalR connection (ServerStamps, server side), batch -> DOM and -> the browser's
@@ -38,6 +40,18 @@ public static class BrowserBenchmark
         var context = await browser.NewContextAsync();
         context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// Adds the style rules given with <c>--css "rules"</c> to <paramref name="page"/>, for experiments: what a style change would
+    /// cost or save, measured before it is made in the app.
+    /// </summary>
+    internal static async Task InjectCssAsync(IPage page, string[] args)
+    {
+        if (BenchArguments.Text(args, "--css") is { Length: > 0 } css)
+        {
+            await page.AddStyleTagAsync(new PageAddStyleTagOptions { Content = css });
+        }
     }
 
     public static async Task Main(string[] args)
@@ -92,6 +106,8 @@ public static class BrowserBenchmark
             await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
             await page.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
             await page.WaitForSelectorAsync(".node-card");
+            await InjectCssAsync(page, args);
+
             await page.EvaluateAsync(DomWatch.Install);
             return page;
         }
@@ -164,6 +180,19 @@ public static class BrowserBenchmark
         // Warm-up: JIT, the first circuit, SQLite's cache.
         var first = await OpenClusterPage();
         await Measure([first], 10, "warm-up");
+
+        if (args.Contains("--trace"))
+        {
+            // Where one update's time goes in the browser, one context: a Chrome trace of every process, summarised.
+            var trace = await RendererTrace.StartAsync(browser);
+            await Measure([first], samples, "traced    ");
+            var events = await trace.StopAsync();
+            var file = Path.Combine(Path.GetTempPath(), "dashboard-app-trace.json");
+            await RendererTrace.SaveAsync(file, events);
+            Console.WriteLine($"trace file: {file}");
+            RendererTrace.Summarise(Console.Out, events, 2.0 * samples);
+            return;
+        }
 
         var one = await Measure([first], samples, "1 context ");
 

@@ -27,7 +27,9 @@ namespace Dashboard.Bench.Browser;
 /// contexts, the same latency (from the send call to the DOM change) and the same CPU-per-update table as
 /// <see cref="BrowserBenchmark"/>. Each part runs twice: plain, then with the page acknowledging every message with a
 /// small message of its own, as Blazor's client acknowledges every render batch. Usage:
-///   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --floor [--samples 60 --contexts 50]
+///   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --floor [--samples 60 --contexts 50] [--full]
+/// With --full the page is the Cluster page's whole live view in plain HTML (<see cref="FullPage"/>), and each message
+/// makes every edit one update makes in the app: what this UI's change costs the browser without Blazor and MudBlazor.
 /// </summary>
 public static class FloorBenchmark
 {
@@ -40,6 +42,7 @@ public static class FloorBenchmark
         var manyContexts = BenchArguments.PositiveInt(args, "--contexts", 50);
         var chromium = BrowserBenchmark.Chromium();
 
+        var full = args.Contains("--full");
         foreach (var line in MachineDescription.Lines())
         {
             Console.WriteLine(line);
@@ -52,8 +55,13 @@ public static class FloorBenchmark
         Console.WriteLine("          that reverts it; latency runs from the send call to the change in each page's DOM (the app bench's MutationObserver,");
         Console.WriteLine("          wall clock, waited on through a promise); samples are spaced 0-300 ms apart at random; each part runs plain, then");
         Console.WriteLine("          with the page acknowledging every message (as Blazor's client acknowledges every render batch)");
+        if (full)
+        {
+            Console.WriteLine("          --full: the page is the Cluster page's whole live view in plain HTML at the app's places (app bar totals, legend,");
+            Console.WriteLine("          quota panel, node cards with tiles, hover cards and bars), and each message makes every edit one app update makes");
+        }
 
-        await using var server = await FloorServer.StartAsync();
+        await using var server = await FloorServer.StartAsync(full ? FullPage : Page);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserBenchmark.LaunchAsync(playwright, chromium);
 
@@ -62,6 +70,8 @@ public static class FloorBenchmark
             var page = await BrowserBenchmark.NewContextPageAsync(browser);
             await page.GotoAsync(server.Address.ToString());
             await page.WaitForSelectorAsync("body[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            await BrowserBenchmark.InjectCssAsync(page, args);
+
             await page.EvaluateAsync(DomWatch.Install);
             return page;
         }
@@ -111,6 +121,18 @@ public static class FloorBenchmark
         // Warm-up: JIT, the first page.
         var first = await OpenFloorPage();
         await Measure([first], 10, acknowledge: false, "warm-up");
+        if (args.Contains("--trace"))
+        {
+            var trace = await RendererTrace.StartAsync(browser);
+            await Measure([first], samples, acknowledge: true, "traced    ");
+            var events = await trace.StopAsync();
+            var file = Path.Combine(Path.GetTempPath(), "dashboard-floor-trace.json");
+            await RendererTrace.SaveAsync(file, events);
+            Console.WriteLine($"trace file: {file}");
+            RendererTrace.Summarise(Console.Out, events, 2.0 * samples);
+            return;
+        }
+
         var one = await Measure([first], samples, acknowledge: false, "1 context ");
         var oneAcknowledged = await Measure([first], samples, acknowledge: true, "1 context, ack ");
 
@@ -183,14 +205,14 @@ public static class FloorBenchmark
 
         public Uri Address { get; private set; } = null!;
 
-        public static async Task<FloorServer> StartAsync()
+        public static async Task<FloorServer> StartAsync(string page)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
             var server = new FloorServer(builder.Build());
             server.app.UseWebSockets();
-            server.app.MapGet("/", () => Results.Content(Page, "text/html; charset=utf-8"));
+            server.app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
             server.app.Map("/ws", server.AcceptAsync);
             await server.app.StartAsync();
             server.Address = new Uri(server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -266,6 +288,118 @@ public static class FloorBenchmark
             acknowledged.Dispose();
         }
     }
+
+    // The full floor page (--full): the Cluster page's layout and live regions in plain HTML and CSS, no framework, at
+    // the same places on a 1280 x 720 viewport: a fixed app bar with the five totals, the heading row with the team
+    // legend, the quota panel (texts and a bar), two node cards (tiles with a job line and a hidden hover card, CPU and
+    // memory texts and bars). Each message makes the edits one update makes in the app (tile, job line, hover card,
+    // totals, quota texts and bar, node texts and bars, legend: ~35 mutation records), so it prices this UI's change
+    // to the browser without Blazor and MudBlazor.
+    private const string FullPage = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>Floor, full</title>
+        <style>
+          body { font: 14px Roboto, Helvetica, Arial, sans-serif; margin: 0; color: rgba(0,0,0,.87); }
+          header { position: fixed; top: 0; left: 0; right: 0; height: 64px; background: #594ae2; color: #fff; display: flex;
+                   align-items: center; padding: 0 24px; gap: 40px; box-shadow: 0 2px 4px -1px rgba(0,0,0,.2),0 4px 5px 0 rgba(0,0,0,.14); z-index: 10; }
+          header .title { font-size: 20px; }
+          .cluster-totals { display: flex; gap: 20px; font-size: 14px; white-space: nowrap; margin-left: auto; }
+          main { padding: 80px 16px 16px; }
+          .heading { display: flex; align-items: center; gap: 12px; margin-bottom: 12px; }
+          .heading h5 { font-size: 24px; font-weight: 400; margin: 0; }
+          .team-legend { margin-left: auto; display: flex; gap: 12px; }
+          .team-legend-item { display: inline-flex; align-items: center; gap: 5px; }
+          .team-swatch { width: 14px; height: 14px; border-radius: 3px; display: inline-block; }
+          .paper { border: 1px solid #e0e0e0; border-radius: 4px; padding: 12px; margin-bottom: 12px; }
+          .quota-row { display: grid; grid-template-columns: 200px 1fr 360px; align-items: center; gap: 16px; }
+          .bar { height: 4px; background: #d6d2f8; border-radius: 2px; overflow: hidden; }
+          .bar > div { height: 100%; background: #594ae2; }
+          .node-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 16px; }
+          .node-card { border: 1px solid #e0e0e0; border-radius: 4px; padding: 16px; }
+          .node-card h6 { font-size: 20px; font-weight: 400; margin: 0 0 4px; }
+          .gpu-tiles { display: grid; grid-template-columns: repeat(8, 1fr); gap: 5px; margin: 12px 0; }
+          .gpu-slot { position: relative; }
+          .gpu-tile { height: 48px; border-radius: 4px; display: flex; flex-direction: column; align-items: center; justify-content: center; font-size: 12px; }
+          .gpu-tile.free { border: 1px dashed #bdbdbd; color: #757575; }
+          .gpu-tile.allocated { color: #fff; text-shadow: 0 0 2px rgba(0,0,0,.6); }
+          .gpu-hover-card { display: none; position: absolute; bottom: calc(100% + 6px); left: 0; z-index: 1500; background: #333; color: #fff; padding: 6px; }
+          .gpu-slot:hover .gpu-hover-card { display: block; }
+          .usage-bar-label { display: flex; justify-content: space-between; font-size: 13px; margin-top: 6px; }
+        </style>
+        </head>
+        <body>
+        <header><span class="title">Compute Dashboard</span><span>Cluster</span><span>Jobs</span><span>Submit</span>
+          <div class="cluster-totals" id="cluster-totals"><span>GPUs <b id="t-gpus">0/8</b></span><span>CPU <b id="t-cpu">0/128 cores</b></span>
+          <span>Memory <b id="t-mem">0/1024 GiB</b></span><span>Pending <b id="t-pending">0</b></span><span>Running <b id="t-running">0</b></span></div></header>
+        <main>
+          <div class="heading"><h5>Cluster</h5><span>2 nodes</span><div class="team-legend" id="team-legend"></div></div>
+          <div class="paper"><div>Quotas</div><div class="quota-row" id="quota-panel"><b>vision</b>
+            <div><span>GPUs <b id="q-gpus">0</b> / 12 · borrowed <b>0</b> · lent <b>0</b></span><div class="bar"><div id="q-bar" style="width:0%"></div></div></div>
+            <span id="q-text">CPU 0 / 96 cores · Memory 0 / 768 GiB</span></div></div>
+          <div class="node-grid" id="nodes"></div>
+        </main>
+        <script>
+          const nodes = document.getElementById('nodes');
+          for (let n = 0; n < 2; n++) {
+            let tiles = '';
+            for (let g = 0; g < 4; g++) {
+              tiles += `<div class="gpu-slot"><div class="gpu-tile free" id="gpu-${n}-${g}" data-gpu="${g}" title="GPU ${g} free"><span class="gpu-index">${g}</span></div></div>`;
+            }
+            nodes.insertAdjacentHTML('beforeend', `<div class="node-card"><h6>demo-gpu-0${n + 1}</h6><div>4 x A100-80GB</div><div class="gpu-tiles">${tiles}</div>
+              <div class="usage-bar-label"><span>CPU</span><span id="cpu-${n}">0 / 64 cores requested</span></div><div class="bar"><div id="cpu-bar-${n}" style="width:0%"></div></div>
+              <div class="usage-bar-label"><span>Memory</span><span id="mem-${n}">0 / 512 GiB requested</span></div><div class="bar"><div id="mem-bar-${n}" style="width:0%"></div></div></div>`);
+          }
+          const used = [0, 0];
+          const text = (id, value) => { document.getElementById(id).firstChild.data = value; };
+          const socket = new WebSocket(`ws://${location.host}/ws`);
+          socket.onopen = () => { document.body.dataset.ready = '1'; };
+          socket.onmessage = event => {
+            const m = JSON.parse(event.data);
+            const tile = document.getElementById(`gpu-${m.Node}-${m.Gpu}`);
+            const slot = tile.parentElement;
+            const legend = document.getElementById('team-legend');
+            if (m.Change === 'allocate') {
+              used[m.Node]++;
+              tile.className = 'gpu-tile allocated';
+              tile.dataset.job = m.Job;
+              tile.dataset.team = m.Team;
+              tile.style.backgroundColor = '#43a047';
+              tile.tabIndex = 0;
+              tile.setAttribute('aria-label', `GPU ${m.Gpu}: job ${m.Job}`);
+              tile.removeAttribute('title');
+              tile.insertAdjacentHTML('beforeend', `<span class="gpu-job">#${m.Job}</span>`);
+              slot.insertAdjacentHTML('beforeend', `<div class="gpu-hover-card" aria-hidden="true"><div><b>GPU ${m.Gpu}</b> · A100-80GB</div>
+                <div>Job #${m.Job} dom-latency</div><div>Owner bench (${m.Team})</div><div>Since 13:00</div><div>Expected end 14:00</div></div>`);
+              legend.insertAdjacentHTML('beforeend', `<span class="team-legend-item" data-team="${m.Team}"><span class="team-swatch" style="background-color:#43a047"></span>${m.Team}</span>`);
+            } else {
+              used[m.Node]--;
+              tile.className = 'gpu-tile free';
+              delete tile.dataset.job;
+              delete tile.dataset.team;
+              tile.style.backgroundColor = '';
+              tile.removeAttribute('tabindex');
+              tile.removeAttribute('aria-label');
+              tile.title = `GPU ${m.Gpu} free`;
+              tile.querySelector('.gpu-job')?.remove();
+              slot.querySelector('.gpu-hover-card')?.remove();
+              legend.replaceChildren();
+            }
+            const total = used[0] + used[1];
+            text('t-gpus', `${total}/8`); text('t-cpu', `${total}/128 cores`); text('t-mem', `${total}/1024 GiB`);
+            text('t-pending', '0'); text('t-running', `${total}`);
+            text('q-gpus', `${total}`); document.getElementById('q-bar').style.width = `${total * 100 / 12}%`;
+            text('q-text', `CPU ${total} / 96 cores · Memory ${total} / 768 GiB`);
+            text(`cpu-${m.Node}`, `${used[m.Node]} / 64 cores requested`); document.getElementById(`cpu-bar-${m.Node}`).style.width = `${used[m.Node] * 100 / 64}%`;
+            text(`mem-${m.Node}`, `${used[m.Node]} / 512 GiB requested`); document.getElementById(`mem-bar-${m.Node}`).style.width = `${used[m.Node] * 100 / 512}%`;
+            if (m.Ack) { socket.send(`${m.Change} ${m.Job}`); }
+          };
+        </script>
+        </body>
+        </html>
+        """;
 
     // The floor page: node cards and GPU tiles as on the Cluster page (same class names and data attributes, so the
     // app bench's DomWatch observes it unchanged), plain CSS, no framework; the script applies each message to its tile.

@@ -11,4 +11,11 @@ public static class BenchArguments
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
+
+    /// <summary>The text after <paramref name="name"/>, or null when it is absent.</summary>
+    public static string? Text(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
 }
