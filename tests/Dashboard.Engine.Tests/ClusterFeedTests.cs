@@ -25,23 +25,22 @@ public class ClusterFeedTests
     }
 
     [Fact]
-    public async Task Updates_within_the_coalescing_interval_arrive_as_one_with_all_their_events()
+    public async Task Updates_published_while_no_token_is_left_arrive_as_one_with_all_their_events()
     {
         var clock = new FakeTimeProvider();
         var feed = new ClusterFeed(clock);
         var received = Channel.CreateUnbounded<ClusterUpdate>();
         using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
-        feed.Publish(Update(1, events: 1));
-        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
 
-        feed.Publish(Update(2, events: 1));
-        feed.Publish(Update(3, events: 2));
-        feed.Publish(Update(4, events: 3));
-        received.Reader.TryRead(out _).Should().BeFalse("the next delivery waits for the coalescing interval");
+        feed.Publish(Update(6, events: 1));
+        feed.Publish(Update(7, events: 2));
+        feed.Publish(Update(8, events: 3));
+        received.Reader.TryRead(out _).Should().BeFalse("the next delivery waits for the next token");
         clock.Advance(ClusterFeed.CoalesceInterval);
         var merged = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
-        merged.Version.Should().Be(4);
+        merged.Version.Should().Be(8);
         merged.Events.Should().HaveCount(6);
         merged.EventsTruncated.Should().BeFalse();
     }
@@ -119,10 +118,9 @@ public class ClusterFeedTests
         using var stuck = feed.Subscribe(_ => unblock.Task);
         var received = Channel.CreateUnbounded<ClusterUpdate>();
         using var healthy = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
-        feed.Publish(Update(1, events: 1));
-        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
 
-        for (var version = 2; version <= 5_000; version++)
+        for (var version = 6; version <= 5_000; version++)
         {
             feed.Publish(Update(version, events: 1));
         }
@@ -174,6 +172,22 @@ public class ClusterFeedTests
         summary.RunningJobs.Should().Be(1);
         summary.Nodes.Single(n => n.Name == "a").GpusUsed.Should().Be(2);
         summary.Nodes.Single(n => n.Name == "b").State.Should().Be(NodeState.Down);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="ClusterFeed.BurstDeliveries"/> updates (one event each) from <paramref name="firstVersion"/>
+    /// on, each after the previous one arrived, without moving the clock: they all go out at once, and the bucket is
+    /// left empty.
+    /// </summary>
+    private static async Task SpendTheBurstAsync(ClusterFeed feed, ChannelReader<ClusterUpdate> received, long firstVersion)
+    {
+        for (var version = firstVersion; version < firstVersion + ClusterFeed.BurstDeliveries; version++)
+        {
+            feed.Publish(Update(version, events: 1));
+            var delivered = await received.ReadAsync().AsTask().WaitAsync(Patience);
+            delivered.Version.Should().Be(version, "a token is left, so it goes out at once, alone");
+            delivered.Events.Should().ContainSingle();
+        }
     }
 
     private static ClusterUpdate Update(long version, int events)
