@@ -265,7 +265,7 @@ public sealed class ClusterFeed(TimeProvider time)
             await delay.ConfigureAwait(false);
         }
 
-        /// <summary>When the bucket has a token: now if it has one already.</summary>
+        /// <summary>When the bucket has a token again (a time already past if it has one now).</summary>
         private DateTimeOffset NextTokenAt() => bucketFullAt - ((BurstDeliveries - 1) * CoalesceInterval);
 
         private void TakeToken()
