@@ -25,25 +25,94 @@ public class ClusterFeedTests
     }
 
     [Fact]
-    public async Task Updates_within_the_coalescing_interval_arrive_as_one_with_all_their_events()
+    public async Task Updates_published_while_no_token_is_left_arrive_as_one_with_all_their_events()
     {
         var clock = new FakeTimeProvider();
         var feed = new ClusterFeed(clock);
         var received = Channel.CreateUnbounded<ClusterUpdate>();
         using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
-        feed.Publish(Update(1, events: 1));
-        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
 
-        feed.Publish(Update(2, events: 1));
-        feed.Publish(Update(3, events: 2));
-        feed.Publish(Update(4, events: 3));
-        received.Reader.TryRead(out _).Should().BeFalse("the next delivery waits for the coalescing interval");
+        feed.Publish(Update(6, events: 1));
+        feed.Publish(Update(7, events: 2));
+        feed.Publish(Update(8, events: 3));
+        received.Reader.TryRead(out _).Should().BeFalse("the next delivery waits for the next token");
         clock.Advance(ClusterFeed.CoalesceInterval);
         var merged = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
-        merged.Version.Should().Be(4);
+        merged.Version.Should().Be(8);
         merged.Events.Should().HaveCount(6);
         merged.EventsTruncated.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_burst_of_five_goes_out_without_the_clock_moving_and_the_sixth_waits_one_interval()
+    {
+        var clock = new WatchedClock();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
+        clock.HasUntakenWait.Should().BeFalse("the burst needed no token from the clock");
+
+        await TheNextWaitsForOneTokenAsync(clock, feed, received.Reader, version: 6);
+    }
+
+    [Fact]
+    public async Task After_a_quiet_moment_a_new_burst_goes_out_at_once_but_never_more_than_five()
+    {
+        var clock = new WatchedClock();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
+        await TheNextWaitsForOneTokenAsync(clock, feed, received.Reader, version: 6);
+
+        clock.Advance(ClusterFeed.BurstDeliveries * ClusterFeed.CoalesceInterval);
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 8);
+        clock.HasUntakenWait.Should().BeFalse("five quiet intervals refilled the bucket");
+        await TheNextWaitsForOneTokenAsync(clock, feed, received.Reader, version: 13);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 15);
+        clock.HasUntakenWait.Should().BeFalse("the bucket is full again");
+        await TheNextWaitsForOneTokenAsync(clock, feed, received.Reader, version: 20);
+    }
+
+    [Fact]
+    public async Task Sustained_publishing_is_paced_to_one_update_per_interval_after_the_burst_and_loses_no_event()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        var step = TimeSpan.FromMilliseconds(10);
+        var span = TimeSpan.FromSeconds(2);
+        var publications = (int)(span / step);
+
+        for (var version = 1; version <= publications; version++)
+        {
+            feed.Publish(Update(version, events: 1));
+            clock.Advance(step);
+        }
+
+        // The newest publication waits at most one interval for its token (the pump reads the clock after each delivery).
+        clock.Advance(ClusterFeed.CoalesceInterval);
+        var deliveries = new List<ClusterUpdate>();
+        do
+        {
+            deliveries.Add(await received.Reader.ReadAsync().AsTask().WaitAsync(Patience));
+        }
+        while (deliveries[^1].Version < publications);
+
+        deliveries.Count.Should().BeLessThanOrEqualTo(ClusterFeed.BurstDeliveries + (int)(span / ClusterFeed.CoalesceInterval) + 1);
+        deliveries[^1].Version.Should().Be(publications, "the last delivery is the newest state");
+        deliveries.Select(d => d.Version).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        deliveries.Should().OnlyContain(d => !d.EventsTruncated);
+        deliveries.SelectMany(d => d.Events).Cast<JobStateChangedEvent>().Select(e => e.Job.Value)
+            .Should().Equal(Enumerable.Range(1, publications).Select(version => version * 100L), "every publication's event arrives once, in order");
+        received.Reader.TryRead(out _).Should().BeFalse("nothing is published after the newest state");
     }
 
     [Fact]
@@ -119,10 +188,9 @@ public class ClusterFeedTests
         using var stuck = feed.Subscribe(_ => unblock.Task);
         var received = Channel.CreateUnbounded<ClusterUpdate>();
         using var healthy = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
-        feed.Publish(Update(1, events: 1));
-        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+        await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
 
-        for (var version = 2; version <= 5_000; version++)
+        for (var version = 6; version <= 5_000; version++)
         {
             feed.Publish(Update(version, events: 1));
         }
@@ -174,6 +242,62 @@ public class ClusterFeedTests
         summary.RunningJobs.Should().Be(1);
         summary.Nodes.Single(n => n.Name == "a").GpusUsed.Should().Be(2);
         summary.Nodes.Single(n => n.Name == "b").State.Should().Be(NodeState.Down);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="ClusterFeed.BurstDeliveries"/> updates (one event each) from <paramref name="firstVersion"/>
+    /// on, each after the previous one arrived, without moving the clock: they all go out at once, and the bucket is
+    /// left empty.
+    /// </summary>
+    private static async Task SpendTheBurstAsync(ClusterFeed feed, ChannelReader<ClusterUpdate> received, long firstVersion)
+    {
+        for (var version = firstVersion; version < firstVersion + ClusterFeed.BurstDeliveries; version++)
+        {
+            feed.Publish(Update(version, events: 1));
+            var delivered = await received.ReadAsync().AsTask().WaitAsync(Patience);
+            delivered.Version.Should().Be(version, "a token is left, so it goes out at once, alone");
+            delivered.Events.Should().ContainSingle();
+        }
+    }
+
+    /// <summary>
+    /// With the bucket just emptied (the clock not moved since), publishes <paramref name="version"/>: the pump waits one
+    /// <see cref="ClusterFeed.CoalesceInterval"/> for the next token, and <paramref name="version"/> + 1, published
+    /// meanwhile, arrives with it as one update (the newer state, both events in order). Leaves the bucket empty.
+    /// </summary>
+    private static async Task TheNextWaitsForOneTokenAsync(WatchedClock clock, ClusterFeed feed, ChannelReader<ClusterUpdate> received, long version)
+    {
+        feed.Publish(Update(version, events: 1));
+        (await clock.NextWaitAsync()).Should().Be(ClusterFeed.CoalesceInterval, "no token is left, and the next comes one interval after the last was taken");
+        received.TryRead(out _).Should().BeFalse("the pump waits for the token before it delivers");
+        feed.Publish(Update(version + 1, events: 1));
+        clock.Advance(ClusterFeed.CoalesceInterval - TimeSpan.FromMilliseconds(1));
+        received.TryRead(out _).Should().BeFalse("the next token comes one whole interval after the last was taken");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        var merged = await received.ReadAsync().AsTask().WaitAsync(Patience);
+
+        merged.Version.Should().Be(version + 1, "both waited for the same token, so they arrive as one update");
+        merged.Events.Cast<JobStateChangedEvent>().Select(e => e.Job.Value).Should().Equal(version * 100, (version + 1) * 100);
+    }
+
+    /// <summary>A fake clock that tells the test each time the feed starts waiting on it, and for how long.</summary>
+    private sealed class WatchedClock : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> waits = Channel.CreateUnbounded<TimeSpan>();
+
+        /// <summary>Whether a wait has been armed that the test has not taken yet.</summary>
+        public bool HasUntakenWait => waits.Reader.TryPeek(out _);
+
+        /// <summary>The length of the next wait armed on this clock (waiting for one, within the tests' patience).</summary>
+        public async Task<TimeSpan> NextWaitAsync() => await waits.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            waits.Writer.TryWrite(dueTime);
+            return timer;
+        }
     }
 
     private static ClusterUpdate Update(long version, int events)

@@ -79,6 +79,9 @@ public abstract class ComponentTest : BunitContext
     /// <summary>Stands in for the engine behind the elastic pools' pause toggle.</summary>
     internal RecordingPoolCommands PoolCommands { get; } = new();
 
-    /// <summary>The engine's feed, on the real clock: it delivers at most one update per coalescing interval (100 ms).</summary>
+    /// <summary>
+    /// The engine's feed, on the real clock: it delivers up to five updates back to back, then at most one per coalescing
+    /// interval (100 ms).
+    /// </summary>
     protected ClusterFeed Feed { get; } = new(TimeProvider.System);
 }

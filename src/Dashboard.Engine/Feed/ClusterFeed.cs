@@ -5,12 +5,24 @@ namespace Dashboard.Engine.Feed;
 /// <summary>
 /// Hands the engine's state to everyone who watches it (Blazor circuits, the SignalR relay). Publishing is O(1) per
 /// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
-/// accumulates events, and its own pump that delivers at most one update per <see cref="CoalesceInterval"/>. A slow
-/// subscriber loses intermediate frames, never the engine's time.
+/// accumulates events, and its own pump paced by a token bucket: it may deliver up to <see cref="BurstDeliveries"/>
+/// updates back to back, one token comes back per <see cref="CoalesceInterval"/> up to that many, and while no token
+/// is left everything published meanwhile is merged into the one update that goes out with the next token. So an
+/// isolated change after a quiet moment goes out at once, while sustained churn reaches a subscriber at most once per
+/// <see cref="CoalesceInterval"/> (after the first burst). A slow subscriber loses intermediate frames, never the
+/// engine's time.
 /// </summary>
 public sealed class ClusterFeed(TimeProvider time)
 {
     public const int MaxEventsPerUpdate = 1_000;
+
+    /// <summary>How many updates a subscriber may receive back to back (its token bucket's capacity).</summary>
+    public const int BurstDeliveries = 5;
+
+    /// <summary>
+    /// How often a subscriber's token bucket gets a token back (up to <see cref="BurstDeliveries"/>): under sustained
+    /// churn a subscriber receives at most one update per interval, each merging what was published meanwhile.
+    /// </summary>
     public static readonly TimeSpan CoalesceInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock gate = new();
@@ -156,7 +168,14 @@ public sealed class ClusterFeed(TimeProvider time)
         private int disposeCalls;
         private readonly SemaphoreSlim signal = new(0, 1);
         private ClusterUpdate? waiting;
-        private DateTimeOffset lastDelivery = DateTimeOffset.MinValue;
+
+        /// <summary>
+        /// The token bucket, kept as the time it will be full again: each delivery takes a token, i.e. moves this one
+        /// <see cref="CoalesceInterval"/> later (from now at the latest: a full bucket gains nothing by waiting), and a
+        /// token is left while it is at most <see cref="BurstDeliveries"/> - 1 intervals ahead of the clock. Read and
+        /// written by the pump only.
+        /// </summary>
+        private DateTimeOffset bucketFullAt;
 
         /// <summary>The last exception the subscriber's callback threw (kept for diagnostics).</summary>
         public Exception? LastError { get; private set; }
@@ -166,6 +185,7 @@ public sealed class ClusterFeed(TimeProvider time)
             this.feed = feed;
             this.onUpdate = onUpdate;
             this.time = time;
+            bucketFullAt = time.GetUtcNow();
             stopping = disposed.Token;
             _ = Task.Run(PumpAsync);
         }
@@ -245,6 +265,15 @@ public sealed class ClusterFeed(TimeProvider time)
             await delay.ConfigureAwait(false);
         }
 
+        /// <summary>When the bucket has a token again (a time already past if it has one now).</summary>
+        private DateTimeOffset NextTokenAt() => bucketFullAt - ((BurstDeliveries - 1) * CoalesceInterval);
+
+        private void TakeToken()
+        {
+            var now = time.GetUtcNow();
+            bucketFullAt = (bucketFullAt > now ? bucketFullAt : now) + CoalesceInterval;
+        }
+
         private async Task PumpAsync()
         {
             try
@@ -252,7 +281,7 @@ public sealed class ClusterFeed(TimeProvider time)
                 while (true)
                 {
                     await signal.WaitAsync(stopping).ConfigureAwait(false);
-                    await WaitUntilAsync(lastDelivery + CoalesceInterval).ConfigureAwait(false);
+                    await WaitUntilAsync(NextTokenAt()).ConfigureAwait(false);
 
                     ClusterUpdate? update;
                     lock (gate)
@@ -266,7 +295,7 @@ public sealed class ClusterFeed(TimeProvider time)
                         continue;
                     }
 
-                    lastDelivery = time.GetUtcNow();
+                    TakeToken();
                     try
                     {
                         await onUpdate(update).ConfigureAwait(false);
