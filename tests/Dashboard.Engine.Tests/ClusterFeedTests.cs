@@ -81,6 +81,31 @@ public class ClusterFeedTests
     }
 
     [Fact]
+    public async Task With_many_subscribers_each_one_gets_tokens_less_often_so_that_together_they_stay_within_the_shared_rate()
+    {
+        var clock = new WatchedClock();
+        var feed = new ClusterFeed(clock);
+        feed.TokenInterval.Should().Be(ClusterFeed.CoalesceInterval, "nobody watches yet");
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+        var others = Enumerable.Range(0, 49).Select(_ => feed.Subscribe(_ => Task.CompletedTask)).ToList();
+        try
+        {
+            feed.TokenInterval.Should().Be(TimeSpan.FromMilliseconds(100), "50 subscribers share 500 deliveries a second: 10 each");
+            await SpendTheBurstAsync(feed, received.Reader, firstVersion: 1);
+            clock.HasUntakenWait.Should().BeFalse("the burst needs no token from the clock, however many watch");
+
+            await TheNextWaitsForOneTokenAsync(clock, feed, received.Reader, version: 6, interval: TimeSpan.FromMilliseconds(100));
+        }
+        finally
+        {
+            others.ForEach(o => o.Dispose());
+        }
+
+        feed.TokenInterval.Should().Be(ClusterFeed.CoalesceInterval, "one subscriber is left");
+    }
+
+    [Fact]
     public async Task Sustained_publishing_is_paced_to_one_update_per_interval_after_the_burst_and_loses_no_event()
     {
         var clock = new FakeTimeProvider();
@@ -265,13 +290,14 @@ public class ClusterFeedTests
     /// <see cref="ClusterFeed.CoalesceInterval"/> for the next token, and <paramref name="version"/> + 1, published
     /// meanwhile, arrives with it as one update (the newer state, both events in order). Leaves the bucket empty.
     /// </summary>
-    private static async Task TheNextWaitsForOneTokenAsync(WatchedClock clock, ClusterFeed feed, ChannelReader<ClusterUpdate> received, long version)
+    private static async Task TheNextWaitsForOneTokenAsync(WatchedClock clock, ClusterFeed feed, ChannelReader<ClusterUpdate> received, long version, TimeSpan? interval = null)
     {
+        var tokenInterval = interval ?? ClusterFeed.CoalesceInterval;
         feed.Publish(Update(version, events: 1));
-        (await clock.NextWaitAsync()).Should().Be(ClusterFeed.CoalesceInterval, "no token is left, and the next comes one interval after the last was taken");
+        (await clock.NextWaitAsync()).Should().Be(tokenInterval, "no token is left, and the next comes one interval after the last was taken");
         received.TryRead(out _).Should().BeFalse("the pump waits for the token before it delivers");
         feed.Publish(Update(version + 1, events: 1));
-        clock.Advance(ClusterFeed.CoalesceInterval - TimeSpan.FromMilliseconds(1));
+        clock.Advance(tokenInterval - TimeSpan.FromMilliseconds(1));
         received.TryRead(out _).Should().BeFalse("the next token comes one whole interval after the last was taken");
         clock.Advance(TimeSpan.FromMilliseconds(1));
 

@@ -81,7 +81,7 @@ public abstract class ComponentTest : BunitContext
 
     /// <summary>
     /// The engine's feed, on the real clock: it delivers up to five updates back to back, then at most one per coalescing
-    /// interval (100 ms).
+    /// interval (50 ms with few subscribers).
     /// </summary>
     protected ClusterFeed Feed { get; } = new(TimeProvider.System);
 }

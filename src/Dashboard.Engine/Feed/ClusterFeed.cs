@@ -6,11 +6,13 @@ namespace Dashboard.Engine.Feed;
 /// Hands the engine's state to everyone who watches it (Blazor circuits, the SignalR relay). Publishing is O(1) per
 /// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
 /// accumulates events, and its own pump paced by a token bucket: it may deliver up to <see cref="BurstDeliveries"/>
-/// updates back to back, one token comes back per <see cref="CoalesceInterval"/> up to that many, and while no token
+/// updates back to back, one token comes back per <see cref="TokenInterval"/> up to that many, and while no token
 /// is left everything published meanwhile is merged into the one update that goes out with the next token. So an
 /// isolated change after a quiet moment goes out at once, while sustained churn reaches a subscriber at most once per
-/// <see cref="CoalesceInterval"/> (after the first burst). A slow subscriber loses intermediate frames, never the
-/// engine's time.
+/// <see cref="TokenInterval"/> (after the first burst): every <see cref="CoalesceInterval"/> (50 ms) while few watch,
+/// and less often as more do, so that all subscribers together receive at most
+/// <see cref="SharedDeliveriesPerSecond"/> updates a second (with 50 watching, one per 100 ms each). A slow subscriber
+/// loses intermediate frames, never the engine's time.
 /// </summary>
 public sealed class ClusterFeed(TimeProvider time)
 {
@@ -20,14 +22,34 @@ public sealed class ClusterFeed(TimeProvider time)
     public const int BurstDeliveries = 5;
 
     /// <summary>
-    /// How often a subscriber's token bucket gets a token back (up to <see cref="BurstDeliveries"/>): under sustained
-    /// churn a subscriber receives at most one update per interval, each merging what was published meanwhile.
+    /// The shortest time between two tokens of a subscriber's bucket (up to <see cref="BurstDeliveries"/>): under
+    /// sustained churn a subscriber receives at most one update per interval, each merging what was published meanwhile.
     /// </summary>
-    public static readonly TimeSpan CoalesceInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan CoalesceInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How many updates a second all subscribers together may receive under sustained churn: each one renders a page
+    /// on the server, so above <c>SharedDeliveriesPerSecond * CoalesceInterval</c> (25) subscribers each one's token
+    /// interval grows with their number instead of the server's rendering work.
+    /// </summary>
+    public const int SharedDeliveriesPerSecond = 500;
 
     private readonly Lock gate = new();
     private ImmutableList<Subscriber> subscribers = [];
     private ImmutableList<StateWaiter> waiters = [];
+
+    /// <summary>
+    /// How often each subscriber's bucket gets a token back now: <see cref="CoalesceInterval"/>, or longer with more
+    /// than 25 subscribers (one per <see cref="SharedDeliveriesPerSecond"/>-th of a second each).
+    /// </summary>
+    public TimeSpan TokenInterval
+    {
+        get
+        {
+            var shared = TimeSpan.FromSeconds(subscribers.Count / (double)SharedDeliveriesPerSecond);
+            return shared > CoalesceInterval ? shared : CoalesceInterval;
+        }
+    }
 
     /// <summary>The newest state; null until the engine has published once.</summary>
     public ClusterUpdate? Current { get; private set; }
@@ -171,7 +193,7 @@ public sealed class ClusterFeed(TimeProvider time)
 
         /// <summary>
         /// The token bucket, kept as the time it will be full again: each delivery takes a token, i.e. moves this one
-        /// <see cref="CoalesceInterval"/> later (from now at the latest: a full bucket gains nothing by waiting), and a
+        /// <see cref="TokenInterval"/> later (from now at the latest: a full bucket gains nothing by waiting), and a
         /// token is left while it is at most <see cref="BurstDeliveries"/> - 1 intervals ahead of the clock. Read and
         /// written by the pump only.
         /// </summary>
@@ -266,12 +288,12 @@ public sealed class ClusterFeed(TimeProvider time)
         }
 
         /// <summary>When the bucket has a token again (a time already past if it has one now).</summary>
-        private DateTimeOffset NextTokenAt() => bucketFullAt - ((BurstDeliveries - 1) * CoalesceInterval);
+        private DateTimeOffset NextTokenAt() => bucketFullAt - ((BurstDeliveries - 1) * feed.TokenInterval);
 
         private void TakeToken()
         {
             var now = time.GetUtcNow();
-            bucketFullAt = (bucketFullAt > now ? bucketFullAt : now) + CoalesceInterval;
+            bucketFullAt = (bucketFullAt > now ? bucketFullAt : now) + feed.TokenInterval;
         }
 
         private async Task PumpAsync()
