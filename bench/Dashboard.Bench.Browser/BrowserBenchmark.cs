@@ -224,7 +224,9 @@ public static class BrowserBenchmark
         var cpuBefore = ProcessCpu.Seconds();
         var messagesBefore = stamps.Messages();
         var manyStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var manyVersionsBefore = engine.Feed.Current?.Version ?? 0;
         var many = await Measure(pages, samples, $"{manyContexts} contexts");
+        var manyPublicationsPerSample = ((engine.Feed.Current?.Version ?? 0) - manyVersionsBefore) / (double)samples;
         var manyWall = System.Diagnostics.Stopwatch.GetElapsedTime(manyStarted);
         var cpu = ProcessCpu.Difference(cpuBefore, ProcessCpu.Seconds());
         var messagesAfter = stamps.Messages();
@@ -234,7 +236,7 @@ public static class BrowserBenchmark
         Console.WriteLine();
         Console.WriteLine($"commit -> DOM, 1 context  : median {one.Dom.Median:0.0} ms, p95 {one.Dom.Percentile(95):0.0} ms, max {one.Dom.Max:0.0} ms (n={one.Dom.Count})  target p95 <= 100 ms (stretch 50)");
         Console.WriteLine($"commit -> DOM, {manyContexts} contexts : median {many.Dom.Median:0.0} ms, p95 {many.Dom.Percentile(95):0.0} ms, max {many.Dom.Max:0.0} ms (n={many.Dom.Count})  target p95 <= 100 ms (stretch 50)");
-        Console.WriteLine($"engine publications per sample (1 context): {publicationsPerSample:0.0} (the submit's, the cancel's, the exit's); the feed paces each circuit to a burst of {ClusterFeed.BurstDeliveries}, then one per {engine.Feed.TokenInterval.TotalMilliseconds:0} ms now ({ClusterFeed.CoalesceInterval.TotalMilliseconds:0} ms with few circuits)");
+        Console.WriteLine($"engine publications per sample: {publicationsPerSample:0.00} with 1 context, {manyPublicationsPerSample:0.00} with {manyContexts} (the submit's, the cancel's, the exit's); the feed paces each circuit to a burst of {ClusterFeed.BurstDeliveries}, then one per {engine.Feed.TokenInterval.TotalMilliseconds:0} ms now ({ClusterFeed.CoalesceInterval.TotalMilliseconds:0} ms with few circuits)");
         one.Print("1 context ", 1);
         many.Print($"{manyContexts} contexts", manyContexts);
         var updates = 2.0 * samples; // each sample: the allocation and the cancel

@@ -316,7 +316,8 @@ public static class FloorBenchmark
           .paper { border: 1px solid #e0e0e0; border-radius: 4px; padding: 12px; margin-bottom: 12px; }
           .quota-row { display: grid; grid-template-columns: 200px 1fr 360px; align-items: center; gap: 16px; }
           .bar { height: 4px; background: #d6d2f8; border-radius: 2px; overflow: hidden; }
-          .bar > div { height: 100%; background: #594ae2; }
+          .bar { position: relative; }
+          .bar > div { position: absolute; inset: 0; background: #594ae2; transform-origin: left; }
           .node-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 16px; }
           .node-card { border: 1px solid #e0e0e0; border-radius: 4px; padding: 16px; }
           .node-card h6 { font-size: 20px; font-weight: 400; margin: 0 0 4px; }
@@ -337,7 +338,7 @@ public static class FloorBenchmark
         <main>
           <div class="heading"><h5>Cluster</h5><span>2 nodes</span><div class="team-legend" id="team-legend"></div></div>
           <div class="paper"><div>Quotas</div><div class="quota-row" id="quota-panel"><b>vision</b>
-            <div><span>GPUs <b id="q-gpus">0</b> / 12 · borrowed <b>0</b> · lent <b>0</b></span><div class="bar"><div id="q-bar" style="width:0%"></div></div></div>
+            <div><span>GPUs <b id="q-gpus">0</b> / 12 · borrowed <b>0</b> · lent <b>0</b></span><div class="bar"><div id="q-bar" style="transform: translateX(-100%)"></div></div></div>
             <span id="q-text">CPU 0 / 96 cores · Memory 0 / 768 GiB</span></div></div>
           <div class="node-grid" id="nodes"></div>
         </main>
@@ -349,11 +350,13 @@ public static class FloorBenchmark
               tiles += `<div class="gpu-slot"><div class="gpu-tile free" id="gpu-${n}-${g}" data-gpu="${g}" title="GPU ${g} free"><span class="gpu-index">${g}</span></div></div>`;
             }
             nodes.insertAdjacentHTML('beforeend', `<div class="node-card"><h6>demo-gpu-0${n + 1}</h6><div>4 x A100-80GB</div><div class="gpu-tiles">${tiles}</div>
-              <div class="usage-bar-label"><span>CPU</span><span id="cpu-${n}">0 / 64 cores requested</span></div><div class="bar"><div id="cpu-bar-${n}" style="width:0%"></div></div>
-              <div class="usage-bar-label"><span>Memory</span><span id="mem-${n}">0 / 512 GiB requested</span></div><div class="bar"><div id="mem-bar-${n}" style="width:0%"></div></div></div>`);
+              <div class="usage-bar-label"><span>CPU</span><span id="cpu-${n}">0 / 64 cores requested</span></div><div class="bar"><div id="cpu-bar-${n}" style="transform: translateX(-100%)"></div></div>
+              <div class="usage-bar-label"><span>Memory</span><span id="mem-${n}">0 / 512 GiB requested</span></div><div class="bar"><div id="mem-bar-${n}" style="transform: translateX(-100%)"></div></div></div>`);
           }
           const used = [0, 0];
           const text = (id, value) => { document.getElementById(id).firstChild.data = value; };
+          // As MudBlazor's progress bar: the fill slides by a transform, so a new value needs no layout.
+          const bar = (id, percent) => { document.getElementById(id).style.transform = `translateX(${percent - 100}%)`; };
           const socket = new WebSocket(`ws://${location.host}/ws`);
           socket.onopen = () => { document.body.dataset.ready = '1'; };
           socket.onmessage = event => {
@@ -390,10 +393,10 @@ public static class FloorBenchmark
             const total = used[0] + used[1];
             text('t-gpus', `${total}/8`); text('t-cpu', `${total}/128 cores`); text('t-mem', `${total}/1024 GiB`);
             text('t-pending', '0'); text('t-running', `${total}`);
-            text('q-gpus', `${total}`); document.getElementById('q-bar').style.width = `${total * 100 / 12}%`;
+            text('q-gpus', `${total}`); bar('q-bar', total * 100 / 12);
             text('q-text', `CPU ${total} / 96 cores · Memory ${total} / 768 GiB`);
-            text(`cpu-${m.Node}`, `${used[m.Node]} / 64 cores requested`); document.getElementById(`cpu-bar-${m.Node}`).style.width = `${used[m.Node] * 100 / 64}%`;
-            text(`mem-${m.Node}`, `${used[m.Node]} / 512 GiB requested`); document.getElementById(`mem-bar-${m.Node}`).style.width = `${used[m.Node] * 100 / 512}%`;
+            text(`cpu-${m.Node}`, `${used[m.Node]} / 64 cores requested`); bar(`cpu-bar-${m.Node}`, used[m.Node] * 100 / 64);
+            text(`mem-${m.Node}`, `${used[m.Node]} / 512 GiB requested`); bar(`mem-bar-${m.Node}`, used[m.Node] * 100 / 512);
             if (m.Ack) { socket.send(`${m.Change} ${m.Job}`); }
           };
         </script>
