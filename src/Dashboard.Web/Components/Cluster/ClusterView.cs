@@ -23,6 +23,17 @@ public sealed record ClusterView(
     public bool Compact => Nodes.Length > CompactAbove;
 
     /// <summary>
+    /// True when the page would draw <paramref name="other"/> exactly as this: the same nodes, GPU by GPU (which also
+    /// decides the node count, compact mode and the "waiting" notice), and the same legend. <see cref="At"/> and
+    /// <see cref="Totals"/> are not on the page and do not count: an update that changed nothing shown must cost the
+    /// browser nothing, so the page skips its render.
+    /// </summary>
+    public bool ShowsSameAs(ClusterView? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Nodes.AsSpan().SequenceEqual(other.Nodes.AsSpan()) && Legend.AsSpan().SequenceEqual(other.Legend.AsSpan())));
+
+    /// <summary>
     /// The view of <paramref name="update"/>'s snapshot, built once however many circuits show it: every subscriber
     /// gets the same snapshot object, so at 1,000 nodes x 8 GPUs each update costs one view, not one per browser.
     /// </summary>

@@ -16,6 +16,14 @@ public sealed record QuotaView(DateTimeOffset At, ImmutableArray<TeamQuotaRow> T
 {
     public static QuotaView Empty { get; } = new(DateTimeOffset.MinValue, []);
 
+    /// <summary>
+    /// True when the quota table would draw <paramref name="other"/> exactly as this: the same rows, by value (the
+    /// record's own equality compares the row arrays by reference). <see cref="At"/> is not shown and does not count:
+    /// an update that changed nothing shown must cost the browser nothing, so the table skips its render.
+    /// </summary>
+    public bool ShowsSameAs(QuotaView? other) =>
+        other is not null && (ReferenceEquals(this, other) || Teams.AsSpan().SequenceEqual(other.Teams.AsSpan()));
+
     private static readonly ConditionalWeakTable<ClusterSnapshot, QuotaView> Shared = [];
 
     /// <summary>The rows <paramref name="user"/> may see: their own teams for a member, every team for a team lead or an admin.</summary>
