@@ -96,6 +96,41 @@ public sealed class QuietUpdateTests : ComponentTest
     }
 
     [Fact]
+    public void Under_the_layout_an_update_nothing_shows_is_not_even_cascaded()
+    {
+        Feed.Publish(Update(version: 1));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body =>
+        {
+            body.OpenComponent<ClusterPage>(0);
+            body.CloseComponent();
+            body.OpenComponent<CascadeProbe>(1);
+            body.CloseComponent();
+        }));
+        layout.WaitForAssertion(() => layout.FindAll(".node-card").Should().HaveCount(2), Patience);
+
+        // The quiet update goes first, the visible one right after: once the visible one shows, both were handled.
+        Feed.Publish(Update(version: 2) with { At = TestCluster.Now.AddSeconds(5) });
+        Feed.Publish(Update(version: 3, running: true));
+        layout.WaitForAssertion(() => layout.Find(".gpu-tile[data-gpu='0']").ClassList.Should().Contain("allocated"), Patience);
+
+        layout.FindComponent<CascadeProbe>().Instance.Versions.Should().Equal([1, 3],
+            "the layout's own render for an update nothing shows would still send the browser a render batch");
+    }
+
+    [Fact]
+    public void The_layout_cascades_an_update_only_when_the_totals_nodes_legend_pools_or_quotas_differ()
+    {
+        var before = Update(version: 1);
+
+        LiveClusterState.ShowSame(before, Update(version: 2) with { At = TestCluster.Now.AddSeconds(5) }).Should().BeTrue();
+        LiveClusterState.ShowSame(before, Update(version: 2, pending: true)).Should().BeFalse("the app bar shows the pending count");
+        LiveClusterState.ShowSame(before, Update(version: 2, running: true)).Should().BeFalse("a GPU is allocated");
+        LiveClusterState.ShowSame(before, Update(version: 2, reason: "waiting for zone eu-1")).Should().BeFalse("a pool's note differs");
+        LiveClusterState.ShowSame(before, before with { Snapshot = before.Snapshot with { Quotas = [] }, Version = 2 })
+            .Should().BeFalse("the quota rows differ");
+    }
+
+    [Fact]
     public void Elastic_pools_built_twice_from_the_same_data_are_the_same_and_differ_when_a_note_or_action_does()
     {
         var pool = Pool(Reason);
@@ -177,4 +212,21 @@ public sealed class QuietUpdateTests : ComponentTest
                 new ScaleAction(At, "burst", ScaleActionKind.Resume, "root", [], "resumed by root"),
             ],
         };
+}
+
+/// <summary>Takes the layout's cascade and records the version of every update it hands on.</summary>
+internal sealed class CascadeProbe : Microsoft.AspNetCore.Components.ComponentBase
+{
+    [Microsoft.AspNetCore.Components.CascadingParameter]
+    public LiveClusterState? Live { get; set; }
+
+    public List<long> Versions { get; } = [];
+
+    protected override void OnParametersSet()
+    {
+        if (Live?.Update is { } update && (Versions.Count == 0 || Versions[^1] != update.Version))
+        {
+            Versions.Add(update.Version);
+        }
+    }
 }

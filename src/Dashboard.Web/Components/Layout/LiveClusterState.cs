@@ -1,4 +1,6 @@
 using Dashboard.Engine.Feed;
+using Dashboard.Web.Components.Cluster;
+using Dashboard.Web.Components.Quotas;
 
 namespace Dashboard.Web.Components.Layout;
 
@@ -9,4 +11,24 @@ namespace Dashboard.Web.Components.Layout;
 /// render batch, one message to the browser, where one subscription per component sent one batch each. A component
 /// that receives none (rendered without the layout, or while prerendering) reads and subscribes to the feed itself.
 /// </summary>
-public sealed record LiveClusterState(ClusterUpdate? Update);
+public sealed record LiveClusterState(ClusterUpdate? Update)
+{
+    /// <summary>
+    /// True when nothing the components that take this state show differs between <paramref name="shown"/> and
+    /// <paramref name="next"/>: the app bar's totals (<see cref="ClusterTotalsBar"/>), the Cluster page's nodes,
+    /// legend and elastic pools, and the quota rows (<see cref="LiveQuotas"/>, before filtering per user). The layout
+    /// then does not cascade <paramref name="next"/> at all: its own render, even with nothing below it rendering, would
+    /// still send the browser a render batch, and an unchanged update must cost the browser nothing. A component that
+    /// takes this state and shows anything else must be added here.
+    /// </summary>
+    public static bool ShowSame(ClusterUpdate shown, ClusterUpdate next)
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        ArgumentNullException.ThrowIfNull(next);
+        return ReferenceEquals(shown, next)
+            || (ClusterTotals.Of(shown.Summary) == ClusterTotals.Of(next.Summary)
+                && shown.ElasticPools.SameAs(next.ElasticPools)
+                && QuotaView.Of(shown).ShowsSameAs(QuotaView.Of(next))
+                && ClusterView.Of(shown).ShowsSameAs(ClusterView.Of(next)));
+    }
+}
