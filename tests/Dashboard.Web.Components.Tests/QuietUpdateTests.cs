@@ -131,6 +131,21 @@ public sealed class QuietUpdateTests : ComponentTest
     }
 
     [Fact]
+    public void Every_component_that_takes_the_layouts_live_state_is_one_that_ShowSame_covers()
+    {
+        // LiveClusterState.ShowSame decides which updates the layout passes on, from what these components show. A new
+        // component that takes the live state must be added there (or it would miss updates that change only what it
+        // shows), and then here.
+        var takers = typeof(LiveClusterState).Assembly.GetTypes()
+            .Where(type => type.GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Any(property => property.PropertyType == typeof(LiveClusterState)
+                    && property.IsDefined(typeof(Microsoft.AspNetCore.Components.CascadingParameterAttribute), inherit: true)))
+            .Select(type => type.Name);
+
+        takers.Should().BeEquivalentTo(["ClusterTotalsBar", "ClusterPage", "LiveQuotas"]);
+    }
+
+    [Fact]
     public void Elastic_pools_built_twice_from_the_same_data_are_the_same_and_differ_when_a_note_or_action_does()
     {
         var pool = Pool(Reason);
