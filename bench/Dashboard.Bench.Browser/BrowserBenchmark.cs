@@ -184,13 +184,7 @@ public static class BrowserBenchmark
         if (args.Contains("--trace"))
         {
             // Where one update's time goes in the browser, one context: a Chrome trace of every process, summarised.
-            var trace = await RendererTrace.StartAsync(browser);
-            await Measure([first], samples, "traced    ");
-            var events = await trace.StopAsync();
-            var file = Path.Combine(Path.GetTempPath(), "dashboard-app-trace.json");
-            await RendererTrace.SaveAsync(file, events);
-            Console.WriteLine($"trace file: {file}");
-            RendererTrace.Summarise(Console.Out, events, 2.0 * samples);
+            await RendererTrace.TraceAsync(browser, "app", 2.0 * samples, () => Measure([first], samples, "traced    "));
             return;
         }
 

@@ -123,13 +123,7 @@ public static class FloorBenchmark
         await Measure([first], 10, acknowledge: false, "warm-up");
         if (args.Contains("--trace"))
         {
-            var trace = await RendererTrace.StartAsync(browser);
-            await Measure([first], samples, acknowledge: true, "traced    ");
-            var events = await trace.StopAsync();
-            var file = Path.Combine(Path.GetTempPath(), "dashboard-floor-trace.json");
-            await RendererTrace.SaveAsync(file, events);
-            Console.WriteLine($"trace file: {file}");
-            RendererTrace.Summarise(Console.Out, events, 2.0 * samples);
+            await RendererTrace.TraceAsync(browser, full ? "full-floor" : "floor", 2.0 * samples, () => Measure([first], samples, acknowledge: true, "traced    "));
             return;
         }
 

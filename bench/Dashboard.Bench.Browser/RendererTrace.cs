@@ -35,6 +35,22 @@ public sealed class RendererTrace
         session.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
     }
 
+    /// <summary>
+    /// Runs <paramref name="measure"/> (<paramref name="updates"/> updates) under a trace, keeps the trace in the temporary
+    /// folder (dashboard-<paramref name="name"/>-trace.json) and prints its summary.
+    /// </summary>
+    public static async Task TraceAsync(IBrowser browser, string name, double updates, Func<Task> measure)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        var trace = await StartAsync(browser);
+        await measure();
+        var events = await trace.StopAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"dashboard-{name}-trace.json");
+        await SaveAsync(file, events);
+        Console.WriteLine($"trace file: {file}");
+        Summarise(Console.Out, events, updates);
+    }
+
     public static async Task<RendererTrace> StartAsync(IBrowser browser)
     {
         ArgumentNullException.ThrowIfNull(browser);
