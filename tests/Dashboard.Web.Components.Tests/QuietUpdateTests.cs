@@ -60,6 +60,26 @@ public sealed class QuietUpdateTests : ComponentTest
     }
 
     [Fact]
+    public void The_app_bar_totals_do_not_render_for_the_first_live_update_when_no_figure_changed()
+    {
+        Feed.Publish(Update(version: 1));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body =>
+        {
+            body.OpenComponent<ClusterPage>(0);
+            body.CloseComponent();
+        }));
+        layout.WaitForAssertion(() => layout.FindAll(".node-card").Should().HaveCount(2), Patience);
+        var totals = layout.FindComponent<ClusterTotalsBar>();
+        var rendered = totals.RenderCount;
+
+        // Only a pool's activity and node note change: the page shows it, the totals are the same figures.
+        Feed.Publish(Update(version: 2, reason: "waiting for zone eu-1"));
+        layout.WaitForAssertion(() => layout.Find(".elastic-pool .pool-activity").TextContent.Should().Be("waiting for zone eu-1"), Patience);
+
+        totals.RenderCount.Should().Be(rendered, "no figure in the app bar changed");
+    }
+
+    [Fact]
     public void With_its_own_subscriptions_an_update_the_page_does_not_show_renders_nothing_and_the_next_visible_one_renders_once()
     {
         Feed.Publish(Update(version: 1));
