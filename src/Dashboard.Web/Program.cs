@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
 
-// The content root is the repository's top level: the real appsettings.json and wwwroot/ live there, not copies.
-var root = RepositoryRoot.ForThisProcess();
+// The content root is a published build's own folder, or else the repository's top level (the real appsettings.json and wwwroot/).
+var root = ContentRoot.ForThisProcess();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,

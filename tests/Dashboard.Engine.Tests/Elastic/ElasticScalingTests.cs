@@ -170,7 +170,8 @@ public sealed class ElasticScalingTests
         await using var restarted = await StartAsync([SimulatedNode("demo-1")], folder: folder.Path, elastic: ElasticTestPools.With(provider, pool));
         restarted.Feed.Current!.ElasticPools.Single().Paused.Should().BeTrue();
         await restarted.Engine.SetPoolPausedAsync("burst", false, "admin");
-        await restarted.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Pool == "burst"));
+        // Ready, not merely present: the node shows as Provisioning before the provider's call is made on its own task.
+        await restarted.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Pool == "burst" && n.State == NodeState.Ready));
         provider.Provisions.Should().ContainSingle();
     }
 
