@@ -14,7 +14,7 @@ namespace Dashboard.Scheduling.Model;
 /// </summary>
 public static partial class TextRules
 {
-    public const string TeamNamePattern = "^[a-z][a-z0-9-]{0,31}$";
+    public const string TeamNamePattern = @"^[a-z][a-z0-9-]{0,31}\z";
 
     public const string TeamNameRule = "A team name is 1 to 32 characters: lower-case letters a-z, digits and '-', starting with a letter.";
 

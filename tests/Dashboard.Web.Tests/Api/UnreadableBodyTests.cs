@@ -52,7 +52,7 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
     [Fact]
     public async Task A_quota_with_a_lone_surrogate_gets_400()
     {
-        using var content = ApiHost.Json("""{"nominalGpus": 1, "nominalCpu": 1, "nominalMemory": 1, "borrowGpus": 0, "borrowCpu": 0, "borrowMemory": 0, "fairShareWeight": 1, "maxPriority": "\ud800"}""");
+        using var content = ApiHost.Json("""{"nominalGpus": 1, "nominalCpu": 1, "nominalMemory": 1, "borrowingLimitGpus": 0, "borrowingLimitCpu": 0, "borrowingLimitMemory": 0, "fairShareWeight": 1, "maxPriority": "\ud800"}""");
 
         using var response = await host.As("admin").PutAsync(new Uri(ApiRoutes.TeamQuota("vision"), UriKind.Relative), content, Cancel);
 
