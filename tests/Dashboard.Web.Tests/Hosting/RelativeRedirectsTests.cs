@@ -16,6 +16,19 @@ public sealed class RelativeRedirectsTests(ApiHost host) : IClassFixture<ApiHost
         answer.Header("Location").Should().StartWith("/account/login?ReturnUrl=").And.NotContain("evil.example");
     }
 
+    [Fact]
+    public async Task With_allowed_hosts_set_as_the_docs_say_another_host_is_refused_before_the_app()
+    {
+        await using var guarded = new ApiHost(new DashboardFactory { Settings = new Dictionary<string, string> { ["AllowedHosts"] = "dashboard.example;127.0.0.1" } });
+        await guarded.InitializeAsync();
+
+        var refused = await RawHttp.SendAsync(guarded.Address, "GET /healthz HTTP/1.1\nHost: evil.example\nConnection: close\n");
+        var allowed = await RawHttp.SendAsync(guarded.Address, "GET /healthz HTTP/1.1\nHost: dashboard.example\nConnection: close\n");
+
+        refused.Status.Should().Be(400);
+        allowed.Status.Should().Be(200);
+    }
+
     [Theory]
     [InlineData("http://dashboard.example/account/login?x=1#top", "/account/login?x=1#top")]
     [InlineData("https://dashboard.example:8443/jobs", "/jobs")]
