@@ -10,8 +10,9 @@ namespace Dashboard.Web.Hosting;
 /// token presented) that would change something (any method but GET, HEAD, OPTIONS, TRACE) on <c>/api</c> must show
 /// that it comes from this site's own pages: <c>Sec-Fetch-Site: same-origin</c>, or, from a browser that does not send
 /// that header, an <c>Origin</c> equal to this site's. A cookie request that shows neither is refused too: browsers
-/// send one of them on every such request, and scripts sign in with a token. On <c>/hubs</c> (whose negotiate is a
-/// POST and whose WebSocket is a GET) a cookie request is refused when those headers say it comes from another origin.
+/// send one of them on every such request, and scripts sign in with a token. On <c>/hubs</c> and Blazor's own
+/// <c>/_blazor</c> (whose negotiate is a POST and whose WebSocket is a GET) a cookie request is refused when those
+/// headers say it comes from another origin.
 /// Requests that present a token (<c>Authorization: Bearer</c>, the <c>dash</c> client, scripts) are not affected: a
 /// page on another site cannot make a browser send one. The cookie is SameSite=Lax, which already stops other sites;
 /// this guard also stops other origins of the same site (another port of the same host).
@@ -25,7 +26,7 @@ public sealed class CrossSiteRequestGuard(RequestDelegate next, IOptionsMonitor<
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var api = request.Path.StartsWithSegments("/api");
-        var hub = request.Path.StartsWithSegments("/hubs");
+        var hub = request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/_blazor");
         if ((api || hub) && ApiTokenAuthentication.PresentedToken(request) is null && CarriesSignInCookie(request) && Refused(request, strict: api && !IsSafe(request.Method)) is { } reason)
         {
             await ApiProblems.Problem(StatusCodes.Status403Forbidden, Title, reason).ExecuteAsync(context).ConfigureAwait(false);

@@ -20,7 +20,15 @@ public sealed partial class HubAccessRecheck(LiveHubConnections connections, Use
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                CloseThoseNoLongerAllowed();
+                try
+                {
+                    CloseThoseNoLongerAllowed();
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // A failed check (the database busy or gone) must not stop the host: the next tick tries again.
+                    LogCheckFailed(logger, error);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,6 +81,9 @@ public sealed partial class HubAccessRecheck(LiveHubConnections connections, Use
             ? null
             : "the account's role or teams changed";
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the open hub connections; trying again at the next interval")]
+    private static partial void LogCheckFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed a hub connection of {Account}: {Reason}")]
     private static partial void LogClosed(ILogger logger, string account, string reason);

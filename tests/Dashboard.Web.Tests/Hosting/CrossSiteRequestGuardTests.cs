@@ -77,14 +77,16 @@ public sealed class CrossSiteRequestGuardTests(ApiHost host) : IClassFixture<Api
         cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task A_hub_connection_by_cookie_from_another_origin_is_refused()
+    [Theory]
+    [InlineData("/hubs/cluster/negotiate?negotiateVersion=1")]
+    [InlineData("/_blazor/negotiate?negotiateVersion=1")]
+    public async Task A_live_connection_by_cookie_from_another_origin_is_refused(string negotiate)
     {
         var (browser, _) = await SignIn.OverSocketAsync(host.Factory, "alice");
         using var signedIn = browser;
-        using var foreign = new HttpRequestMessage(HttpMethod.Post, new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative));
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, new Uri(negotiate, UriKind.Relative));
         foreign.Headers.Add("Origin", $"http://127.0.0.1:{host.Address.Port + 1}");
-        using var own = new HttpRequestMessage(HttpMethod.Post, new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative));
+        using var own = new HttpRequestMessage(HttpMethod.Post, new Uri(negotiate, UriKind.Relative));
         own.Headers.Add("Origin", $"http://{host.Address.Authority}");
 
         using var refused = await browser.SendAsync(foreign, Cancel);
