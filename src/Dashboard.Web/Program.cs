@@ -24,6 +24,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 // served when asked for explicitly: _framework/blazor.web.js and _content/MudBlazor/* are such assets.
 builder.WebHost.UseStaticWebAssets();
 
+// --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS and the like decide where to listen; without any, 127.0.0.1:5080.
+ListenAddresses.UseDefaultWhenNoneGiven(builder);
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
@@ -38,12 +41,20 @@ builder.Services.AddDashboardApi(builder.Configuration);
 builder.Services.AddUsageHistory(builder.Configuration);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
+builder.Services.AddSingleton<LiveHubConnections>();
+builder.Services.AddSingleton<HubAccessRecheck>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<HubAccessRecheck>());
 builder.Services.AddOperations(builder.Configuration);
+builder.Services.AddWebHardening();
 
 var app = builder.Build();
 
+// Headers, HTTPS behind a local proxy, relative redirects, the cross-site guard: for every answer, static files included.
+app.UseWebHardening();
+
 // The top-level wwwroot/ (app.css) and, through UseStaticWebAssets, the framework's and MudBlazor's assets.
 app.UseStaticFiles();
+app.UseReadOnlyOperations();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseDashboardApi();

@@ -137,6 +137,9 @@ public sealed class MainLayoutTests : ComponentTest
         var element = banner.Find("#components-reconnect-modal");
         element.QuerySelector(".reconnect-trying")!.TextContent.Should().Be("Connection lost — reconnecting…");
         element.QuerySelector(".reconnect-failed")!.TextContent.Should().Be("Could not reconnect — reload the page");
+        element.QuerySelector("a[data-reload]").Should().NotBeNull("wwwroot/reconnect.js reloads on a click of this link");
+        element.QuerySelectorAll("*").Should().NotContain(e => e.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.Ordinal)),
+            "the Content-Security-Policy refuses inline event handlers");
     }
 
     private static string Total(IRenderedComponent<MainLayout> layout, string name) =>

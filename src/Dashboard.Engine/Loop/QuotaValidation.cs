@@ -2,16 +2,16 @@ using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Engine.Loop;
 
-/// <summary>The rules a quota must meet before it reaches the engine: no negatives, a positive weight, a sane maximum priority.</summary>
+/// <summary>The rules a quota must meet before it reaches the engine: a team name of the strict form (<see cref="TextRules.TeamNamePattern"/>), no negatives, a positive weight, a sane maximum priority.</summary>
 public static class QuotaValidation
 {
     public static IReadOnlyList<FieldError> Validate(TeamQuota quota)
     {
         ArgumentNullException.ThrowIfNull(quota);
         var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(quota.Team) || quota.Team.Length > JobSpecValidation.MaxNameLength)
+        if (!TextRules.IsTeamName(quota.Team))
         {
-            errors.Add(new("team", "Team is required and at most 200 characters."));
+            errors.Add(new("team", TextRules.TeamNameRule));
         }
 
         Amount(errors, "nominal", quota.Nominal);

@@ -23,10 +23,10 @@ public static class JobSpecValidation
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new List<FieldError>();
 
-        Text(errors, "name", spec.Name, MaxNameLength);
-        Text(errors, "owner", spec.Owner, MaxNameLength);
-        Text(errors, "team", spec.Team, MaxNameLength);
-        Text(errors, "command", spec.Command, MaxCommandLength);
+        Text(errors, "name", spec.Name, MaxNameLength, multiLine: false);
+        Text(errors, "owner", spec.Owner, MaxNameLength, multiLine: false);
+        Text(errors, "team", spec.Team, MaxNameLength, multiLine: false);
+        Text(errors, "command", spec.Command, MaxCommandLength, multiLine: true);
 
         var request = spec.Request;
         if (request is null)
@@ -53,6 +53,10 @@ public static class JobSpecValidation
             if (request.GpuModel is { } model && (string.IsNullOrWhiteSpace(model) || model.Length > MaxNameLength))
             {
                 errors.Add(new("gpuModel", "GPU model must be empty (any model) or a model name."));
+            }
+            else if (request.GpuModel is { } named && TextRules.OneLineProblem("GPU model", named) is { } modelProblem)
+            {
+                errors.Add(new("gpuModel", modelProblem));
             }
             else if (request.GpuModel is not null && request.Gpus == 0)
             {
@@ -83,7 +87,7 @@ public static class JobSpecValidation
         return errors;
     }
 
-    private static void Text(List<FieldError> errors, string field, string? value, int maxLength)
+    private static void Text(List<FieldError> errors, string field, string? value, int maxLength, bool multiLine)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -93,9 +97,9 @@ public static class JobSpecValidation
         {
             errors.Add(new(field, $"{Capitalised(field)} must be at most {maxLength} characters."));
         }
-        else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\t' or '\r')))
+        else if ((multiLine ? TextRules.MultiLineProblem(Capitalised(field), value) : TextRules.OneLineProblem(Capitalised(field), value)) is { } problem)
         {
-            errors.Add(new(field, $"{Capitalised(field)} must not contain control characters."));
+            errors.Add(new(field, problem));
         }
     }
 

@@ -11,4 +11,10 @@ public sealed record ApiOptions
     public int SubmitsPerPeriod { get; init; } = 10;
 
     public TimeSpan SubmitPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While a log follow asked as Server-Sent Events has nothing new to send, a comment line (<c>: keep-alive</c>) goes
+    /// out at this interval, so clients and proxies can tell a quiet job from a hung connection.
+    /// </summary>
+    public TimeSpan LogKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 }

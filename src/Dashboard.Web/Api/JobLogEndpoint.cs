@@ -10,7 +10,9 @@ namespace Dashboard.Web.Api;
 /// <c>GET /api/v1/jobs/{id}/logs</c>: the job's output log as text, from byte <c>offset</c> (default 0) on, at most
 /// 4 MiB per answer; the <c>X-Log-Offset</c> header says where to continue. With <c>follow=true</c> the answer stays
 /// open and streams new output as the job writes it, until the job has ended and everything is sent (or the client
-/// goes away). Jobs on simulated nodes, and jobs that never started, have an empty log.
+/// goes away); its status and headers are sent at once, and as Server-Sent Events (<c>Accept: text/event-stream</c>,
+/// see <see cref="LogFollowFormat"/>) a keep-alive comment goes out every <see cref="ApiOptions.LogKeepAlive"/> while the
+/// job is quiet. Jobs on simulated nodes, and jobs that never started, have an empty log.
 /// </summary>
 public static class JobLogEndpoint
 {
@@ -25,15 +27,17 @@ public static class JobLogEndpoint
             .WithSummary("Read or follow a job's output")
             .WithDescription("text/plain (UTF-8 bytes as the job wrote them). offset: the byte to start from (default 0); follow=true keeps "
                 + "the answer open and streams new output until the job has ended. The X-Log-Offset header gives the offset to ask for next. "
+                + "A follow asked with Accept: text/event-stream is sent as Server-Sent Events: event 'log' (data: the text as a JSON string, "
+                + "id: the offset to continue from), a ': keep-alive' comment while the job is quiet, and event 'end' when it has ended. "
                 + "Same access rule as reading the job.")
-            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain", LogFollowFormat.EventStream)
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
     }
 
-    private static async Task<IResult> ReadAsync(HttpContext context, string id, string? offset, string? follow, JobStore store, JobLogs logs, TimeProvider time)
+    private static async Task<IResult> ReadAsync(HttpContext context, string id, string? offset, string? follow, JobStore store, JobLogs logs, TimeProvider time, ApiOptions options)
     {
         var (record, problem) = JobEndpoints.FindVisible(context, id, store);
         if (record is null)
@@ -81,26 +85,33 @@ public static class JobLogEndpoint
         }
 
         // Following: the next offset is only known as the stream goes, so it is not a header; a client that reconnects
-        // counts the bytes it received from its offset.
-        response.Headers.XContentTypeOptions = "nosniff";
-        await FollowAsync(context, job, first, store, logs, time).ConfigureAwait(false);
+        // counts the bytes it received from its offset (or, with Server-Sent Events, takes the last event's id).
+        var format = LogFollowFormat.For(context.Request);
+        response.ContentType = format.ContentType;
+        var keepAlive = options.LogKeepAlive > TimeSpan.Zero ? options.LogKeepAlive : new ApiOptions().LogKeepAlive;
+        await FollowAsync(context, job, first, store, logs, time, format, keepAlive).ConfigureAwait(false);
         return Results.Empty;
     }
 
-    private static async Task FollowAsync(HttpContext context, JobId job, JobLogChunk first, JobStore store, JobLogs logs, TimeProvider time)
+    private static async Task FollowAsync(HttpContext context, JobId job, JobLogChunk first, JobStore store, JobLogs logs, TimeProvider time, LogFollowFormat format, TimeSpan keepAlive)
     {
         var cancel = context.RequestAborted;
         var body = context.Response.Body;
         var chunk = first;
         try
         {
+            // Status and headers go out now, not with the first output: a quiet job's follower sees its answer started.
+            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
             await context.Response.StartAsync(cancel).ConfigureAwait(false);
+            await body.FlushAsync(cancel).ConfigureAwait(false);
+            var lastSent = time.GetTimestamp();
             while (!cancel.IsCancellationRequested)
             {
                 if (chunk.Bytes.Length > 0)
                 {
-                    await body.WriteAsync(chunk.Bytes, cancel).ConfigureAwait(false);
+                    await format.WriteOutputAsync(body, chunk.Bytes, chunk.NextOffset, cancel).ConfigureAwait(false);
                     await body.FlushAsync(cancel).ConfigureAwait(false);
+                    lastSent = time.GetTimestamp();
                 }
                 else
                 {
@@ -111,11 +122,20 @@ public static class JobLogEndpoint
                         var last = logs.Read(job, chunk.NextOffset);
                         if (last.Bytes.Length == 0)
                         {
+                            await format.WriteEndAsync(body, cancel).ConfigureAwait(false);
+                            await body.FlushAsync(cancel).ConfigureAwait(false);
                             return;
                         }
 
                         chunk = last;
                         continue;
+                    }
+
+                    if (format.KeepsAlive && time.GetElapsedTime(lastSent) >= keepAlive)
+                    {
+                        await format.WriteKeepAliveAsync(body, cancel).ConfigureAwait(false);
+                        await body.FlushAsync(cancel).ConfigureAwait(false);
+                        lastSent = time.GetTimestamp();
                     }
 
                     await Task.Delay(FollowInterval, time, cancel).ConfigureAwait(false);

@@ -50,7 +50,7 @@ public sealed class JsonObjectBody
         {
             var chunk = new byte[16 * 1024];
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await ReadSomeAsync(request, chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > MaxBytes)
                 {
@@ -58,6 +58,11 @@ public sealed class JsonObjectBody
                 }
 
                 buffer.Write(chunk, 0, read);
+            }
+
+            if (read < 0)
+            {
+                return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "The body could not be read", "The request's body is malformed (for example a chunked body with a bad chunk size); nothing was changed."));
             }
 
             bytes = buffer.ToArray();
@@ -80,6 +85,14 @@ public sealed class JsonObjectBody
 
         using (document)
         {
+            if (FirstUnreadableText(document.RootElement) is { } where)
+            {
+                return (null, ApiProblems.Problem(
+                    StatusCodes.Status400BadRequest,
+                    "The body is not valid JSON",
+                    $"The body holds text that is not valid Unicode ({where}): a lone surrogate such as \\ud800, or bytes that are not UTF-8. Nothing was changed."));
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, ApiProblems.Problem(
@@ -103,6 +116,75 @@ public sealed class JsonObjectBody
             }
 
             return (body, null);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next bytes of the body; -1 when the body itself is malformed (Kestrel refuses it, e.g. a chunk size that
+    /// is not hexadecimal), so the caller answers 400 instead of letting the exception become a 500.
+    /// </summary>
+    private static async Task<int> ReadSomeAsync(HttpRequest request, byte[] chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// Where the document holds a property name or string that cannot become .NET text (a lone surrogate escape, invalid
+    /// UTF-8 inside a string: the parser lets both through and only reading the string fails), or null when all read.
+    /// </summary>
+    private static string? FirstUnreadableText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Readable(element.GetString) ? null : "a string value";
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstUnreadableText(item) is { } inItem)
+                    {
+                        return inItem;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Readable(() => property.Name))
+                    {
+                        return "a field name";
+                    }
+
+                    if (FirstUnreadableText(property.Value) is not null)
+                    {
+                        return $"the value of \"{Truncate(property.Name)}\"";
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Readable(Func<string?> read)
+    {
+        try
+        {
+            _ = read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -104,7 +104,13 @@ public static class ApiRegistration
         {
             app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
             {
-                api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+                // A request the server could not read (a malformed chunked body, a body cut short) is the client's
+                // mistake: its own status (400, 413, ...) as a problem, and no error-level stack trace in the log.
+                api.UseExceptionHandler(new ExceptionHandlerOptions
+                {
+                    StatusCodeSelector = error => error is BadHttpRequestException unreadable ? unreadable.StatusCode : StatusCodes.Status500InternalServerError,
+                    SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+                });
                 api.UseStatusCodePages(async pages =>
                 {
                     var context = pages.HttpContext;

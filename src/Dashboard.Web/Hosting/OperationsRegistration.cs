@@ -18,6 +18,7 @@ public static class OperationsRegistration
     public const string ReadyPath = "/readyz";
     public const string MetricsPath = "/metrics";
     private const string ReadyTag = "ready";
+    private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
 
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,15 +38,34 @@ public static class OperationsRegistration
         return services;
     }
 
+    /// <summary>
+    /// Before sign-in: a method other than GET or HEAD on <c>/healthz</c>, <c>/readyz</c> or <c>/metrics</c> is 405 for
+    /// everyone (without this an anonymous caller got 401 from the fallback policy, and the endpoints answered any method).
+    /// </summary>
+    public static IApplicationBuilder UseReadOnlyOperations(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        var operation = path.Equals(HealthPath, StringComparison.OrdinalIgnoreCase) || path.Equals(ReadyPath, StringComparison.OrdinalIgnoreCase) || path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase);
+        if (operation && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    });
+
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(HealthPath, () => "ok").AllowAnonymous();
+        // Read-only endpoints answer GET and HEAD; any other method is 405 (health checks and the exporter match every method otherwise).
+        endpoints.MapMethods(HealthPath, ReadMethods, () => "ok").AllowAnonymous();
         endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = ReadinessReport.WriteAsync,
-        }).AllowAnonymous();
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(MetricsScrapeRequirement.Policy);
+        }).AllowAnonymous().WithMetadata(new HttpMethodMetadata(ReadMethods));
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(MetricsScrapeRequirement.Policy).WithMetadata(new HttpMethodMetadata(ReadMethods));
         return endpoints;
     }
 }

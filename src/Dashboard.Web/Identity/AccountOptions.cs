@@ -17,6 +17,12 @@ public sealed record AccountOptions
     /// <summary>How long a sign-in lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How often open hub connections are checked against their account and token: a connection whose account was
+    /// disabled or removed, whose role or teams changed, or whose token was revoked is closed at the next check.
+    /// </summary>
+    public TimeSpan LiveConnectionRecheck { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Optional single sign-on through an OpenID Connect provider; off while <see cref="OpenIdConnectOptions.Authority"/> is empty.</summary>
     public OpenIdConnectOptions OpenIdConnect { get; init; } = new();
 }

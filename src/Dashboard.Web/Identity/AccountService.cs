@@ -14,15 +14,20 @@ public sealed record SignInOutcome(SignedInUser? User, string? Error)
 /// <summary>
 /// Checks passwords (ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>: salted PBKDF2, versioned), counts
 /// failures, locks an account after <see cref="AccountOptions.MaxFailedSignIns"/> in a row and audits every attempt
-/// that fails. Passwords and hashes are never logged nor returned.
+/// that fails. Passwords and hashes are never logged nor returned. A name without an account costs the same as a
+/// wrong password (the password is checked against a stand-in hash), so the time of an answer does not tell which
+/// accounts exist.
 /// </summary>
-public sealed class AccountService(UserStore users, AccountOptions options, TimeProvider time, ILogger<AccountService> logger)
+public sealed class AccountService(UserStore users, AccountOptions options, TimeProvider time, ILogger<AccountService> logger, IPasswordHasher<UserAccount>? passwordHasher = null)
 {
     public const string WrongCredentials = "The user name or password is not right.";
     public const int MaxNameLength = 100;
     public const int MinPasswordLength = 8;
 
-    private readonly PasswordHasher<UserAccount> hasher = new();
+    private static readonly UserAccount NoOne = new("no-such-account", "", UserRole.Member, [], true, 0, null, DateTimeOffset.UnixEpoch);
+
+    private readonly IPasswordHasher<UserAccount> hasher = passwordHasher ?? new PasswordHasher<UserAccount>();
+    private readonly Lazy<string> standInHash = new(() => (passwordHasher ?? new PasswordHasher<UserAccount>()).HashPassword(NoOne, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
 
     public SignInOutcome SignIn(string? name, string? password)
     {
@@ -36,6 +41,8 @@ public sealed class AccountService(UserStore users, AccountOptions options, Time
         var account = users.Find(name);
         if (account is null)
         {
+            // As long as checking a real password: verify against a stand-in hash, which never matches.
+            _ = hasher.VerifyHashedPassword(NoOne, standInHash.Value, password);
             users.RecordUnknownSignIn(Audit(now, name, "auth.sign-in-failed", new { reason = "unknown account" }));
             logger.LogInformation("Sign-in failed for an unknown account");
             return new(null, WrongCredentials);

@@ -47,9 +47,14 @@ public sealed class ApiTokens(ApiTokenStore store, UserStore users, TimeProvider
             return ApiTokenOutcome.Refused("Give the token a name, e.g. the machine or script that will use it.");
         }
 
-        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length > MaxNameLength)
         {
-            return ApiTokenOutcome.Refused($"A token's name is at most {MaxNameLength} characters, without control characters.");
+            return ApiTokenOutcome.Refused($"A token's name is at most {MaxNameLength} characters.");
+        }
+
+        if (Dashboard.Scheduling.Model.TextRules.OneLineProblem("A token's name", trimmed) is { } problem)
+        {
+            return ApiTokenOutcome.Refused(problem);
         }
 
         if (store.ForUser(user.Name).Count(t => !t.IsRevoked) >= MaxActiveTokensPerUser)

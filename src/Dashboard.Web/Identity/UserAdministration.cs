@@ -176,6 +176,10 @@ public sealed class UserAdministration(UserStore users, AccountService accounts,
         {
             problems[FieldDisplayName] = $"A display name is 1 to {MaxDisplayNameLength} characters.";
         }
+        else if (Dashboard.Scheduling.Model.TextRules.OneLineProblem("A display name", displayName) is { } problem)
+        {
+            problems[FieldDisplayName] = problem;
+        }
 
         if (!Enum.IsDefined(role))
         {

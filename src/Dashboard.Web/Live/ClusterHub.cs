@@ -12,7 +12,7 @@ namespace Dashboard.Web.Live;
 /// a team lead its teams' jobs, an admin every job (the relay sends job events to these groups).
 /// </summary>
 [Authorize]
-public sealed class ClusterHub(ClusterFeed feed) : Hub<IClusterClient>
+public sealed class ClusterHub(ClusterFeed feed, LiveHubConnections connections) : Hub<IClusterClient>
 {
     public const string Path = "/hubs/cluster";
     public const string AdminsGroup = "admins";
@@ -30,6 +30,9 @@ public sealed class ClusterHub(ClusterFeed feed) : Hub<IClusterClient>
             return;
         }
 
+        // Kept so HubAccessRecheck can close the connection once the account or token loses its right to listen.
+        var request = Context.GetHttpContext()?.Request;
+        connections.Add(new LiveHubConnection(Context, user, request is null ? null : ApiTokenAuthentication.PresentedToken(request)));
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user.Name)).ConfigureAwait(false);
         if (user.Role == UserRole.Admin)
         {
@@ -49,5 +52,11 @@ public sealed class ClusterHub(ClusterFeed feed) : Hub<IClusterClient>
         }
 
         await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 }

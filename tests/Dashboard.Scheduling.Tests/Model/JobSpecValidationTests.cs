@@ -45,7 +45,34 @@ public sealed class JobSpecValidationTests
     [InlineData("name", "Name")]
     [InlineData("command", "Command")]
     public void A_text_field_may_not_hold_control_characters(string field, string label) =>
-        OnlyError(WithText(field, "rm\u0007x"), field, $"{label} must not contain control characters.");
+        OnlyError(WithText(field, "rm\u0007x"), field, field == "command" ? TextRules.MultiLineProblem(label, "rm\u0007x")! : TextRules.OneLineProblem(label, "rm\u0007x")!);
+
+    [Theory]
+    [InlineData("name", "two\r\nlines", "U+000D at position 4")]
+    [InlineData("name", "two\nlines", "U+000A at position 4")]
+    [InlineData("name", "evil\u202Egnp.exe", "U+202E at position 5")]
+    [InlineData("name", "nul\0", "U+0000 at position 4")]
+    [InlineData("name", "tab\tname", "U+0009 at position 4")]
+    [InlineData("owner", "al\u200Bice", "U+200B at position 3")]
+    [InlineData("team", "vision\n", "U+000A at position 7")]
+    [InlineData("command", "echo \u202Ehi", "U+202E at position 6")]
+    [InlineData("command", "echo safe\rrm -rf ~", "U+000D at position 10")]
+    [InlineData("command", "echo \u001B[2J", "U+001B at position 6")]
+    public void Line_breaks_nul_and_bidi_overrides_are_refused_by_field_with_where_they_are(string field, string value, string where)
+    {
+        var error = Validate(WithText(field, value)).Should().ContainSingle().Subject;
+
+        error.Field.Should().Be(field);
+        error.Message.Should().Contain("must not contain control or invisible formatting characters").And.EndWith(where + ".");
+    }
+
+    [Fact]
+    public void A_command_is_a_script_so_it_keeps_line_breaks_tabs_and_the_cr_lf_a_browser_sends() =>
+        Validate(WithText("command", "set -e\n\tpython train.py \\\r\n  --epochs 3 # 🚀\n")).Should().BeEmpty();
+
+    [Fact]
+    public void A_gpu_model_is_one_line_text_too() =>
+        OnlyError(WithRequest(model: "A100\u202E"), "gpuModel", TextRules.OneLineProblem("GPU model", "A100\u202E")!);
 
     [Fact]
     public void Newlines_and_tabs_are_allowed_in_a_command() =>

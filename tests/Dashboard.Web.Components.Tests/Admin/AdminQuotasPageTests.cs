@@ -150,6 +150,10 @@ public sealed class AdminQuotasPageTests : ComponentTest
         await Click(page, "#save-quota-new");
         page.Find("#quota-new-team-error").TextContent.Should().Be("Team nlp already has a quota; edit its row instead.");
 
+        await Type(page, "#quota-new-team", "New Team\u202E");
+        await Click(page, "#save-quota-new");
+        page.Find("#quota-new-team-error").TextContent.Should().Be(TextRules.TeamNameRule);
+
         await Type(page, "#quota-new-team", "audio");
         await Click(page, "#save-quota-new");
         dialogs.WaitForAssertion(() => dialogs.Find("#quota-effect").TextContent.Should().Contain("Team audio is new"), Patience);

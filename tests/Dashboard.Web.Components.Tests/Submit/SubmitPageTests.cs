@@ -286,6 +286,24 @@ public sealed class SubmitPageTests : ComponentTest
     }
 
     [Fact]
+    public void A_name_with_a_bidi_override_gets_a_message_under_the_name_and_blocks_the_submit()
+    {
+        Feed.Publish(HalfBusy().Update());
+        var page = RenderPage();
+        FillValid(page);
+
+        Type(page, "job-name", "evil\u202Egnp.exe");
+        fakes.Clock.Advance(SubmitPage.Debounce);
+
+        page.WaitForAssertion(() =>
+        {
+            page.Find("#submit-blocked").TextContent.Should().Be("Fix first: name");
+            page.Markup.Should().Contain("Name must not contain control or invisible formatting characters such as line breaks, NUL or bidi overrides; it has U+202E at position 5.");
+        }, Patience);
+        page.Find("#submit-job").HasAttribute("disabled").Should().BeTrue();
+    }
+
+    [Fact]
     public void What_is_typed_is_kept_as_a_draft_after_each_quiet_moment()
     {
         Feed.Publish(HalfBusy().Update());

@@ -108,6 +108,6 @@ public sealed record NodeAction(string Key, string Verb, NodeState Target, bool 
             return $"Say why ({Verb.ToLowerInvariant()}): the reason is shown on this page and kept in the audit log.";
         }
 
-        return trimmed.Length > MaxReasonLength ? $"The reason is at most {MaxReasonLength} characters." : null;
+        return trimmed.Length > MaxReasonLength ? $"The reason is at most {MaxReasonLength} characters." : Dashboard.Scheduling.Model.TextRules.OneLineProblem("The reason", trimmed);
     }
 }
