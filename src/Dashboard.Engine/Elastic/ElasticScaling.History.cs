@@ -1,6 +1,6 @@
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Elastic;
 
 namespace Dashboard.Engine.Elastic;
 

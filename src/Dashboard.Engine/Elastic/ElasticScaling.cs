@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;

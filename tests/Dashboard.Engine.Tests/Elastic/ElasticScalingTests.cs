@@ -3,6 +3,7 @@ using Dashboard.Data.Elastic;
 using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Tests.Loop;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 using Microsoft.Extensions.Time.Testing;
 using static Dashboard.Engine.Tests.Loop.EngineHarness;
