@@ -177,6 +177,21 @@ public sealed class ElasticScalingTests
     }
 
     [Fact]
+    public async Task A_pause_whose_commit_fails_is_undone_with_the_rest_of_the_batch()
+    {
+        await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.Simulated());
+        engine.Journal.Before = _ => throw new IOException("disk full");
+
+        var pause = () => engine.Engine.SetPoolPausedAsync("burst", true, "admin");
+
+        await pause.Should().ThrowAsync<InvalidOperationException>().WithMessage("The change could not be saved; nothing was changed.*disk full");
+        engine.Journal.Before = null;
+        (await engine.Engine.SetPoolPausedAsync("burst", true, "admin")).Reason.Should().Be(
+            "pool burst paused: it neither grows nor shrinks", "the pools' memory is part of the cluster state, undone with the failed batch");
+        new AuditStore(engine.Database).ForTarget("pool:burst", limit: 5).Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Every_scale_action_is_in_the_audit_log_and_the_scale_history_which_a_restart_keeps_with_the_providers_error_and_back_off()
     {
         var pool = ElasticTestPools.Burst();
