@@ -85,3 +85,9 @@ internal sealed class ProviderRetry
             .Build();
     }
 }
+
+internal static partial class ElasticLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Elastic pool {Pool}: provider attempt {Attempt} of {Attempts} failed: {Message}")]
+    public static partial void AttemptFailed(ILogger logger, string pool, int attempt, int attempts, string message);
+}
