@@ -14,9 +14,8 @@ public sealed class ProviderRetryTests
     public async Task Every_attempt_but_the_last_is_reported_and_waited_out_with_the_back_off_doubling_and_the_last_failure_is_the_outcome()
     {
         var clock = new DelayRecordingClock();
-        var retry = Retry(Pool(attempts: 3, backoff: TimeSpan.FromSeconds(5)), clock);
 
-        var outcome = await retry.RunAsync("burst", _ => Fail<int>(), Report, TestContext.Current.CancellationToken);
+        var outcome = await FailEveryAttempt(attempts: 3, clock);
 
         calls.Should().Be(3);
         outcome.Should().Be(new ProviderOutcome<int>(0, "no capacity (attempt 3)", false));
@@ -41,9 +40,8 @@ public sealed class ProviderRetryTests
     public async Task A_pool_of_one_attempt_calls_once_and_reports_no_retry()
     {
         var clock = new DelayRecordingClock();
-        var retry = Retry(Pool(attempts: 1, backoff: TimeSpan.FromSeconds(5)), clock);
 
-        var outcome = await retry.RunAsync("burst", _ => Fail<int>(), Report, TestContext.Current.CancellationToken);
+        var outcome = await FailEveryAttempt(attempts: 1, clock);
 
         calls.Should().Be(1);
         outcome.Failure.Should().Be("no capacity (attempt 1)");
@@ -67,6 +65,9 @@ public sealed class ProviderRetryTests
         outcome.Failure.Should().BeNull();
         calls.Should().Be(1);
     }
+
+    private Task<ProviderOutcome<int>> FailEveryAttempt(int attempts, TimeProvider clock) =>
+        Retry(Pool(attempts, TimeSpan.FromSeconds(5)), clock).RunAsync("burst", _ => Fail<int>(), Report, TestContext.Current.CancellationToken);
 
     private static ElasticPoolOptions Pool(int attempts, TimeSpan backoff)
     {
