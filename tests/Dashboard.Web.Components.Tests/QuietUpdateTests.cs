@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Dashboard.Data.Elastic;
 using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Components.Layout;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Dapper;
+using Dashboard.Scheduling.Elastic;
 
 namespace Dashboard.Data.Elastic;
 

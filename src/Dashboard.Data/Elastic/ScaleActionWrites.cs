@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Data.Writing;
+using Dashboard.Scheduling.Elastic;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Data.Elastic;

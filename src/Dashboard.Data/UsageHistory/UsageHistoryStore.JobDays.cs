@@ -129,9 +129,8 @@ public sealed partial class UsageHistoryStore
         ArgumentNullException.ThrowIfNull(key);
         var (fromMs, toMs) = (UtcTimestamp.ToStored(from), UtcTimestamp.ToStored(to));
         (from, to, now) = (UtcTimestamp.FromStored(fromMs), UtcTimestamp.FromStored(toMs), UtcTimestamp.Truncate(now));
-        var firstDay = UsageSplit.AlignDown(fromMs + DayMs - 1, DayMs);
-        var lastDay = UsageSplit.AlignDown(toMs, DayMs);
-        if (firstDay >= lastDay)
+        var days = WholeDays.Of(fromMs, toMs);
+        if (!days.Any)
         {
             return UsageTotalling.Total(Segments(filter, from, to), s => key(s.Team, byUser ? s.Owner : null), from, to, now);
         }
@@ -139,31 +138,20 @@ public sealed partial class UsageHistoryStore
         using var connection = database.OpenConnection();
         // One read transaction: an allocation released meanwhile is either still held or in the day rows, never both.
         using var transaction = connection.BeginTransaction(deferred: true);
-        var totals = new Dictionary<(string Team, string? User), JobTotal>();
-        JobTotal Of(string team, string? user)
+        var totals = new Dictionary<(string Team, string? User), JobTally>();
+        JobTally Of(string team, string? user)
         {
             var k = (team, byUser ? user : null);
             if (!totals.TryGetValue(k, out var total))
             {
-                totals[k] = total = new JobTotal();
+                totals[k] = total = new JobTally();
             }
 
             return total;
         }
 
-        ReadJobDays(connection, transaction, filter, byUser, firstDay, lastDay, Of);
-        var edges = new List<(DateTimeOffset From, DateTimeOffset To)>();
-        if (fromMs < firstDay)
-        {
-            edges.Add((from, UtcTimestamp.FromStored(firstDay)));
-        }
-
-        if (lastDay < toMs)
-        {
-            edges.Add((UtcTimestamp.FromStored(lastDay), to));
-        }
-
-        foreach (var (edgeFrom, edgeTo) in edges)
+        ReadJobDays(connection, transaction, filter, byUser, days.FirstDay, days.LastDay, Of);
+        foreach (var (edgeFrom, edgeTo) in days.Edges.Select(e => (UtcTimestamp.FromStored(e.From), UtcTimestamp.FromStored(e.To))))
         {
             foreach (var segment in ReadSegments(connection, transaction, ReleasedWithinSql, filter, edgeFrom, edgeTo))
             {
@@ -190,21 +178,15 @@ public sealed partial class UsageHistoryStore
         var rows = new List<UsageTotals>(totals.Count);
         foreach (var ((team, user), total) in totals)
         {
-            if (total.Held.Milliseconds == 0 && total.Jobs == 0)
+            if (total.IsEmpty)
             {
                 continue;
             }
 
-            TimeSpan? mean = null, p95 = null;
-            if (total.Jobs > 0)
-            {
-                mean = TimeSpan.FromMilliseconds((double)total.WaitMilliseconds / total.Jobs);
-                var rank = (int)Math.Ceiling(0.95 * total.Jobs);
-                var fromLongest = total.Jobs - Math.Clamp(rank, 1, total.Jobs);
-                p95 = TimeSpan.FromMilliseconds(WaitFromLongest(connection, transaction, team, user ?? filter.Owner, from, to, fromLongest, total.UnrolledWaits));
-            }
-
-            rows.Add(new UsageTotals(key(team, user), total.Held, checked((int)total.Jobs), mean, p95));
+            TimeSpan? p95 = total.P95PlaceFromLongest is { } place
+                ? TimeSpan.FromMilliseconds(WaitFromLongest(connection, transaction, team, user ?? filter.Owner, from, to, place, total.UnrolledWaits))
+                : null;
+            rows.Add(new UsageTotals(key(team, user), total.Held, checked((int)total.Jobs), total.MeanWait, p95));
         }
 
         transaction.Commit();
@@ -238,7 +220,7 @@ public sealed partial class UsageHistoryStore
         transaction.Commit();
     }
 
-    private static void ReadJobDays(SqliteConnection connection, SqliteTransaction transaction, JobFilter filter, bool byUser, long firstDay, long lastDay, Func<string, string?, JobTotal> of)
+    private static void ReadJobDays(SqliteConnection connection, SqliteTransaction transaction, JobFilter filter, bool byUser, long firstDay, long lastDay, Func<string, string?, JobTally> of)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -261,12 +243,11 @@ public sealed partial class UsageHistoryStore
             var total = of(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
             var held = reader.GetInt64(2);
             total.Add(new HeldAmount(held, reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
-            total.Jobs += reader.GetInt64(6);
-            total.WaitMilliseconds += reader.GetInt64(7);
+            total.AddStarts(reader.GetInt64(6), reader.GetInt64(7));
         }
     }
 
-    private static void ReadFirstStarts(SqliteConnection connection, SqliteTransaction transaction, JobFilter filter, DateTimeOffset from, DateTimeOffset to, Func<string, string?, JobTotal> of)
+    private static void ReadFirstStarts(SqliteConnection connection, SqliteTransaction transaction, JobFilter filter, DateTimeOffset from, DateTimeOffset to, Func<string, string?, JobTally> of)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -283,9 +264,7 @@ public sealed partial class UsageHistoryStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var total = of(reader.GetString(0), reader.GetString(1));
-            total.Jobs++;
-            total.WaitMilliseconds += reader.GetInt64(2);
+            of(reader.GetString(0), reader.GetString(1)).AddStarts(1, reader.GetInt64(2));
         }
     }
 
@@ -293,7 +272,7 @@ public sealed partial class UsageHistoryStore
     /// The wait <paramref name="fromLongest"/> places below the longest among the range's rolled-up first starts
     /// (job_first_starts) and <paramref name="stillHeld"/> (first starts still held or queued) together.
     /// </summary>
-    private static long WaitFromLongest(SqliteConnection connection, SqliteTransaction transaction, string team, string? user, DateTimeOffset from, DateTimeOffset to, long fromLongest, List<long>? stillHeld)
+    private static long WaitFromLongest(SqliteConnection connection, SqliteTransaction transaction, string team, string? user, DateTimeOffset from, DateTimeOffset to, long fromLongest, IReadOnlyList<long> stillHeld)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -306,41 +285,25 @@ public sealed partial class UsageHistoryStore
 
         command.Parameters.AddWithValue("$from", UtcTimestamp.ToStored(from));
         command.Parameters.AddWithValue("$to", UtcTimestamp.ToStored(to));
-        if (stillHeld is null)
+        if (stillHeld.Count == 0)
         {
             command.CommandText += " LIMIT 1 OFFSET $offset";
             command.Parameters.AddWithValue("$offset", fromLongest);
             return command.ExecuteScalar() is long wait ? wait : throw Inconsistent(team, user);
         }
 
-        // Merge the longest released waits with the still-held ones, longest first.
+        // The longest released waits merged with the still-held ones, longest first.
         command.CommandText += " LIMIT $count";
         command.Parameters.AddWithValue("$count", fromLongest + 1);
-        stillHeld.Sort((a, b) => b.CompareTo(a));
-        using var reader = command.ExecuteReader();
-        var next = 0;
-        var hasReleased = reader.Read();
-        for (var place = 0L; ; place++)
-        {
-            long wait;
-            if (hasReleased && (next >= stillHeld.Count || reader.GetInt64(0) >= stillHeld[next]))
-            {
-                wait = reader.GetInt64(0);
-                hasReleased = reader.Read();
-            }
-            else if (next < stillHeld.Count)
-            {
-                wait = stillHeld[next++];
-            }
-            else
-            {
-                throw Inconsistent(team, user);
-            }
+        return LongestWaits.At(Waits(command), stillHeld, fromLongest) ?? throw Inconsistent(team, user);
+    }
 
-            if (place == fromLongest)
-            {
-                return wait;
-            }
+    private static IEnumerable<long> Waits(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return reader.GetInt64(0);
         }
     }
 
@@ -381,27 +344,5 @@ public sealed partial class UsageHistoryStore
         }
 
         return segments;
-    }
-
-    /// <summary>One row's sums while they are read.</summary>
-    private sealed class JobTotal
-    {
-        public HeldAmount Held { get; private set; }
-
-        public long Jobs { get; set; }
-
-        public long WaitMilliseconds { get; set; }
-
-        /// <summary>The waits of first starts whose allocation is still held or queued (in no roll-up yet); null when none.</summary>
-        public List<long>? UnrolledWaits { get; private set; }
-
-        public void Add(HeldAmount held) => Held += held;
-
-        public void AddUnrolledStart(long waitMilliseconds)
-        {
-            Jobs++;
-            WaitMilliseconds += waitMilliseconds;
-            (UnrolledWaits ??= []).Add(waitMilliseconds);
-        }
     }
 }

@@ -126,14 +126,16 @@ public sealed partial class UsageHistoryStore
         }
     }
 
-    private static long? FirstAligned(SqliteConnection connection, SqliteTransaction transaction, string sql, long size)
+    /// <summary>The first value <paramref name="sql"/> answers (a first minute or hour), or null when there is none.</summary>
+    private static long? First(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        var first = command.ExecuteScalar();
-        return first is long value ? Dashboard.Scheduling.Accounting.UsageSplit.AlignDown(value, size) : null;
+        return command.ExecuteScalar() is long value ? value : null;
     }
+
+    private static long? Stored(DateTimeOffset? time) => time is { } value ? UtcTimestamp.ToStored(value) : null;
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {

@@ -16,7 +16,7 @@ namespace Dashboard.Data.UsageHistory;
 public sealed partial class UsageHistoryStore(Database database)
 {
     public const long HourMs = 3_600_000;
-    public const long DayMs = 86_400_000;
+    public const long DayMs = WholeDays.DayMs;
 
     private const string MemberSampleSql = """
         INSERT INTO member_utilisation_samples (team, user_name, minute, simulated, gpus, cpu_millicores, memory_mib, gpu_utilisation_pct, gpu_memory_used_mib)
@@ -205,24 +205,22 @@ public sealed partial class UsageHistoryStore(Database database)
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction();
         var progress = Progress(connection, transaction);
-        var hoursTo = UsageSplit.AlignDown(now.ToUnixTimeMilliseconds(), HourMs);
-        var hoursFrom = progress.HoursUntil is { } h ? UtcTimestamp.ToStored(h) : FirstAligned(connection, transaction, FirstMinuteSql, HourMs) ?? hoursTo;
-        if (hoursFrom < hoursTo)
+        var hours = RollupStep.Next(Stored(progress.HoursUntil), () => First(connection, transaction, FirstMinuteSql), now.ToUnixTimeMilliseconds(), HourMs);
+        if (hours.Any)
         {
-            Execute(connection, transaction, HoursFromTeamMinutesSql, ("$from", hoursFrom), ("$to", hoursTo));
-            Execute(connection, transaction, HoursFromMemberMinutesSql, ("$from", hoursFrom), ("$to", hoursTo));
+            Execute(connection, transaction, HoursFromTeamMinutesSql, ("$from", hours.From), ("$to", hours.To));
+            Execute(connection, transaction, HoursFromMemberMinutesSql, ("$from", hours.From), ("$to", hours.To));
         }
 
-        var hoursUntil = Math.Max(hoursFrom, hoursTo);
-        var daysTo = UsageSplit.AlignDown(hoursUntil, DayMs);
-        var daysFrom = progress.DaysUntil is { } d ? UtcTimestamp.ToStored(d) : FirstAligned(connection, transaction, FirstHourSql, DayMs) ?? daysTo;
-        if (daysFrom < daysTo)
+        // Asked after the hours above are written: the first hour row may be one of them.
+        var days = RollupStep.Next(Stored(progress.DaysUntil), () => First(connection, transaction, FirstHourSql), hours.Until, DayMs);
+        if (days.Any)
         {
-            Execute(connection, transaction, TeamDaysFromHoursSql, ("$from", daysFrom), ("$to", daysTo));
-            Execute(connection, transaction, MemberDaysFromHoursSql, ("$from", daysFrom), ("$to", daysTo));
+            Execute(connection, transaction, TeamDaysFromHoursSql, ("$from", days.From), ("$to", days.To));
+            Execute(connection, transaction, MemberDaysFromHoursSql, ("$from", days.From), ("$to", days.To));
         }
 
-        var result = new RollupProgress(UtcTimestamp.FromStored(hoursUntil), UtcTimestamp.FromStored(Math.Max(daysFrom, daysTo)));
+        var result = new RollupProgress(UtcTimestamp.FromStored(hours.Until), UtcTimestamp.FromStored(days.Until));
         SetProgress(connection, transaction, result);
         Execute(connection, transaction, RollUpJobDaysSql);
         transaction.Commit();

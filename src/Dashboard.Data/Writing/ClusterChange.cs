@@ -1,6 +1,6 @@
 using Dashboard.Data.Audit;
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Usage;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Data.Writing;

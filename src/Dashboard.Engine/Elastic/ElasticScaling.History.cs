@@ -1,6 +1,6 @@
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Elastic;
 
 namespace Dashboard.Engine.Elastic;
 
@@ -14,47 +14,47 @@ public sealed partial class ElasticScaling
     public const int RecentActions = 10;
 
     /// <summary>One scale action: in the audit log and the scale history (same transaction), and among the pool's recent actions.</summary>
-    private void Record(EngineBatch batch, ScaleAction action, object? before, object? after)
+    private static void Record(ClusterState cluster, EngineBatch batch, ScaleAction action, object? before, object? after)
     {
         batch.Changes.Add(new ScaleActionRecorded(action));
         batch.Changes.Add(ClusterState.ElasticAudit(action.At, action.Actor, action.AuditAction, action.Pool, before, after));
-        Remember(action);
+        Remember(cluster, action);
     }
 
-    private void Remember(ScaleAction action)
+    private static void Remember(ClusterState cluster, ScaleAction action)
     {
-        var recent = book.Recent.GetValueOrDefault(action.Pool, []).Add(action);
-        book = book with { Recent = book.Recent.SetItem(action.Pool, recent.Count > RecentActions ? recent.RemoveAt(0) : recent) };
+        var recent = cluster.Elastic.Recent.GetValueOrDefault(action.Pool, []).Add(action);
+        cluster.Elastic = cluster.Elastic with { Recent = cluster.Elastic.Recent.SetItem(action.Pool, recent.Count > RecentActions ? recent.RemoveAt(0) : recent) };
     }
 
     /// <summary>
     /// A stored action read back at start-up: the pool's recent actions, its provider's last error and its failure back-off
     /// (a restart does not make a failing provider be asked again sooner).
     /// </summary>
-    private void Replay(ScaleAction action)
+    private static void Replay(ClusterState cluster, ScaleAction action)
     {
-        Remember(action);
+        Remember(cluster, action);
         var pool = action.Pool;
         switch (action.Kind)
         {
             case ScaleActionKind.ProvisionAttemptFailed or ScaleActionKind.ReleaseFailed:
-                book = book with { LastErrors = book.LastErrors.SetItem(pool, action.Reason) };
+                cluster.Elastic = cluster.Elastic with { LastErrors = cluster.Elastic.LastErrors.SetItem(pool, action.Reason) };
                 break;
             case ScaleActionKind.ProvisionFailed when action.NotBefore is { } retryAt:
-                book = book with
+                cluster.Elastic = cluster.Elastic with
                 {
-                    LastErrors = book.LastErrors.SetItem(pool, action.Reason),
-                    Failures = book.Failures.SetItem(pool, book.Failures.GetValueOrDefault(pool) + 1),
-                    PoolNotes = book.PoolNotes.SetItem(pool, action.Reason),
-                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.SetItem(pool, retryAt) },
+                    LastErrors = cluster.Elastic.LastErrors.SetItem(pool, action.Reason),
+                    Failures = cluster.Elastic.Failures.SetItem(pool, cluster.Elastic.Failures.GetValueOrDefault(pool) + 1),
+                    PoolNotes = cluster.Elastic.PoolNotes.SetItem(pool, action.Reason),
+                    History = cluster.Elastic.History with { RetryNotBefore = cluster.Elastic.History.RetryNotBefore.SetItem(pool, retryAt) },
                 };
                 break;
             case ScaleActionKind.Provisioned:
-                book = book with
+                cluster.Elastic = cluster.Elastic with
                 {
-                    LastErrors = book.LastErrors.Remove(pool),
-                    Failures = book.Failures.Remove(pool),
-                    History = book.History with { RetryNotBefore = book.History.RetryNotBefore.Remove(pool) },
+                    LastErrors = cluster.Elastic.LastErrors.Remove(pool),
+                    Failures = cluster.Elastic.Failures.Remove(pool),
+                    History = cluster.Elastic.History with { RetryNotBefore = cluster.Elastic.History.RetryNotBefore.Remove(pool) },
                 };
                 break;
         }

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Dashboard.Data.Elastic;
+using Dashboard.Scheduling.Elastic;
 
 namespace Dashboard.Engine.Feed;
 

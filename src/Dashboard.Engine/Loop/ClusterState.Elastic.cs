@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Dashboard.Data.Writing;
+using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
@@ -10,6 +11,9 @@ namespace Dashboard.Engine.Loop;
 /// <summary>The changes elastic pools make to the cluster: their nodes come, change state and go.</summary>
 internal sealed partial class ClusterState
 {
+    /// <summary>What the engine remembers about its elastic pools; saved and restored with the rest of the state.</summary>
+    public ElasticState Elastic { get; set; } = ElasticState.Empty;
+
     /// <summary>The pools' node shapes count for the never-fits check (see <see cref="ClusterSnapshot.ElasticNodeShapes"/>).</summary>
     public void SetElasticNodeShapes(ImmutableArray<Node> shapes) => Snapshot = Snapshot with { ElasticNodeShapes = shapes };
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dashboard.Data.Audit;
 using Dashboard.Data.Usage;
 using Dashboard.Data.Writing;
+using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
@@ -33,12 +34,12 @@ internal sealed partial class ClusterState(RecoveredState recovered)
     /// <summary>Nodes the engine itself took Down because an allocated GPU vanished; they come back with the GPU.</summary>
     public ImmutableHashSet<string> DownForMissingGpus { get; private set; } = ImmutableHashSet<string>.Empty;
 
-    /// <summary>Everything needed to undo a batch whose commit failed.</summary>
-    public (ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations) Save() =>
-        (Snapshot, NextJobId, Stopping, Explanations);
+    /// <summary>Everything needed to undo a batch whose commit failed (the elastic pools' memory included).</summary>
+    public (ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations, ElasticState Elastic) Save() =>
+        (Snapshot, NextJobId, Stopping, Explanations, Elastic);
 
-    public void Restore((ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations) saved) =>
-        (Snapshot, NextJobId, Stopping, Explanations) = saved;
+    public void Restore((ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations, ElasticState Elastic) saved) =>
+        (Snapshot, NextJobId, Stopping, Explanations, Elastic) = saved;
 
     public CommandResult Submit(JobSpec spec, string actor, EngineBatch batch)
     {

@@ -23,8 +23,8 @@ internal sealed class EngineBatch(DateTimeOffset now)
     /// <summary>Elastic pool provider calls to hand out once the batch committed.</summary>
     public List<Elastic.ElasticCall> ElasticCalls { get; } = [];
 
-    /// <summary>Whether an elastic pool's status changed (published even when nothing else did).</summary>
-    public bool ElasticChanged { get; set; }
+    /// <summary>Whether a participant's status (an elastic pool's, say) changed: published even when nothing else did.</summary>
+    public bool StatusChanged { get; set; }
 
     /// <summary>Whether anything happened that a new scheduling pass could act on.</summary>
     public bool NeedsPlan { get; set; }

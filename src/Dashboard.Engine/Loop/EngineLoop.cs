@@ -1,4 +1,3 @@
-using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Metrics;
@@ -25,12 +24,13 @@ public sealed class EngineLoop(
     EngineOptions options,
     ILogger<EngineLoop> logger,
     EngineMetrics? metrics = null,
-    ElasticScaling? elastic = null) : BackgroundService
+    IEnumerable<EngineParticipant>? participants = null) : BackgroundService
 {
     /// <summary>How many failed commits an exit report survives before it is given up (and logged).</summary>
     public const int MaxExitAttempts = 5;
 
     private readonly IJobExecutor[] executors = [.. executors];
+    private readonly EngineParticipant[] participants = [.. participants ?? []];
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
     private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
@@ -48,13 +48,13 @@ public sealed class EngineLoop(
         {
             var recovered = await source.LoadAsync(stoppingToken).ConfigureAwait(false);
             state = new ClusterState(recovered);
-            elastic?.Attach(state, recovered);
-            await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
             var startup = StartupCommands(recovered);
-            if (elastic is { Any: true })
+            foreach (var participant in participants)
             {
-                startup.Add(new RecoverElasticNodesCommand());
+                startup.AddRange(participant.Attach(state, recovered));
             }
+
+            await AdoptRunningJobsAsync(stoppingToken).ConfigureAwait(false);
 
             await RunBatchAsync(startup, stoppingToken, recovered.CancelsInFlight).ConfigureAwait(false);
             started.TrySetResult();
@@ -141,7 +141,6 @@ public sealed class EngineLoop(
     {
         var cluster = state!;
         var saved = cluster.Save();
-        var savedElastic = elastic?.Save();
         var batch = new EngineBatch(time.GetUtcNow());
         if (resumeCancels is not null)
         {
@@ -169,7 +168,10 @@ public sealed class EngineLoop(
             cluster.ApplyPlan(plan, explainedAll, batch);
         }
 
-        elastic?.Decide(cluster, batch);
+        foreach (var participant in participants)
+        {
+            participant.AfterPlan(cluster, batch);
+        }
 
         try
         {
@@ -181,10 +183,6 @@ public sealed class EngineLoop(
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             cluster.Restore(saved);
-            if (savedElastic is not null)
-            {
-                elastic!.Restore(savedElastic);
-            }
 
             EngineLog.CommitFailed(logger, error, commands.Count);
             foreach (var (command, _) in batch.Answers)
@@ -225,7 +223,10 @@ public sealed class EngineLoop(
         }
 
         await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
-        elastic?.Dispatch(batch, cancellationToken);
+        foreach (var participant in participants)
+        {
+            participant.AfterCommit(batch, cancellationToken);
+        }
     }
 
     private CommandResult Apply(ClusterState cluster, EngineCommand command, EngineBatch batch)
@@ -245,13 +246,18 @@ public sealed class EngineLoop(
                 return cluster.SetNodeState(node.Node, node.State, node.Reason, node.Actor, batch);
             case InventoryChangedCommand inventory:
                 return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
-            case NodesProvisionedCommand or ProvisioningAttemptFailedCommand or ProvisioningFailedCommand or NodeHandedBackCommand
-                or ReleaseFailedCommand or SetPoolPausedCommand or RecoverElasticNodesCommand when elastic is not null:
-                return elastic.Apply(cluster, command, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();
             default:
+                foreach (var participant in participants)
+                {
+                    if (participant.Apply(cluster, command, batch) is { } result)
+                    {
+                        return result;
+                    }
+                }
+
                 EngineLog.UnknownCommand(logger, command.GetType().Name);
                 return CommandResult.Refused("unknown command");
         }
@@ -262,24 +268,27 @@ public sealed class EngineLoop(
 
     private void Publish(ClusterState cluster, EngineBatch batch)
     {
-        if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan && !batch.ElasticChanged)
+        if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan && !batch.StatusChanged)
         {
             return;
         }
 
         version++;
         var events = batch.Events.Count > ClusterFeed.MaxEventsPerUpdate ? batch.Events[^ClusterFeed.MaxEventsPerUpdate..] : batch.Events;
-        feed.Publish(new ClusterUpdate(
+        var update = new ClusterUpdate(
             version,
             batch.Now,
             cluster.Snapshot,
             ClusterSummary.Of(cluster.Snapshot),
             cluster.Explanations,
             [.. events],
-            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate)
+            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate);
+        foreach (var participant in participants)
         {
-            ElasticPools = elastic?.Status(cluster.Snapshot, batch.Now) ?? [],
-        });
+            update = participant.Describe(update, cluster, batch.Now);
+        }
+
+        feed.Publish(update);
     }
 
     private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Engine.Loop;

@@ -36,6 +36,7 @@ public static class ElasticRegistration
                 time,
                 sp.GetRequiredService<ILogger<ElasticScaling>>());
         });
+        services.AddSingleton<EngineParticipant>(sp => sp.GetRequiredService<ElasticScaling>());
         services.AddSingleton<IElasticPoolCommands, EngineElasticPoolCommands>();
         return services;
     }

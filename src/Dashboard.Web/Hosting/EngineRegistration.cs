@@ -39,8 +39,9 @@ public static class EngineRegistration
         services.AddSingleton(sp => new ClusterWriter(sp.GetRequiredService<Database>()));
         services.AddSingleton<IClusterJournal>(sp => new SqliteClusterJournal(
             sp.GetRequiredService<ClusterWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Dashboard.Engine.Metrics.EngineMetrics>()));
-        services.AddSingleton<IClusterStateSource>(sp => new SqliteClusterStateSource(
-            sp.GetRequiredService<Database>(), settings, new LocalHostInventory(cluster), [.. seedTeams.Select(t => t.ToQuota())]));
+        services.AddSingleton<IClusterStateSource>(sp => sp.GetServices<ClusterStateSourceLayer>().Aggregate<ClusterStateSourceLayer, IClusterStateSource>(
+            new SqliteClusterStateSource(sp.GetRequiredService<Database>(), settings, new LocalHostInventory(cluster), [.. seedTeams.Select(t => t.ToQuota())]),
+            (source, layer) => layer.Around(sp, source)));
         services.AddSingleton<EngineInbox>();
         services.AddSingleton(sp => new ClusterFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClusterEngine>();

@@ -3,7 +3,6 @@ using Dashboard.Data.UsageHistory;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Inventory;
-using Dashboard.Engine.Loop;
 using Dashboard.Engine.Usage;
 using Dashboard.Web.Usage;
 
@@ -13,7 +12,8 @@ namespace Dashboard.Web.Hosting;
 /// Utilisation history from the "Usage" section of appsettings.json: the store, the per-minute sampler (with
 /// nvidia-smi readings when this host is a node), the reports behind the page, CSV and API, and, when
 /// <see cref="UsageOptions.DemoHistoryDays"/> is above 0, the demo history written before the engine's first load.
-/// Call after <see cref="EngineRegistration.AddComputeEngine"/>.
+/// The demo history is a <see cref="ClusterStateSourceLayer"/>: this may be called before or after
+/// <see cref="EngineRegistration.AddComputeEngine"/>.
 /// </summary>
 public static class UsageRegistration
 {
@@ -40,19 +40,17 @@ public static class UsageRegistration
 
         services.AddSingleton<UsageReports>();
 
-        if (options.DemoHistoryDays > 0 && cluster.DemoNodes.Enabled
-            && services.LastOrDefault(d => d.ServiceType == typeof(IClusterStateSource)) is { ImplementationFactory: { } innerFactory } inner)
+        if (options.DemoHistoryDays > 0 && cluster.DemoNodes.Enabled)
         {
             var demoNodes = LocalHostInventory.DemoNodes(cluster.DemoNodes).ToList();
-            services.Remove(inner);
-            services.AddSingleton<IClusterStateSource>(sp => new DemoHistorySeeding(
-                (IClusterStateSource)innerFactory(sp),
+            services.AddSingleton(new ClusterStateSourceLayer((sp, inner) => new DemoHistorySeeding(
+                inner,
                 sp.GetRequiredService<ClusterWriter>(),
                 sp.GetRequiredService<UsageHistoryStore>(),
                 demoNodes,
                 options.DemoHistoryDays,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<DemoHistorySeeding>>()));
+                sp.GetRequiredService<ILogger<DemoHistorySeeding>>())));
         }
 
         return services;

@@ -1,5 +1,6 @@
 using Dashboard.Data.Elastic;
 using Dashboard.Data.Writing;
+using Dashboard.Scheduling.Elastic;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Data.Tests.Elastic;

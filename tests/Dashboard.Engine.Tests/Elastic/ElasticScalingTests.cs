@@ -3,6 +3,7 @@ using Dashboard.Data.Elastic;
 using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Tests.Loop;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 using Microsoft.Extensions.Time.Testing;
 using static Dashboard.Engine.Tests.Loop.EngineHarness;
@@ -173,6 +174,21 @@ public sealed class ElasticScalingTests
         // Ready, not merely present: the node shows as Provisioning before the provider's call is made on its own task.
         await restarted.WaitForAsync(u => u.Snapshot.Nodes.Any(n => n.Pool == "burst" && n.State == NodeState.Ready));
         provider.Provisions.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_pause_whose_commit_fails_is_undone_with_the_rest_of_the_batch()
+    {
+        await using var engine = await StartAsync([SimulatedNode("demo-1")], elastic: ElasticTestPools.Simulated());
+        engine.Journal.Before = _ => throw new IOException("disk full");
+
+        var pause = () => engine.Engine.SetPoolPausedAsync("burst", true, "admin");
+
+        await pause.Should().ThrowAsync<InvalidOperationException>().WithMessage("The change could not be saved; nothing was changed.*disk full");
+        engine.Journal.Before = null;
+        (await engine.Engine.SetPoolPausedAsync("burst", true, "admin")).Reason.Should().Be(
+            "pool burst paused: it neither grows nor shrinks", "the pools' memory is part of the cluster state, undone with the failed batch");
+        new AuditStore(engine.Database).ForTarget("pool:burst", limit: 5).Should().ContainSingle();
     }
 
     [Fact]

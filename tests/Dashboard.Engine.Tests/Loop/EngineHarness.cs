@@ -45,7 +45,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas);
         Elastic = elastic?.Invoke(Inbox, clock);
-        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, elastic: Elastic);
+        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, participants: Elastic is null ? [] : [Elastic]);
         Jobs = new JobStore(Database);
     }
 

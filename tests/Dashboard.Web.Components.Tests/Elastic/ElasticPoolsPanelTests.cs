@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Dashboard.Data.Elastic;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Dashboard.Data.Elastic;
 using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Elastic;
 
 namespace Dashboard.Web.Components.Cluster;
 

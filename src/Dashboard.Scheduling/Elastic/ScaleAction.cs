@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Dashboard.Data.Elastic;
+namespace Dashboard.Scheduling.Elastic;
 
 /// <summary>What an elastic pool did, or an admin did to it. Stored as the text after "elastic." in the audit action.</summary>
 public enum ScaleActionKind
