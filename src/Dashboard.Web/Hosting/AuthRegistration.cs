@@ -26,6 +26,7 @@ public static class AuthRegistration
     {
         var options = configuration.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
         services.AddSingleton(options);
+        services.AddKeyRingInDataFolder();
         services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<AccountService>();
         services.TryAddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
