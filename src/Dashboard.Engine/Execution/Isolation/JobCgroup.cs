@@ -110,10 +110,10 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
         return killed.Count;
     }
 
-    /// <summary>Removes the job's (empty) cgroups; ones still in use stay.</summary>
+    /// <summary>Removes the job's (empty) cgroups, and their executor's folder once no job is left in it; ones still in use stay.</summary>
     public void Remove()
     {
-        foreach (var folder in Folders)
+        foreach (var folder in Folders.Concat(Folders.Select(f => Path.GetDirectoryName(f)!)))
         {
             try
             {

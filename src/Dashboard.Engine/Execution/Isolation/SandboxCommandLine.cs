@@ -72,20 +72,23 @@ public sealed record SandboxCommandLine(
             bwrap.AddRange(["--dev-bind", device, device]);
         }
 
+        var mounts = new SandboxMounts(bwrap);
+
         // Shared folders first, then the hidden ones (so a hidden folder inside a shared one stays hidden), then the
         // job's own folder (inside the hidden data folder).
         foreach (var shared in SharedPaths.Select(Path.GetFullPath).Distinct().OrderBy(p => p, StringComparer.Ordinal))
         {
-            bwrap.AddRange(["--bind", shared, shared]);
+            mounts.Bind(shared);
         }
 
         // Outer hidden folders first, so a hidden folder inside another hidden one is mounted on the tmpfs above it.
         foreach (var hidden in HiddenPaths.Select(Path.GetFullPath).Where(p => p != "/" && Directory.Exists(p)).Distinct().OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal))
         {
-            bwrap.AddRange(["--tmpfs", hidden]);
+            mounts.Hide(hidden);
         }
 
-        bwrap.AddRange(["--bind", launch.WorkFolder, launch.WorkFolder, "--chdir", launch.WorkFolder]);
+        mounts.Bind(launch.WorkFolder);
+        bwrap.AddRange(["--chdir", launch.WorkFolder]);
         bwrap.AddRange(["--unshare-pid", "--unshare-ipc", "--die-with-parent"]);
         if (launch.RunAs is null)
         {
@@ -95,5 +98,43 @@ public sealed record SandboxCommandLine(
 
         bwrap.Add("--");
         return bwrap;
+    }
+}
+
+/// <summary>
+/// The mounts of one sandbox, in order. A folder bwrap creates on a tmpfs to mount something below it would be
+/// 0700 root's, which a job of another user could not pass through: each such folder is made first, mode 0711.
+/// </summary>
+internal sealed class SandboxMounts(List<string> arguments)
+{
+    private readonly List<string> tmpfsRoots = ["/tmp"];
+    private readonly HashSet<string> made = new(StringComparer.Ordinal);
+
+    public void Bind(string path)
+    {
+        MakeParents(path);
+        arguments.AddRange(["--bind", path, path]);
+    }
+
+    public void Hide(string path)
+    {
+        MakeParents(path);
+        arguments.AddRange(["--tmpfs", path]);
+        tmpfsRoots.Add(path);
+    }
+
+    private void MakeParents(string path)
+    {
+        var parents = new List<string>();
+        for (var parent = Path.GetDirectoryName(path); parent is not null && parent != "/"; parent = Path.GetDirectoryName(parent))
+        {
+            parents.Add(parent);
+        }
+
+        parents.Reverse();
+        foreach (var parent in parents.Where(p => tmpfsRoots.Any(root => p.StartsWith(root + "/", StringComparison.Ordinal)) && made.Add(p)))
+        {
+            arguments.AddRange(["--perms", "0711", "--dir", parent]);
+        }
     }
 }
