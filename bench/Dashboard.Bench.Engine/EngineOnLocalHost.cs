@@ -3,6 +3,7 @@ using Dashboard.Data;
 using Dashboard.Data.Recovery;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Execution;
+using Dashboard.Engine.Execution.Isolation;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Engine.Persistence;
@@ -35,7 +36,8 @@ public sealed class EngineOnLocalHost : IAsyncDisposable
         var inbox = new EngineInbox();
         var feed = new ClusterFeed(time);
         Engine = new ClusterEngine(inbox, feed);
-        executor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false }, Path.Combine(folder, "jobs"), "local", new TimedExitSink(inbox, timeline), time, NullLogger<LocalProcessExecutor>.Instance);
+        var options = new LocalExecutorOptions { PinCpus = false };
+        executor = new LocalProcessExecutor(options, LocalJobIsolation.Detect(options, [folder]), Path.Combine(folder, "jobs"), Path.Combine(folder, "job-records"), "local", new TimedExitSink(inbox, timeline), time, NullLogger<LocalProcessExecutor>.Instance);
         var source = new FixedInventory(Database, [LocalNode(gpus)], [Quota()]);
         var journal = new TimedJournal(new SqliteClusterJournal(writer), timeline);
         Loop = new EngineLoop(inbox, source, journal, [new TimedExecutor(executor, timeline)], feed, time, new EngineOptions(), NullLogger<EngineLoop>.Instance);

@@ -55,6 +55,7 @@ public sealed class Database : IDisposable
         DapperSettings.Apply();
         var path = options.FilePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        RestrictToOwner(path);
         if (File.Exists(path) && new FileInfo(path).Length > 0)
         {
             SchemaInspection.Check(path, migrations);
@@ -82,6 +83,37 @@ public sealed class Database : IDisposable
 
         MigrationRunner.Apply(connection, migrations, time);
         return database;
+    }
+
+    /// <summary>
+    /// Only the server's user may read or write the database: the file (created empty when missing, so SQLite keeps
+    /// its mode) and its WAL and shared-memory files are 0600; the data folder lets others pass through to the jobs'
+    /// folders inside it (0711) but not list it.
+    /// </summary>
+    private static void RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!File.GetUnixFileMode(folder).HasFlag(UnixFileMode.StickyBit))
+        {
+            // A shared folder such as /tmp (sticky) is left as it is.
+            File.SetUnixFileMode(folder, ownerOnly | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly });
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            File.SetUnixFileMode(file, ownerOnly);
+        }
     }
 
     /// <summary>An open connection with this database's pragmas applied. The caller disposes it (it returns to the pool).</summary>

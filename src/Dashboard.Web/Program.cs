@@ -69,7 +69,8 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-    foreach (var line in StartupBanner.Lines(addresses, app.Environment.ContentRootPath))
+    var isolation = app.Services.GetRequiredService<Dashboard.Engine.Execution.Isolation.LocalJobIsolation>().Choice.Description;
+    foreach (var line in StartupBanner.Lines(addresses, app.Environment.ContentRootPath, isolation))
     {
         Console.WriteLine(line);
     }

@@ -1,18 +1,30 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Dashboard.Engine.Execution;
+using Dashboard.Engine.Tests.Execution;
 using Dashboard.Scheduling.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Engine.Tests;
 
-/// <summary>Real child processes through sh; each test has its own jobs folder.</summary>
+/// <summary>
+/// Real child processes through sh, in the isolation this host allows; each test has its own data folder (jobs and
+/// records) and its own folder of pipes that jobs may use.
+/// </summary>
 public sealed class LocalProcessExecutorTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string root = Directory.CreateTempSubdirectory("dashboard-exec-").FullName;
     private readonly ExitRecorder exits = new();
+
+    public LocalProcessExecutorTests() => Directory.CreateDirectory(DataFolder);
+
+    private string DataFolder => Path.Combine(root, "data");
+
+    private string JobsRoot => Path.Combine(DataFolder, "jobs");
+
+    private string RecordsRoot => Path.Combine(DataFolder, "job-records");
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
@@ -26,25 +38,46 @@ public sealed class LocalProcessExecutorTests : IDisposable
         var exit = await exits.For(launch.Id).WaitAsync(Patience);
 
         exit.ExitCode.Should().Be(3);
-        var log = await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath);
+        var log = await File.ReadAllTextAsync(new JobWorkFolder(JobsRoot, launch.Id).LogPath);
         log.Should().Contain("gpus=4,5 nvidia=4,5 cpus=2").And.Contain("oops");
     }
 
     [Fact]
-    public async Task CPU_and_memory_limits_are_enforced_with_taskset_and_prlimit()
+    public async Task CPU_and_memory_limits_are_enforced_by_the_jobs_cgroup_or_else_by_taskset_and_prlimit()
     {
+        var isolation = TestIsolation.Detect(DataFolder, root);
         using var executor = new LocalProcessExecutor(
-            new LocalExecutorOptions { PinCpus = true, LimitMemory = true }, root, "local", exits, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
-        var launch = Launch(9, "grep Cpus_allowed_list /proc/self/status; echo \"data=$(ulimit -d)\"", gpus: [], cpuMillicores: 1000);
-        launch = launch with { Job = launch.Job with { Spec = launch.Job.Spec with { Limits = new ResourceLimits(CpuMillicores: 1000, MemoryMiB: 512) } } };
+            new LocalExecutorOptions { PinCpus = true, LimitMemory = true }, isolation, JobsRoot, RecordsRoot, "local", exits, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
+        const string command = "grep Cpus_allowed_list /proc/self/status; echo \"data=$(ulimit -d)\"; "
+            + "for c in memory cpu; do g=$(grep -E \"^[0-9]+:([^:]*,)?$c(,[^:]*)?:\" /proc/self/cgroup | cut -d: -f3); "
+            + "cat /sys/fs/cgroup/$c$g/memory.limit_in_bytes /sys/fs/cgroup/$c$g/cpu.cfs_quota_us 2>/dev/null | sed \"s/^/$c=/\"; done";
+        var launch = Launch(9, command, gpus: [], cpuMillicores: 1000);
+        launch = launch with { Job = launch.Job with { Spec = launch.Job.Spec with { Limits = new ResourceLimits(CpuMillicores: 1500, MemoryMiB: 512) } } };
 
         await executor.StartAsync(launch, CancellationToken.None);
         (await exits.For(launch.Id).WaitAsync(Patience)).ExitCode.Should().Be(0);
 
-        var log = await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath);
-        var allowed = log.Split('\n').Single(l => l.StartsWith("Cpus_allowed_list:")).Split(':')[1].Trim();
-        allowed.Should().MatchRegex("^[0-9]+$", "a one-core limit pins the job to exactly one core");
-        log.Should().Contain("data=524288", "a 512 MiB memory limit caps the data segment (ulimit -d counts KiB)");
+        var log = await File.ReadAllTextAsync(new JobWorkFolder(JobsRoot, launch.Id).LogPath);
+        if (isolation.Cgroups is { } cgroups)
+        {
+            if (cgroups.Controllers.ContainsKey("memory"))
+            {
+                log.Should().Contain("memory=536870912", "a 512 MiB memory limit is the cgroup's memory limit");
+            }
+
+            if (cgroups.Controllers.ContainsKey("cpu"))
+            {
+                log.Should().Contain("cpu=150000", "1.5 cores is 150 ms of CPU time per 100 ms period");
+            }
+
+            log.Should().Contain("data=unlimited", "prlimit is only the fallback without cgroups");
+        }
+        else
+        {
+            var allowed = log.Split('\n').Single(l => l.StartsWith("Cpus_allowed_list:")).Split(':')[1].Trim();
+            allowed.Should().MatchRegex("^[0-9]+(,[0-9]+)?$", "a 1.5-core limit pins the job to two cores");
+            log.Should().Contain("data=524288", "a 512 MiB memory limit caps the data segment (ulimit -d counts KiB)");
+        }
     }
 
     [Fact]
@@ -56,7 +89,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
         await executor.StartAsync(launch, CancellationToken.None);
         (await exits.For(launch.Id).WaitAsync(Patience)).ExitCode.Should().Be(0);
 
-        (await File.ReadAllTextAsync(new JobWorkFolder(root, launch.Id).LogPath)).Should().Contain("[] [void]");
+        (await File.ReadAllTextAsync(new JobWorkFolder(JobsRoot, launch.Id).LogPath)).Should().Contain("[] [void]");
     }
 
     [Fact]
@@ -123,7 +156,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task A_job_that_ended_while_the_server_was_down_reports_its_recorded_exit_code()
     {
         var launch = Launch(6, "true", gpus: []);
-        var folder = new JobWorkFolder(root, launch.Id);
+        var folder = new JobRecordsFolder(RecordsRoot, launch.Id);
         folder.Create();
         await File.WriteAllTextAsync(folder.ExitCodePath, "0\n");
         using var executor = Executor(TimeProvider.System);
@@ -138,7 +171,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task A_job_whose_process_vanished_is_lost()
     {
         var launch = Launch(7, "true", gpus: []);
-        var folder = new JobWorkFolder(root, launch.Id);
+        var folder = new JobRecordsFolder(RecordsRoot, launch.Id);
         folder.Create();
         folder.WriteLaunch(new LaunchRecord(Pid: int.MaxValue - 1, StartTicks: 1));
         using var executor = Executor(TimeProvider.System);
@@ -150,7 +183,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task A_pid_reused_by_another_process_is_not_mistaken_for_the_job()
     {
         var launch = Launch(8, "true", gpus: []);
-        var folder = new JobWorkFolder(root, launch.Id);
+        var folder = new JobRecordsFolder(RecordsRoot, launch.Id);
         folder.Create();
         folder.WriteLaunch(new LaunchRecord(Environment.ProcessId, StartTicks: 42));
         using var executor = Executor(TimeProvider.System);
@@ -159,7 +192,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     }
 
     private LocalProcessExecutor Executor(TimeProvider time) =>
-        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, root, "local", exits, time, NullLogger<LocalProcessExecutor>.Instance);
+        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, TestIsolation.Detect(DataFolder, root), JobsRoot, RecordsRoot, "local", exits, time, NullLogger<LocalProcessExecutor>.Instance);
 
     private static JobLaunch Launch(long id, string command, int[] gpus, long cpuMillicores = 1000)
     {
@@ -190,8 +223,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
         public Fifo(string folder, string name)
         {
             Path = System.IO.Path.Combine(folder, name + ".fifo");
-            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path)!;
-            mkfifo.WaitForExit();
+            TestIsolation.MakePipe(Path);
         }
 
         public string Path { get; }

@@ -1,3 +1,5 @@
+using Dashboard.Engine.Execution.Isolation;
+
 namespace Dashboard.Engine.Execution;
 
 /// <summary>The "Executor" section of appsettings.json.</summary>
@@ -5,8 +7,11 @@ public sealed class LocalExecutorOptions
 {
     public const string Section = "Executor";
 
-    /// <summary>Where each job's folder (wrapper, log, exit code) lives; relative paths are under the data folder.</summary>
+    /// <summary>Where each job's own folder (its output log and scratch) lives; relative paths are under the data folder.</summary>
     public string JobsFolder { get; set; } = "jobs";
+
+    /// <summary>Where the records the executor trusts (launch record, exit code) live, out of the jobs' reach; relative paths are under the data folder.</summary>
+    public string RecordsFolder { get; set; } = "job-records";
 
     /// <summary>Time between SIGTERM and SIGKILL when a job is cancelled or reaches its walltime.</summary>
     public TimeSpan KillGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
@@ -14,9 +19,24 @@ public sealed class LocalExecutorOptions
     /// <summary>How often a job adopted after a restart (not our child process) is checked for its exit.</summary>
     public TimeSpan AdoptedPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Pin each job to as many CPU cores as its CPU limit (or request) with taskset.</summary>
+    /// <summary>Where there are no cgroups: pin each job to as many CPU cores as its CPU limit (or request) with taskset.</summary>
     public bool PinCpus { get; set; } = true;
 
-    /// <summary>Cap each job's data segment at its memory limit with prlimit (RLIMIT_DATA).</summary>
+    /// <summary>Cap each job's memory at its memory limit: the cgroup's memory limit, or prlimit (RLIMIT_DATA) where there are no cgroups.</summary>
     public bool LimitMemory { get; set; } = true;
+
+    /// <summary>Which isolation local jobs must have: Auto (the strongest this host allows), Owner, Sandbox or Refuse.</summary>
+    public IsolationSetting Isolation { get; set; } = IsolationSetting.Auto;
+
+    /// <summary>The bubblewrap program (Debian package bubblewrap).</summary>
+    public string BwrapPath { get; set; } = "bwrap";
+
+    /// <summary>Host folders a sandboxed job may write besides its own folder (data sets, scratch space); everything else outside the hidden folders is read-only.</summary>
+    public List<string> SharedPaths { get; set; } = [];
+
+    /// <summary>Account name to Unix user, for accounts whose Unix user is not named like the account (Owner mode).</summary>
+    public Dictionary<string, string> UnixUsers { get; set; } = [];
+
+    /// <summary>The Unix user a job runs as when its account's Unix user does not exist on this host; empty refuses such jobs.</summary>
+    public string FallbackUnixUser { get; set; } = "nobody";
 }

@@ -1,29 +1,45 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dashboard.Engine.Execution.Isolation;
 using Dashboard.Scheduling.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Engine.Execution;
 
 /// <summary>
-/// Really runs jobs on this host. Each job runs in its own session and process group (setsid) from its own
-/// folder, sees CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES set to its allocated GPU indices and
-/// DASHBOARD_CPUS / OMP_NUM_THREADS set to its CPU count, writes stdout and stderr to its log file, and is
-/// pinned with taskset and capped with prlimit where its limits ask. Its output never flows through this
-/// process, so a job outlives a server restart and is re-adopted from its launch record.
+/// Really runs jobs on this host, each kept away from the server (see <see cref="LocalJobIsolation"/>): as its
+/// owner's Unix user and/or inside bubblewrap, in its own cgroups, from its own folder. A supervisor outside the
+/// job's box, in its own session, starts the workload and records its exit code in the job's records folder, which
+/// the job cannot reach. The job sees CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES set to its allocated GPU
+/// indices and DASHBOARD_CPUS / OMP_NUM_THREADS set to its CPU count; its output goes to its log file and never
+/// flows through this process, so a job outlives a server restart and is re-adopted from its launch record.
+/// When it ends, is cancelled or runs out of time, every process left in its cgroups is killed before its exit is
+/// reported.
 /// </summary>
 public sealed class LocalProcessExecutor(
     LocalExecutorOptions options,
+    LocalJobIsolation isolation,
     string jobsRoot,
+    string recordsRoot,
     string localNodeName,
     IJobExitSink sink,
     TimeProvider time,
     ILogger<LocalProcessExecutor> logger) : IJobExecutor, IDisposable
 {
+    /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
+    private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
+
+    private static readonly string[] KeptEnvironment = ["PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM"];
+
     private readonly ConcurrentDictionary<JobId, Watched> watched = new();
     private readonly CpuPinning pinning = new(Environment.ProcessorCount);
     private readonly CancellationTokenSource stopping = new();
+    private readonly string scope = Scope(recordsRoot);
+
+    public IsolationChoice Isolation => isolation.Choice;
 
     /// <summary>Only this host: a node that is not simulated but is another machine has no executor here.</summary>
     public bool Handles(Node node) => node is { Simulated: false } && node.Name == localNodeName;
@@ -31,44 +47,55 @@ public sealed class LocalProcessExecutor(
     public Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
+        if (isolation.Choice.RefusalReason is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
+        }
+
+        var runAs = isolation.Users?.Resolve(launch.Job.Spec.Owner);
+        var records = new JobRecordsFolder(recordsRoot, launch.Id);
+        records.Create();
         var folder = new JobWorkFolder(jobsRoot, launch.Id);
-        folder.Create();
+        folder.Create(runAs);
         var cpuCount = CpuCount(launch);
-        var cores = options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
-        var start = new ProcessStartInfo("setsid") { WorkingDirectory = folder.Path, UseShellExecute = false };
-        if (cores.Count > 0)
-        {
-            start.ArgumentList.Add("taskset");
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(string.Join(',', cores));
-        }
+        var limits = launch.Job.Spec.Limits;
+        var memoryLimit = options.LimitMemory ? limits?.MemoryMiB : null;
+        var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores) : null;
+        var cores = cgroup is null && options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
+        var workload = isolation.CommandLine.Build(new WorkloadLaunch(
+            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null));
 
-        if (options.LimitMemory && launch.Job.Spec.Limits?.MemoryMiB is { } memoryLimit)
-        {
-            start.ArgumentList.Add("prlimit");
-            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--data={memoryLimit * 1024 * 1024}"));
-            start.ArgumentList.Add("--");
-        }
-
+        var start = new ProcessStartInfo("setsid") { WorkingDirectory = records.Path, UseShellExecute = false };
         start.ArgumentList.Add("sh");
-        start.ArgumentList.Add(folder.WrapperPath);
-        start.ArgumentList.Add(launch.Job.Spec.Command);
-        var gpus = string.Join(',', launch.Allocation.GpuIndices);
-        // nvidia-smi numbers GPUs by PCI bus id; without this CUDA numbers them fastest first.
-        start.Environment["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";
-        start.Environment["CUDA_VISIBLE_DEVICES"] = gpus;
-        start.Environment["NVIDIA_VISIBLE_DEVICES"] = gpus.Length == 0 ? "void" : gpus;
-        start.Environment["DASHBOARD_JOB_ID"] = launch.Id.ToString();
-        start.Environment["DASHBOARD_CPUS"] = cpuCount.ToString(CultureInfo.InvariantCulture);
-        start.Environment["OMP_NUM_THREADS"] = cpuCount.ToString(CultureInfo.InvariantCulture);
+        start.ArgumentList.Add(records.SupervisorPath);
+        start.ArgumentList.Add(Path.GetFullPath(folder.LogPath));
+        start.ArgumentList.Add(Path.GetFullPath(folder.Path));
+        start.ArgumentList.Add(string.Join(' ', cgroup?.ProcsFiles ?? []));
+        start.ArgumentList.Add(isolation.CommandLine.UseSandbox ? "1" : "0");
+        foreach (var argument in workload)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Job {launch.Id} could not be started.");
-        var record = new LaunchRecord(process.Id, ProcessSignals.StartTicks(process.Id) ?? 0, cores);
-        folder.WriteLaunch(record);
-        var entry = new Watched(launch.Id, folder, record.Pid);
+        SetEnvironment(start, launch, cpuCount, folder, runAs);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"Job {launch.Id} could not be started.");
+        }
+        catch
+        {
+            cgroup?.Remove();
+            pinning.Release(launch.Id);
+            throw;
+        }
+
+        var record = new LaunchRecord(process.Id, ProcessSignals.StartTicks(process.Id) ?? 0, cores, cgroup?.Folders ?? []);
+        records.WriteLaunch(record);
+        var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
         _ = WatchChildAsync(entry, process);
-        ExecutorLog.Started(logger, launch.Id, record.Pid, gpus);
+        ExecutorLog.Started(logger, launch.Id, record.Pid, start.Environment["CUDA_VISIBLE_DEVICES"] ?? "");
         return Task.CompletedTask;
     }
 
@@ -81,46 +108,56 @@ public sealed class LocalProcessExecutor(
 
         entry.StopRequested = true;
         ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigTerm);
+        // Processes the job started in a new session are out of the group but still in its cgroup.
+        entry.Cgroup?.SignalOutsideGroup(ProcessSignals.SigTerm, entry.Pid);
         _ = KillAfterGraceAsync(entry);
         return Task.CompletedTask;
     }
 
-    public Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken)
+    public async Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var folder = new JobWorkFolder(jobsRoot, launch.Id);
-        if (folder.ReadExitCode() is { } code)
+        var records = new JobRecordsFolder(recordsRoot, launch.Id);
+        var saved = records.ReadLaunch();
+        var cgroup = saved?.Cgroups is { Count: > 0 } folders ? new JobCgroup(folders) : null;
+        if (records.ReadExitCode() is { } code)
         {
-            _ = ReportAsync(new JobExit(launch.Id, code, time.GetUtcNow(), "ended while the server was down"));
-            return Task.FromResult(AdoptionOutcome.ExitedWhileDown);
+            await ReportEndedWhileDownAsync(launch.Id, code, cgroup).ConfigureAwait(false);
+            return AdoptionOutcome.ExitedWhileDown;
         }
 
-        var record = folder.ReadLaunch();
+        var record = saved;
         if (record is null || !ProcessSignals.ProcessAlive(record.Pid) || ProcessSignals.StartTicks(record.Pid) != record.StartTicks)
         {
-            // A crash between starting the process and writing its launch record leaves no record: find the
+            // A crash between starting the supervisor and writing its launch record leaves no record: find the
             // job's process group by the job id in its environment.
-            record = ProcessSignals.FindJobGroupLeader(launch.Id.ToString(), Path.GetFullPath(folder.Path));
+            record = ProcessSignals.FindJobGroupLeader(launch.Id.ToString(), Path.GetFullPath(records.Path));
         }
 
         if (record is null)
         {
             // It may have ended between the first look at its exit code and now.
-            if (folder.ReadExitCode() is { } lateCode)
+            if (records.ReadExitCode() is { } lateCode)
             {
-                _ = ReportAsync(new JobExit(launch.Id, lateCode, time.GetUtcNow(), "ended while the server was down"));
-                return Task.FromResult(AdoptionOutcome.ExitedWhileDown);
+                await ReportEndedWhileDownAsync(launch.Id, lateCode, cgroup).ConfigureAwait(false);
+                return AdoptionOutcome.ExitedWhileDown;
             }
 
-            return Task.FromResult(AdoptionOutcome.Lost);
+            if (cgroup is not null)
+            {
+                await cgroup.KillAllAsync(KillPatience, cancellationToken).ConfigureAwait(false);
+                cgroup.Remove();
+            }
+
+            return AdoptionOutcome.Lost;
         }
 
-        var entry = new Watched(launch.Id, folder, record.Pid);
+        var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
         pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
-        return Task.FromResult(AdoptionOutcome.Adopted);
+        return AdoptionOutcome.Adopted;
     }
 
     public void Dispose()
@@ -130,10 +167,43 @@ public sealed class LocalProcessExecutor(
         stopping.Dispose();
     }
 
+    /// <summary>Cgroups of executors with different records folders (tests, two servers) never meet.</summary>
+    private static string Scope(string recordsRoot)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(recordsRoot)));
+        return "s" + Convert.ToHexStringLower(hash.AsSpan(0, 6));
+    }
+
     private static int CpuCount(JobLaunch launch)
     {
         var millicores = launch.Job.Spec.Limits?.CpuMillicores ?? launch.Allocation.CpuMillicores;
         return (int)Math.Max(1, (millicores + Units.MillicoresPerCore - 1) / Units.MillicoresPerCore);
+    }
+
+    /// <summary>The job gets a clean environment: none of the server's variables (which may hold secrets) but the locale and PATH.</summary>
+    private static void SetEnvironment(ProcessStartInfo start, JobLaunch launch, int cpuCount, JobWorkFolder folder, UnixAccount? runAs)
+    {
+        var kept = KeptEnvironment.Where(start.Environment.ContainsKey).ToDictionary(k => k, k => start.Environment[k]);
+        start.Environment.Clear();
+        foreach (var (name, value) in kept)
+        {
+            start.Environment[name] = value;
+        }
+
+        var gpus = string.Join(',', launch.Allocation.GpuIndices);
+        // nvidia-smi numbers GPUs by PCI bus id; without this CUDA numbers them fastest first.
+        start.Environment["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";
+        start.Environment["CUDA_VISIBLE_DEVICES"] = gpus;
+        start.Environment["NVIDIA_VISIBLE_DEVICES"] = gpus.Length == 0 ? "void" : gpus;
+        start.Environment["DASHBOARD_JOB_ID"] = launch.Id.ToString();
+        start.Environment["DASHBOARD_CPUS"] = cpuCount.ToString(CultureInfo.InvariantCulture);
+        start.Environment["OMP_NUM_THREADS"] = cpuCount.ToString(CultureInfo.InvariantCulture);
+        start.Environment["HOME"] = Path.GetFullPath(folder.Path);
+        if (runAs is not null)
+        {
+            start.Environment["USER"] = runAs.Name;
+            start.Environment["LOGNAME"] = runAs.Name;
+        }
     }
 
     private async Task WatchChildAsync(Watched entry, Process process)
@@ -182,30 +252,63 @@ public sealed class LocalProcessExecutor(
             return;
         }
 
-        if (watched.ContainsKey(entry.Job) && ProcessSignals.GroupAlive(entry.Pid))
+        if (watched.ContainsKey(entry.Job) && (ProcessSignals.GroupAlive(entry.Pid) || entry.Cgroup?.Processes().Count > 0))
         {
             ExecutorLog.Killing(logger, entry.Job, options.KillGracePeriod);
             entry.Killed = true;
             ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigKill);
+            if (entry.Cgroup is { } cgroup)
+            {
+                await cgroup.KillAllAsync(KillPatience, CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task FinishAsync(Watched entry)
     {
-        // The wrapper leads the group; once it is gone, stragglers of the job are ended too.
+        // The supervisor leads the group; once it is gone, stragglers of the job are ended too: the group's, and
+        // every process left in the job's cgroups (those that left the group with setsid included).
         if (ProcessSignals.GroupAlive(entry.Pid))
         {
             ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigKill);
         }
 
+        var leftovers = 0;
+        if (entry.Cgroup is { } cgroup)
+        {
+            leftovers = await cgroup.KillAllAsync(KillPatience, CancellationToken.None).ConfigureAwait(false);
+            cgroup.Remove();
+        }
+
         watched.TryRemove(entry.Job, out _);
         pinning.Release(entry.Job);
-        var code = entry.Folder.ReadExitCode();
+        var code = entry.Records.ReadExitCode();
         var reason = entry.Killed
             ? $"killed with SIGKILL after ignoring SIGTERM for {options.KillGracePeriod.TotalSeconds:0} s"
-            : code is null ? "ended without recording an exit code (killed by a signal from outside)" : null;
-        await ReportAsync(new JobExit(entry.Job, entry.Killed ? null : code, time.GetUtcNow(), reason)).ConfigureAwait(false);
+            : code is null ? "ended without recording an exit code (killed by a signal from outside)"
+            : leftovers > 0 && !entry.StopRequested ? LeftRunning(leftovers)
+            : null;
+        var reported = entry.Killed || (leftovers > 0 && code == 0 && !entry.StopRequested) ? null : code;
+        await ReportAsync(new JobExit(entry.Job, reported, time.GetUtcNow(), reason)).ConfigureAwait(false);
     }
+
+    private async Task ReportEndedWhileDownAsync(JobId job, int code, JobCgroup? cgroup)
+    {
+        var leftovers = 0;
+        if (cgroup is not null)
+        {
+            leftovers = await cgroup.KillAllAsync(KillPatience, CancellationToken.None).ConfigureAwait(false);
+            cgroup.Remove();
+        }
+
+        var exit = leftovers > 0 && code == 0
+            ? new JobExit(job, null, time.GetUtcNow(), LeftRunning(leftovers) + " (ended while the server was down)")
+            : new JobExit(job, code, time.GetUtcNow(), "ended while the server was down");
+        _ = ReportAsync(exit);
+    }
+
+    private static string LeftRunning(int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"left {count} process{(count == 1 ? "" : "es")} running after its command ended; they were killed");
 
     private async Task ReportAsync(JobExit exit)
     {
@@ -219,13 +322,15 @@ public sealed class LocalProcessExecutor(
         }
     }
 
-    private sealed class Watched(JobId job, JobWorkFolder folder, int pid)
+    private sealed class Watched(JobId job, JobRecordsFolder records, int pid, JobCgroup? cgroup)
     {
         public JobId Job { get; } = job;
 
-        public JobWorkFolder Folder { get; } = folder;
+        public JobRecordsFolder Records { get; } = records;
 
         public int Pid { get; } = pid;
+
+        public JobCgroup? Cgroup { get; } = cgroup;
 
         public bool StopRequested { get; set; }
 

@@ -12,6 +12,9 @@ internal static partial class ProcessSignals
     /// <summary>Sends <paramref name="signal"/> to every process in the group led by <paramref name="groupLeader"/>.</summary>
     public static bool SignalGroup(int groupLeader, int signal) => Kill(-groupLeader, signal) == 0;
 
+    /// <summary>Sends <paramref name="signal"/> to one process.</summary>
+    public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
+
     /// <summary>Whether any process of the group is still alive.</summary>
     public static bool GroupAlive(int groupLeader) => Kill(-groupLeader, 0) == 0;
 
@@ -39,7 +42,7 @@ internal static partial class ProcessSignals
     }
 
     /// <summary>
-    /// The live process group leader that runs in <paramref name="workFolder"/> and whose environment carries
+    /// The live process group leader (a job's supervisor) that runs in <paramref name="workFolder"/> and whose environment carries
     /// DASHBOARD_JOB_ID=<paramref name="jobId"/>, as a launch record; null when there is none.
     /// </summary>
     public static LaunchRecord? FindJobGroupLeader(string jobId, string workFolder)
@@ -76,7 +79,7 @@ internal static partial class ProcessSignals
     }
 
     /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat); -1 when it is gone.</summary>
-    private static int GroupOf(int pid)
+    public static int GroupOf(int pid)
     {
         try
         {

@@ -8,7 +8,7 @@ namespace Dashboard.Engine.Inventory;
 /// Looks at this host again every <see cref="ClusterOptions.RefreshInterval"/>: a GPU that appeared or disappeared
 /// (a driver reload, a card taken out) reaches the engine as an inventory command. Demo nodes do not change.
 /// </summary>
-public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine engine, EngineLoop loop, TimeProvider time, ILogger<InventoryRefresher> logger) : BackgroundService
+public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine engine, EngineLoop loop, TimeProvider time, ILogger<InventoryRefresher> logger, LocalHostInventory? inventory = null) : BackgroundService
 {
     private readonly TaskCompletionSource armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -24,7 +24,7 @@ public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine eng
         }
 
         await loop.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
-        var inventory = new LocalHostInventory(options);
+        var host = inventory ?? new LocalHostInventory(options);
         using var timer = new PeriodicTimer(options.RefreshInterval, time);
         armed.TrySetResult();
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -32,13 +32,13 @@ public sealed class InventoryRefresher(ClusterOptions options, ClusterEngine eng
             try
             {
                 // A failed read of nvidia-smi is not "no GPUs": the node is left as it is until a read succeeds.
-                if (await inventory.TryDiscoverLocalAsync(stoppingToken).ConfigureAwait(false) is { } local)
+                if (await host.TryDiscoverLocalAsync(stoppingToken).ConfigureAwait(false) is { } local)
                 {
                     await engine.ReportInventoryAsync(local).ConfigureAwait(false);
                 }
                 else
                 {
-                    InventoryLog.ReadFailed(logger, string.Join("; ", inventory.Warnings));
+                    InventoryLog.ReadFailed(logger, string.Join("; ", host.Warnings));
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException)

@@ -7,9 +7,10 @@ namespace Dashboard.Engine.Inventory;
 
 /// <summary>
 /// Discovers the nodes the engine manages: this host (CPUs from /proc/cpuinfo, memory from /proc/meminfo, GPUs
-/// from nvidia-smi when present) and the configured demo nodes.
+/// from nvidia-smi when present) and the configured demo nodes. <paramref name="localNote"/> says how this host's
+/// jobs are isolated; when <paramref name="localRunsNoJobs"/>, this host is Down and the note says why.
 /// </summary>
-public sealed class LocalHostInventory(ClusterOptions options)
+public sealed class LocalHostInventory(ClusterOptions options, string? localNote = null, bool localRunsNoJobs = false)
 {
     public IReadOnlyList<string> Warnings => warnings;
 
@@ -67,7 +68,7 @@ public sealed class LocalHostInventory(ClusterOptions options)
         var cpus = ProcFiles.CpuCount(ReadOrEmpty("/proc/cpuinfo")) is > 0 and var counted ? Math.Min(counted, Environment.ProcessorCount) : Environment.ProcessorCount;
         var memoryMiB = ProcFiles.MemTotalMiB(ReadOrEmpty("/proc/meminfo"));
         var gpus = await QueryGpusAsync(cancellationToken).ConfigureAwait(false);
-        return new Node(name, [.. gpus.Select(g => g.ToGpu())], cpus * Units.MillicoresPerCore, memoryMiB);
+        return new Node(name, [.. gpus.Select(g => g.ToGpu())], cpus * Units.MillicoresPerCore, memoryMiB, localRunsNoJobs ? NodeState.Down : NodeState.Ready, Note: localNote);
     }
 
     private async Task<IReadOnlyList<DiscoveredGpu>> QueryGpusAsync(CancellationToken cancellationToken)

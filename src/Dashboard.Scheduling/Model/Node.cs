@@ -28,7 +28,9 @@ public enum NodeState
 
 /// <summary>
 /// A machine jobs run on. <see cref="Simulated"/> marks demo nodes whose jobs only pretend to run; <see cref="Pool"/>
-/// names the elastic pool that created the node (null for a node that is always there).
+/// names the elastic pool that created the node (null for a node that is always there); <see cref="Note"/> is what
+/// the host says about it (how its jobs are isolated, or why it runs none), shown on its card and, for a node that
+/// is Down, in the reason a job that could only run there is refused.
 /// </summary>
 public sealed record Node(
     string Name,
@@ -37,7 +39,8 @@ public sealed record Node(
     long MemoryMiB,
     NodeState State = NodeState.Ready,
     bool Simulated = false,
-    string? Pool = null)
+    string? Pool = null,
+    string? Note = null)
 {
     /// <summary>The most GPUs one node may have: placement keeps each node's free GPUs in a 64-bit mask.</summary>
     public const int MaxGpusPerNode = 64;

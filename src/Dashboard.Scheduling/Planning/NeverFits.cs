@@ -19,8 +19,12 @@ public sealed class NeverFits
 
     private readonly Dictionary<ResourceRequest, string?> nodeReasons = [];
 
+    /// <summary>Why nodes that are down with a note are down ("node local: the local node runs no jobs: ..."); empty when none is.</summary>
+    private readonly string downNotes;
+
     private NeverFits(ClusterSnapshot snapshot)
     {
+        downNotes = string.Join("; ", snapshot.Nodes.Where(n => n is { State: NodeState.Down, Note: not null }).Select(n => $"node {n.Name}: {n.Note}"));
         quotas = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
         shapes = ShapesOf(snapshot.Nodes);
         if (!snapshot.ElasticNodeShapes.IsDefaultOrEmpty)
@@ -99,6 +103,11 @@ public sealed class NeverFits
         if (!nodeReasons.TryGetValue(request, out var nodeReason))
         {
             nodeReason = NodeCeiling(request);
+            if (nodeReason is not null && downNotes.Length > 0)
+            {
+                nodeReason = $"{nodeReason} ({downNotes})";
+            }
+
             nodeReasons[request] = nodeReason;
         }
 

@@ -26,6 +26,10 @@ public static class AuthRegistration
     {
         var options = configuration.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
         services.AddSingleton(options);
+        services.AddKeyRingInDataFolder();
+        services.AddSingleton(sp => new UnixUserStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new UnixUserAdministration(sp.GetRequiredService<UnixUserStore>(), sp.GetRequiredService<UserStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Dashboard.Engine.Execution.Isolation.IStoredUnixUsers>(sp => sp.GetRequiredService<UnixUserAdministration>());
         services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<AccountService>();
         services.TryAddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));

@@ -3,6 +3,7 @@ using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Execution;
+using Dashboard.Engine.Execution.Isolation;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Inventory;
 using Dashboard.Engine.Loop;
@@ -33,6 +34,20 @@ public static class EngineRegistration
         var executor = configuration.GetSection(LocalExecutorOptions.Section).Get<LocalExecutorOptions>() ?? new LocalExecutorOptions();
         var seedTeams = configuration.GetSection(TeamSeedOptions.Section).Get<List<TeamSeedOptions>>() ?? [];
         var jobsRoot = Path.Combine(dataFolder, executor.JobsFolder);
+        var recordsRoot = Path.Combine(dataFolder, executor.RecordsFolder);
+        var contentRootPath = Path.GetFullPath(contentRoot);
+
+        // Probed once, at start-up: the isolation local jobs get (the banner, the log and the local node's card say which).
+        services.AddSingleton(sp =>
+        {
+            var stored = sp.GetService<IStoredUnixUsers>();
+            return LocalJobIsolation.Detect(executor, [dataFolder, contentRootPath], stored is null ? null : stored.UnixUserOf);
+        });
+        services.AddSingleton(sp =>
+        {
+            var isolation = sp.GetRequiredService<LocalJobIsolation>().Choice;
+            return new LocalHostInventory(cluster, "Jobs: " + isolation.Description, isolation.Mode == IsolationMode.Refuse);
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Database.Open(database, sp.GetRequiredService<TimeProvider>()));
@@ -40,21 +55,27 @@ public static class EngineRegistration
         services.AddSingleton<IClusterJournal>(sp => new SqliteClusterJournal(
             sp.GetRequiredService<ClusterWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Dashboard.Engine.Metrics.EngineMetrics>()));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetServices<ClusterStateSourceLayer>().Aggregate<ClusterStateSourceLayer, IClusterStateSource>(
-            new SqliteClusterStateSource(sp.GetRequiredService<Database>(), settings, new LocalHostInventory(cluster), [.. seedTeams.Select(t => t.ToQuota())]),
+            new SqliteClusterStateSource(sp.GetRequiredService<Database>(), settings, sp.GetRequiredService<LocalHostInventory>(), [.. seedTeams.Select(t => t.ToQuota())]),
             (source, layer) => layer.Around(sp, source)));
         services.AddSingleton<EngineInbox>();
         services.AddSingleton(sp => new ClusterFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClusterEngine>();
         services.AddSingleton(engine);
-        services.AddSingleton<IJobExecutor>(sp => new LocalProcessExecutor(
-            executor, jobsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalProcessExecutor>>()));
+        services.AddSingleton<IJobExecutor>(sp =>
+        {
+            var isolation = sp.GetRequiredService<LocalJobIsolation>();
+            var logger = sp.GetRequiredService<ILogger<LocalProcessExecutor>>();
+            IsolationLog.InForce(logger, isolation.Choice.Mode, isolation.Choice.Description);
+            return new LocalProcessExecutor(
+                executor, isolation, jobsRoot, recordsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), logger);
+        });
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
         services.AddSingleton(sp => new AllocationStore(sp.GetRequiredService<Database>()));
         services.AddSingleton(new JobLogs(jobsRoot));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
-        services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryRefresher>>()));
+        services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryRefresher>>(), sp.GetRequiredService<LocalHostInventory>()));
         return services;
     }
 }

@@ -41,7 +41,10 @@ internal sealed class EngineHarness : IAsyncDisposable
         Inbox = new EngineInbox();
         Feed = new ClusterFeed(TimeProvider.System);
         Engine = new ClusterEngine(Inbox, Feed);
-        localExecutor = new LocalProcessExecutor(new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Path.Combine(folder, "jobs"), "local", Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
+        // The records are hidden from jobs; the rest of the folder is shared, so the tests' pipes there reach them.
+        var records = Path.Combine(folder, "job-records");
+        localExecutor = new LocalProcessExecutor(
+            new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Execution.TestIsolation.Detect(records, folder), Path.Combine(folder, "jobs"), records, "local", Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas);
         Elastic = elastic?.Invoke(Inbox, clock);

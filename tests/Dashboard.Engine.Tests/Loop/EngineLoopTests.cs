@@ -109,10 +109,7 @@ public class EngineLoopTests
     {
         await using var engine = await EngineHarness.StartAsync([LocalNode(gpus: 1)]);
         var started = Path.Combine(engine.Folder, "started.fifo");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", started)!)
-        {
-            await mkfifo.WaitForExitAsync();
-        }
+        Dashboard.Engine.Tests.Execution.TestIsolation.MakePipe(started);
 
         var job = await engine.SubmitAsync(Spec(command: $"echo up > {started}; exec sleep 600", gpus: 1, walltime: TimeSpan.FromMinutes(1)));
         (await File.ReadAllTextAsync(started).WaitAsync(Patience)).Should().Be("up\n", "the workload is running before its walltime passes");

@@ -27,10 +27,7 @@ public class RealJobTests
         try
         {
             var release = Path.Combine(folder, "release.fifo");
-            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", release)!)
-            {
-                await mkfifo.WaitForExitAsync();
-            }
+            Dashboard.Engine.Tests.Execution.TestIsolation.MakePipe(release);
 
             JobId job;
             await using (var first = await EngineHarness.StartAsync([LocalNode(gpus: 1)], folder: folder))
@@ -66,10 +63,7 @@ public class RealJobTests
         try
         {
             var signals = Path.Combine(folder, "signals.fifo");
-            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", signals)!)
-            {
-                await mkfifo.WaitForExitAsync();
-            }
+            Dashboard.Engine.Tests.Execution.TestIsolation.MakePipe(signals);
 
             // The workload shrugs off its first SIGTERM and exits 0 on the second.
             var command = $"n=0; trap 'n=$((n+1)); echo term$n > {signals}; [ $n -ge 2 ] && exit 0' TERM; echo up > {signals}; while :; do sleep 1; done";
@@ -110,7 +104,7 @@ public class RealJobTests
                 await first.RoundTripAsync(); // the process was started (and its launch.json written) before the first server stops
             }
 
-            var launch = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "jobs", job.ToString(), "launch.json")));
+            var launch = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "job-records", job.ToString(), "launch.json")));
             var pid = launch.RootElement.GetProperty("Pid").GetInt32();
             using (var kill = System.Diagnostics.Process.Start("kill", ["-s", "KILL", "--", $"-{pid}"])!)
             {

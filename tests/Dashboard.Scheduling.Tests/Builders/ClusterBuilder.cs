@@ -30,10 +30,11 @@ internal sealed class ClusterBuilder
         double cpuCores = 64,
         int memoryGiB = 512,
         string model = DefaultModel,
-        NodeState state = NodeState.Ready)
+        NodeState state = NodeState.Ready,
+        string? note = null)
     {
         var gpuList = Enumerable.Range(0, gpus).Select(i => new Gpu(i, model, 80 * 1024)).ToImmutableArray();
-        nodes.Add(new Node(name, gpuList, Cpu(cpuCores), memoryGiB * Units.MiBPerGiB, state));
+        nodes.Add(new Node(name, gpuList, Cpu(cpuCores), memoryGiB * Units.MiBPerGiB, state, Note: note));
         return this;
     }
 

@@ -18,6 +18,20 @@ public sealed class NeverFitsTests
         NeverFits.Check(TwoEightGpuNodes, Jobs.Spec(gpus: 8, cpuCores: 64, memoryGiB: 512)).Should().BeNull();
 
     [Fact]
+    public void A_job_that_only_a_node_down_with_a_note_could_hold_is_refused_with_that_note()
+    {
+        var snapshot = Cluster()
+            .Node("local", gpus: 0, cpuCores: 8, state: NodeState.Down, note: "the local node runs no jobs: no isolation available")
+            .Node("demo", gpus: 8, cpuCores: 4, state: NodeState.Draining)
+            .Team("a", nominalGpus: 8)
+            .Build();
+
+        NeverFits.Check(snapshot, Jobs.Spec(gpus: 0, cpuCores: 6)).Should().Be(
+            "Insufficient cpu: requests 6 cores; the largest node has 4 (node local: the local node runs no jobs: no isolation available)");
+        NeverFits.Check(snapshot, Jobs.Spec(gpus: 0, cpuCores: 2)).Should().BeNull("the draining node will take it again");
+    }
+
+    [Fact]
     public void A_job_that_needs_more_GPUs_than_any_node_is_refused() =>
         NeverFits.Check(TwoEightGpuNodes, Jobs.Spec(gpus: 16)).Should().Be("needs 16 GPUs; the largest node has 8");
 

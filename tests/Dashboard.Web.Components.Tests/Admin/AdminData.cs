@@ -27,7 +27,17 @@ public sealed class AdminData : IDisposable
         Audit = new AuditStore(Database);
         Accounts = new AccountService(Users, new AccountOptions(), Time, NullLogger<AccountService>.Instance);
         Administration = new UserAdministration(Users, Accounts, Time);
+        UnixUsers = new UnixUserAdministration(new UnixUserStore(Database), Users, Time, name => HostUnixUsers.GetValueOrDefault(name));
     }
+
+    /// <summary>The Unix users of the pretend host the Users page checks names against.</summary>
+    public static Dictionary<string, Dashboard.Engine.Execution.Isolation.UnixAccount> HostUnixUsers { get; } = new()
+    {
+        ["carol-hpc"] = new("carol-hpc", 1003, 1003),
+        ["toor"] = new("toor", 0, 0),
+    };
+
+    public UnixUserAdministration UnixUsers { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
 
@@ -48,6 +58,7 @@ public sealed class AdminData : IDisposable
         services.AddSingleton(Audit);
         services.AddSingleton(Accounts);
         services.AddSingleton(Administration);
+        services.AddSingleton(UnixUsers);
     }
 
     /// <summary>Creates an account directly (as the system), the way the demo accounts are.</summary>

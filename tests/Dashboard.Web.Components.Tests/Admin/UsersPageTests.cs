@@ -85,6 +85,35 @@ public sealed class UsersPageTests : AdminPageTest
     }
 
     [Fact]
+    public void An_admin_sets_the_Unix_user_an_accounts_jobs_run_as_never_root_and_each_change_is_audited()
+    {
+        Data.Account("carol", UserRole.Member, "nlp");
+        var page = Render<UsersPage>();
+        page.Find("[data-edit='carol']").Click();
+
+        foreach (var (name, problem) in new[]
+        {
+            ("root", "Jobs never run as root (uid 0): choose another Unix user."),
+            ("toor", "Jobs never run as root (uid 0): choose another Unix user."),
+            ("Carol Smith", "A Unix user name is 1 to 32 lowercase letters, digits, '_', '-' or '.', starting with a letter or '_'."),
+        })
+        {
+            page.Find("#unix-user-input").Change(name);
+            page.Find("#save-unix-user").Click();
+            page.Find("#unix-user-field").TextContent.Should().Contain(problem);
+        }
+
+        Data.UnixUsers.UnixUserOf("carol").Should().BeNull("nothing was stored");
+        page.Find("#unix-user-input").Change("carol-hpc");
+        page.Find("#save-unix-user").Click();
+
+        Data.UnixUsers.UnixUserOf("carol").Should().Be("carol-hpc");
+        page.Find("#unix-user-field").TextContent.Should().Contain("Local jobs of carol run as Unix user 'carol-hpc'");
+        var audit = Data.Audit.ForTarget("user:carol").Single(r => r.Entry.Action == "user.unix-user").Entry;
+        (audit.Actor, audit.BeforeJson, audit.AfterJson).Should().Be(("root", "{\"unixUser\":null}", "{\"unixUser\":\"carol-hpc\"}"));
+    }
+
+    [Fact]
     public void An_admin_cannot_demote_or_disable_themselves()
     {
         var page = Render<UsersPage>();

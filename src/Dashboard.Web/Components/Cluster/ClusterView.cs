@@ -60,7 +60,7 @@ public sealed record ClusterView(
         var summaries = update.Summary.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var notes = update.ElasticPools.SelectMany(p => p.NodeNotes).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
         var nodes = snapshot.Nodes
-            .Select(node => NodeView.Of(node, summaries.GetValueOrDefault(node.Name), byGpu, teams) with { Note = notes.GetValueOrDefault(node.Name) })
+            .Select(node => NodeView.Of(node, summaries.GetValueOrDefault(node.Name), byGpu, teams) with { Note = notes.GetValueOrDefault(node.Name) ?? node.Note })
             .ToImmutableArray();
         var present = snapshot.Running.Select(r => r.Job.Team).ToHashSet(StringComparer.Ordinal);
         var legend = teams.Where(t => present.Contains(t.Key))

@@ -1,0 +1,65 @@
+using Dashboard.Engine.Execution.Isolation;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Components.Cluster;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests.Hosting;
+
+/// <summary>The isolation of local jobs as the running server wires it: the mode on the local node, the refusal, the server's files out of reach.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class JobIsolationHostTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task With_isolation_refused_the_local_node_is_down_with_the_reason_its_card_shows_it_and_a_job_is_refused_with_it()
+    {
+        await using var factory = new DashboardFactory { LocalNode = true, Settings = new Dictionary<string, string> { ["Executor:Isolation"] = "Refuse", ["Cluster:DemoNodes:Enabled"] = "false" } };
+        _ = factory.Server;
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience);
+
+        var update = factory.Services.GetRequiredService<ClusterFeed>().Current!;
+        var local = update.Snapshot.Nodes.Single(n => n.Name == DashboardFactory.LocalNodeName);
+        local.State.Should().Be(NodeState.Down);
+        local.Note.Should().Be("Jobs: the local node runs no jobs: Executor:Isolation is Refuse");
+        ClusterView.From(update).Nodes.Single(n => n.Name == DashboardFactory.LocalNodeName).Note.Should().Be(local.Note, "the node's card shows it");
+
+        var small = new JobSpec("small", "alice", "vision", "true", new ResourceRequest(0, 1000, 256));
+        var refused = await factory.Services.GetRequiredService<ClusterEngine>().SubmitAsync(small, "alice").WaitAsync(Patience);
+        refused.Succeeded.Should().BeFalse();
+        refused.Reason.Should().Be($"the cluster has no node that is up (node {DashboardFactory.LocalNodeName}: Jobs: the local node runs no jobs: Executor:Isolation is Refuse)");
+    }
+
+    [Fact]
+    public async Task The_local_node_card_says_which_isolation_its_jobs_get()
+    {
+        await using var factory = new DashboardFactory { LocalNode = true };
+        _ = factory.Server;
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience);
+
+        var isolation = factory.Services.GetRequiredService<LocalJobIsolation>().Choice;
+        var local = factory.Services.GetRequiredService<ClusterFeed>().Current!.Snapshot.Nodes.Single(n => n.Name == DashboardFactory.LocalNodeName);
+
+        local.Note.Should().Be("Jobs: " + isolation.Description);
+        local.State.Should().Be(isolation.Mode == IsolationMode.Refuse ? NodeState.Down : NodeState.Ready);
+    }
+
+    [Fact]
+    public async Task The_database_is_the_servers_alone_and_the_key_ring_lives_in_the_data_folder()
+    {
+        await using var factory = new DashboardFactory();
+        _ = factory.Server;
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience);
+
+        factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("sign-in");
+
+        var keys = Path.Combine(factory.DataFolder, "keys");
+        Directory.EnumerateFiles(keys, "key-*.xml").Should().NotBeEmpty("the key ring is persisted to the data folder, not the server's HOME");
+        File.GetUnixFileMode(keys).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.GetUnixFileMode(Path.Combine(factory.DataFolder, "dashboard.db")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.GetUnixFileMode(factory.DataFolder).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+}
