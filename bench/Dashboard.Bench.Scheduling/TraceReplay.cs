@@ -12,12 +12,18 @@ public sealed record TraceJob(Job Job, double SubmitSeconds, TimeSpan Duration, 
 /// <summary>
 /// Reads a real GPU-cluster trace (the Alibaba cluster-trace-gpu-v2023 sample; its README describes the columns) and
 /// prints the issue-20 figures of the product's replay engine (<see cref="TraceReplayer"/>) on a window of it (the jobs
-/// submitted in the window, plus the jobs of the trace still running at its start as background, submitted at the start
-/// with their remaining run time) and on the whole trace. Cluster as the trace's README recommends for acceptance runs:
+/// submitted in the window, plus the jobs of the trace still running at its start as background: they arrive at the
+/// start, with their real submit time and what was left of their run) and on the whole trace. Cluster as the trace's README recommends for acceptance runs:
 /// 4 nodes of 8 GPUs, 128 cores, 768 GiB; one team per trace team with an equal nominal share that may borrow the rest.
 /// </summary>
 public sealed class TraceReplay(TextWriter log)
 {
+    /// <summary>How many of the longest waits to list under each figure block (0: none).</summary>
+    public int Longest { get; init; }
+
+    /// <summary>A job name whose waiting to follow: every 2 simulated hours while it waits, its estimate and every node's jobs.</summary>
+    public string? Follow { get; init; }
+
     private static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan MaxWalltime = JobSpecValidation.MaxWalltime;
 
@@ -40,7 +46,7 @@ public sealed class TraceReplay(TextWriter log)
             }
             else if (submitted < start && submitted + job.Duration > start)
             {
-                window.Add(new ReplayJob(job.Job with { SubmittedAt = start }, submitted + job.Duration - start, Background: true));
+                window.Add(new ReplayJob(job.Job, submitted + job.Duration - start, ArrivesAt: start));
             }
         }
 
@@ -52,7 +58,25 @@ public sealed class TraceReplay(TextWriter log)
     {
         var passes = new Samples();
         var wall = Stopwatch.StartNew();
-        var result = TraceReplayer.Run(cluster, jobs, (snapshot, now) => passes.Time(() => Scheduler.Plan(snapshot, now)), utilisationUntil);
+        var debug = Follow;
+        var lastPrint = DateTimeOffset.MinValue;
+        var result = TraceReplayer.Run(cluster, jobs, (snapshot, now) =>
+        {
+            var p = passes.Time(() => Scheduler.Plan(snapshot, now));
+            if (debug is not null && snapshot.Pending.AllJobs.FirstOrDefault(j => j.Spec.Name == debug) is { } dj && now - lastPrint > TimeSpan.FromHours(2))
+            {
+                lastPrint = now;
+                var ex = p.Pending.FirstOrDefault(e => e.Job == dj.Id);
+                log.WriteLine($"follow: t={(now - Origin).TotalSeconds:N0} pending={snapshot.Pending.Count} est={(ex?.EstimatedStart - Origin)?.TotalSeconds:N0} res={ex?.Reservation?.Node}@{(ex?.Reservation?.Start - Origin)?.TotalSeconds:N0} reason={ex?.Reason.Cause}");
+                foreach (var n in snapshot.Nodes)
+                {
+                    var on = snapshot.Running.Where(r => r.Allocation.Node == n.Name).ToList();
+                    log.WriteLine($"follow:   {n.Name}: free {8 - on.Sum(r => r.Allocation.GpuIndices.Length)} " + string.Join(" ", on.Select(r => $"{r.Job.Spec.Name}:{r.Allocation.GpuIndices.Length}g/{r.Job.Team}/{(r.Allocation.ExpectedEnd - now)?.TotalHours:N0}h{(r.Borrowing ? "B" : "")}")));
+                }
+            }
+
+            return p;
+        }, utilisationUntil);
         var f = ReplayFigures.Of(result);
         log.WriteLine($"{name}: simulated {result.SpanSeconds / 86_400:0.0} days in {wall.Elapsed.TotalSeconds:0.0} s wall; {passes.Count:N0} passes, pass median {passes.Median:0.000} ms, p99 {passes.P99:0.000} ms");
         log.WriteLine($"  jobs {f.Jobs:N0}, started {f.Started:N0}, refused {result.Refused}");
@@ -60,6 +84,18 @@ public sealed class TraceReplay(TextWriter log)
         log.WriteLine($"  GPU-hours idle while a GPU job waited {f.IdleWhileWaitingGpuHours:N1}; fragmentation {f.FragmentedGpus:0.00} GPUs (time-averaged)");
         log.WriteLine($"  preemptions {f.Preemptions:N0} of {f.PreemptedJobs:N0} distinct jobs; GPU-hours lost {f.LostGpuHours:N1} of {f.HeldGpuHours:N1} held ({Percent(f.LostGpuHours, f.HeldGpuHours)})");
         log.WriteLine($"  estimate |actual start - first estimate| p50 {f.EstimateErrorP50Seconds:N0} s, p90 {f.EstimateErrorP90Seconds:N0} s (n={f.Estimated:N0})");
+        foreach (var job in result.Jobs.Where(j => j.Wait is not null).OrderByDescending(j => j.Wait).Take(Longest))
+        {
+            var spec = job.Recorded.Job.Spec;
+            log.WriteLine($"  longest wait: {spec.Name} ({spec.Team}, {spec.Request.Gpus} GPUs, run {job.Recorded.RunTime.TotalSeconds:N0} s, walltime {spec.Walltime?.TotalHours:N0} h) submitted {(job.Recorded.Job.SubmittedAt - Origin).TotalSeconds:N0} s waited {job.Wait!.Value.TotalSeconds:N0} s, preempted {job.Preemptions}x");
+        }
+
+        foreach (var job in result.Jobs.Where(j => j.LostGpuSeconds > 0).OrderByDescending(j => j.LostGpuSeconds).Take(Longest))
+        {
+            var spec = job.Recorded.Job.Spec;
+            log.WriteLine($"  most work lost: {spec.Name} ({spec.Team}, {spec.Request.Gpus} GPUs, run {job.Recorded.RunTime.TotalSeconds:N0} s) preempted {job.Preemptions}x, {job.LostGpuSeconds / 3600:N1} GPU-hours lost");
+        }
+
         log.WriteLine($"  Jain's fairness over teams {f.JainFairness:0.000}; utilisation {100 * f.Utilisation:0.0}% held, {100 * f.UsefulUtilisation:0.0}% useful ({(utilisationUntil is null ? "first submit to last end" : "over the window")})");
     }
 

@@ -4,10 +4,17 @@ namespace Dashboard.Scheduling.Replays;
 
 /// <summary>
 /// One recorded job to replay: what it asked for, when it was submitted (in <see cref="Job.SubmittedAt"/>) and how long
-/// it really ran. A background job was already running when the replayed window opened: it is submitted at the window's
-/// start and its wait is not counted.
+/// it really ran. A job of the background (one already running when the replayed window opened) arrives at
+/// <paramref name="ArrivesAt"/>, the window's start, keeping its real submit time (so the queue orders it by its real age)
+/// and <see cref="RunTime"/> is what was left of its run; its wait counts from its arrival.
 /// </summary>
-public sealed record ReplayJob(Job Job, TimeSpan RunTime, bool Background = false);
+public sealed record ReplayJob(Job Job, TimeSpan RunTime, DateTimeOffset? ArrivesAt = null)
+{
+    /// <summary>When the job enters the replay: its arrival, else its submit time.</summary>
+    public DateTimeOffset Arrival => ArrivesAt ?? Job.SubmittedAt;
+
+    public bool Background => ArrivesAt is not null;
+}
 
 /// <summary>What happened to one replayed job.</summary>
 public sealed record ReplayedJob(
@@ -17,7 +24,7 @@ public sealed record ReplayedJob(
     int Preemptions,
     double LostGpuSeconds)
 {
-    public TimeSpan? Wait => FirstStart - Recorded.Job.SubmittedAt;
+    public TimeSpan? Wait => FirstStart - Recorded.Arrival;
 }
 
 /// <summary>

@@ -53,14 +53,14 @@ public static class TraceReplayer
 
         public ReplayResult Run(PlanPass plan)
         {
-            var bySubmit = jobs.OrderBy(j => j.Job.SubmittedAt).ThenBy(j => j.Job.Id).ToList();
+            var bySubmit = jobs.OrderBy(j => j.Arrival).ThenBy(j => j.Job.Id).ToList();
             var capacity = snapshot.Nodes.Where(n => n.IsSchedulable).Sum(n => n.Gpus.Length);
-            var from = bySubmit.Count > 0 ? bySubmit[0].Job.SubmittedAt : DateTimeOffset.UnixEpoch;
+            var from = bySubmit.Count > 0 ? bySubmit[0].Arrival : DateTimeOffset.UnixEpoch;
             var last = from;
             var next = 0;
             while (next < bySubmit.Count || ends.Count > 0)
             {
-                var nextSubmit = next < bySubmit.Count ? bySubmit[next].Job.SubmittedAt : DateTimeOffset.MaxValue;
+                var nextSubmit = next < bySubmit.Count ? bySubmit[next].Arrival : DateTimeOffset.MaxValue;
                 var nextEnd = ends.TryPeek(out _, out var endKey) ? endKey.At : DateTimeOffset.MaxValue;
                 var now = nextSubmit < nextEnd ? nextSubmit : nextEnd;
                 Integrate(last, now);
@@ -77,7 +77,7 @@ public static class TraceReplayer
                     }
                 }
 
-                while (next < bySubmit.Count && bySubmit[next].Job.SubmittedAt <= now)
+                while (next < bySubmit.Count && bySubmit[next].Arrival <= now)
                 {
                     snapshot = ClusterTransitions.Submit(snapshot, bySubmit[next++].Job);
                 }

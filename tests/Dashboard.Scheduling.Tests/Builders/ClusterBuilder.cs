@@ -111,14 +111,30 @@ internal sealed class ClusterBuilder
         return this;
     }
 
-    public ClusterBuilder Settings(int? backfillDepth = null, bool? explainAllPending = null, TimeSpan? fairShareHalfLife = null)
+    public ClusterBuilder Settings(
+        int? backfillDepth = null,
+        bool? explainAllPending = null,
+        TimeSpan? fairShareHalfLife = null,
+        TimeSpan? minRunBeforePreemption = null,
+        TimeSpan? maxPreemptionLoss = null,
+        TimeSpan? starvationAfter = null,
+        double? ageWeight = null)
     {
-        settings = new SchedulerSettings(
-            fairShareHalfLife ?? settings.FairShareHalfLife,
-            backfillDepth ?? settings.BackfillDepth,
-            explainAllPending ?? settings.ExplainAllPending);
+        settings = settings with
+        {
+            FairShareHalfLife = fairShareHalfLife ?? settings.FairShareHalfLife,
+            BackfillDepth = backfillDepth ?? settings.BackfillDepth,
+            ExplainAllPending = explainAllPending ?? settings.ExplainAllPending,
+            MinRunBeforePreemption = minRunBeforePreemption ?? settings.MinRunBeforePreemption,
+            MaxPreemptionLoss = maxPreemptionLoss ?? settings.MaxPreemptionLoss,
+            StarvationAfter = starvationAfter ?? settings.StarvationAfter,
+            AgeWeight = ageWeight ?? settings.AgeWeight,
+        };
         return this;
     }
+
+    /// <summary>Any borrowing job may be preempted to reclaim quota (no minimum run time, no limit on the work lost).</summary>
+    public ClusterBuilder ReclaimAnything() => Settings(minRunBeforePreemption: TimeSpan.Zero, maxPreemptionLoss: TimeSpan.MaxValue);
 
     /// <summary>No reservations: every job that fits starts.</summary>
     public ClusterBuilder Greedy() => Settings(backfillDepth: 0);
