@@ -22,9 +22,9 @@ public sealed class QuotaReplayBrowserTests(BrowserHost host) : IClassFixture<Br
             writer.Write([new JobStateChanged(id, JobState.Running, JobState.Succeeded, start.AddHours(1))]);
         }
 
-        var admin = await host.OpenAsync("/admin/quotas", user: "admin");
-        await admin.ClickAsync("#quota-replay-link");
-        await BrowserHost.WaitForInteractiveAsync(admin);
+        var quotas = await host.OpenAsync("/admin/quotas", user: "admin");
+        await Assertions.Expect(quotas.Locator("#quota-replay-link")).ToHaveAttributeAsync("href", "admin/quotas/replay");
+        var admin = await host.OpenAsync("/admin/quotas/replay", user: "admin");
         await admin.FillAsync("#replay-vision-borrow-gpus", "0");
         await admin.PressAsync("#replay-vision-borrow-gpus", "Tab");
         await admin.ClickAsync("#run-replay");
