@@ -22,6 +22,9 @@ public sealed record ClusterSnapshot(
     /// being refused.
     /// </summary>
     public ImmutableArray<Node> ElasticNodeShapes { get; init; } = [];
+
+    /// <summary>Each owner's last two run times, for the run-time predictions behind estimated starts (see <see cref="Planning.RunTimePredictions"/>).</summary>
+    public ImmutableDictionary<string, Planning.OwnerRunTimes> RunTimes { get; init; } = Planning.RunTimePredictions.Empty;
 }
 
 /// <summary>The knobs of a scheduling pass.</summary>

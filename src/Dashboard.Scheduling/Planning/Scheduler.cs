@@ -537,7 +537,7 @@ public static class Scheduler
         public void Dispose() => waiting.Dispose();
 
         private void Wait(in QueuedJob job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
-            waiting.Add(job, team, cause, reservation, blockingJob);
+            waiting.Add(job, team, cause, reservation, blockingJob, snapshot.RunTimes.IsEmpty ? job.Walltime : RunTimePredictions.Expected(snapshot.RunTimes, job.Job.Spec.Owner, job.Walltime));
 
         /// <summary>
         /// 6. Every job still waiting gets its reason and an estimated start: the estimates are computed here, the
@@ -548,7 +548,16 @@ public static class Scheduler
             var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
             if (estimates is not null)
             {
-                estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
+                // Estimates expect each running job to end as its owner's history predicts (walltime as the limit).
+                var holding = snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing)));
+                if (!snapshot.RunTimes.IsEmpty)
+                {
+                    holding = holding.Select(r => RunTimePredictions.ExpectedEnd(snapshot.RunTimes, r, now) is var end && end != r.Allocation.ExpectedEnd
+                        ? r with { Allocation = r.Allocation with { ExpectedEnd = end } }
+                        : r);
+                }
+
+                estimator(capacity, quota.Clone(), holding, waiting, now, estimates);
             }
 
             // Quota use and ceilings are final now: look each team up once, not once per job.
@@ -561,7 +570,7 @@ public static class Scheduler
                 ceilings[t] = quota.Ceiling(ledgerSlots[t]);
             }
 
-            var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings);
+            var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings, predicted: !snapshot.RunTimes.IsEmpty);
             return PendingExplanations.Lazy(quotaFullRuns is null ? explanations : new QuotaFullRunsExplanations(explanations, quotaFullRuns, inUse, ceilings));
         }
     }
