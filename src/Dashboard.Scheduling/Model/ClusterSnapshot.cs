@@ -43,14 +43,14 @@ public sealed record SchedulerSettings(
     /// Aging: each hour a job has waited moves it this many places up the teams' fair-share order (among jobs of its
     /// priority); 0 turns aging off (the starvation bound still holds).
     /// </summary>
-    public double AgeWeight { get; init; } = 1.0;
+    public double AgeWeight { get; init; } = 4.0;
 
     /// <summary>
     /// The starvation bound: a job that has waited this long ranks ahead of every job of its priority that has waited
     /// less (oldest first), may borrow before guaranteed jobs are placed, so it gets the first reservation, which later
     /// arrivals cannot push back; once started it is never preempted to reclaim quota.
     /// </summary>
-    public TimeSpan StarvationAfter { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan StarvationAfter { get; init; } = TimeSpan.FromHours(8);
 
     /// <summary>
     /// No thrash: a job running on borrowed capacity may not be preempted to reclaim quota before it has run this long

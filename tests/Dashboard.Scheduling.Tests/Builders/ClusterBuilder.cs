@@ -20,7 +20,9 @@ internal sealed class ClusterBuilder
     private readonly List<Job> pending = [];
     private readonly List<RunningJob> running = [];
     private readonly List<TeamUsage> usage = [];
-    private SchedulerSettings settings = SchedulerSettings.Default;
+    // The scenarios built here were written for aging of 1 place per hour and a 4-hour starvation bound; they pin those so
+    // that a change of the product's defaults does not change what they test (tests that vary them say so explicitly).
+    private SchedulerSettings settings = SchedulerSettings.Default with { AgeWeight = 1.0, StarvationAfter = TimeSpan.FromHours(4) };
 
     public static ClusterBuilder Cluster() => new();
 

@@ -106,8 +106,15 @@ internal static class Scenarios
             [.. nodes.Select((n, i) => n with { Name = "n" + i.ToString(CultureInfo.InvariantCulture) })],
             [.. quotas.Select((q, i) => q with { Team = TeamName(i) })],
             [.. usage.Select((u, i) => (u, i)).Where(p => p.u >= 0).Select(p => new TeamUsage(TeamName(p.i), p.u, p.u / 4.0, Time.Now.AddDays(-p.i)))],
-            reclaimAnything ? WithoutReclaimLimits(new SchedulerSettings(TimeSpan.FromDays(7), depth, explainAll)) : new SchedulerSettings(TimeSpan.FromDays(7), depth, explainAll),
+            reclaimAnything ? WithoutReclaimLimits(Recorded(depth, explainAll)) : Recorded(depth, explainAll),
             [.. operations]);
+
+    /// <summary>
+    /// The settings the scenarios (and the plan digests recorded from them) were written for: aging of 1 place per hour
+    /// and a 4-hour starvation bound, pinned so that a change of the product's defaults does not change the plans.
+    /// </summary>
+    public static SchedulerSettings Recorded(int depth, bool explainAll) =>
+        new SchedulerSettings(TimeSpan.FromDays(7), depth, explainAll) { AgeWeight = 1.0, StarvationAfter = TimeSpan.FromHours(4) };
 
     /// <summary>Settings under which any borrowing job may be preempted to reclaim (no minimum run, no loss limit).</summary>
     public static SchedulerSettings WithoutReclaimLimits(SchedulerSettings settings) =>

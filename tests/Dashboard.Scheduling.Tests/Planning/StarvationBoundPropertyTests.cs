@@ -74,12 +74,12 @@ public sealed class StarvationBoundPropertyTests
     public void No_job_waits_longer_than_the_starvation_bound_allows()
     {
         var maxWalltime = TimeSpan.FromHours(3);
-        var starvation = SchedulerSettings.Default.StarvationAfter;
         var waitedPastTheBound = 0;
         for (var seed = 1; seed <= Streams / 3; seed++)
         {
             var random = new Random(seed);
             var cluster = Cluster().Node("n1", gpus: 8).Node("n2", gpus: 8).Team("a", nominalGpus: 16).Build();
+            var starvation = cluster.Settings.StarvationAfter;
             var jobs = new List<ReplayJob>();
             var submitted = Time.Epoch;
             for (var i = 1; i <= 150; i++)
