@@ -2,167 +2,107 @@ using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Planning;
+using Dashboard.Scheduling.Replays;
 
 namespace Dashboard.Bench.Scheduling;
 
-/// <summary>One job of the replayed trace: what it asks for and how long it really ran.</summary>
-public sealed record TraceJob(Job Job, TimeSpan Duration, TimeSpan ProductionWait);
+/// <summary>One job of the trace: what it asks for, when (trace seconds) and how long it really ran.</summary>
+public sealed record TraceJob(Job Job, double SubmitSeconds, TimeSpan Duration, TimeSpan ProductionWait);
 
 /// <summary>
-/// Replays a real GPU-cluster trace (the Alibaba cluster-trace-gpu-v2023 sample; its README describes the columns)
-/// through <see cref="Scheduler.Plan"/> on simulated time: submits and job ends are events, every event time gets a
-/// pass with the default settings (backfill and an estimated start for every pending job), starts are applied and
-/// each started job ends after its observed run time. Cluster as the trace's README recommends for acceptance runs:
+/// Reads a real GPU-cluster trace (the Alibaba cluster-trace-gpu-v2023 sample; its README describes the columns) and
+/// prints the issue-20 figures of the product's replay engine (<see cref="TraceReplayer"/>) on a window of it (the jobs
+/// submitted in the window, plus the jobs of the trace still running at its start as background: they arrive at the
+/// start, with their real submit time and what was left of their run) and on the whole trace. Cluster as the trace's README recommends for acceptance runs:
 /// 4 nodes of 8 GPUs, 128 cores, 768 GiB; one team per trace team with an equal nominal share that may borrow the rest.
 /// </summary>
 public sealed class TraceReplay(TextWriter log)
 {
+    /// <summary>How many of the longest waits to list under each figure block (0: none).</summary>
+    public int Longest { get; init; }
+
+    /// <summary>A job name whose waiting to follow: every 2 simulated hours while it waits, its estimate and every node's jobs.</summary>
+    public string? Follow { get; init; }
+
     private static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan MaxWalltime = JobSpecValidation.MaxWalltime;
 
-    public void Run(string path, double compression)
+    public void Run(string path, double compression, double windowFrom, double windowTo, SchedulerSettings settings)
     {
         var jobs = Read(path, compression);
-        var snapshot = Cluster(jobs);
-        var capacityGpus = snapshot.Nodes.Sum(n => n.Gpus.Length);
-        log.WriteLine($"replay: {jobs.Count:N0} jobs from {path}, arrivals compressed x{compression}, {snapshot.Nodes.Length} nodes / {capacityGpus} GPUs, {snapshot.Quotas.Length} teams");
+        var cluster = Cluster(jobs, settings);
+        log.WriteLine($"replay: {jobs.Count:N0} jobs from {path}, arrivals compressed x{compression}, {cluster.Nodes.Length} nodes / {cluster.Nodes.Sum(n => n.Gpus.Length)} GPUs, {cluster.Quotas.Length} teams");
+        log.WriteLine($"replay: settings {settings}");
 
-        var bySubmit = jobs.OrderBy(j => j.Job.SubmittedAt).ThenBy(j => j.Job.Id).ToList();
-        var traceById = jobs.ToDictionary(j => j.Job.Id);
-        var ends = new PriorityQueue<JobId, (DateTimeOffset At, long Id)>();
-        var endOf = new Dictionary<JobId, DateTimeOffset>();
-        var holding = new Dictionary<JobId, (DateTimeOffset Start, int Gpus)>();
-        var preemptedAt = new Dictionary<JobId, DateTimeOffset>();
-        var preemptedJobs = new HashSet<JobId>();
-        var beneficiaries = new Dictionary<JobId, DateTimeOffset>();
-        var beneficiariesStartedAtOnce = 0;
-        var restarts = 0;
-        var restartsAtOnce = 0;
-        var firstEstimate = new Dictionary<JobId, DateTimeOffset>();
-        var waits = new Samples();
-        var estimateErrors = new Samples();
-        var onOrBeforeEstimate = 0;
-        var plans = new Samples();
-        var refused = 0;
-        var preempted = 0;
-        var gpuSeconds = 0.0;
-        var next = 0;
-        var wall = Stopwatch.StartNew();
-        var lastEnd = Origin;
-
-        while (next < bySubmit.Count || ends.Count > 0)
-        {
-            var nextSubmit = next < bySubmit.Count ? bySubmit[next].Job.SubmittedAt : DateTimeOffset.MaxValue;
-            var nextEnd = ends.TryPeek(out _, out var endKey) ? endKey.At : DateTimeOffset.MaxValue;
-            var now = nextSubmit < nextEnd ? nextSubmit : nextEnd;
-
-            while (ends.TryPeek(out var id, out var key) && key.At <= now)
-            {
-                ends.Dequeue();
-                if (endOf.TryGetValue(id, out var at) && at == key.At)
-                {
-                    endOf.Remove(id);
-                    snapshot = ClusterTransitions.Release(snapshot, id, now);
-                    gpuSeconds += Held(holding, id, now);
-                    lastEnd = now;
-                }
-            }
-
-            while (next < bySubmit.Count && bySubmit[next].Job.SubmittedAt <= now)
-            {
-                snapshot = ClusterTransitions.Submit(snapshot, bySubmit[next++].Job);
-            }
-
-            // A pass that preempts borrowed jobs is followed by one that starts the reclaiming job on the freed GPUs.
-            for (var round = 0; round < 3; round++)
-            {
-                var current = snapshot;
-                var plan = plans.Time(() => Scheduler.Plan(current, now));
-                snapshot = ClusterTransitions.ApplyPlan(snapshot, plan);
-                refused += plan.Refusals.Length;
-                foreach (var start in plan.Starts)
-                {
-                    var trace = traceById[start.Job.Id];
-                    var runFor = trace.Duration < MaxWalltime ? trace.Duration : MaxWalltime;
-                    var end = now + runFor;
-                    endOf[start.Job.Id] = end;
-                    ends.Enqueue(start.Job.Id, (end, start.Job.Id.Value));
-                    holding[start.Job.Id] = (now, start.Allocation.GpuIndices.Length);
-                    if (beneficiaries.Remove(start.Job.Id, out var reclaimedAt) && reclaimedAt == now)
-                    {
-                        beneficiariesStartedAtOnce++;
-                    }
-
-                    if (preemptedAt.Remove(start.Job.Id, out var stoppedAt))
-                    {
-                        // A preempted job starts over (no checkpointing); its first start already counted its wait.
-                        restarts++;
-                        restartsAtOnce += stoppedAt == now ? 1 : 0;
-                        continue;
-                    }
-
-                    waits.Add(now - start.Job.SubmittedAt);
-                    if (firstEstimate.TryGetValue(start.Job.Id, out var estimate))
-                    {
-                        estimateErrors.Add((now - estimate).Duration());
-                        onOrBeforeEstimate += now <= estimate ? 1 : 0;
-                    }
-                }
-
-                foreach (var explanation in plan.Pending)
-                {
-                    if (explanation.EstimatedStart is { } estimate)
-                    {
-                        firstEstimate.TryAdd(explanation.Job, estimate);
-                    }
-                }
-
-                foreach (var preemption in plan.Preemptions)
-                {
-                    endOf.Remove(preemption.Victim);
-                    snapshot = ClusterTransitions.Requeue(snapshot, preemption.Victim, now);
-                    gpuSeconds += Held(holding, preemption.Victim, now);
-                    preemptedAt[preemption.Victim] = now;
-                    preemptedJobs.Add(preemption.Victim);
-                    beneficiaries.TryAdd(preemption.Beneficiary, now);
-                    preempted++;
-                }
-
-                if (plan.Preemptions.IsEmpty)
-                {
-                    break;
-                }
-            }
-        }
-
-        var span = (lastEnd - Origin).TotalSeconds;
-        var production = new Samples();
+        var start = Origin + TimeSpan.FromSeconds(windowFrom / compression);
+        var end = Origin + TimeSpan.FromSeconds(windowTo / compression);
+        var window = new List<ReplayJob>();
         foreach (var job in jobs)
         {
-            production.Add(job.ProductionWait);
+            var submitted = job.Job.SubmittedAt;
+            if (submitted >= start && submitted < end)
+            {
+                window.Add(new ReplayJob(job.Job, job.Duration));
+            }
+            else if (submitted < start && submitted + job.Duration > start)
+            {
+                window.Add(new ReplayJob(job.Job, submitted + job.Duration - start, ArrivesAt: start));
+            }
         }
 
-        log.WriteLine($"replay: simulated {span / 86_400:0.0} days in {wall.Elapsed.TotalSeconds:0.0} s wall; {plans.Count:N0} passes, pass median {plans.Median:0.000} ms, p99 {plans.P99:0.000} ms, max {plans.Max:0.0} ms");
-        log.WriteLine($"replay: {waits.Count:N0} started, {refused} refused; mean GPU allocation {100 * gpuSeconds / (capacityGpus * span):0.0}% of {capacityGpus} GPUs");
-        log.WriteLine($"replay: {preempted:N0} preemptions of {preemptedJobs.Count:N0} distinct jobs; {restarts:N0} restarts, {restartsAtOnce:N0} of them at the very instant of their preemption; " +
-            $"{beneficiariesStartedAtOnce:N0} reclaiming jobs started at the instant of their reclaim");
-        log.WriteLine($"replay: queue wait p50 {Seconds(waits.Median)}, p90 {Seconds(waits.Percentile(90))}, p99 {Seconds(waits.P99)}, max {Seconds(waits.Max)} " +
-            $"(production, another cluster, for reference: p50 {Seconds(production.Median)}, p99 {Seconds(production.P99)})");
-        if (estimateErrors.Count > 0)
-        {
-            log.WriteLine($"replay: {estimateErrors.Count:N0} jobs had waited with an estimated start; started on or before it: {100.0 * onOrBeforeEstimate / estimateErrors.Count:0.0}%; " +
-                $"|actual - first estimate| p50 {Seconds(estimateErrors.Median)}, p90 {Seconds(estimateErrors.Percentile(90))}");
-        }
+        Print(end, $"window {windowFrom:N0}-{windowTo:N0} s ({window.Count(j => !j.Background)} jobs + {window.Count(j => j.Background)} running at its start)", cluster, window);
+        Print(null, "full trace", cluster, [.. jobs.Select(j => new ReplayJob(j.Job, j.Duration))]);
     }
 
-    /// <summary>GPU-seconds the job held from its start until <paramref name="until"/>; forgets the job.</summary>
-    private static double Held(Dictionary<JobId, (DateTimeOffset Start, int Gpus)> holding, JobId id, DateTimeOffset until) =>
-        holding.Remove(id, out var held) ? held.Gpus * (until - held.Start).TotalSeconds : 0;
+    private void Print(DateTimeOffset? utilisationUntil, string name, ClusterSnapshot cluster, IReadOnlyList<ReplayJob> jobs)
+    {
+        var passes = new Samples();
+        var wall = Stopwatch.StartNew();
+        var debug = Follow;
+        var lastPrint = DateTimeOffset.MinValue;
+        var result = TraceReplayer.Run(cluster, jobs, (snapshot, now) =>
+        {
+            var p = passes.Time(() => Scheduler.Plan(snapshot, now));
+            if (debug is not null && snapshot.Pending.AllJobs.FirstOrDefault(j => j.Spec.Name == debug) is { } dj && now - lastPrint > TimeSpan.FromHours(2))
+            {
+                lastPrint = now;
+                var ex = p.Pending.FirstOrDefault(e => e.Job == dj.Id);
+                log.WriteLine($"follow: t={(now - Origin).TotalSeconds:N0} pending={snapshot.Pending.Count} est={(ex?.EstimatedStart - Origin)?.TotalSeconds:N0} res={ex?.Reservation?.Node}@{(ex?.Reservation?.Start - Origin)?.TotalSeconds:N0} reason={ex?.Reason.Cause}");
+                foreach (var n in snapshot.Nodes)
+                {
+                    var on = snapshot.Running.Where(r => r.Allocation.Node == n.Name).ToList();
+                    log.WriteLine($"follow:   {n.Name}: free {8 - on.Sum(r => r.Allocation.GpuIndices.Length)} " + string.Join(" ", on.Select(r => $"{r.Job.Spec.Name}:{r.Allocation.GpuIndices.Length}g/{r.Job.Team}/{(r.Allocation.ExpectedEnd - now)?.TotalHours:N0}h{(r.Borrowing ? "B" : "")}")));
+                }
+            }
 
-    private static string Seconds(double milliseconds) =>
-        string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000:0} s");
+            return p;
+        }, utilisationUntil);
+        var f = ReplayFigures.Of(result);
+        log.WriteLine($"{name}: simulated {result.SpanSeconds / 86_400:0.0} days in {wall.Elapsed.TotalSeconds:0.0} s wall; {passes.Count:N0} passes, pass median {passes.Median:0.000} ms, p99 {passes.P99:0.000} ms");
+        log.WriteLine($"  jobs {f.Jobs:N0}, started {f.Started:N0}, refused {result.Refused}");
+        log.WriteLine($"  wait mean {f.MeanWaitSeconds:N0} s, p95 {f.P95WaitSeconds:N0} s, max {f.MaxWaitSeconds:N0} s");
+        log.WriteLine($"  GPU-hours idle while a GPU job waited {f.IdleWhileWaitingGpuHours:N1}; fragmentation {f.FragmentedGpus:0.00} GPUs (time-averaged)");
+        log.WriteLine($"  preemptions {f.Preemptions:N0} of {f.PreemptedJobs:N0} distinct jobs; GPU-hours lost {f.LostGpuHours:N1} of {f.HeldGpuHours:N1} held ({Percent(f.LostGpuHours, f.HeldGpuHours)})");
+        log.WriteLine($"  estimate |actual start - first estimate| p50 {f.EstimateErrorP50Seconds:N0} s, p90 {f.EstimateErrorP90Seconds:N0} s (n={f.Estimated:N0})");
+        foreach (var job in result.Jobs.Where(j => j.Wait is not null).OrderByDescending(j => j.Wait).Take(Longest))
+        {
+            var spec = job.Recorded.Job.Spec;
+            log.WriteLine($"  longest wait: {spec.Name} ({spec.Team}, {spec.Request.Gpus} GPUs, run {job.Recorded.RunTime.TotalSeconds:N0} s, walltime {spec.Walltime?.TotalHours:N0} h) submitted {(job.Recorded.Job.SubmittedAt - Origin).TotalSeconds:N0} s waited {job.Wait!.Value.TotalSeconds:N0} s, preempted {job.Preemptions}x");
+        }
 
-    private static ClusterSnapshot Cluster(IReadOnlyList<TraceJob> jobs)
+        foreach (var job in result.Jobs.Where(j => j.LostGpuSeconds > 0).OrderByDescending(j => j.LostGpuSeconds).Take(Longest))
+        {
+            var spec = job.Recorded.Job.Spec;
+            log.WriteLine($"  most work lost: {spec.Name} ({spec.Team}, {spec.Request.Gpus} GPUs, run {job.Recorded.RunTime.TotalSeconds:N0} s) preempted {job.Preemptions}x, {job.LostGpuSeconds / 3600:N1} GPU-hours lost");
+        }
+
+        log.WriteLine($"  Jain's fairness over teams {f.JainFairness:0.000}; utilisation {100 * f.Utilisation:0.0}% held, {100 * f.UsefulUtilisation:0.0}% useful ({(utilisationUntil is null ? "first submit to last end" : "over the window")})");
+    }
+
+    private static string Percent(double part, double whole) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(whole == 0 ? 0 : 100 * part / whole):0.00}%");
+
+    private static ClusterSnapshot Cluster(IReadOnlyList<TraceJob> jobs, SchedulerSettings settings)
     {
         const int nodes = 4;
         const int gpusPerNode = 8;
@@ -176,7 +116,7 @@ public sealed class TraceReplay(TextWriter log)
         var cluster = new ResourceAmount(nodes * gpusPerNode, nodes * cores * Units.MillicoresPerCore, nodes * memoryGiB * Units.MiBPerGiB);
         var share = new ResourceAmount(cluster.Gpus / teams.Length, cluster.CpuMillicores / teams.Length, cluster.MemoryMiB / teams.Length);
         var quotas = teams.Select(t => new TeamQuota(t, share, cluster - share)).ToArray();
-        return new ClusterSnapshot([.. nodeList], [.. quotas], PendingQueue.Empty, [], [], SchedulerSettings.Default);
+        return new ClusterSnapshot([.. nodeList], [.. quotas], PendingQueue.Empty, [], [], settings);
     }
 
     /// <summary>Reads the CSV by its header's column names; walltime is the observed run time rounded up to the hour.</summary>
@@ -207,7 +147,7 @@ public sealed class TraceReplay(TextWriter log)
                 Math.Max(1, (long)Math.Ceiling(Number(memory) * Units.MiBPerGiB)));
             var spec = new JobSpec(cells[id], cells[user], cells[team], "replay", request, Walltime: walltime);
             var submitted = Origin + TimeSpan.FromSeconds(Number(submit) / compression);
-            jobs.Add(new TraceJob(new Job(new JobId(jobs.Count + 1), spec, submitted), runTime, TimeSpan.FromSeconds(Number(wait))));
+            jobs.Add(new TraceJob(new Job(new JobId(jobs.Count + 1), spec, submitted), Number(submit), runTime, TimeSpan.FromSeconds(Number(wait))));
         }
 
         return jobs;

@@ -22,6 +22,9 @@ public sealed record ClusterSnapshot(
     /// being refused.
     /// </summary>
     public ImmutableArray<Node> ElasticNodeShapes { get; init; } = [];
+
+    /// <summary>Each owner's last two run times, for the run-time predictions behind estimated starts (see <see cref="Planning.RunTimePredictions"/>).</summary>
+    public ImmutableDictionary<string, Planning.OwnerRunTimes> RunTimes { get; init; } = Planning.RunTimePredictions.Empty;
 }
 
 /// <summary>The knobs of a scheduling pass.</summary>
@@ -30,6 +33,38 @@ public sealed record SchedulerSettings(
     int BackfillDepth,
     bool ExplainAllPending)
 {
-    /// <summary>Seven-day half-life, reservations for the 100 highest blocked jobs, an explanation for every pending job.</summary>
+    /// <summary>
+    /// Seven-day half-life, reservations for the 100 highest blocked jobs, an explanation for every pending job, each
+    /// hour of waiting worth <see cref="AgeWeight"/> places in the fair-share order, starving after <see cref="StarvationAfter"/>.
+    /// </summary>
     public static SchedulerSettings Default { get; } = new(TimeSpan.FromDays(7), 100, ExplainAllPending: true);
+
+    /// <summary>
+    /// Aging: each hour a job has waited moves it this many places up the teams' fair-share order (among jobs of its
+    /// priority); 0 turns aging off (the starvation bound still holds).
+    /// </summary>
+    public double AgeWeight { get; init; } = 4.0;
+
+    /// <summary>
+    /// The starvation bound: a job that has waited this long ranks ahead of every job of its priority that has waited
+    /// less (oldest first), may borrow before guaranteed jobs are placed, so it gets the first reservation, which later
+    /// arrivals cannot push back; once started it is never preempted to reclaim quota.
+    /// </summary>
+    public TimeSpan StarvationAfter { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// No thrash: a job running on borrowed capacity may not be preempted to reclaim quota before it has run this long
+    /// (the reclaiming team waits instead).
+    /// </summary>
+    public TimeSpan MinRunBeforePreemption { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Reclaim at bounded cost: a borrowing job whose preemption would throw away more than this much GPU-time (GPUs x
+    /// time run; 1 GPU-hour: a 1-GPU job after an hour, an 8-GPU job after 7.5 minutes) is not preempted; the reclaiming
+    /// team waits for capacity to free instead.
+    /// </summary>
+    public TimeSpan MaxPreemptionLoss { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether a job submitted at <paramref name="submitted"/> has waited past the starvation bound at <paramref name="now"/>.</summary>
+    public bool IsStarving(DateTimeOffset submitted, DateTimeOffset now) => now - submitted >= StarvationAfter;
 }

@@ -60,7 +60,7 @@ public static class ClusterTransitions
 
     /// <summary>
     /// A running job ended (succeeded, failed, cancelled or timed out): its allocation is freed, its use accrued to
-    /// its team, and the team's remaining jobs re-marked (a borrowing job that now fits within nominal quota is no
+    /// its team, its run time remembered for its owner's run-time predictions, and the team's remaining jobs re-marked (a borrowing job that now fits within nominal quota is no
     /// longer preemptible).
     /// </summary>
     public static ClusterSnapshot Release(ClusterSnapshot snapshot, JobId jobId, DateTimeOffset endedAt)
@@ -72,6 +72,7 @@ public static class ClusterTransitions
         {
             Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, ended.Job.Team), newlyMade: true),
             Usage = Accrue(snapshot, ended, endedAt),
+            RunTimes = RunTimePredictions.Record(snapshot.RunTimes, ended.Job.Spec.Owner, endedAt - ended.Allocation.Start),
         };
     }
 

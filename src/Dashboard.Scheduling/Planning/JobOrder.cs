@@ -4,8 +4,10 @@ using Dashboard.Scheduling.Model;
 namespace Dashboard.Scheduling.Planning;
 
 /// <summary>
-/// Step 2: pending jobs in scheduling order — priority (high first), then the team's fair-share standing
-/// (decayed usage / weight, low first), then submit time, then id. Each team's queue is already in
+/// Step 2: pending jobs in scheduling order — priority (high first); then jobs that have waited past the starvation
+/// bound (<see cref="SchedulerSettings.StarvationAfter"/>), oldest first; then the team's fair-share rank (decayed
+/// usage / weight, low first) less <see cref="SchedulerSettings.AgeWeight"/> places per hour waited; then submit time,
+/// then id. Each team's queue is already in
 /// (priority, submit, id) order, so this is a lazy merge of team queues through a small heap of queue heads:
 /// a pass that stops early never pays for ordering the whole backlog.
 /// </summary>
@@ -17,22 +19,24 @@ internal sealed class JobOrder
 
     private readonly List<(string Team, int Number, double Standing)> teams;
     private readonly PendingQueue pending;
+    private readonly AgeRule age;
 
     public JobOrder(ClusterSnapshot snapshot, DateTimeOffset now)
-        : this(snapshot.Pending, Standings(snapshot, now))
+        : this(snapshot.Pending, Standings(snapshot, now), new AgeRule(now.UtcTicks, snapshot.Settings.StarvationAfter.Ticks, snapshot.Settings.AgeWeight / TimeSpan.TicksPerHour))
     {
     }
 
     /// <summary>A fresh walk over the same queues in the same order as <paramref name="other"/> (the standings are not recomputed).</summary>
     public JobOrder(JobOrder other)
-        : this(other.pending, other.teams)
+        : this(other.pending, other.teams, other.age)
     {
     }
 
-    private JobOrder(PendingQueue pending, List<(string Team, int Number, double Standing)> teams)
+    private JobOrder(PendingQueue pending, List<(string Team, int Number, double Standing)> teams, AgeRule age)
     {
         this.pending = pending;
         this.teams = teams;
+        this.age = age;
 
         // Equal standings share a rank, so submit time (not the team name) decides between them.
         cursors = new TeamCursor[teams.Count];
@@ -45,7 +49,7 @@ internal sealed class JobOrder
                 rank = i;
             }
 
-            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, pending);
+            cursors[i] = new TeamCursor(teams[i].Team, teams[i].Number, rank, pending, age);
             if (cursors[i].HasCurrent)
             {
                 heap[heapSize++] = i;
@@ -240,18 +244,43 @@ internal sealed class JobOrder
         var b = cursors[y];
         ref readonly var aHead = ref a.Head;
         ref readonly var bHead = ref b.Head;
-        if (aHead.Priority != bHead.Priority)
-        {
-            return aHead.Priority > bHead.Priority;
-        }
+        return age.Before(aHead.Priority, a.Rank, aHead.SubmittedTicks, aHead.Id, bHead.Priority, b.Rank, bHead.SubmittedTicks, bHead.Id);
+    }
 
-        if (a.Rank != b.Rank)
+    /// <summary>
+    /// The comparison of two heads, by (priority, starving, aged rank, submit, id). Within one team's queue (priority,
+    /// submit, id order) it is monotone: at one priority the starving jobs are the oldest (a prefix) and the aged rank
+    /// grows with the submit time, so the merge of heads and the binary search of <see cref="TryTakeRun"/> stay exact.
+    /// </summary>
+    private readonly record struct AgeRule(long NowTicks, long StarvingTicks, double PlacesPerTick)
+    {
+        public bool Before(int aPriority, int aRank, long aSubmitted, JobId aId, int bPriority, int bRank, long bSubmitted, JobId bId)
         {
-            return a.Rank < b.Rank;
-        }
+            if (aPriority != bPriority)
+            {
+                return aPriority > bPriority;
+            }
 
-        // DateTimeOffset orders by UTC ticks.
-        return aHead.SubmittedTicks != bHead.SubmittedTicks ? aHead.SubmittedTicks < bHead.SubmittedTicks : aHead.Id < bHead.Id;
+            var aStarving = NowTicks - aSubmitted >= StarvingTicks;
+            var bStarving = NowTicks - bSubmitted >= StarvingTicks;
+            if (aStarving != bStarving)
+            {
+                return aStarving;
+            }
+
+            if (!aStarving && aRank != bRank)
+            {
+                var aKey = aRank - (PlacesPerTick * Math.Max(0, NowTicks - aSubmitted));
+                var bKey = bRank - (PlacesPerTick * Math.Max(0, NowTicks - bSubmitted));
+                if (aKey != bKey)
+                {
+                    return aKey < bKey;
+                }
+            }
+
+            // DateTimeOffset orders by UTC ticks.
+            return aSubmitted != bSubmitted ? aSubmitted < bSubmitted : aId < bId;
+        }
     }
 
     /// <summary>
@@ -277,8 +306,11 @@ internal sealed class JobOrder
         private QueuedJob head;
         private int position;
 
-        public TeamCursor(string team, int number, int rank, PendingQueue pending)
+        private readonly AgeRule age;
+
+        public TeamCursor(string team, int number, int rank, PendingQueue pending, AgeRule age)
         {
+            this.age = age;
             Team = team;
             Number = number;
             Rank = rank;
@@ -353,18 +385,7 @@ internal sealed class JobOrder
         public bool WouldComeBefore(Job job, TeamCursor other)
         {
             ref readonly var otherHead = ref other.head;
-            if (job.Priority != otherHead.Priority)
-            {
-                return job.Priority > otherHead.Priority;
-            }
-
-            if (Rank != other.Rank)
-            {
-                return Rank < other.Rank;
-            }
-
-            var submitted = job.SubmittedAt.UtcTicks;
-            return submitted != otherHead.SubmittedTicks ? submitted < otherHead.SubmittedTicks : job.Id < otherHead.Id;
+            return age.Before(job.Priority, Rank, job.SubmittedAt.UtcTicks, job.Id, otherHead.Priority, other.Rank, otherHead.SubmittedTicks, otherHead.Id);
         }
 
         public void Drop()

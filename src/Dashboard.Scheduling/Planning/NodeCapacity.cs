@@ -190,6 +190,45 @@ internal sealed class NodeCapacity
         return -1;
     }
 
+    /// <summary>
+    /// Placement that keeps room for large jobs: among the Ready nodes that fit (and <paramref name="allowed"/>), the one
+    /// that <paramref name="extension"/> scores lowest (the scheduler's score: how far the job would run past the node's
+    /// busy horizon, or when it ends within it, how much earlier), then best fit as <see cref="BestFit(ResourceAmount, string?, Func{int, bool}?)"/>. Long jobs
+    /// gather on nodes that are busy for long anyway, short ones fill the gaps of busy nodes, and nodes that are about to
+    /// empty stay free for the large jobs that need a whole node.
+    /// </summary>
+    public int LeastExtendingFit(ResourceAmount amount, string? model, Func<int, bool>? allowed, Func<int, long> extension)
+    {
+        var best = -1;
+        var bestExtension = long.MaxValue;
+        for (var k = Math.Max(amount.Gpus, 0); k <= topBucket; k++)
+        {
+            var bucket = buckets[k];
+            if (bucket.Count == 0)
+            {
+                continue;
+            }
+
+            SortBucket(k);
+            foreach (var i in bucket)
+            {
+                if (!FitsNow(i, amount, model))
+                {
+                    continue;
+                }
+
+                var extends = extension(i);
+                if (extends < bestExtension && (allowed is null || allowed(i)))
+                {
+                    best = i;
+                    bestExtension = extends;
+                }
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The GPUs <see cref="Take"/> would choose for <paramref name="request"/> on <paramref name="node"/> now, as a mask.</summary>
     public ulong PreviewGpus(int node, ResourceRequest request) =>
         request.Gpus == 0 ? 0 : MaskOf(GpuIndexChoice.Choose(freeMask[node] & ModelMask(node, request.GpuModel), request.Gpus).AsSpan());

@@ -4,25 +4,44 @@ using Dashboard.Scheduling.Model;
 namespace Dashboard.Scheduling.Planning;
 
 /// <summary>
-/// Step 7: a team asking for capacity within its nominal quota gets it back from teams that borrowed it.
-/// For a job that cannot be placed, find the one Ready node where stopping the fewest borrowing jobs of other
-/// teams (newest first) makes it fit; those jobs are named for preemption, each at most once per pass.
+/// Step 7: a team asking for capacity within its nominal quota gets it back from teams that borrowed it, at least cost.
+/// For a job that cannot be placed, on each Ready node the borrowing jobs of other teams are taken cheapest first (the
+/// GPU-seconds of work they would lose, then fewer GPUs, then newest) until the job fits, and any taken job that is not
+/// needed after all is given back (dearest first); the node whose victims lose the least work in all wins (then fewer
+/// victims, then node order). Those jobs are named for preemption, each at most once per pass. A borrowing job is
+/// protected (never a victim) while it has run less than <see cref="SchedulerSettings.MinRunBeforePreemption"/>, once
+/// stopping it would lose more than <see cref="SchedulerSettings.MaxPreemptionLoss"/> GPU-time, and for
+/// good once it started after waiting past the starvation bound: a restarted job is not stopped again straight away.
 /// </summary>
 internal sealed class QuotaReclaim
 {
     private readonly NodeCapacity capacity;
     private readonly IReadOnlyList<RunningJob> running;
+    private readonly SchedulerSettings settings;
+    private readonly DateTimeOffset now;
     private readonly HashSet<JobId> named = [];
     private readonly Dictionary<string, List<ResourceRequest>> failedByTeam = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int NamedCount, bool CanFree)> canFreeByTeam = new(StringComparer.Ordinal);
     private Dictionary<int, List<RunningJob>>? borrowersByNode;
 
-    public QuotaReclaim(NodeCapacity capacity, IReadOnlyList<RunningJob> running)
+    public QuotaReclaim(NodeCapacity capacity, IReadOnlyList<RunningJob> running, SchedulerSettings settings, DateTimeOffset now)
     {
         this.capacity = capacity;
         this.running = running;
-        HasBorrowers = running.Any(r => r.Borrowing);
+        this.settings = settings;
+        this.now = now;
+        HasBorrowers = running.Any(r => r.Borrowing && !IsProtected(r));
     }
+
+    /// <summary>Whether <paramref name="job"/> may not be preempted now (see the class summary).</summary>
+    private bool IsProtected(RunningJob job) =>
+        now - job.Allocation.Start < settings.MinRunBeforePreemption
+        || LostIfStopped(job) > settings.MaxPreemptionLoss.TotalSeconds
+        || settings.IsStarving(job.Job.SubmittedAt, job.Allocation.Start);
+
+    /// <summary>The GPU-seconds of work <paramref name="job"/> would lose if stopped now (no checkpointing assumed).</summary>
+    private double LostIfStopped(RunningJob job) =>
+        job.Allocation.GpuIndices.Length * Math.Max(0, (now - job.Allocation.Start).TotalSeconds);
 
     /// <summary>Whether any running job borrows capacity, i.e. whether reclaiming can ever succeed.</summary>
     public bool HasBorrowers { get; }
@@ -92,7 +111,7 @@ internal sealed class QuotaReclaim
         }
 
         borrowersByNode = [];
-        foreach (var job in running.Where(r => r.Borrowing))
+        foreach (var job in running.Where(r => r.Borrowing && !IsProtected(r)))
         {
             var node = capacity.IndexOf(job.Allocation.Node);
             if (node < 0)
@@ -113,6 +132,18 @@ internal sealed class QuotaReclaim
         {
             list.Sort((a, b) =>
             {
+                var byLoss = LostIfStopped(a).CompareTo(LostIfStopped(b));
+                if (byLoss != 0)
+                {
+                    return byLoss;
+                }
+
+                var byGpus = a.Allocation.GpuIndices.Length.CompareTo(b.Allocation.GpuIndices.Length);
+                if (byGpus != 0)
+                {
+                    return byGpus;
+                }
+
                 var byStart = b.Allocation.Start.CompareTo(a.Allocation.Start);
                 return byStart != 0 ? byStart : b.Job.Id.CompareTo(a.Job.Id);
             });
@@ -125,6 +156,7 @@ internal sealed class QuotaReclaim
     {
         List<RunningJob>? best = null;
         var bestNode = -1;
+        var bestLoss = double.MaxValue;
         foreach (var (node, borrowers) in BorrowersByNode())
         {
             if (!capacity.IsSchedulable(node))
@@ -138,10 +170,12 @@ internal sealed class QuotaReclaim
                 continue;
             }
 
-            if (best is null || victims.Count < best.Count || (victims.Count == best.Count && node < bestNode))
+            var loss = victims.Sum(LostIfStopped);
+            if (best is null || loss < bestLoss || (loss == bestLoss && (victims.Count < best.Count || (victims.Count == best.Count && node < bestNode))))
             {
                 best = victims;
                 bestNode = node;
+                bestLoss = loss;
             }
         }
 
@@ -166,13 +200,30 @@ internal sealed class QuotaReclaim
             gpus |= NodeCapacity.MaskOf(borrower.Allocation.GpuIndices.AsSpan());
             cpu += borrower.Allocation.CpuMillicores;
             memory += borrower.Allocation.MemoryMiB;
-            if (BitOperations.PopCount(gpus & modelMask) >= request.Gpus && cpu >= request.CpuMillicores && memory >= request.MemoryMiB)
+            if (Fits(gpus, cpu, memory))
             {
-                // Enough: list the victims (only now, so a node that cannot help allocates nothing).
-                return [.. borrowers.Where(b => b.Job.Team != team && !named.Contains(b.Job.Id)).Take(count)];
+                // Enough: list the victims (only now, so a node that cannot help allocates nothing), then give back,
+                // dearest first, any whose work need not be lost after all.
+                var victims = borrowers.Where(b => b.Job.Team != team && !named.Contains(b.Job.Id)).Take(count).ToList();
+                for (var i = victims.Count - 1; i >= 0; i--)
+                {
+                    var a = victims[i].Allocation;
+                    if (Fits(gpus & ~NodeCapacity.MaskOf(a.GpuIndices.AsSpan()), cpu - a.CpuMillicores, memory - a.MemoryMiB))
+                    {
+                        gpus &= ~NodeCapacity.MaskOf(a.GpuIndices.AsSpan());
+                        cpu -= a.CpuMillicores;
+                        memory -= a.MemoryMiB;
+                        victims.RemoveAt(i);
+                    }
+                }
+
+                return victims;
             }
         }
 
         return null;
+
+        bool Fits(ulong freeGpus, long freeCpu, long freeMemory) =>
+            BitOperations.PopCount(freeGpus & modelMask) >= request.Gpus && freeCpu >= request.CpuMillicores && freeMemory >= request.MemoryMiB;
     }
 }

@@ -70,6 +70,9 @@ public static class Scheduler
         private readonly ImmutableArray<JobPreemption>.Builder preemptions = ImmutableArray.CreateBuilder<JobPreemption>();
         private readonly WaitingJobs waiting;
 
+        /// <summary>Each node's busy horizon: the latest expected end (UTC ticks) of what runs on it (long.MaxValue: a job with no walltime).</summary>
+        private readonly long[] horizons;
+
         /// <summary>Jobs left waiting for a full team quota in runs (<see cref="TakeQuotaFullRun"/>), in order; null until one is.</summary>
         private List<QuotaFullRun>? quotaFullRuns;
         private int quotaFullRunJobs;
@@ -96,7 +99,14 @@ public static class Scheduler
             quota = new QuotaLedger(snapshot.Quotas, snapshot.Running);
             capacity = new NodeCapacity(snapshot.Nodes, held);
             reservations = new ReservationBook(capacity, snapshot.Running, now);
-            reclaim = new QuotaReclaim(capacity, snapshot.Running);
+            reclaim = new QuotaReclaim(capacity, snapshot.Running, settings, now);
+            horizons = new long[capacity.Count];
+            Array.Fill(horizons, now.UtcTicks);
+            foreach (var running in snapshot.Running)
+            {
+                ExtendHorizon(capacity.IndexOf(running.Allocation.Node), running.Allocation.ExpectedEnd);
+            }
+
             waiting = new WaitingJobs([.. snapshot.Pending.ByTeam.Keys]);
             teamOffsets = new int[snapshot.Pending.ByTeam.Count];
             var offset = 0;
@@ -281,8 +291,9 @@ public static class Scheduler
             var end = queued.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
             var slot = ledgerSlots[team];
             var admission = quota.Admit(slot, queued.Amount);
-            if (admission == Admission.Borrowing && !borrowingAllowed)
+            if (admission == Admission.Borrowing && !borrowingAllowed && !settings.IsStarving(job.SubmittedAt, now))
             {
+                // A starving job borrows in the first walk: its reservation comes before any later job is placed.
                 return true;
             }
 
@@ -298,12 +309,18 @@ public static class Scheduler
                 return false;
             }
 
-            // 4. Place by best fit; 5. without delaying any reservation.
+            // 4. Place by best fit (a job with a walltime where it extends a node's busy horizon least); 5. without
+            // delaying any reservation.
             var node = capacity.BestFit(queued.Amount, queued.GpuModel);
             if (node >= 0 && !reservations.IsEmpty)
             {
                 // Only when some node fits at all: the filter's closure was allocated for every job considered.
                 node = BestFitAroundReservations(job, end);
+            }
+
+            if (node >= 0 && end is { } ends)
+            {
+                node = capacity.LeastExtendingFit(queued.Amount, queued.GpuModel, reservations.IsEmpty ? null : n => reservations.WouldDelay(n, job.Request, capacity.PreviewGpus(n, job.Request), end) is null, n => HorizonScore(n, ends.UtcTicks));
             }
             if (node >= 0)
             {
@@ -403,7 +420,29 @@ public static class Scheduler
             var allocation = new GpuAllocation(job.Id, capacity.NodeAt(node).Name, gpus, job.Request.CpuMillicores, job.Request.MemoryMiB, now, end);
             quota.Charge(ledgerSlots[team], allocation.Amount);
             reservations.AddRelease(allocation, job.Team);
+            ExtendHorizon(node, end);
             starts.Add(new JobStart(job, allocation, borrowing));
+        }
+
+        /// <summary>
+        /// How well a job ending at <paramref name="endTicks"/> suits <paramref name="node"/> in time (lower is better): how
+        /// far it would push the node's busy horizon (the latest expected end on it; now for an idle node) out, plus a
+        /// tenth of the slack when it ends before the horizon. Long jobs gather where long jobs already run, short ones
+        /// fill the gaps of nodes that empty soon, and no node that is about to empty is pinned by a long small job, so
+        /// whole nodes come free for large jobs.
+        /// </summary>
+        private long HorizonScore(int node, long endTicks)
+        {
+            var horizon = horizons[node];
+            return endTicks >= horizon ? endTicks - horizon : (horizon - endTicks) / 10;
+        }
+
+        private void ExtendHorizon(int node, DateTimeOffset? end)
+        {
+            if (node >= 0)
+            {
+                horizons[node] = Math.Max(horizons[node], end?.UtcTicks ?? long.MaxValue);
+            }
         }
 
         private bool Reclaim(in QueuedJob queued)
@@ -498,7 +537,7 @@ public static class Scheduler
         public void Dispose() => waiting.Dispose();
 
         private void Wait(in QueuedJob job, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob) =>
-            waiting.Add(job, team, cause, reservation, blockingJob);
+            waiting.Add(job, team, cause, reservation, blockingJob, snapshot.RunTimes.IsEmpty ? job.Walltime : RunTimePredictions.Expected(snapshot.RunTimes, job.Job.Spec.Owner, job.Walltime));
 
         /// <summary>
         /// 6. Every job still waiting gets its reason and an estimated start: the estimates are computed here, the
@@ -509,7 +548,16 @@ public static class Scheduler
             var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
             if (estimates is not null)
             {
-                estimator(capacity, quota.Clone(), snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing))), waiting, now, estimates);
+                // Estimates expect each running job to end as its owner's history predicts (walltime as the limit).
+                var holding = snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing)));
+                if (!snapshot.RunTimes.IsEmpty)
+                {
+                    holding = holding.Select(r => RunTimePredictions.ExpectedEnd(snapshot.RunTimes, r, now) is var end && end != r.Allocation.ExpectedEnd
+                        ? r with { Allocation = r.Allocation with { ExpectedEnd = end } }
+                        : r);
+                }
+
+                estimator(capacity, quota.Clone(), holding, waiting, now, estimates);
             }
 
             // Quota use and ceilings are final now: look each team up once, not once per job.
@@ -522,7 +570,7 @@ public static class Scheduler
                 ceilings[t] = quota.Ceiling(ledgerSlots[t]);
             }
 
-            var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings);
+            var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings, predicted: !snapshot.RunTimes.IsEmpty);
             return PendingExplanations.Lazy(quotaFullRuns is null ? explanations : new QuotaFullRunsExplanations(explanations, quotaFullRuns, inUse, ceilings));
         }
     }

@@ -34,14 +34,17 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
     private readonly int[] reservedAt;
     private readonly BackfillReservation[] reservations;
     private readonly int[] blockedAt;
+    private readonly bool predicted;
     private readonly JobId[] blockingJobs;
 
     /// <summary>
     /// Copies what the explanations need out of <paramref name="waiting"/>; <paramref name="estimates"/> (null: no
-    /// estimates this pass) holds the start estimator's answers by position.
+    /// estimates this pass) holds the start estimator's answers by position. A reserved job is estimated at its
+    /// reservation, or earlier when <paramref name="predicted"/> (the estimates used run-time predictions) says so.
     /// </summary>
-    public WaitingExplanations(WaitingJobs waiting, DateTimeOffset?[]? estimates, DateTimeOffset now, ResourceAmount[] inUse, ResourceAmount[] ceilings)
+    public WaitingExplanations(WaitingJobs waiting, DateTimeOffset?[]? estimates, DateTimeOffset now, ResourceAmount[] inUse, ResourceAmount[] ceilings, bool predicted = false)
     {
+        this.predicted = predicted;
         this.now = now;
         this.inUse = inUse;
         this.ceilings = ceilings;
@@ -102,7 +105,11 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
         var team = bits >> TeamShift;
         var reservation = (bits & HasReservation) != 0 ? reservations[Array.BinarySearch(reservedAt, index)] : null;
         JobId? blocking = (bits & HasBlockingJob) != 0 ? blockingJobs[Array.BinarySearch(blockedAt, index)] : null;
-        var estimate = cause == PendingCause.WaitingForReclaim ? now : reservation?.Start ?? EstimateAt(index);
+        // A reserved job starts at its reservation at the latest; earlier when running jobs end as their owners' histories predict.
+        var simulated = EstimateAt(index);
+        var estimate = cause == PendingCause.WaitingForReclaim ? now
+            : reservation is null ? simulated
+            : predicted && simulated is { } earlier && earlier < reservation.Start ? earlier : reservation.Start;
         var reason = new PendingReason(cause, job.Request, index, inUse[team], ceilings[team], blocking);
         return new PendingExplanation(job.Id, estimate, reason, reservation);
     }

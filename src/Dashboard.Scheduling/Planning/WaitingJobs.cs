@@ -47,8 +47,11 @@ internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDis
     /// <summary>Room for an estimated start per job, position by position (at least <see cref="Count"/> long; not cleared).</summary>
     public DateTimeOffset?[] Estimates => buffers.Estimates;
 
-    /// <summary>Adds <paramref name="job"/> (its keys and request as the walk read them) as the next waiting job.</summary>
-    public void Add(in QueuedJob job, int team, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob)
+    /// <summary>
+    /// Adds <paramref name="job"/> (its keys and request as the walk read them) as the next waiting job; the estimator
+    /// simulates it running for <paramref name="expectedRunTime"/> (its predicted run time, capped by its walltime).
+    /// </summary>
+    public void Add(in QueuedJob job, int team, PendingCause cause, BackfillReservation? reservation, JobId? blockingJob, TimeSpan? expectedRunTime)
     {
         if (Count == buffers.Items.Length)
         {
@@ -59,7 +62,7 @@ internal sealed class WaitingJobs(string[] teamNames) : IReadOnlyList<Job>, IDis
         }
 
         buffers.Items[Count] = new JobFacts(job.Job, team, cause, reservation, blockingJob);
-        buffers.Demands[Count] = JobDemand.Of(job, team);
+        buffers.Demands[Count] = JobDemand.Of(job, team) with { Walltime = expectedRunTime };
         Count++;
     }
 

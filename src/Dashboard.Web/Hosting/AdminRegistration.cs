@@ -11,6 +11,7 @@ public static class AdminRegistration
     {
         services.AddSingleton<IClusterAdminCommands, EngineAdminCommands>();
         services.AddSingleton<INodeStateReasons>(sp => new StoredNodeStateReasons(new NodeStore(sp.GetRequiredService<Database>())));
+        services.AddSingleton<IRecordedJobs>(sp => new StoredRecordedJobs(new Dashboard.Data.Jobs.RecordedJobStore(sp.GetRequiredService<Database>())));
         return services;
     }
 }

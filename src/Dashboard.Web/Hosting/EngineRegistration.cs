@@ -27,7 +27,15 @@ public static class EngineRegistration
         {
             FairShareHalfLife = TimeSpan.FromHours(scheduler.GetValue("FairShareHalfLifeHours", SchedulerSettings.Default.FairShareHalfLife.TotalHours)),
             BackfillDepth = scheduler.GetValue("BackfillDepth", SchedulerSettings.Default.BackfillDepth),
+            AgeWeight = scheduler.GetValue("AgeWeight", SchedulerSettings.Default.AgeWeight),
+            StarvationAfter = TimeSpan.FromHours(scheduler.GetValue("StarvationAfterHours", SchedulerSettings.Default.StarvationAfter.TotalHours)),
+            MinRunBeforePreemption = TimeSpan.FromMinutes(scheduler.GetValue("MinRunBeforePreemptionMinutes", SchedulerSettings.Default.MinRunBeforePreemption.TotalMinutes)),
+            MaxPreemptionLoss = TimeSpan.FromHours(scheduler.GetValue("MaxPreemptionLossGpuHours", SchedulerSettings.Default.MaxPreemptionLoss.TotalHours)),
         };
+        if (settings.AgeWeight < 0 || settings.StarvationAfter <= TimeSpan.Zero || settings.MinRunBeforePreemption < TimeSpan.Zero || settings.MaxPreemptionLoss < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Scheduler settings: AgeWeight, MinRunBeforePreemptionMinutes and MaxPreemptionLossGpuHours must be 0 or more, StarvationAfterHours more than 0.");
+        }
 
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();

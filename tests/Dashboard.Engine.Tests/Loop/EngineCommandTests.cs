@@ -67,7 +67,8 @@ public class EngineCommandTests
     {
         await using var engine = await EngineHarness.StartAsync(
             [SimulatedNode("demo-gpu-01", gpus: 8)],
-            [Quota("vision", nominal: 4, borrow: 4), Quota("audio", nominal: 4, borrow: 0)]);
+            [Quota("vision", nominal: 4, borrow: 4), Quota("audio", nominal: 4, borrow: 0)],
+            settings: SchedulerSettings.Default with { MinRunBeforePreemption = TimeSpan.Zero });
         var guaranteed = await engine.SubmitAsync(Spec(gpus: 4, walltime: TimeSpan.FromHours(2)));
         var borrowing = await engine.SubmitAsync(Spec(gpus: 4, walltime: TimeSpan.FromHours(2)));
         engine.Feed.Current!.Snapshot.Running.Single(r => r.Job.Id == borrowing).Borrowing.Should().BeTrue();
@@ -81,6 +82,27 @@ public class EngineCommandTests
         after.Snapshot.Pending.Find(borrowing)!.SubmittedAt.Should().Be(Start);
         engine.Jobs.Events(borrowing).Select(e => (e.From, e.To)).Should().ContainInOrder((JobState.Pending, JobState.Running), (JobState.Running, JobState.Pending));
         engine.Jobs.Events(borrowing)[^1].Reason.Should().StartWith("preempted: team audio reclaims its nominal quota");
+    }
+
+    [Fact]
+    public async Task A_borrowing_job_runs_its_minimum_time_before_a_team_within_its_quota_takes_its_GPUs_back()
+    {
+        await using var engine = await EngineHarness.StartAsync(
+            [SimulatedNode("demo-gpu-01", gpus: 8)],
+            [Quota("vision", nominal: 4, borrow: 4), Quota("audio", nominal: 4, borrow: 0)],
+            settings: SchedulerSettings.Default with { MinRunBeforePreemption = TimeSpan.FromMinutes(3) });
+        await engine.SubmitAsync(Spec(gpus: 4, walltime: TimeSpan.FromHours(2)));
+        var borrowing = await engine.SubmitAsync(Spec(gpus: 4, walltime: TimeSpan.FromHours(2)));
+
+        var audio = await engine.SubmitAsync(Spec(gpus: 4, team: "audio", owner: "carol"));
+        engine.Feed.Current!.Snapshot.Pending.Find(audio).Should().NotBeNull("the borrower has not run its minimum time");
+        engine.Feed.Current.Snapshot.Running.Should().Contain(r => r.Job.Id == borrowing);
+
+        var reclaimed = engine.WaitForAsync(u => u.Snapshot.Running.Any(r => r.Job.Id == audio));
+        engine.Clock.Advance(TimeSpan.FromMinutes(3));
+        var after = await reclaimed;
+
+        after.Snapshot.Pending.Find(borrowing).Should().NotBeNull("it was preempted once it had run three minutes");
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly LocalProcessExecutor localExecutor;
     private readonly SimulatedExecutor simulatedExecutor;
 
-    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null)
+    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic, SchedulerSettings settings)
     {
         Folder = folder;
         this.ownsFolder = ownsFolder;
@@ -46,7 +46,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         localExecutor = new LocalProcessExecutor(
             new LocalExecutorOptions { PinCpus = false, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, Execution.TestIsolation.Detect(records, folder), Path.Combine(folder, "jobs"), records, "local", Inbox, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
-        var source = new FixedInventorySource(Database, nodes, quotas);
+        var source = new FixedInventorySource(Database, nodes, quotas, settings);
         Elastic = elastic?.Invoke(Inbox, clock);
         Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, participants: Elastic is null ? [] : [Elastic]);
         Jobs = new JobStore(Database);
@@ -87,11 +87,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         string? folder = null,
         FakeTimeProvider? clock = null,
         Func<IClusterJournal, IClusterJournal>? wrapJournal = null,
-        Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null)
+        Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null,
+        SchedulerSettings? settings = null)
     {
         var owns = folder is null;
         folder ??= Directory.CreateTempSubdirectory("dashboard-engine-").FullName;
-        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic);
+        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic, settings ?? SchedulerSettings.Default);
         await harness.Loop.StartAsync(CancellationToken.None);
         await harness.Loop.Started.WaitAsync(Patience);
         return harness;
@@ -176,11 +177,11 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>Recovers from the database like production and adds the given nodes and quotas as the inventory.</summary>
-    private sealed class FixedInventorySource(Database database, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas) : IClusterStateSource
+    private sealed class FixedInventorySource(Database database, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, SchedulerSettings settings) : IClusterStateSource
     {
         public Task<RecoveredState> LoadAsync(CancellationToken cancellationToken)
         {
-            var recovered = ClusterRecovery.Load(database, SchedulerSettings.Default);
+            var recovered = ClusterRecovery.Load(database, settings);
             recovered.Violations.Should().BeEmpty();
             return Task.FromResult(new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value)
             {

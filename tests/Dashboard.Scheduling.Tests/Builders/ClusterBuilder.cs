@@ -20,7 +20,9 @@ internal sealed class ClusterBuilder
     private readonly List<Job> pending = [];
     private readonly List<RunningJob> running = [];
     private readonly List<TeamUsage> usage = [];
-    private SchedulerSettings settings = SchedulerSettings.Default;
+    // The scenarios built here were written for aging of 1 place per hour and a 4-hour starvation bound; they pin those so
+    // that a change of the product's defaults does not change what they test (tests that vary them say so explicitly).
+    private SchedulerSettings settings = SchedulerSettings.Default with { AgeWeight = 1.0, StarvationAfter = TimeSpan.FromHours(4) };
 
     public static ClusterBuilder Cluster() => new();
 
@@ -112,14 +114,30 @@ internal sealed class ClusterBuilder
         return this;
     }
 
-    public ClusterBuilder Settings(int? backfillDepth = null, bool? explainAllPending = null, TimeSpan? fairShareHalfLife = null)
+    public ClusterBuilder Settings(
+        int? backfillDepth = null,
+        bool? explainAllPending = null,
+        TimeSpan? fairShareHalfLife = null,
+        TimeSpan? minRunBeforePreemption = null,
+        TimeSpan? maxPreemptionLoss = null,
+        TimeSpan? starvationAfter = null,
+        double? ageWeight = null)
     {
-        settings = new SchedulerSettings(
-            fairShareHalfLife ?? settings.FairShareHalfLife,
-            backfillDepth ?? settings.BackfillDepth,
-            explainAllPending ?? settings.ExplainAllPending);
+        settings = settings with
+        {
+            FairShareHalfLife = fairShareHalfLife ?? settings.FairShareHalfLife,
+            BackfillDepth = backfillDepth ?? settings.BackfillDepth,
+            ExplainAllPending = explainAllPending ?? settings.ExplainAllPending,
+            MinRunBeforePreemption = minRunBeforePreemption ?? settings.MinRunBeforePreemption,
+            MaxPreemptionLoss = maxPreemptionLoss ?? settings.MaxPreemptionLoss,
+            StarvationAfter = starvationAfter ?? settings.StarvationAfter,
+            AgeWeight = ageWeight ?? settings.AgeWeight,
+        };
         return this;
     }
+
+    /// <summary>Any borrowing job may be preempted to reclaim quota (no minimum run time, no limit on the work lost).</summary>
+    public ClusterBuilder ReclaimAnything() => Settings(minRunBeforePreemption: TimeSpan.Zero, maxPreemptionLoss: TimeSpan.MaxValue);
 
     /// <summary>No reservations: every job that fits starts.</summary>
     public ClusterBuilder Greedy() => Settings(backfillDepth: 0);

@@ -99,14 +99,26 @@ internal static class Scenarios
         from usage in Gen.ArrayOf(Gen.Frequency((2, Gen.Constant(-1)), (1, Gen.Choose(0, 200_000))), teamCount)
         from depth in Gen.Elements(0, 1, 2, 100)
         from explainAll in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from reclaimAnything in Gen.Elements(true, false)
         from operationCount in Gen.Choose(1, 30)
         from operations in Gen.ArrayOf(Operation(nodeCount, teamCount), operationCount)
         select new Scenario(
             [.. nodes.Select((n, i) => n with { Name = "n" + i.ToString(CultureInfo.InvariantCulture) })],
             [.. quotas.Select((q, i) => q with { Team = TeamName(i) })],
             [.. usage.Select((u, i) => (u, i)).Where(p => p.u >= 0).Select(p => new TeamUsage(TeamName(p.i), p.u, p.u / 4.0, Time.Now.AddDays(-p.i)))],
-            new SchedulerSettings(TimeSpan.FromDays(7), depth, explainAll),
+            reclaimAnything ? WithoutReclaimLimits(Recorded(depth, explainAll)) : Recorded(depth, explainAll),
             [.. operations]);
+
+    /// <summary>
+    /// The settings the scenarios (and the plan digests recorded from them) were written for: aging of 1 place per hour
+    /// and a 4-hour starvation bound, pinned so that a change of the product's defaults does not change the plans.
+    /// </summary>
+    public static SchedulerSettings Recorded(int depth, bool explainAll) =>
+        new SchedulerSettings(TimeSpan.FromDays(7), depth, explainAll) { AgeWeight = 1.0, StarvationAfter = TimeSpan.FromHours(4) };
+
+    /// <summary>Settings under which any borrowing job may be preempted to reclaim (no minimum run, no loss limit).</summary>
+    public static SchedulerSettings WithoutReclaimLimits(SchedulerSettings settings) =>
+        settings with { MinRunBeforePreemption = TimeSpan.Zero, MaxPreemptionLoss = TimeSpan.MaxValue };
 
     public static string TeamName(int index) => index switch
     {

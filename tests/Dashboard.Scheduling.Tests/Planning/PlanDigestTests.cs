@@ -12,11 +12,13 @@ namespace Dashboard.Scheduling.Tests.Planning;
 /// again with every pending job explained) and of the six 2,000-job busy clusters, as <see cref="PlanText"/> lines
 /// (starts, refusals, preemptions, and every waiting job's estimate, cause, jobs ahead, quota figures, blocking job,
 /// reservation and sentence). A change that is meant to alter plans must say so by updating these digests.
+/// Updated for issue 20 (aging and the starvation bound, placement by busy horizon, reclaim at least cost with a minimum
+/// run and a loss limit, estimates from run-time predictions; the random scenarios also draw whether reclaim is limited).
 /// </summary>
 public sealed class PlanDigestTests
 {
-    private const string RandomScenariosDigest = "ABED67E488A29B4CDE2AADA72BAF954032D5D92B";
-    private const string BusyClustersDigest = "5DD4CBD56999475BBB6F8E2AC65AFEBF4F494DBA";
+    private const string RandomScenariosDigest = "38946926417EB0F5DEECDA9B998D6D9366EC9CDE";
+    private const string BusyClustersDigest = "44A6A30410D7CD849AEE1CA247DC28A6E1D3806F";
 
     [Fact]
     public void Plans_of_the_random_scenarios_are_those_of_the_build_before_the_speed_work()

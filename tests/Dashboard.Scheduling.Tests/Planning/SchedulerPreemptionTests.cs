@@ -9,7 +9,7 @@ namespace Dashboard.Scheduling.Tests.Planning;
 public sealed class SchedulerPreemptionTests
 {
     /// <summary>Team b borrowed all of n1 with two 4-GPU jobs: 1 (older) and 2 (newer). Team a owns 8 GPUs of nominal quota.</summary>
-    private static ClusterBuilder TeamBBorrowedEverything() => Cluster()
+    private static ClusterBuilder TeamBBorrowedEverything() => Cluster().ReclaimAnything()
         .Node("n1", gpus: 8)
         .Team("a", nominalGpus: 8)
         .Team("b", nominalGpus: 0, borrowGpus: 8)
@@ -41,7 +41,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void Free_GPUs_count_so_only_the_shortfall_is_preempted()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 8)
             .Team("a", nominalGpus: 8)
             .Team("b", nominalGpus: 0, borrowGpus: 8)
@@ -57,7 +57,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void Jobs_that_started_together_are_preempted_highest_id_first()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 8)
             .Team("a", nominalGpus: 8)
             .Team("b", nominalGpus: 0, borrowGpus: 8)
@@ -72,7 +72,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void The_node_that_needs_the_fewest_victims_is_chosen()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4)
             .Node("n2", gpus: 4)
             .Team("a", nominalGpus: 8)
@@ -91,7 +91,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void Nodes_needing_as_many_victims_are_chosen_by_name()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n2", gpus: 4)
             .Node("n1", gpus: 4)
             .Team("a", nominalGpus: 8)
@@ -107,7 +107,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void A_borrowing_job_of_the_same_team_is_never_preempted_for_it()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4)
             .Team("a", nominalGpus: 8)
             .Running(1, "a", "n1", [0, 1, 2, 3], borrowing: true)
@@ -121,7 +121,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void A_job_within_its_own_team_s_nominal_quota_is_never_preempted()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4)
             .Team("a", nominalGpus: 8)
             .Team("b", nominalGpus: 4)
@@ -135,7 +135,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void A_job_that_would_itself_borrow_preempts_nothing()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4)
             .Team("a", nominalGpus: 2, borrowGpus: 4)
             .Team("b", nominalGpus: 0, borrowGpus: 8)
@@ -152,7 +152,7 @@ public sealed class SchedulerPreemptionTests
     [InlineData(NodeState.Down)]
     public void Borrowed_capacity_on_a_node_that_is_not_Ready_is_not_reclaimed(NodeState state)
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4, state: state)
             .Team("a", nominalGpus: 8)
             .Team("b", nominalGpus: 0, borrowGpus: 8)
@@ -166,7 +166,7 @@ public sealed class SchedulerPreemptionTests
     [Fact]
     public void A_victim_is_named_once_per_plan()
     {
-        var plan = Cluster()
+        var plan = Cluster().ReclaimAnything()
             .Node("n1", gpus: 4)
             .Team("a", nominalGpus: 8)
             .Team("b", nominalGpus: 0, borrowGpus: 8)

@@ -119,7 +119,8 @@ public sealed class StartEstimatorTests
             jobs.Add(new Job(new JobId(id), spec, now.AddMinutes(-random.Next(10_000))));
         }
 
-        var empty = new ClusterSnapshot(nodes, quotas, PendingQueue.From(jobs), [], [], SchedulerSettings.Default);
+        // The settings the busy-cluster digests were recorded with (aging 1 place per hour, a 4-hour starvation bound).
+        var empty = new ClusterSnapshot(nodes, quotas, PendingQueue.From(jobs), [], [], SchedulerSettings.Default with { AgeWeight = 1.0, StarvationAfter = TimeSpan.FromHours(4) });
         var full = ClusterTransitions.ApplyPlan(empty, Scheduler.Plan(empty, now));
         var later = now.AddMinutes(20);
         foreach (var running in full.Running.Where((_, i) => i % 9 == 0).ToList())

@@ -95,7 +95,7 @@ public sealed class WhatIfTests
     [Fact]
     public void A_job_within_nominal_quota_on_a_cluster_others_borrow_waits_for_the_reclaim_and_starts_about_now()
     {
-        var snapshot = Cluster()
+        var snapshot = Cluster().ReclaimAnything()
             .Node("n1", gpus: 8)
             .Team("a", nominalGpus: 4).Team("b", nominalGpus: 4, borrowGpus: 4)
             .Running(1, "b", "n1", [0, 1, 2, 3])

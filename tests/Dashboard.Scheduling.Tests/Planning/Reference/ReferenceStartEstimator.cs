@@ -59,8 +59,19 @@ internal sealed class ReferenceStartEstimator
     }
 
     /// <summary>The reference estimates written into <paramref name="estimates"/>, as the scheduler's step 6 takes them.</summary>
-    public static void Into(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates) =>
-        Estimate(capacity, quota, holding, jobsInOrder, now).CopyTo(estimates, 0);
+    public static void Into(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
+    {
+        // Each waiting job runs, in the simulation, for the time the pass expects (its run-time prediction, capped by its walltime).
+        var jobs = new List<Job>(jobsInOrder.Count);
+        var index = 0;
+        foreach (var job in jobsInOrder)
+        {
+            var expected = jobsInOrder.Demand(index++).Walltime;
+            jobs.Add(expected == job.Spec.Walltime ? job : job with { Spec = job.Spec with { Walltime = expected } });
+        }
+
+        Estimate(capacity, quota, holding, jobs, now).CopyTo(estimates, 0);
+    }
 
     private void Run()
     {

@@ -1,0 +1,52 @@
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Scheduling.Replays;
+
+/// <summary>
+/// One recorded job to replay: what it asked for, when it was submitted (in <see cref="Job.SubmittedAt"/>) and how long
+/// it really ran. A job of the background (one already running when the replayed window opened) arrives at
+/// <paramref name="ArrivesAt"/>, the window's start, keeping its real submit time (so the queue orders it by its real age)
+/// and <see cref="RunTime"/> is what was left of its run; its wait counts from its arrival.
+/// </summary>
+public sealed record ReplayJob(Job Job, TimeSpan RunTime, DateTimeOffset? ArrivesAt = null)
+{
+    /// <summary>When the job enters the replay: its arrival, else its submit time.</summary>
+    public DateTimeOffset Arrival => ArrivesAt ?? Job.SubmittedAt;
+
+    public bool Background => ArrivesAt is not null;
+}
+
+/// <summary>What happened to one replayed job.</summary>
+public sealed record ReplayedJob(
+    ReplayJob Recorded,
+    DateTimeOffset? FirstStart,
+    DateTimeOffset? FirstEstimate,
+    int Preemptions,
+    double LostGpuSeconds)
+{
+    public TimeSpan? Wait => FirstStart - Recorded.Arrival;
+}
+
+/// <summary>
+/// A whole replay: every job's outcome and the cluster-wide integrals over the replayed span
+/// (GPU-seconds held, GPU-seconds idle while a GPU job waited, GPU-seconds free where no waiting job fits).
+/// </summary>
+public sealed record ReplayResult(
+    IReadOnlyList<ReplayedJob> Jobs,
+    DateTimeOffset From,
+    DateTimeOffset Until,
+    int CapacityGpus,
+    int Passes,
+    int Refused,
+    double HeldGpuSeconds,
+    double IdleWhileWaitingGpuSeconds,
+    double FragmentedGpuSeconds)
+{
+    public double SpanSeconds => Math.Max(0, (Until - From).TotalSeconds);
+
+    /// <summary>The stretch utilisation is measured over: from the first submit to the end, or to the window's end.</summary>
+    public double UtilisationSpanSeconds { get; init; }
+
+    /// <summary>GPU-seconds held by running jobs (useful or later lost) within the utilisation span.</summary>
+    public double BusyGpuSecondsInSpan { get; init; }
+}
