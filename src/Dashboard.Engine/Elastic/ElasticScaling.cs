@@ -81,7 +81,7 @@ public sealed partial class ElasticScaling
         ReleaseFailedCommand c => ReleaseFailed(cluster, c, batch),
         SetPoolPausedCommand c => SetPaused(c, batch),
         RecoverElasticNodesCommand => Recover(cluster, batch),
-        _ => CommandResult.Refused("not an elastic pool command"),
+        _ => CommandResult.Conflict("not an elastic pool command"),
     };
 
     /// <summary>
@@ -298,7 +298,7 @@ public sealed partial class ElasticScaling
     {
         if (cluster.FindNode(command.Node) is not { State: NodeState.Releasing } node || node.Pool != command.Pool)
         {
-            return CommandResult.Refused($"{command.Node} is not being handed back");
+            return CommandResult.Conflict($"{command.Node} is not being handed back");
         }
 
         cluster.RemoveElasticNode(command.Node, $"handed back to pool {command.Pool}", batch);
@@ -316,7 +316,7 @@ public sealed partial class ElasticScaling
     {
         if (cluster.FindNode(command.Node) is not { State: NodeState.Releasing })
         {
-            return CommandResult.Refused($"{command.Node} is not being handed back");
+            return CommandResult.Conflict($"{command.Node} is not being handed back");
         }
 
         // The machine is still there: it stays in service, and once idle for the cool-down again it is handed back again.
@@ -332,7 +332,7 @@ public sealed partial class ElasticScaling
     {
         if (!byName.ContainsKey(command.Pool))
         {
-            return CommandResult.Refused($"there is no elastic pool named {command.Pool}");
+            return CommandResult.NotFound($"there is no elastic pool named {command.Pool}");
         }
 
         var paused = book.Paused.Contains(command.Pool);

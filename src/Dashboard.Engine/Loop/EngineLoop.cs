@@ -253,7 +253,7 @@ public sealed class EngineLoop(
                 return CommandResult.Done();
             default:
                 EngineLog.UnknownCommand(logger, command.GetType().Name);
-                return CommandResult.Refused("unknown command");
+                return CommandResult.Conflict("unknown command");
         }
     }
 

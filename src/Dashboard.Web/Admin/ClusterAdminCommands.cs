@@ -1,6 +1,7 @@
 using Dashboard.Data.Nodes;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 
 namespace Dashboard.Web.Admin;
 
@@ -18,10 +19,10 @@ public interface IClusterAdminCommands
 
 public sealed class EngineAdminCommands(ClusterEngine engine) : IClusterAdminCommands
 {
-    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, string actor) => engine.SetQuotaAsync(quota, actor);
+    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, string actor) => EngineAnswer.Of(() => engine.SetQuotaAsync(quota, actor));
 
     public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, string actor) =>
-        engine.SetNodeStateAsync(node, state, reason, actor);
+        EngineAnswer.Of(() => engine.SetNodeStateAsync(node, state, reason, actor));
 }
 
 /// <summary>

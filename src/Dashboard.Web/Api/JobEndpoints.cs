@@ -94,13 +94,7 @@ public static class JobEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        var result = await Run(() => commands.SubmitAsync(user, spec)).ConfigureAwait(false);
-        if (result.Problem is { } failed)
-        {
-            return failed;
-        }
-
-        var answer = result.Answer!;
+        var answer = await commands.SubmitAsync(user, spec).ConfigureAwait(false);
         if (answer.Succeeded && answer.Job is { } id)
         {
             var record = store.Find(id);
@@ -108,14 +102,7 @@ public static class JobEndpoints
             return TypedResults.Created(ApiRoutes.Job(id.Value), view);
         }
 
-        if (!string.IsNullOrWhiteSpace(spec.Team) && !user.CanSubmitTo(spec.Team))
-        {
-            return ApiProblems.Forbidden(answer.Reason ?? $"You may not submit to team {spec.Team}.");
-        }
-
-        return answer.Errors.Count > 0
-            ? ApiProblems.Invalid(ApiProblems.ErrorsOf(answer))
-            : ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "The job can never run", answer.Reason ?? "The engine refused the job.");
+        return CommandProblems.Of(answer);
     }
 
     private static IResult List(
@@ -165,20 +152,14 @@ public static class JobEndpoints
             return ApiProblems.Conflict($"Job {job} has already ended ({record.State}); there is nothing to cancel.");
         }
 
-        var result = await Run(() => commands.CancelAsync(user, job)).ConfigureAwait(false);
-        if (result.Problem is { } failed)
-        {
-            return failed;
-        }
-
-        var answer = result.Answer!;
+        var answer = await commands.CancelAsync(user, job).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
-            return ApiProblems.Conflict($"Job {job} was not cancelled: {answer.Reason}");
+            return CommandProblems.Of(answer, $"Job {job} was not cancelled");
         }
 
         var now = store.Find(job) ?? record;
-        var stopping = answer.Reason == "stopping";
+        var stopping = answer.Outcome == CommandOutcome.Stopping;
         var message = stopping ? $"Job {job} is stopping; its resources are released when it has ended." : $"Job {job} was cancelled.";
         return TypedResults.Ok(new JobCancelResult(JobViews.Of(now, engine.Feed.Current, allocations.ForJob(job)), stopping, message));
     }
@@ -202,18 +183,5 @@ public static class JobEndpoints
         return user.CanSeeJob(spec.Owner, spec.Team)
             ? (record, null)
             : (null, ApiProblems.Forbidden($"Only its owner, a lead of team {spec.Team} or an admin may see or act on job {number}."));
-    }
-
-    /// <summary>Runs an engine command; a failure to commit (the engine stopping, the database failing) becomes a 503 problem.</summary>
-    private static async Task<(CommandResult? Answer, IResult? Problem)> Run(Func<Task<CommandResult>> command)
-    {
-        try
-        {
-            return (await command().ConfigureAwait(false), null);
-        }
-        catch (InvalidOperationException error)
-        {
-            return (null, ApiProblems.Unavailable(error.Message));
-        }
     }
 }

@@ -109,22 +109,10 @@ public static class TeamEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        CommandResult answer;
-        try
-        {
-            answer = await commands.SetQuotaAsync(quota, user.Name).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException error)
-        {
-            return ApiProblems.Unavailable(error.Message);
-        }
-
+        var answer = await commands.SetQuotaAsync(quota, user.Name).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
-            var refused = QuotaForm.ErrorsOf(answer).ToDictionary(e => ApiName(e.Key), e => e.Value, StringComparer.Ordinal);
-            return refused.Count > 0
-                ? ApiProblems.Invalid(refused)
-                : ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "The quota was refused", answer.Reason ?? "The engine refused the quota.");
+            return CommandProblems.Of(answer, $"The quota of team {quota.Team} was refused");
         }
 
         var after = engine.Feed.Current is { } now ? QuotaView.Of(now).Teams.FirstOrDefault(t => t.Team == quota.Team) : null;

@@ -1,6 +1,7 @@
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 
 namespace Dashboard.Web.Identity;
 
@@ -19,10 +20,11 @@ public sealed class JobCommands(ClusterEngine engine, JobStore jobs)
         if (!string.IsNullOrWhiteSpace(spec.Team) && !user.CanSubmitTo(spec.Team))
         {
             var teams = user.Teams.IsEmpty ? "you belong to no team yet; ask an admin" : $"you can submit to {string.Join(", ", user.Teams)}";
-            return Task.FromResult(CommandResult.Invalid([new FieldError("team", $"You are not a member of team {spec.Team}: {teams}.")]));
+            var message = $"You are not a member of team {spec.Team}: {teams}.";
+            return Task.FromResult(CommandResult.Forbidden(message, [new FieldError("team", message)]));
         }
 
-        return engine.SubmitAsync(spec with { Owner = user.Name }, user.Name);
+        return EngineAnswer.Of(() => engine.SubmitAsync(spec with { Owner = user.Name }, user.Name));
     }
 
     public Task<CommandResult> CancelAsync(ICurrentUser user, JobId id)
@@ -31,15 +33,15 @@ public sealed class JobCommands(ClusterEngine engine, JobStore jobs)
         var job = jobs.Find(id);
         if (job is null)
         {
-            return Task.FromResult(CommandResult.Refused($"Job {id} does not exist."));
+            return Task.FromResult(CommandResult.NotFound($"Job {id} does not exist."));
         }
 
         var spec = job.Job.Spec;
         if (!user.CanActOnJob(spec.Owner, spec.Team))
         {
-            return Task.FromResult(CommandResult.Refused($"Only its owner ({spec.Owner}), a lead of team {spec.Team} or an admin can cancel job {id}."));
+            return Task.FromResult(CommandResult.Forbidden($"Only its owner ({spec.Owner}), a lead of team {spec.Team} or an admin can cancel job {id}."));
         }
 
-        return engine.CancelAsync(id, user.Name);
+        return EngineAnswer.Of(() => engine.CancelAsync(id, user.Name));
     }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Engine.Loop;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Identity;
 using MudBlazor;
@@ -38,15 +39,12 @@ public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, 
             return false;
         }
 
-        if (!answer.Succeeded)
-        {
-            snackbar.Add($"Job {target.Job} was not cancelled: {answer.Reason}", Severity.Error);
-            return false;
-        }
-
-        snackbar.Add(
-            answer.Reason == "stopping" ? $"Job {target.Job} is stopping; its resources are released when it has ended." : $"Job {target.Job} was cancelled.",
-            Severity.Success);
-        return true;
+        var notice = CommandNotice.Of(
+            answer,
+            _ => $"Job {target.Job} was cancelled.",
+            reason => $"Job {target.Job} was not cancelled: {reason}",
+            stopping: $"Job {target.Job} is stopping; its resources are released when it has ended.");
+        snackbar.Add(notice.Text, notice.Severity);
+        return answer.Succeeded;
     }
 }

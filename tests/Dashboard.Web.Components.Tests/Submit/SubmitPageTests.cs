@@ -220,7 +220,7 @@ public sealed class SubmitPageTests : ComponentTest
         }, Patience);
         Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/jobs/new");
 
-        fakes.Submission.Answer = CommandResult.Refused("the engine is shutting down");
+        fakes.Submission.Answer = CommandResult.Conflict("the engine is shutting down");
         Type(page, "job-name", "another");
         page.Find("#submit-job").Click();
 
