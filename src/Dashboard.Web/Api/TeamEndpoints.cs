@@ -2,8 +2,7 @@ using System.Collections.Immutable;
 using Dashboard.Api.Contracts;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Admin;
-using Dashboard.Web.Components.Admin;
-using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Api;

@@ -2,6 +2,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Components.Submit;
 using Microsoft.AspNetCore.Components;

@@ -3,7 +3,7 @@ using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Identity;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>What the submit page needs of the system: send a submission to the engine, and read a stored job to submit again.</summary>
 public interface IJobSubmission

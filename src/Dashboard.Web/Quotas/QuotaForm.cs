@@ -4,7 +4,7 @@ using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Admin;
+namespace Dashboard.Web.Quotas;
 
 /// <summary>
 /// One team's quota as typed on the admin quota page: every field as text, read into a <see cref="TeamQuota"/> by
