@@ -3,6 +3,7 @@ using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ApiJobPage = Dashboard.Api.Contracts.JobPage;
@@ -10,7 +11,7 @@ using ApiJobPage = Dashboard.Api.Contracts.JobPage;
 namespace Dashboard.Web.Api;
 
 /// <summary>
-/// <c>/api/v1/jobs</c>: submit, list, read and cancel jobs. Submits and cancels go through <see cref="JobCommands"/>
+/// <c>/api/v1/jobs</c>: submit, list, read and cancel jobs. Submits and cancels go through <see cref="ClusterCommands"/>
 /// (the one door, as for the pages), as the caller; reads show only jobs the caller may see (<see cref="Permissions"/>).
 /// </summary>
 public static class JobEndpoints
@@ -73,7 +74,7 @@ public static class JobEndpoints
         return api;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobCommands commands, JobStore store, ClusterEngine engine)
+    private static async Task<IResult> SubmitAsync(HttpContext context, ClusterCommands commands, JobStore store, ClusterEngine engine)
     {
         var user = ApiCaller.Of(context);
         var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, JobSubmitReading.Fields, context.RequestAborted).ConfigureAwait(false);
@@ -137,7 +138,7 @@ public static class JobEndpoints
         return record is null ? problem! : TypedResults.Ok(JobViews.Of(record, engine.Feed.Current, allocations.ForJob(record.Job.Id)));
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, string id, JobCommands commands, JobStore store, AllocationStore allocations, ClusterEngine engine)
+    private static async Task<IResult> CancelAsync(HttpContext context, string id, ClusterCommands commands, JobStore store, AllocationStore allocations, ClusterEngine engine)
     {
         var (record, problem) = FindVisible(context, id, store);
         if (record is null)

@@ -108,7 +108,7 @@ public static class TeamEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        var answer = await commands.SetQuotaAsync(quota, user.Name).ConfigureAwait(false);
+        var answer = await commands.SetQuotaAsync(quota, user).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
             return CommandProblems.Of(answer, $"The quota of team {quota.Team} was refused");

@@ -8,9 +8,9 @@ namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// The one way a page cancels a job: ask in a dialog, send the cancel to the engine as the current user, and say
-/// what happened in a snackbar (the reason when it is refused). Who may cancel is decided by <see cref="JobCommands"/>. One per circuit, like the dialog service.
+/// what happened in a snackbar (the reason when it is refused). Who may cancel is decided by <see cref="ClusterCommands"/>. One per circuit, like the dialog service.
 /// </summary>
-public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, ClusterEngine engine, JobCommands commands, ICurrentUser user)
+public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, ClusterEngine engine, ClusterCommands commands, ICurrentUser user)
 {
     /// <summary>True when the engine accepted the cancel; false when the person kept the job or the engine refused.</summary>
     public async Task<bool> ConfirmAndCancelAsync(CancelTarget target)
