@@ -6,6 +6,7 @@ using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Components.Layout;
 using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 using MudBlazor;
 
 namespace Dashboard.Web.Components.Tests;

@@ -1,6 +1,7 @@
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Admin;
+using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Components.Tests;
 
@@ -19,15 +20,15 @@ internal sealed class RecordingAdminCommands : IClusterAdminCommands, INodeState
 
     public Dictionary<string, string> StoredReasons { get; } = new(StringComparer.Ordinal);
 
-    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, string actor)
+    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, ICurrentUser user)
     {
-        QuotasSent.Add((quota, actor));
+        QuotasSent.Add((quota, user.Name));
         return Failure is { } failure ? Task.FromException<CommandResult>(failure) : Task.FromResult(Answer);
     }
 
-    public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, string actor)
+    public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, ICurrentUser user)
     {
-        NodeChangesSent.Add((node, state, reason, actor));
+        NodeChangesSent.Add((node, state, reason, user.Name));
         return Failure is { } failure ? Task.FromException<CommandResult>(failure) : Task.FromResult(Answer);
     }
 

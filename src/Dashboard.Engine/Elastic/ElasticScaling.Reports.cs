@@ -101,7 +101,7 @@ public sealed partial class ElasticScaling
     {
         if (cluster.FindNode(command.Node) is not { State: NodeState.Releasing } node || node.Pool != command.Pool)
         {
-            return CommandResult.Refused($"{command.Node} is not being handed back");
+            return CommandResult.Conflict($"{command.Node} is not being handed back");
         }
 
         cluster.RemoveElasticNode(command.Node, $"handed back to pool {command.Pool}", batch);
@@ -119,7 +119,7 @@ public sealed partial class ElasticScaling
     {
         if (cluster.FindNode(command.Node) is not { State: NodeState.Releasing })
         {
-            return CommandResult.Refused($"{command.Node} is not being handed back");
+            return CommandResult.Conflict($"{command.Node} is not being handed back");
         }
 
         // The machine is still there: it stays in service, and once idle for the cool-down again it is handed back again.

@@ -160,7 +160,7 @@ public sealed partial class ElasticScaling : EngineParticipant
     {
         if (!byName.ContainsKey(command.Pool))
         {
-            return CommandResult.Refused($"there is no elastic pool named {command.Pool}");
+            return CommandResult.NotFound($"there is no elastic pool named {command.Pool}");
         }
 
         var paused = cluster.Elastic.Paused.Contains(command.Pool);

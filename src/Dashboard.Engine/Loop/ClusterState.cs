@@ -51,7 +51,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
 
         if (NeverFits.Check(Snapshot, spec) is { } reason)
         {
-            return CommandResult.Refused(reason);
+            return CommandResult.NeverFits(reason);
         }
 
         var job = new Job(new JobId(NextJobId++), spec, batch.Now);
@@ -99,10 +99,10 @@ internal sealed partial class ClusterState(RecoveredState recovered)
                 batch.Changes.Add(Audit(batch.Now, actor, "job.cancel", Target(id), new { State = JobState.Running }, new { State = "stopping" }));
             }
 
-            return CommandResult.Done("stopping");
+            return CommandResult.Stopping();
         }
 
-        return CommandResult.Refused($"job {id} is not pending or running");
+        return CommandResult.Conflict($"job {id} is not pending or running");
     }
 
     public void JobExited(JobExit exit, EngineBatch batch)
@@ -169,7 +169,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
         var node = Snapshot.Nodes.FirstOrDefault(n => n.Name == name);
         if (node is null)
         {
-            return CommandResult.Refused($"there is no node named {name}");
+            return CommandResult.NotFound($"there is no node named {name}");
         }
 
         if (node.State == state)
@@ -179,7 +179,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
 
         if (node.State is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed || state is NodeState.Provisioning or NodeState.Releasing or NodeState.Failed)
         {
-            return CommandResult.Refused($"{name} is {node.State}: its elastic pool decides its state");
+            return CommandResult.Conflict($"{name} is {node.State}: its elastic pool decides its state");
         }
 
         Snapshot = ClusterTransitions.SetNodeState(Snapshot, name, state);

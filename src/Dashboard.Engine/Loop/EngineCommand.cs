@@ -3,19 +3,6 @@ using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Engine.Loop;
 
-/// <summary>The answer to a command: accepted (with the job's id for a submit), or refused with a reason or field errors.</summary>
-public sealed record CommandResult(bool Succeeded, JobId? Job, string? Reason, IReadOnlyList<FieldError> Errors)
-{
-    public static CommandResult Accepted(JobId job) => new(true, job, null, []);
-
-    public static CommandResult Done(string? note = null) => new(true, null, note, []);
-
-    public static CommandResult Refused(string reason) => new(false, null, reason, []);
-
-    public static CommandResult Invalid(IReadOnlyList<FieldError> errors) =>
-        new(false, null, errors.Count == 1 ? errors[0].Message : "the request has invalid fields", errors);
-}
-
 /// <summary>Something the engine loop is asked to do; <see cref="Completion"/> is answered after the batch committed.</summary>
 internal abstract record EngineCommand
 {

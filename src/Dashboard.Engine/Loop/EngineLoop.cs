@@ -259,7 +259,7 @@ public sealed class EngineLoop(
                 }
 
                 EngineLog.UnknownCommand(logger, command.GetType().Name);
-                return CommandResult.Refused("unknown command");
+                return CommandResult.Conflict("unknown command");
         }
     }
 

@@ -1,27 +1,29 @@
 using Dashboard.Data.Nodes;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
+using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Admin;
 
 /// <summary>
-/// What the admin pages ask the engine to do: set a team's quota, change a node's state. A thin seam over
-/// <see cref="ClusterEngine"/> (which validates, audits and applies through its single writer) so component tests
-/// can assert on exactly what a page sent.
+/// What the admin pages ask the engine to do: set a team's quota, change a node's state, as the signed-in user. A thin
+/// seam over the one door, <see cref="ClusterCommands"/> (admins only; the engine validates, audits and applies through
+/// its single writer), so component tests can assert on exactly what a page sent.
 /// </summary>
 public interface IClusterAdminCommands
 {
-    Task<CommandResult> SetQuotaAsync(TeamQuota quota, string actor);
+    Task<CommandResult> SetQuotaAsync(TeamQuota quota, ICurrentUser user);
 
-    Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, string actor);
+    Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, ICurrentUser user);
 }
 
-public sealed class EngineAdminCommands(ClusterEngine engine) : IClusterAdminCommands
+public sealed class EngineAdminCommands(ClusterCommands door) : IClusterAdminCommands
 {
-    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, string actor) => engine.SetQuotaAsync(quota, actor);
+    public Task<CommandResult> SetQuotaAsync(TeamQuota quota, ICurrentUser user) => door.SendAsync(user, new SetQuota(quota));
 
-    public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, string actor) =>
-        engine.SetNodeStateAsync(node, state, reason, actor);
+    public Task<CommandResult> SetNodeStateAsync(string node, NodeState state, string? reason, ICurrentUser user) =>
+        door.SendAsync(user, new SetNodeState(node, state, reason));
 }
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Dashboard.Engine.Loop;
-
 namespace Dashboard.Web.Api;
 
 /// <summary>The API's RFC 7807 answers: one title per kind of problem, and the details a person can act on.</summary>
@@ -36,10 +33,4 @@ public static class ApiProblems
 
     /// <summary>The engine could not commit (the database failed, or it is shutting down): nothing was changed.</summary>
     public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, "The engine could not do it now", detail);
-
-    /// <summary>Field errors of a command the engine (or <see cref="Identity.JobCommands"/>) refused.</summary>
-    public static ImmutableDictionary<string, string> ErrorsOf(CommandResult result) =>
-        result.Errors
-            .GroupBy(e => e.Field, StringComparer.Ordinal)
-            .ToImmutableDictionary(g => g.Key, g => string.Join(" ", g.Select(e => e.Message)), StringComparer.Ordinal);
 }

@@ -3,6 +3,7 @@ using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ApiJobPage = Dashboard.Api.Contracts.JobPage;
@@ -10,7 +11,7 @@ using ApiJobPage = Dashboard.Api.Contracts.JobPage;
 namespace Dashboard.Web.Api;
 
 /// <summary>
-/// <c>/api/v1/jobs</c>: submit, list, read and cancel jobs. Submits and cancels go through <see cref="JobCommands"/>
+/// <c>/api/v1/jobs</c>: submit, list, read and cancel jobs. Submits and cancels go through <see cref="ClusterCommands"/>
 /// (the one door, as for the pages), as the caller; reads show only jobs the caller may see (<see cref="Permissions"/>).
 /// </summary>
 public static class JobEndpoints
@@ -73,7 +74,7 @@ public static class JobEndpoints
         return api;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobCommands commands, JobStore store, ClusterEngine engine)
+    private static async Task<IResult> SubmitAsync(HttpContext context, ClusterCommands commands, JobStore store, ClusterEngine engine)
     {
         var user = ApiCaller.Of(context);
         var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, JobSubmitReading.Fields, context.RequestAborted).ConfigureAwait(false);
@@ -94,13 +95,7 @@ public static class JobEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        var result = await Run(() => commands.SubmitAsync(user, spec)).ConfigureAwait(false);
-        if (result.Problem is { } failed)
-        {
-            return failed;
-        }
-
-        var answer = result.Answer!;
+        var answer = await commands.SubmitAsync(user, spec).ConfigureAwait(false);
         if (answer.Succeeded && answer.Job is { } id)
         {
             var record = store.Find(id);
@@ -108,14 +103,7 @@ public static class JobEndpoints
             return TypedResults.Created(ApiRoutes.Job(id.Value), view);
         }
 
-        if (!string.IsNullOrWhiteSpace(spec.Team) && !user.CanSubmitTo(spec.Team))
-        {
-            return ApiProblems.Forbidden(answer.Reason ?? $"You may not submit to team {spec.Team}.");
-        }
-
-        return answer.Errors.Count > 0
-            ? ApiProblems.Invalid(ApiProblems.ErrorsOf(answer))
-            : ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "The job can never run", answer.Reason ?? "The engine refused the job.");
+        return CommandProblems.Of(answer);
     }
 
     private static IResult List(
@@ -150,7 +138,7 @@ public static class JobEndpoints
         return record is null ? problem! : TypedResults.Ok(JobViews.Of(record, engine.Feed.Current, allocations.ForJob(record.Job.Id)));
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, string id, JobCommands commands, JobStore store, AllocationStore allocations, ClusterEngine engine)
+    private static async Task<IResult> CancelAsync(HttpContext context, string id, ClusterCommands commands, JobStore store, AllocationStore allocations, ClusterEngine engine)
     {
         var (record, problem) = FindVisible(context, id, store);
         if (record is null)
@@ -165,20 +153,14 @@ public static class JobEndpoints
             return ApiProblems.Conflict($"Job {job} has already ended ({record.State}); there is nothing to cancel.");
         }
 
-        var result = await Run(() => commands.CancelAsync(user, job)).ConfigureAwait(false);
-        if (result.Problem is { } failed)
-        {
-            return failed;
-        }
-
-        var answer = result.Answer!;
+        var answer = await commands.CancelAsync(user, job).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
-            return ApiProblems.Conflict($"Job {job} was not cancelled: {answer.Reason}");
+            return CommandProblems.Of(answer, $"Job {job} was not cancelled");
         }
 
         var now = store.Find(job) ?? record;
-        var stopping = answer.Reason == "stopping";
+        var stopping = answer.Outcome == CommandOutcome.Stopping;
         var message = stopping ? $"Job {job} is stopping; its resources are released when it has ended." : $"Job {job} was cancelled.";
         return TypedResults.Ok(new JobCancelResult(JobViews.Of(now, engine.Feed.Current, allocations.ForJob(job)), stopping, message));
     }
@@ -202,18 +184,5 @@ public static class JobEndpoints
         return user.CanSeeJob(spec.Owner, spec.Team)
             ? (record, null)
             : (null, ApiProblems.Forbidden($"Only its owner, a lead of team {spec.Team} or an admin may see or act on job {number}."));
-    }
-
-    /// <summary>Runs an engine command; a failure to commit (the engine stopping, the database failing) becomes a 503 problem.</summary>
-    private static async Task<(CommandResult? Answer, IResult? Problem)> Run(Func<Task<CommandResult>> command)
-    {
-        try
-        {
-            return (await command().ConfigureAwait(false), null);
-        }
-        catch (InvalidOperationException error)
-        {
-            return (null, ApiProblems.Unavailable(error.Message));
-        }
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Dashboard.Data.Jobs;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Jobs;
+using Dashboard.Web.Jobs;
 
 namespace Dashboard.Web.Api;
 

@@ -1,4 +1,4 @@
-using Dashboard.Web.Components.Submit;
+using Dashboard.Web.Jobs;
 
 namespace Dashboard.Web.Api;
 

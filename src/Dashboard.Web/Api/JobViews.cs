@@ -3,7 +3,7 @@ using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Submit;
+using Dashboard.Web.Jobs;
 
 namespace Dashboard.Web.Api;
 
@@ -33,7 +33,7 @@ public static class JobViews
             record.StartedAt,
             record.EndedAt,
             record.ExitCode,
-            record.State.IsTerminal() ? record.Reason ?? Components.Jobs.JobDetailsView.EndReasonOf(record.State) : null,
+            record.State.IsTerminal() ? record.Reason ?? JobDetailsView.EndReasonOf(record.State) : null,
             allocation,
             record.State == JobState.Pending ? PendingOf(job.Id, update) : null,
             simulated);

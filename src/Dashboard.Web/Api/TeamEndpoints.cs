@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Dashboard.Api.Contracts;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
 using Dashboard.Web.Admin;
-using Dashboard.Web.Components.Admin;
-using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Api;
@@ -15,17 +15,17 @@ namespace Dashboard.Web.Api;
 /// </summary>
 public static class TeamEndpoints
 {
-    /// <summary>The API's field names (QuotaValidation's) and the admin page's.</summary>
-    private static readonly ImmutableArray<(string Api, string Form, string Label)> Fields =
+    /// <summary>The request's fields: <see cref="QuotaValidation"/>'s names, which the admin page's form uses too, with the API's labels.</summary>
+    private static readonly ImmutableArray<(string Field, string Label)> Fields =
     [
-        ("nominalGpus", QuotaForm.NominalGpus, "Nominal GPUs"),
-        ("nominalCpu", QuotaForm.NominalCpu, "Nominal CPU"),
-        ("nominalMemory", QuotaForm.NominalMemory, "Nominal memory"),
-        ("borrowingLimitGpus", QuotaForm.BorrowGpus, "Borrowing limit GPUs"),
-        ("borrowingLimitCpu", QuotaForm.BorrowCpu, "Borrowing limit CPU"),
-        ("borrowingLimitMemory", QuotaForm.BorrowMemory, "Borrowing limit memory"),
-        ("fairShareWeight", QuotaForm.Weight, "Fair-share weight"),
-        ("maxPriority", QuotaForm.MaxPriority, "Maximum priority"),
+        (QuotaValidation.NominalGpus, "Nominal GPUs"),
+        (QuotaValidation.NominalCpu, "Nominal CPU"),
+        (QuotaValidation.NominalMemory, "Nominal memory"),
+        (QuotaValidation.BorrowingLimitGpus, "Borrowing limit GPUs"),
+        (QuotaValidation.BorrowingLimitCpu, "Borrowing limit CPU"),
+        (QuotaValidation.BorrowingLimitMemory, "Borrowing limit memory"),
+        (QuotaValidation.FairShareWeight, "Fair-share weight"),
+        (QuotaValidation.MaxPriority, "Maximum priority"),
     ];
 
     public static RouteGroupBuilder MapTeamEndpoints(this RouteGroupBuilder api)
@@ -77,7 +77,7 @@ public static class TeamEndpoints
     private static async Task<IResult> SetQuotaAsync(HttpContext context, string team, ClusterEngine engine, IClusterAdminCommands commands)
     {
         var user = ApiCaller.Of(context);
-        var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, [.. Fields.Select(f => f.Api)], context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, [.. Fields.Select(f => f.Field)], context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             return problem!;
@@ -91,17 +91,17 @@ public static class TeamEndpoints
         var existing = update.Snapshot.Quotas.FirstOrDefault(q => string.Equals(q.Team, team, StringComparison.Ordinal));
         var form = existing is null ? QuotaForm.ForNewTeam() : QuotaForm.For(existing);
         form.TeamName = team;
-        foreach (var (api, field, label) in Fields)
+        foreach (var (field, label) in Fields)
         {
-            body.Require(api, label);
-            form[field] = body.NumberText(api, label);
+            body.Require(field, label);
+            form[field] = body.NumberText(field, label);
         }
 
         var reading = form.Read(update.Summary, update.Snapshot.Quotas.Select(q => q.Team));
         var errors = body.ErrorsByField().ToDictionary(StringComparer.Ordinal);
         foreach (var (field, message) in reading.Errors)
         {
-            errors.TryAdd(ApiName(field), message);
+            errors.TryAdd(field, message);
         }
 
         if (errors.Count > 0 || reading.Quota is not { } quota)
@@ -109,22 +109,10 @@ public static class TeamEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        CommandResult answer;
-        try
-        {
-            answer = await commands.SetQuotaAsync(quota, user.Name).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException error)
-        {
-            return ApiProblems.Unavailable(error.Message);
-        }
-
+        var answer = await commands.SetQuotaAsync(quota, user).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
-            var refused = QuotaForm.ErrorsOf(answer).ToDictionary(e => ApiName(e.Key), e => e.Value, StringComparer.Ordinal);
-            return refused.Count > 0
-                ? ApiProblems.Invalid(refused)
-                : ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "The quota was refused", answer.Reason ?? "The engine refused the quota.");
+            return CommandProblems.Of(answer, $"The quota of team {quota.Team} was refused");
         }
 
         var after = engine.Feed.Current is { } now ? QuotaView.Of(now).Teams.FirstOrDefault(t => t.Team == quota.Team) : null;
@@ -132,7 +120,4 @@ public static class TeamEndpoints
             ? TypedResults.Ok(ViewOf(QuotaView.From(update.Snapshot with { Quotas = [.. update.Snapshot.Quotas.Where(q => q.Team != quota.Team), quota] }, update.At).Teams.First(t => t.Team == quota.Team)))
             : TypedResults.Ok(ViewOf(after));
     }
-
-    private static string ApiName(string formField) =>
-        formField == QuotaForm.Team ? "team" : Fields.FirstOrDefault(f => f.Form == formField).Api ?? formField;
 }

@@ -1,4 +1,5 @@
 using Dashboard.Engine.Loop;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Elastic;
@@ -18,7 +19,7 @@ public sealed class EngineElasticPoolCommands(ClusterEngine engine) : IElasticPo
     {
         ArgumentNullException.ThrowIfNull(user);
         return user.IsAdmin()
-            ? engine.SetPoolPausedAsync(pool, paused, user.Name)
-            : Task.FromResult(CommandResult.Refused("only an admin may pause or resume an elastic pool"));
+            ? EngineAnswer.Of(() => engine.SetPoolPausedAsync(pool, paused, user.Name))
+            : Task.FromResult(CommandResult.Forbidden("only an admin may pause or resume an elastic pool"));
     }
 }

@@ -33,7 +33,7 @@ public static class AuthRegistration
         services.AddSingleton(sp => new UserStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<AccountService>();
         services.TryAddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
-        services.AddSingleton<JobCommands>();
+        services.AddSingleton<Commands.ClusterCommands>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton(sp => new Dashboard.Data.Audit.AuditStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<DemoAccounts>();

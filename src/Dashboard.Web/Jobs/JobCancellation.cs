@@ -1,4 +1,5 @@
 using Dashboard.Engine.Loop;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Identity;
 using MudBlazor;
@@ -7,9 +8,9 @@ namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// The one way a page cancels a job: ask in a dialog, send the cancel to the engine as the current user, and say
-/// what happened in a snackbar (the reason when it is refused). Who may cancel is decided by <see cref="JobCommands"/>. One per circuit, like the dialog service.
+/// what happened in a snackbar (the reason when it is refused). Who may cancel is decided by <see cref="ClusterCommands"/>. One per circuit, like the dialog service.
 /// </summary>
-public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, ClusterEngine engine, JobCommands commands, ICurrentUser user)
+public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, ClusterEngine engine, ClusterCommands commands, ICurrentUser user)
 {
     /// <summary>True when the engine accepted the cancel; false when the person kept the job or the engine refused.</summary>
     public async Task<bool> ConfirmAndCancelAsync(CancelTarget target)
@@ -38,15 +39,12 @@ public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, 
             return false;
         }
 
-        if (!answer.Succeeded)
-        {
-            snackbar.Add($"Job {target.Job} was not cancelled: {answer.Reason}", Severity.Error);
-            return false;
-        }
-
-        snackbar.Add(
-            answer.Reason == "stopping" ? $"Job {target.Job} is stopping; its resources are released when it has ended." : $"Job {target.Job} was cancelled.",
-            Severity.Success);
-        return true;
+        var notice = CommandNotice.Of(
+            answer,
+            _ => $"Job {target.Job} was cancelled.",
+            reason => $"Job {target.Job} was not cancelled: {reason}",
+            stopping: $"Job {target.Job} is stopping; its resources are released when it has ended.");
+        snackbar.Add(notice.Text, notice.Severity);
+        return answer.Succeeded;
     }
 }

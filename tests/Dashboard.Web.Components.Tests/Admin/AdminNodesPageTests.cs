@@ -61,7 +61,7 @@ public sealed class AdminNodesPageTests : ComponentTest
         var snackbars = Render<MudSnackbarProvider>();
         Feed.Publish(new TestCluster().Node("gpu-01").Run("gpu-01", [0], "vision").Update());
         var (page, dialogs) = RenderPage();
-        AdminCommands.Answer = CommandResult.Refused("there is no node named gpu-01");
+        AdminCommands.Answer = CommandResult.NotFound("there is no node named gpu-01");
 
         await Click(page, "[data-node='gpu-01'] [data-action='down']");
         dialogs.WaitForAssertion(() => dialogs.Find("#node-action-consequence").TextContent.Should().Contain("Its running jobs are not stopped"), Patience);

@@ -2,6 +2,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
@@ -125,7 +126,7 @@ public sealed class JobsPageTests : JobsTest
 
         var command = await NextCommandAsync();
         command.Should().BeOfType<CancelJobCommand>().Which.Should().BeEquivalentTo(new { Job = new JobId(42), Actor = CurrentUserName });
-        command.Completion!.SetResult(CommandResult.Done("stopping"));
+        command.Completion!.SetResult(CommandResult.Stopping());
         SnackbarHost.WaitForAssertion(() => Snackbars.Should().Contain("Job 42 is stopping; its resources are released when it has ended."), Patience);
         Inbox.Reader.TryRead(out _).Should().BeFalse("one confirmation sends one cancel");
     }
@@ -154,7 +155,7 @@ public sealed class JobsPageTests : JobsTest
         ClickWhenReady(Dialogs, "#confirm-cancel");
 
         var command = await NextCommandAsync();
-        command.Completion!.SetResult(CommandResult.Refused("job 9 is not pending or running"));
+        command.Completion!.SetResult(CommandResult.Conflict("job 9 is not pending or running"));
 
         SnackbarHost.WaitForAssertion(() => Snackbars.Should().Equal("Job 9 was not cancelled: job 9 is not pending or running"), Patience);
     }

@@ -7,6 +7,7 @@ using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -167,7 +168,7 @@ public abstract class JobsTest : ComponentTest
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton(Inbox);
             services.AddSingleton(sp => new ClusterEngine(Inbox, sp.GetRequiredService<ClusterFeed>()));
-            services.AddSingleton<JobCommands>();
+            services.AddSingleton<ClusterCommands>();
             services.AddScoped<JobCancellation>();
         }
 

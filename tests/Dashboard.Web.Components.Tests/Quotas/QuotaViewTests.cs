@@ -1,5 +1,5 @@
 using Dashboard.Data.Users;
-using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Components.Tests.Quotas;

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Components.Submit;
 using Microsoft.AspNetCore.Components;
@@ -220,7 +221,7 @@ public sealed class SubmitPageTests : ComponentTest
         }, Patience);
         Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/jobs/new");
 
-        fakes.Submission.Answer = CommandResult.Refused("the engine is shutting down");
+        fakes.Submission.Answer = CommandResult.Conflict("the engine is shutting down");
         Type(page, "job-name", "another");
         page.Find("#submit-job").Click();
 

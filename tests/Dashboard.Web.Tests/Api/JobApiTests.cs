@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Audit;
+using Dashboard.Web.Jobs;
 using Dashboard.Web.Components.Submit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -7,7 +7,7 @@ namespace Dashboard.Web.Tests.Identity;
 /// <summary>
 /// Every role (and anonymous) against every page and endpoint, each cell asserted, both as a browser (asks for
 /// HTML: redirected) and as a script (does not: status codes). Job actions (submit, cancel) are checked where every
-/// path goes through them, in <see cref="JobCommandsTests"/>; the hub in <see cref="ClusterHubAccessTests"/>.
+/// path goes through them, in <see cref="Commands.ClusterCommandsTests"/>; the hub in <see cref="ClusterHubAccessTests"/>.
 /// </summary>
 public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
 {

@@ -4,7 +4,7 @@ using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Planning;
-using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 
 namespace Dashboard.Web.Components.Admin;
 

@@ -1,6 +1,6 @@
 using Dashboard.Engine.Feed;
 using Dashboard.Web.Components.Cluster;
-using Dashboard.Web.Components.Quotas;
+using Dashboard.Web.Quotas;
 
 namespace Dashboard.Web.Components.Layout;
 

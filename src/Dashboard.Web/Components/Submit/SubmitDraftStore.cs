@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
+using Dashboard.Web.Jobs;
 using Microsoft.JSInterop;
 
 namespace Dashboard.Web.Components.Submit;

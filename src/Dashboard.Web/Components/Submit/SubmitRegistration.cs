@@ -1,3 +1,5 @@
+using Dashboard.Web.Jobs;
+
 namespace Dashboard.Web.Components.Submit;
 
 public static class SubmitRegistration

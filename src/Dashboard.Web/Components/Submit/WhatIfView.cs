@@ -3,8 +3,11 @@ using Dashboard.Scheduling.Planning;
 
 namespace Dashboard.Web.Components.Submit;
 
-/// <summary>What the what-if panel shows: <see cref="Outcome"/> is its <c>data-outcome</c> (starts, queued, never; or waiting, invalid).</summary>
-public sealed record WhatIfView(string Outcome, string Headline, string? Detail)
+/// <summary>
+/// What the what-if panel shows: <see cref="Outcome"/> is its <c>data-outcome</c> (starts, queued, never; or waiting,
+/// invalid); <see cref="NeverFitsReason"/> is why it can never run, when it can't.
+/// </summary>
+public sealed record WhatIfView(string Outcome, string Headline, string? Detail, string? NeverFitsReason = null)
 {
     public static readonly WhatIfView WaitingForEngine = new("waiting", "Waiting for the engine's view of the cluster…", null);
 
@@ -23,7 +26,7 @@ public sealed record WhatIfView(string Outcome, string Headline, string? Detail)
                 "queued",
                 queued.EstimatedStart is { } start ? $"Queued: estimated start {When(start, now)}" : "Queued: no estimated start (it waits for a job without a walltime, or for a node an elastic pool may add)",
                 queued.Reason),
-            WhatIfOutcome.NeverFits never => new("never", never.Describe(), "Change the request: the engine would refuse it."),
+            WhatIfOutcome.NeverFits never => new("never", never.Describe(), "Change the request: the engine would refuse it.", never.Reason),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown what-if outcome"),
         };
     }

@@ -1,7 +1,7 @@
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Submit;
+using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Components.Tests.Submit;
+namespace Dashboard.Web.Tests.Jobs;
 
 public sealed class SubmitFormMappingTests
 {

@@ -1,6 +1,6 @@
-using Dashboard.Web.Components.Submit;
+using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Components.Tests.Submit;
+namespace Dashboard.Web.Tests.Jobs;
 
 public sealed class WalltimeTextTests
 {

@@ -1,7 +1,6 @@
-using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Engine.Tests.Loop;
+namespace Dashboard.Scheduling.Tests.Model;
 
 public sealed class QuotaValidationTests
 {

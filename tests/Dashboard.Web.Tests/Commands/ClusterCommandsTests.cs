@@ -1,13 +1,14 @@
 using Dashboard.Data.Users;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Dashboard.Web.Tests.Identity;
+namespace Dashboard.Web.Tests.Commands;
 
 /// <summary>Who may submit and cancel what, through the one door every path uses, against the real engine.</summary>
-public sealed class JobCommandsTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
+public sealed class ClusterCommandsTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
 {
     private static readonly SignedInUser Alice = new("alice", UserRole.Member, ["vision"]);
     private static readonly SignedInUser Carol = new("carol", UserRole.Member, ["vision"]);
@@ -15,7 +16,7 @@ public sealed class JobCommandsTests(DashboardFactory factory) : IClassFixture<D
     private static readonly SignedInUser VisionLead = new("lead", UserRole.TeamLead, ["vision"]);
     private static readonly SignedInUser Admin = new("admin", UserRole.Admin, []);
 
-    private JobCommands Commands => factory.Services.GetRequiredService<JobCommands>();
+    private ClusterCommands Commands => factory.Services.GetRequiredService<ClusterCommands>();
 
     private async Task<JobId> Submitted(SignedInUser user, string team)
     {

@@ -1,8 +1,8 @@
 using Dashboard.Data.Jobs;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Jobs;
+using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Components.Tests.Jobs;
+namespace Dashboard.Web.Tests.Jobs;
 
 public sealed class JobsFilterTests
 {

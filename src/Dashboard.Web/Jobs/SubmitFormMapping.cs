@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>The form's fields, named as <see cref="JobSpecValidation"/> names them (camelCase), so its messages land under the right field.</summary>
 public static class SubmitField

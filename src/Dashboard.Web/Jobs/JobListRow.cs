@@ -1,7 +1,7 @@
 using Dashboard.Data.Jobs;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Jobs;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// One row of the Jobs grid. Its property names are the grid's sort keys and read as <see cref="JobSortColumn"/>

@@ -5,7 +5,7 @@ using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Identity;
 
-namespace Dashboard.Web.Components.Quotas;
+namespace Dashboard.Web.Quotas;
 
 /// <summary>
 /// Each team's quota against what it holds, for one <see cref="ClusterUpdate"/>: nominal, in use, borrowed and lent,

@@ -4,7 +4,7 @@ using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Admin;
+namespace Dashboard.Web.Quotas;
 
 /// <summary>
 /// One team's quota as typed on the admin quota page: every field as text, read into a <see cref="TeamQuota"/> by
@@ -14,37 +14,26 @@ namespace Dashboard.Web.Components.Admin;
 /// </summary>
 public sealed class QuotaForm
 {
-    public const string Team = "team";
-    public const string NominalGpus = "nominal-gpus";
-    public const string NominalCpu = "nominal-cpu";
-    public const string NominalMemory = "nominal-memory";
-    public const string BorrowGpus = "borrow-gpus";
-    public const string BorrowCpu = "borrow-cpu";
-    public const string BorrowMemory = "borrow-memory";
-    public const string Weight = "weight";
-    public const string MaxPriority = "max-priority";
+    public const string Team = QuotaValidation.Team;
+    public const string NominalGpus = QuotaValidation.NominalGpus;
+    public const string NominalCpu = QuotaValidation.NominalCpu;
+    public const string NominalMemory = QuotaValidation.NominalMemory;
+    public const string BorrowingLimitGpus = QuotaValidation.BorrowingLimitGpus;
+    public const string BorrowingLimitCpu = QuotaValidation.BorrowingLimitCpu;
+    public const string BorrowingLimitMemory = QuotaValidation.BorrowingLimitMemory;
+    public const string FairShareWeight = QuotaValidation.FairShareWeight;
+    public const string MaxPriority = QuotaValidation.MaxPriority;
 
-    /// <summary>The page's fields in display order, with their labels.</summary>
-    public static ImmutableArray<(string Field, string Label)> Fields { get; } =
+    /// <summary>
+    /// The page's fields in display order: the field (<see cref="QuotaValidation"/>'s name, also the API's), its label,
+    /// and the element id it has on the page ("quota-vision-nominal-gpus"), kept stable for scripts and tests.
+    /// </summary>
+    public static ImmutableArray<(string Field, string Label, string ElementId)> Fields { get; } =
     [
-        (NominalGpus, "Nominal GPUs"), (NominalCpu, "Nominal CPU cores"), (NominalMemory, "Nominal memory GiB"),
-        (BorrowGpus, "Borrow GPUs"), (BorrowCpu, "Borrow CPU cores"), (BorrowMemory, "Borrow memory GiB"),
-        (Weight, "Fair-share weight"), (MaxPriority, "Max priority"),
+        (NominalGpus, "Nominal GPUs", "nominal-gpus"), (NominalCpu, "Nominal CPU cores", "nominal-cpu"), (NominalMemory, "Nominal memory GiB", "nominal-memory"),
+        (BorrowingLimitGpus, "Borrow GPUs", "borrow-gpus"), (BorrowingLimitCpu, "Borrow CPU cores", "borrow-cpu"), (BorrowingLimitMemory, "Borrow memory GiB", "borrow-memory"),
+        (FairShareWeight, "Fair-share weight", "weight"), (MaxPriority, "Max priority", "max-priority"),
     ];
-
-    /// <summary>QuotaValidation's field names, as this form names them.</summary>
-    private static readonly Dictionary<string, string> EngineFields = new(StringComparer.Ordinal)
-    {
-        ["team"] = Team,
-        ["nominalGpus"] = NominalGpus,
-        ["nominalCpu"] = NominalCpu,
-        ["nominalMemory"] = NominalMemory,
-        ["borrowingLimitGpus"] = BorrowGpus,
-        ["borrowingLimitCpu"] = BorrowCpu,
-        ["borrowingLimitMemory"] = BorrowMemory,
-        ["fairShareWeight"] = Weight,
-        ["maxPriority"] = MaxPriority,
-    };
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 
@@ -113,10 +102,10 @@ public sealed class QuotaForm
         var nominalGpus = Whole(errors, NominalGpus, "GPUs");
         var nominalCpu = Scaled(errors, NominalCpu, Units.MillicoresPerCore, "CPU cores");
         var nominalMemory = Scaled(errors, NominalMemory, Units.MiBPerGiB, "Memory (GiB)");
-        var borrowGpus = Whole(errors, BorrowGpus, "GPUs");
-        var borrowCpu = Scaled(errors, BorrowCpu, Units.MillicoresPerCore, "CPU cores");
-        var borrowMemory = Scaled(errors, BorrowMemory, Units.MiBPerGiB, "Memory (GiB)");
-        var weight = Number(errors, Weight, "Fair-share weight");
+        var borrowGpus = Whole(errors, BorrowingLimitGpus, "GPUs");
+        var borrowCpu = Scaled(errors, BorrowingLimitCpu, Units.MillicoresPerCore, "CPU cores");
+        var borrowMemory = Scaled(errors, BorrowingLimitMemory, Units.MiBPerGiB, "Memory (GiB)");
+        var weight = Number(errors, FairShareWeight, "Fair-share weight");
         var maxPriority = Whole(errors, MaxPriority, "Maximum priority", allowNegative: true);
 
         var quota = new TeamQuota(
@@ -127,7 +116,7 @@ public sealed class QuotaForm
             maxPriority);
         foreach (var error in QuotaValidation.Validate(quota))
         {
-            errors.TryAdd(EngineFields.GetValueOrDefault(error.Field, error.Field), error.Message);
+            errors.TryAdd(error.Field, error.Message);
         }
 
         // Only values the admin changed are held against the capacity: a quota set when more nodes were up stays
@@ -136,11 +125,11 @@ public sealed class QuotaForm
         {
             var before = Origin;
             Capacity(errors, NominalGpus, nominalGpus, before?.Nominal.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
-            Capacity(errors, BorrowGpus, borrowGpus, before?.BorrowingLimit.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
+            Capacity(errors, BorrowingLimitGpus, borrowGpus, before?.BorrowingLimit.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
             Capacity(errors, NominalCpu, nominalCpu, before?.Nominal.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
-            Capacity(errors, BorrowCpu, borrowCpu, before?.BorrowingLimit.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
+            Capacity(errors, BorrowingLimitCpu, borrowCpu, before?.BorrowingLimit.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
             Capacity(errors, NominalMemory, nominalMemory, before?.Nominal.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
-            Capacity(errors, BorrowMemory, borrowMemory, before?.BorrowingLimit.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
+            Capacity(errors, BorrowingLimitMemory, borrowMemory, before?.BorrowingLimit.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
         }
 
         return errors.Count > 0 ? new QuotaFormResult(null, errors.ToImmutableDictionary()) : new QuotaFormResult(quota, ImmutableDictionary<string, string>.Empty);
@@ -151,7 +140,7 @@ public sealed class QuotaForm
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Errors
-            .GroupBy(e => EngineFields.GetValueOrDefault(e.Field, e.Field), StringComparer.Ordinal)
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
             .ToImmutableDictionary(g => g.Key, g => g.First().Message, StringComparer.Ordinal);
     }
 
@@ -160,10 +149,10 @@ public sealed class QuotaForm
         values[NominalGpus] = Text(quota.Nominal.Gpus);
         values[NominalCpu] = Units.Cores(quota.Nominal.CpuMillicores);
         values[NominalMemory] = GiB(quota.Nominal.MemoryMiB);
-        values[BorrowGpus] = Text(quota.BorrowingLimit.Gpus);
-        values[BorrowCpu] = Units.Cores(quota.BorrowingLimit.CpuMillicores);
-        values[BorrowMemory] = GiB(quota.BorrowingLimit.MemoryMiB);
-        values[Weight] = quota.FairShareWeight.ToString("0.###", CultureInfo.InvariantCulture);
+        values[BorrowingLimitGpus] = Text(quota.BorrowingLimit.Gpus);
+        values[BorrowingLimitCpu] = Units.Cores(quota.BorrowingLimit.CpuMillicores);
+        values[BorrowingLimitMemory] = GiB(quota.BorrowingLimit.MemoryMiB);
+        values[FairShareWeight] = quota.FairShareWeight.ToString("0.###", CultureInfo.InvariantCulture);
         values[MaxPriority] = Text(quota.MaxPriority);
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// Walltimes as people type them: "2h30m", "90m", "1d 12h", "1:30" (hours:minutes); empty means no walltime.

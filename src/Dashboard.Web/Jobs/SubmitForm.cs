@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// What the submit form holds, exactly as typed (text, so nothing a person types is lost or rewritten, and a draft

@@ -4,9 +4,8 @@ using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Components.Cluster;
-using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Components.Jobs;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>One labelled line of the job page ("Command", "python train.py").</summary>
 public sealed record LabelledValue(string Key, string Label, string Value);

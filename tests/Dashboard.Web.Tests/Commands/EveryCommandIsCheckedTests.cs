@@ -1,0 +1,59 @@
+using Dashboard.Data.Jobs;
+using Dashboard.Data.Users;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Commands;
+using Dashboard.Web.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests.Commands;
+
+/// <summary>
+/// Every kind of command the door knows refuses a person without the right, and nothing of it reaches the engine: a
+/// new kind of command fails here until it has an example below, which makes its check part of the test.
+/// </summary>
+public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
+{
+    /// <summary>A member of one team, owner of nothing, leading nothing.</summary>
+    private static readonly SignedInUser Nobody = new("nobody", UserRole.Member, ["nobodys-team"]);
+
+    private async Task<IReadOnlyList<ClusterCommand>> ExamplesAsync()
+    {
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var admin = new SignedInUser("admin", UserRole.Admin, []);
+        var someonesJob = await factory.Services.GetRequiredService<ClusterCommands>()
+            .SubmitAsync(admin, new JobSpec("someones", "admin", "vision", "sleep 1", new ResourceRequest(0, 100, 64), Walltime: TimeSpan.FromHours(1)));
+        someonesJob.Succeeded.Should().BeTrue(someonesJob.Reason);
+        return
+        [
+            new SubmitJob(new JobSpec("elsewhere", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64))),
+            new CancelJob(someonesJob.Job!.Value),
+            new SetQuota(new TeamQuota("vision", new ResourceAmount(1, 1000, 1024), new ResourceAmount(1, 1000, 1024))),
+            new SetNodeState("demo-gpu-01", NodeState.Draining, "maintenance"),
+        ];
+    }
+
+    [Fact]
+    public async Task Every_kind_of_command_has_an_example_here()
+    {
+        var kinds = typeof(ClusterCommand).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(ClusterCommand)) && !t.IsAbstract);
+
+        (await ExamplesAsync()).Select(c => c.GetType()).Should().BeEquivalentTo(kinds, "each command the door knows is checked below");
+    }
+
+    [Fact]
+    public async Task Every_command_from_a_person_without_the_right_is_refused_before_the_engine()
+    {
+        var inbox = new EngineInbox();
+        var door = new ClusterCommands(new ClusterEngine(inbox, new ClusterFeed(TimeProvider.System)), factory.Services.GetRequiredService<JobStore>());
+
+        foreach (var command in await ExamplesAsync())
+        {
+            var answer = door.SendAsync(Nobody, command);
+
+            answer.IsCompleted.Should().BeTrue($"{command} is answered at the door: nothing reads this engine's inbox, so a command sent on would wait");
+            (await answer).Outcome.Should().Be(CommandOutcome.Forbidden, command.ToString());
+        }
+    }
+}
