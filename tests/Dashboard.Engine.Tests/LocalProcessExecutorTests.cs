@@ -201,22 +201,6 @@ public sealed class LocalProcessExecutorTests : IDisposable
         return new JobLaunch(job, new GpuAllocation(job.Id, "local", [.. gpus], cpuMillicores, 256, DateTimeOffset.UnixEpoch, null));
     }
 
-    private sealed class ExitRecorder : IJobExitSink
-    {
-        private readonly ConcurrentDictionary<JobId, TaskCompletionSource<JobExit>> exits = new();
-
-        public Task<JobExit> For(JobId job) => Completion(job).Task;
-
-        public ValueTask JobExitedAsync(JobExit exit)
-        {
-            Completion(exit.Job).TrySetResult(exit);
-            return ValueTask.CompletedTask;
-        }
-
-        private TaskCompletionSource<JobExit> Completion(JobId job) =>
-            exits.GetOrAdd(job, _ => new TaskCompletionSource<JobExit>(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
-
     /// <summary>A named pipe: the test blocks on it until the job writes (or reads), so nothing waits by sleeping.</summary>
     private sealed class Fifo : IDisposable
     {

@@ -1,3 +1,4 @@
+using Dapper;
 using Dashboard.Data.Writing;
 using Microsoft.Data.Sqlite;
 
@@ -12,6 +13,18 @@ internal sealed class AuditWrites : StatementGroup
         """;
 
     private readonly PreparedStatement append;
+
+    /// <summary>Appends <paramref name="entry"/> inside a store's own transaction (the stores that write beside the engine's journal).</summary>
+    public static void AppendWithin(SqliteConnection connection, SqliteTransaction transaction, AuditEntry entry) =>
+        connection.Execute(AppendSql, new
+        {
+            at = entry.At,
+            actor = entry.Actor,
+            action = entry.Action,
+            target = entry.Target,
+            before_json = entry.BeforeJson,
+            after_json = entry.AfterJson,
+        }, transaction);
 
     public AuditWrites(SqliteConnection connection)
         : base(connection)

@@ -50,7 +50,7 @@ public sealed class ApiTokenStore(Database database)
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction();
         var id = connection.ExecuteScalar<long>(InsertSql, new { userName, name, prefix, hash = secretSha256, createdAt }, transaction);
-        Append(connection, transaction, audit(id));
+        AuditWrites.AppendWithin(connection, transaction, audit(id));
         transaction.Commit();
         return id;
     }
@@ -86,7 +86,7 @@ public sealed class ApiTokenStore(Database database)
             return false;
         }
 
-        Append(connection, transaction, audit);
+        AuditWrites.AppendWithin(connection, transaction, audit);
         transaction.Commit();
         return true;
     }
@@ -96,17 +96,6 @@ public sealed class ApiTokenStore(Database database)
         using var connection = database.OpenConnection();
         connection.Execute(TouchSql, new { id, at });
     }
-
-    private static void Append(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, AuditEntry audit) =>
-        connection.Execute(AuditWrites.AppendSql, new
-        {
-            at = audit.At,
-            actor = audit.Actor,
-            action = audit.Action,
-            target = audit.Target,
-            before_json = audit.BeforeJson,
-            after_json = audit.AfterJson,
-        }, transaction);
 
     private sealed class TokenRow
     {

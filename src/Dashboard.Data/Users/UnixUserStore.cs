@@ -28,15 +28,7 @@ public sealed class UnixUserStore(Database database)
             throw new UserStoreException($"There is no account named '{account}'.");
         }
 
-        connection.Execute(AuditWrites.AppendSql, new
-        {
-            at = audit.At,
-            actor = audit.Actor,
-            action = audit.Action,
-            target = audit.Target,
-            before_json = audit.BeforeJson,
-            after_json = audit.AfterJson,
-        }, transaction);
+        AuditWrites.AppendWithin(connection, transaction, audit);
         transaction.Commit();
     }
 }

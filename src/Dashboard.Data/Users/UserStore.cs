@@ -185,15 +185,7 @@ public sealed class UserStore(Database database)
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction();
         change(connection, transaction);
-        connection.Execute(AuditWrites.AppendSql, new
-        {
-            at = audit.At,
-            actor = audit.Actor,
-            action = audit.Action,
-            target = audit.Target,
-            before_json = audit.BeforeJson,
-            after_json = audit.AfterJson,
-        }, transaction);
+        AuditWrites.AppendWithin(connection, transaction, audit);
         transaction.Commit();
     }
 

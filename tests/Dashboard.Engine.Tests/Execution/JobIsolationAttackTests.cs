@@ -357,20 +357,4 @@ public abstract class JobIsolationAttackTests : IDisposable
         var job = new Job(new JobId(id), spec, DateTimeOffset.UnixEpoch);
         return new JobLaunch(job, new GpuAllocation(job.Id, "local", [], 1000, 256, DateTimeOffset.UnixEpoch, null));
     }
-
-    private sealed class ExitRecorder : IJobExitSink
-    {
-        private readonly ConcurrentDictionary<JobId, TaskCompletionSource<JobExit>> exits = new();
-
-        public Task<JobExit> For(JobId job) => Completion(job).Task;
-
-        public ValueTask JobExitedAsync(JobExit exit)
-        {
-            Completion(exit.Job).TrySetResult(exit);
-            return ValueTask.CompletedTask;
-        }
-
-        private TaskCompletionSource<JobExit> Completion(JobId job) =>
-            exits.GetOrAdd(job, _ => new TaskCompletionSource<JobExit>(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
 }
