@@ -78,21 +78,24 @@ internal sealed partial class PlanningPass : IDisposable
         neverFitSuspects = new NeverFitSuspects(neverFits, snapshot.Pending, waiting.TeamNames);
     }
 
-    /// <summary>The recipe.</summary>
+    /// <summary>
+    /// The recipe (step numbers as in <see cref="Scheduler"/>). The constructor took the snapshot apart into working
+    /// state; <see cref="JobOrder"/> gives the jobs in order (2.); <see cref="Decide"/> refuses (1.), admits (3.),
+    /// places (4.) around the reservations (5.), reclaims (7.) or leaves each job waiting, reserving for it (5.).
+    /// </summary>
     public SchedulePlan Run()
     {
-        // 1.-5. and 7.: take the jobs in order (2.) and decide each (Decide): first every job that fits within its
-        // team's nominal quota...
+        // Within nominal quota first: every team's guaranteed share has its turn before idle capacity is lent.
         Walk(borrowingAllowed: false);
 
-        // ...then, in a fresh walk in the same order, the jobs that would borrow.
+        // Then a fresh walk in the same order for the jobs that would borrow.
         order = new JobOrder(order);
         Walk(borrowingAllowed: true);
 
-        // 1. again: a walk that stopped early still refuses every job that can never fit.
+        // 1. A walk that stopped early still refuses every job that can never fit.
         RefuseTheRestThatCanNeverFit();
 
-        // 6. Explain every job that still waits.
+        // 6. Every job still waiting gets its reason and an estimated start.
         return new SchedulePlan(starts.ToImmutable(), refusals.ToImmutable(), preemptions.ToImmutable(), Explain());
     }
 
