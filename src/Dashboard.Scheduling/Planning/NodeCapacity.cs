@@ -195,7 +195,7 @@ internal sealed class NodeCapacity
     /// that <paramref name="extension"/> scores lowest (the scheduler's score: how far the job would run past the node's
     /// busy horizon, or when it ends within it, how much earlier), then best fit as <see cref="BestFit(ResourceAmount, string?, Func{int, bool}?)"/>. Long jobs
     /// gather on nodes that are busy for long anyway, short ones fill the gaps of busy nodes, and nodes that are about to
-    /// empty stay free for the large jobs that need a whole node.
+    /// empty stay free for the large jobs that need a whole node. <paramref name="extension"/> must never be negative.
     /// </summary>
     public int LeastExtendingFit(ResourceAmount amount, string? model, Func<int, bool>? allowed, Func<int, long> extension)
     {
@@ -222,6 +222,11 @@ internal sealed class NodeCapacity
                 {
                     best = i;
                     bestExtension = extends;
+                    if (extends == 0)
+                    {
+                        // Scores are never negative: no later node can score lower, and ties keep the first.
+                        return best;
+                    }
                 }
             }
         }
