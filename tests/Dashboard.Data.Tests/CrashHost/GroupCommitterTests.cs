@@ -1,10 +1,11 @@
 using Dapper;
 using Dashboard.Data.Jobs;
+using Dashboard.Data.CrashHost;
 using Dashboard.Data.Writing;
 using Dashboard.Scheduling.Model;
 using static Dashboard.Data.Tests.TestCluster;
 
-namespace Dashboard.Data.Tests.Writing;
+namespace Dashboard.Data.Tests.CrashHost;
 
 public sealed class GroupCommitterTests : IDisposable
 {

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
+using Dashboard.Data.Writing;
 
-namespace Dashboard.Data.Writing;
+namespace Dashboard.Data.CrashHost;
 
 /// <summary>What one transaction of a <see cref="GroupCommitter"/> held and how long it took (BEGIN to COMMIT, fsync included).</summary>
 public readonly record struct GroupCommitReport(int Lists, int Changes, TimeSpan Duration, bool Committed);
 
 /// <summary>
-/// Group commit: change lists from many concurrent callers queue up while the previous transaction commits, and
+/// Group commit (plumbing of the persistence benchmark and the crash test only; the engine, being the single
+/// writer, needs none): change lists from many concurrent callers queue up while the previous transaction commits, and
 /// are then written together in one transaction by one <see cref="ClusterWriter"/>. A caller's task completes
 /// only after the transaction holding its list has committed, and faults when its list could not be written.
 /// When a shared transaction fails, its lists are retried one by one, in order, so one bad list fails alone.
