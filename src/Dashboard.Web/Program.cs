@@ -66,6 +66,10 @@ app.MapUsageEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
+// The live views declare what they show; finding them now stops the start-up when one took the layout's live state
+// without saying so, rather than the first live update.
+_ = Dashboard.Web.Components.Layout.LiveViews.All;
+
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
