@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Audit;
 using Dashboard.Web.Components;
-using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;

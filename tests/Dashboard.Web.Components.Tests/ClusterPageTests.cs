@@ -1,8 +1,7 @@
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Components.Layout;
-using Dashboard.Web.Components.Pages;
 using MudBlazor;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Components.Tests;
 

@@ -1,6 +1,5 @@
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
-
+using Dashboard.Web.Cluster;
 namespace Dashboard.Web.Components.Tests;
 
 public sealed class ClusterViewTests

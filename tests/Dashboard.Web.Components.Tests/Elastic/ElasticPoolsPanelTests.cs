@@ -3,9 +3,10 @@ using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
 using MudBlazor;
+using Dashboard.Web.Admin;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Components.Tests.Elastic;
 

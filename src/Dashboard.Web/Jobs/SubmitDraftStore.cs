@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Dashboard.Web.Jobs;
 using Microsoft.JSInterop;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// Keeps what is typed into the submit form, so a dropped circuit loses nothing. A draft is a convenience: a store

@@ -6,7 +6,7 @@ using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Planning;
 using Dashboard.Web.Quotas;
 
-namespace Dashboard.Web.Components.Admin;
+namespace Dashboard.Web.Admin;
 
 /// <summary>
 /// The admin quota page's state: a form per team (kept while the admin edits it, refreshed from the feed while not),

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Elastic;
 
-namespace Dashboard.Web.Components.Cluster;
+namespace Dashboard.Web.Cluster;
 
 /// <summary>
 /// Compares elastic pools by value. <see cref="ElasticPoolStatus"/> and <see cref="ScaleAction"/> are records, but their

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Cluster;
+namespace Dashboard.Web.Cluster;
 
 /// <summary>What the Cluster page shows for one <see cref="ClusterUpdate"/>: a card (or heat-map row) per node and the team legend.</summary>
 public sealed record ClusterView(

@@ -1,6 +1,6 @@
 using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 public static class SubmitRegistration
 {

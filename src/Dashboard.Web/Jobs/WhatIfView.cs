@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dashboard.Scheduling.Planning;
 
-namespace Dashboard.Web.Components.Submit;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// What the what-if panel shows: <see cref="Outcome"/> is its <c>data-outcome</c> (starts, queued, never; or waiting,

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 
-namespace Dashboard.Web.Components.Admin;
+namespace Dashboard.Web.Admin;
 
 /// <summary>What the admin Nodes page shows for one <see cref="ClusterUpdate"/>: every node with its state, why, its GPUs and its running jobs.</summary>
 public sealed record NodesView(ImmutableArray<NodeRow> Nodes)

@@ -2,7 +2,7 @@ using Dashboard.Web.Usage;
 using MudBlazor;
 using MudBlazor.Charts;
 
-namespace Dashboard.Web.Components.Usage;
+namespace Dashboard.Web.Usage;
 
 /// <summary>
 /// The usage series as MudBlazor time-series charts: the GPUs-allocated chart stacks the subjects (each area is the

@@ -1,7 +1,7 @@
 using Dashboard.Data.Users;
 using Dashboard.Web.Identity;
 
-namespace Dashboard.Web.Components.Admin;
+namespace Dashboard.Web.Admin;
 
 /// <summary>What the new-account form holds while the admin types.</summary>
 public sealed class NewAccountForm
