@@ -2,8 +2,9 @@ using Dashboard.Api.Contracts;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Api;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Cluster;
 
 /// <summary><c>/api/v1/cluster</c>, <c>/api/v1/nodes</c> and <c>/api/v1/me</c>: what every signed-in user may read.</summary>
 public static class ClusterEndpoints
@@ -25,7 +26,7 @@ public static class ClusterEndpoints
             .WithName("ListNodes")
             .WithSummary("Nodes")
             .WithDescription("Every node with its state, capacity, use and each GPU with the job and team holding it, as on the Cluster page.")
-            .Produces<IReadOnlyList<NodeView>>()
+            .Produces<IReadOnlyList<Dashboard.Api.Contracts.NodeView>>()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/me", (HttpContext context) =>
@@ -65,7 +66,7 @@ public static class ClusterEndpoints
             summary.Nodes.Count(n => n.Simulated));
     }
 
-    public static IReadOnlyList<NodeView> NodesOf(ClusterUpdate update)
+    public static IReadOnlyList<Dashboard.Api.Contracts.NodeView> NodesOf(ClusterUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
         var holders = new Dictionary<(string Node, int Gpu), RunningJob>();
@@ -83,7 +84,7 @@ public static class ClusterEndpoints
             .. update.Snapshot.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal).Select(node =>
             {
                 var used = summaries.GetValueOrDefault(node.Name);
-                return new NodeView(
+                return new Dashboard.Api.Contracts.NodeView(
                     node.Name,
                     node.State.ToString(),
                     node.Simulated,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// How a followed log is written. <see cref="PlainText"/> (the default, and what <c>dash logs -f</c> and curl read):

@@ -3,10 +3,12 @@ using Dashboard.Api.Contracts;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Admin;
-using Dashboard.Web.Quotas;
+using Dashboard.Web.Api;
+using Dashboard.Web.Cluster;
 using Dashboard.Web.Identity;
+using Dashboard.Web.Quotas;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Quotas;
 
 /// <summary>
 /// <c>/api/v1/teams</c>: quotas and use, as the quotas page shows them (members see their own teams; leads and admins

@@ -1,6 +1,7 @@
 using Dashboard.Web.Jobs;
+using Dashboard.Web.Api;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// A <c>POST /api/v1/jobs</c> body read into the Submit form's fields, so the API and the form share one reading and

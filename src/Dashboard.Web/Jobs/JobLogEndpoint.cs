@@ -3,8 +3,9 @@ using Dashboard.Api.Contracts;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Execution;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Api;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// <c>GET /api/v1/jobs/{id}/logs</c>: the job's output log as text, from byte <c>offset</c> (default 0) on, at most

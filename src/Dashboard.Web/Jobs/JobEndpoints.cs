@@ -7,8 +7,9 @@ using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ApiJobPage = Dashboard.Api.Contracts.JobPage;
+using Dashboard.Web.Api;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// <c>/api/v1/jobs</c>: submit, list, read and cancel jobs. Submits and cancels go through <see cref="ClusterCommands"/>

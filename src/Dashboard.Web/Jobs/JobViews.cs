@@ -4,8 +4,9 @@ using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
+using Dashboard.Web.Api;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>Turns a stored job and the engine's latest update into the API's <see cref="JobView"/>.</summary>
 public static class JobViews

@@ -4,7 +4,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
 
-namespace Dashboard.Web.Api;
+namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// The query string of <c>GET /api/v1/jobs</c>, read into the Jobs page's own filter (<see cref="JobsFilter"/>) so the
