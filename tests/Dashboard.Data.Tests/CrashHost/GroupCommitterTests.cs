@@ -1,6 +1,6 @@
 using Dapper;
-using Dashboard.Data.Jobs;
 using Dashboard.Data.CrashHost;
+using Dashboard.Data.Jobs;
 using Dashboard.Data.Writing;
 using Dashboard.Scheduling.Model;
 using static Dashboard.Data.Tests.TestCluster;
