@@ -8,7 +8,7 @@ using MudBlazor;
 using Dashboard.Web.Admin;
 using Dashboard.Web.Cluster;
 
-namespace Dashboard.Web.Components.Tests.Elastic;
+namespace Dashboard.Web.Components.Tests.Cluster;
 
 /// <summary>The Cluster page with an elastic pool: a provisioning node says why, the pool says what it does, admins may pause it.</summary>
 public sealed class ElasticPoolsPanelTests : ComponentTest

@@ -3,7 +3,7 @@ using Dashboard.Web.Components.Layout;
 using MudBlazor;
 using Dashboard.Web.Cluster;
 
-namespace Dashboard.Web.Components.Tests;
+namespace Dashboard.Web.Components.Tests.Cluster;
 
 public sealed class ClusterPageTests : ComponentTest
 {
