@@ -4,6 +4,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Cluster;
+
 namespace Dashboard.Web.Jobs;
 
 /// <summary>One labelled line of the job page ("Command", "python train.py").</summary>

@@ -1,6 +1,7 @@
 using Dashboard.Data.Audit;
 using Dashboard.Data.Writing;
 using Dashboard.Web.Admin;
+
 namespace Dashboard.Web.Components.Tests.Admin;
 
 public sealed class AuditPageTests : AdminPageTest

@@ -1,5 +1,6 @@
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Cluster;
+
 namespace Dashboard.Web.Components.Tests.Cluster;
 
 public sealed class ClusterViewTests

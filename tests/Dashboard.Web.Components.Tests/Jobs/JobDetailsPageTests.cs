@@ -2,6 +2,7 @@ using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
+
 namespace Dashboard.Web.Components.Tests.Jobs;
 
 public sealed class JobDetailsPageTests : JobsTest

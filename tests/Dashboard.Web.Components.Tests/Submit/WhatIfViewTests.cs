@@ -1,5 +1,6 @@
 using Dashboard.Scheduling.Planning;
 using Dashboard.Web.Jobs;
+
 namespace Dashboard.Web.Components.Tests.Submit;
 
 public sealed class WhatIfViewTests
