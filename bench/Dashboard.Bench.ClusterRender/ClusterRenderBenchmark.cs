@@ -5,8 +5,6 @@ using System.Reflection;
 using Dashboard.Bench.Scheduling;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
-using Dashboard.Web.Components.Cluster;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Components.Tests;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Components;
@@ -17,6 +15,7 @@ using Microsoft.Extensions.Time.Testing;
 using Microsoft.JSInterop;
 using MudBlazor;
 using MudBlazor.Services;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Bench.ClusterRender;
 

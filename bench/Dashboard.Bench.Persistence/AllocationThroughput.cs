@@ -1,5 +1,6 @@
 using Dashboard.Bench.Scheduling;
 using Dashboard.Data;
+using Dashboard.Data.CrashHost;
 using Dashboard.Data.Writing;
 
 namespace Dashboard.Bench.Persistence;

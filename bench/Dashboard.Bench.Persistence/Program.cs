@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Dapper;
 using Dashboard.Bench.Persistence;
 using Dashboard.Data;
+using Dashboard.Data.CrashHost;
 using Dashboard.Data.Writing;
 using Microsoft.Data.Sqlite;
 

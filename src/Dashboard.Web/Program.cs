@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Audit;
 using Dashboard.Web.Components;
-using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
@@ -65,6 +64,10 @@ app.MapAuditEndpoints();
 app.MapUsageEndpoints();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+// The live views declare what they show; finding them now stops the start-up when one took the layout's live state
+// without saying so, rather than the first live update.
+_ = Dashboard.Web.Components.Layout.LiveViews.All;
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

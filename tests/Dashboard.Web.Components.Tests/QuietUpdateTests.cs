@@ -2,12 +2,10 @@ using System.Collections.Immutable;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Components.Layout;
-using Dashboard.Web.Components.Pages;
-using Dashboard.Web.Components.Quotas;
 using Dashboard.Web.Quotas;
 using MudBlazor;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Components.Tests;
 

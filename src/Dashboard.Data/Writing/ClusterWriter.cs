@@ -13,7 +13,8 @@ namespace Dashboard.Data.Writing;
 /// Writes lists of <see cref="ClusterChange"/> in one transaction each, through statements prepared once on
 /// one long-lived connection. All or nothing: when any change is refused (an illegal state change, a GPU
 /// already held, a foreign key) the whole transaction is rolled back and the exception is rethrown.
-/// One writer: not safe for concurrent use; concurrent callers go through <see cref="GroupCommitter"/>.
+/// One writer: not safe for concurrent use (the engine loop is its single caller; the persistence benchmark and the
+/// crash test put their concurrent callers behind a group committer of their own).
 /// </summary>
 public sealed class ClusterWriter : IDisposable
 {

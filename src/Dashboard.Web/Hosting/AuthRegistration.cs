@@ -111,7 +111,7 @@ public static class AuthRegistration
     public static void MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(SingleSignOnPath, (string? returnUrl, AccountOptions options) => options.OpenIdConnect.Enabled
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = Components.Account.LoginPage.LocalReturnUrl(returnUrl) }, [OpenIdConnectOptions.Scheme])
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = Account.LoginPage.LocalReturnUrl(returnUrl) }, [OpenIdConnectOptions.Scheme])
             : Results.NotFound()).AllowAnonymous();
 
         endpoints.MapPost(LogoutPath, async (HttpContext context, IAntiforgery antiforgery) =>

@@ -1,6 +1,5 @@
 using Dashboard.Engine.Loop;
 using Dashboard.Web.Commands;
-using Dashboard.Web.Components.Jobs;
 using Dashboard.Web.Identity;
 using MudBlazor;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Jobs;
 

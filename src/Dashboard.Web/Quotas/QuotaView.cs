@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
 using Dashboard.Web.Identity;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Quotas;
 

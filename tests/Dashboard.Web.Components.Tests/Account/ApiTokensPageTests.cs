@@ -3,10 +3,10 @@ using Dashboard.Data;
 using Dashboard.Data.Audit;
 using Dashboard.Data.Tokens;
 using Dashboard.Data.Users;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Dashboard.Web.Account;
 
 namespace Dashboard.Web.Components.Tests.Account;
 

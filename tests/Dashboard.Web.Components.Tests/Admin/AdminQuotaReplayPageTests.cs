@@ -2,7 +2,6 @@ using Dashboard.Data.Users;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Replays;
 using Dashboard.Web.Admin;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,9 +1,9 @@
 using Dashboard.Data.Users;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
 using MudBlazor;
+using Dashboard.Web.Admin;
 
 namespace Dashboard.Web.Components.Tests.Admin;
 

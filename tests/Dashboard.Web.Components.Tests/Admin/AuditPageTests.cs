@@ -1,6 +1,6 @@
 using Dashboard.Data.Audit;
 using Dashboard.Data.Writing;
-using Dashboard.Web.Components.Admin;
+using Dashboard.Web.Admin;
 
 namespace Dashboard.Web.Components.Tests.Admin;
 

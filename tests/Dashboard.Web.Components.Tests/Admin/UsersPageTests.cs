@@ -1,7 +1,7 @@
 using Dashboard.Data.Users;
-using Dashboard.Web.Components.Admin;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Components;
+using Dashboard.Web.Admin;
 
 namespace Dashboard.Web.Components.Tests.Admin;
 

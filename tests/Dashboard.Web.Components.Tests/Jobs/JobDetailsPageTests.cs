@@ -1,7 +1,7 @@
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Pages;
+using Dashboard.Web.Jobs;
 
 namespace Dashboard.Web.Components.Tests.Jobs;
 

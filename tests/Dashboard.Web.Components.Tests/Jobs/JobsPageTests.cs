@@ -3,8 +3,6 @@ using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
-using Dashboard.Web.Components.Jobs;
-using Dashboard.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

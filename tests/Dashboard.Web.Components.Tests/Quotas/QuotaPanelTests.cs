@@ -1,7 +1,8 @@
 using Dashboard.Data.Users;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
 using MudBlazor;
+using Dashboard.Web.Cluster;
+using Dashboard.Web.Quotas;
 
 namespace Dashboard.Web.Components.Tests.Quotas;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
-using Dashboard.Web.Components.Submit;
 using Dashboard.Web.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

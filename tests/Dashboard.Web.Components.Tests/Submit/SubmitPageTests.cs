@@ -2,8 +2,6 @@ using AngleSharp.Dom;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Jobs;
-using Dashboard.Web.Components.Pages;
-using Dashboard.Web.Components.Submit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

@@ -1,5 +1,5 @@
 using Dashboard.Scheduling.Planning;
-using Dashboard.Web.Components.Submit;
+using Dashboard.Web.Jobs;
 
 namespace Dashboard.Web.Components.Tests.Submit;
 

@@ -1,4 +1,3 @@
-using Dashboard.Web.Components.Usage;
 using Dashboard.Web.Usage;
 using MudBlazor;
 

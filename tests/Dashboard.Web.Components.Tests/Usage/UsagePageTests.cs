@@ -2,8 +2,8 @@ using System.Globalization;
 using Dashboard.Data.UsageHistory;
 using Dashboard.Data.Users;
 using Dashboard.Scheduling.Accounting;
-using Dashboard.Web.Components.Pages;
 using Dashboard.Web.Identity;
+using Dashboard.Web.Usage;
 
 namespace Dashboard.Web.Components.Tests.Usage;
 

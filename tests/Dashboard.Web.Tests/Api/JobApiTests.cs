@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Audit;
 using Dashboard.Web.Jobs;
-using Dashboard.Web.Components.Submit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Api;

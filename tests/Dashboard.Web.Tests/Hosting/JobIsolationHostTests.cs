@@ -2,9 +2,9 @@ using Dashboard.Engine.Execution.Isolation;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
-using Dashboard.Web.Components.Cluster;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Dashboard.Web.Cluster;
 
 namespace Dashboard.Web.Tests.Hosting;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using Dashboard.Web.Components.Account;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Dashboard.Web.Account;
 
 namespace Dashboard.Web.Tests.Identity;
 

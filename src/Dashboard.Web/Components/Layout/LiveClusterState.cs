@@ -1,6 +1,4 @@
 using Dashboard.Engine.Feed;
-using Dashboard.Web.Components.Cluster;
-using Dashboard.Web.Quotas;
 
 namespace Dashboard.Web.Components.Layout;
 
@@ -15,20 +13,29 @@ public sealed record LiveClusterState(ClusterUpdate? Update)
 {
     /// <summary>
     /// True when nothing the components that take this state show differs between <paramref name="shown"/> and
-    /// <paramref name="next"/>: the app bar's totals (<see cref="ClusterTotalsBar"/>), the Cluster page's nodes,
-    /// legend and elastic pools, and the quota rows (<see cref="LiveQuotas"/>, before filtering per user). The layout
-    /// then does not cascade <paramref name="next"/> at all: its own render, even with nothing below it rendering, would
-    /// still send the browser a render batch, and an unchanged update must cost the browser nothing. A component that
-    /// takes this state and shows anything else must be added here.
+    /// <paramref name="next"/>, each by its own declaration (<see cref="ILiveView.ShowsSame"/>, all of them found in
+    /// <see cref="LiveViews.All"/>: today the app bar's totals, the Cluster page's nodes, legend and elastic pools, and
+    /// the quota rows before filtering per user). The layout then does not cascade <paramref name="next"/> at all: its
+    /// own render, even with nothing below it rendering, would still send the browser a render batch, and an unchanged
+    /// update must cost the browser nothing.
     /// </summary>
     public static bool ShowSame(ClusterUpdate shown, ClusterUpdate next)
     {
         ArgumentNullException.ThrowIfNull(shown);
         ArgumentNullException.ThrowIfNull(next);
-        return ReferenceEquals(shown, next)
-            || (ClusterTotals.Of(shown.Summary) == ClusterTotals.Of(next.Summary)
-                && shown.ElasticPools.SameAs(next.ElasticPools)
-                && QuotaView.Of(shown).ShowsSameAs(QuotaView.Of(next))
-                && ClusterView.Of(shown).ShowsSameAs(ClusterView.Of(next)));
+        if (ReferenceEquals(shown, next))
+        {
+            return true;
+        }
+
+        foreach (var view in LiveViews.All)
+        {
+            if (!view.ShowsSame(shown, next))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Dashboard.Data.Jobs;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Jobs;
+
+namespace Dashboard.Web.Jobs;
+
+/// <summary>
+/// The query string of <c>GET /api/v1/jobs</c>, read into the Jobs page's own filter (<see cref="JobsFilter"/>) so the
+/// API lists exactly what the page would: <c>state</c> (comma-separated, e.g. <c>Pending,Running</c>), <c>team</c>,
+/// <c>owner</c>, <c>text</c>, <c>mine</c> (default true, as on the page; false when <c>owner</c> is given),
+/// <c>page</c> (from 1), <c>pageSize</c> (1 to 500, default 25), <c>sort</c> (id, name, owner, team, state, gpus,
+/// submitted, started, ended) and <c>order</c> (desc, the default, or asc).
+/// </summary>
+public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order)
+{
+    /// <summary>The highest page number accepted (a page beyond the last is simply empty).</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>The page's query and its number and size; or the problems by parameter.</summary>
+    public (JobQuery? Query, int Page, int PageSize, ImmutableDictionary<string, string> Problems) Read(string caller)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var states = new HashSet<JobState>();
+        foreach (var part in (State ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.All(char.IsAsciiDigit) || !Enum.TryParse<JobState>(part, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                problems["state"] = $"'{Short(part)}' is not a job state; use {string.Join(", ", Enum.GetNames<JobState>())}.";
+                break;
+            }
+
+            states.Add(parsed);
+        }
+
+        var mine = string.IsNullOrWhiteSpace(Owner);
+        if (!string.IsNullOrWhiteSpace(Mine))
+        {
+            if (!bool.TryParse(Mine.Trim(), out mine))
+            {
+                problems["mine"] = "mine must be true or false.";
+            }
+            else if (mine && !string.IsNullOrWhiteSpace(Owner) && !string.Equals(Owner.Trim(), caller, StringComparison.Ordinal))
+            {
+                problems["owner"] = "owner names someone else while mine=true; leave out one of them.";
+            }
+        }
+
+        var page = Whole(problems, "page", Page, 1, 1, MaxPage);
+        var size = Whole(problems, "pageSize", PageSize, JobQuery.DefaultPageSize, 1, JobQuery.MaxPageSize);
+        var column = JobSortColumn.Id;
+        if (!string.IsNullOrWhiteSpace(Sort) && !JobQuery.TryParseSortColumn(Sort, out column))
+        {
+            problems["sort"] = $"Jobs cannot be sorted by '{Short(Sort)}'; use {string.Join(", ", Enum.GetNames<JobSortColumn>().Select(n => n.ToLowerInvariant()))}.";
+        }
+
+        var descending = true;
+        if (!string.IsNullOrWhiteSpace(Order))
+        {
+            var order = Order.Trim().ToLowerInvariant();
+            if (order is not ("asc" or "desc"))
+            {
+                problems["order"] = "order must be asc or desc.";
+            }
+
+            descending = order != "asc";
+        }
+
+        foreach (var (name, value) in new[] { ("team", Team), ("owner", Owner), ("text", Text) })
+        {
+            if (value is { Length: > JobSpecValidation.MaxNameLength })
+            {
+                problems.TryAdd(name, $"{name} may be at most {JobSpecValidation.MaxNameLength} characters.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, 0, 0, problems.ToImmutableDictionary(StringComparer.Ordinal));
+        }
+
+        var filter = new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text));
+        var query = filter.ToQuery(caller, page - 1, size, column.ToString(), descending);
+        return (query, page, size, ImmutableDictionary<string, string>.Empty);
+    }
+
+    private static int Whole(Dictionary<string, string> problems, string name, string? text, int empty, int min, int max)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return empty;
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            problems[name] = string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number from {min} to {max}.");
+            return empty;
+        }
+
+        return value;
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}
