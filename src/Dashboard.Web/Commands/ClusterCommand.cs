@@ -93,3 +93,15 @@ public sealed record SetNodeState(string Node, NodeState State, string? Reason) 
         return engine.SetNodeStateAsync(Node, State, Reason, actor);
     }
 }
+
+/// <summary>Pause or resume an elastic pool's scaling: admins.</summary>
+public sealed record SetPoolPaused(string Pool, bool Paused) : ClusterCommand
+{
+    public override CommandResult? RefusalFor(ICurrentUser user, JobStore jobs) => AdminsOnly(user, "pause or resume an elastic pool");
+
+    public override Task<CommandResult> SendAsync(ClusterEngine engine, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.SetPoolPausedAsync(Pool, Paused, actor);
+    }
+}

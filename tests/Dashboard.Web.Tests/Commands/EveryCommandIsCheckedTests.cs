@@ -31,6 +31,7 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new CancelJob(someonesJob.Job!.Value),
             new SetQuota(new TeamQuota("vision", new ResourceAmount(1, 1000, 1024), new ResourceAmount(1, 1000, 1024))),
             new SetNodeState("demo-gpu-01", NodeState.Draining, "maintenance"),
+            new SetPoolPaused("burst", true),
         ];
     }
 
