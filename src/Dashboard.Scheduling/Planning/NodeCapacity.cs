@@ -168,26 +168,10 @@ internal sealed class NodeCapacity
     /// <inheritdoc cref="BestFit(ResourceRequest, Func{int, bool}?)"/>
     public int BestFit(ResourceAmount amount, string? model, Func<int, bool>? allowed = null)
     {
-        // Buckets hold nodes by free GPUs; inside one, nodes are in tightness order, so the first that fits is the best.
-        for (var k = Math.Max(amount.Gpus, 0); k <= topBucket; k++)
-        {
-            var bucket = buckets[k];
-            if (bucket.Count == 0)
-            {
-                continue;
-            }
-
-            SortBucket(k);
-            foreach (var i in bucket)
-            {
-                if (FitsNow(i, amount, model) && (allowed is null || allowed(i)))
-                {
-                    return i;
-                }
-            }
-        }
-
-        return -1;
+        // Inside a bucket nodes are in tightness order, so the first that fits is the best.
+        var choice = new FirstAllowed(allowed);
+        WalkFitting(amount, model, ref choice);
+        return choice.Node;
     }
 
     /// <summary>
@@ -199,8 +183,18 @@ internal sealed class NodeCapacity
     /// </summary>
     public int LeastExtendingFit(ResourceAmount amount, string? model, Func<int, bool>? allowed, Func<int, long> extension)
     {
-        var best = -1;
-        var bestExtension = long.MaxValue;
+        var choice = new LowestScore(allowed, extension);
+        WalkFitting(amount, model, ref choice);
+        return choice.Node;
+    }
+
+    /// <summary>
+    /// Offers <paramref name="choice"/> every node that fits <paramref name="amount"/> now, in best-fit order (buckets of
+    /// free GPUs from the fewest that suffice, each in tightness order), until it says it has chosen.
+    /// </summary>
+    private void WalkFitting<TChoice>(ResourceAmount amount, string? model, ref TChoice choice)
+        where TChoice : struct, INodeChoice
+    {
         for (var k = Math.Max(amount.Gpus, 0); k <= topBucket; k++)
         {
             var bucket = buckets[k];
@@ -212,26 +206,58 @@ internal sealed class NodeCapacity
             SortBucket(k);
             foreach (var i in bucket)
             {
-                if (!FitsNow(i, amount, model))
+                if (FitsNow(i, amount, model) && choice.Offer(i))
                 {
-                    continue;
-                }
-
-                var extends = extension(i);
-                if (extends < bestExtension && (allowed is null || allowed(i)))
-                {
-                    best = i;
-                    bestExtension = extends;
-                    if (extends == 0)
-                    {
-                        // Scores are never negative: no later node can score lower, and ties keep the first.
-                        return best;
-                    }
+                    return;
                 }
             }
         }
+    }
 
-        return best;
+    /// <summary>How a placement picks among the fitting nodes it is offered in best-fit order; true: chosen, stop.</summary>
+    private interface INodeChoice
+    {
+        bool Offer(int node);
+    }
+
+    /// <summary>The first node offered that <c>allowed</c> accepts.</summary>
+    private struct FirstAllowed(Func<int, bool>? allowed) : INodeChoice
+    {
+        public int Node { get; private set; } = -1;
+
+        public bool Offer(int node)
+        {
+            if (allowed is not null && !allowed(node))
+            {
+                return false;
+            }
+
+            Node = node;
+            return true;
+        }
+    }
+
+    /// <summary>The first node offered with the lowest score that <c>allowed</c> accepts; a zero score ends the walk.</summary>
+    private struct LowestScore(Func<int, bool>? allowed, Func<int, long> score) : INodeChoice
+    {
+        private long lowest = long.MaxValue;
+
+        public int Node { get; private set; } = -1;
+
+        public bool Offer(int node)
+        {
+            var scored = score(node);
+            if (scored >= lowest || (allowed is not null && !allowed(node)))
+            {
+                return false;
+            }
+
+            Node = node;
+            lowest = scored;
+
+            // Scores are never negative: no later node can score lower, and ties keep the first.
+            return scored == 0;
+        }
     }
 
     /// <summary>The GPUs <see cref="Take"/> would choose for <paramref name="request"/> on <paramref name="node"/> now, as a mask.</summary>
