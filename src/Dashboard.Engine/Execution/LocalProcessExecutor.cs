@@ -266,18 +266,20 @@ public sealed class LocalProcessExecutor(
 
     private async Task FinishAsync(Watched entry)
     {
-        // The supervisor leads the group; once it is gone, stragglers of the job are ended too: the group's, and
-        // every process left in the job's cgroups (those that left the group with setsid included).
-        if (ProcessSignals.GroupAlive(entry.Pid))
-        {
-            ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigKill);
-        }
-
+        // The supervisor leads the group; once it is gone, stragglers of the job are ended too: every process left in
+        // the job's cgroups first (those that left the group with setsid included, and counted: a background child
+        // that has not yet reached its setsid is still in the group, and must count as left behind too), then the
+        // group's, for a job without cgroups.
         var leftovers = 0;
         if (entry.Cgroup is { } cgroup)
         {
             leftovers = await cgroup.KillAllAsync(KillPatience, CancellationToken.None).ConfigureAwait(false);
             cgroup.Remove();
+        }
+
+        if (ProcessSignals.GroupAlive(entry.Pid))
+        {
+            ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigKill);
         }
 
         watched.TryRemove(entry.Job, out _);
