@@ -40,10 +40,12 @@ public sealed partial class HubAccessRecheck(LiveHubConnections connections, Use
     /// <summary>Checks every open connection once; returns how many were closed.</summary>
     public int CloseThoseNoLongerAllowed()
     {
+        // One look-up per account or token per check, however many connections (tabs, watchers) share it.
+        var looked = new Dictionary<string, (UserAccount? Account, string? Refusal)>(StringComparer.Ordinal);
         var closed = 0;
         foreach (var connection in connections.Snapshot())
         {
-            if (Refusal(connection) is { } reason)
+            if (Refusal(connection, looked) is { } reason)
             {
                 LogClosed(logger, connection.User.Name, reason);
                 connections.Remove(connection.Context.ConnectionId);
@@ -55,24 +57,18 @@ public sealed partial class HubAccessRecheck(LiveHubConnections connections, Use
         return closed;
     }
 
-    private string? Refusal(LiveHubConnection connection)
+    private string? Refusal(LiveHubConnection connection, Dictionary<string, (UserAccount? Account, string? Refusal)> looked)
     {
-        UserAccount? account;
-        if (connection.Token is { } token)
+        var key = connection.Token is { } token ? "token:" + token : "user:" + connection.User.Name;
+        if (!looked.TryGetValue(key, out var found))
         {
-            (account, var refusal) = tokens.Authenticate(token);
-            if (account is null)
-            {
-                return refusal ?? "the token was refused";
-            }
+            found = LookUp(connection);
+            looked[key] = found;
         }
-        else
+
+        if (found.Account is not { } account)
         {
-            account = users.Find(connection.User.Name);
-            if (account is not { Enabled: true })
-            {
-                return "the account is disabled or removed";
-            }
+            return found.Refusal;
         }
 
         var now = SignedInUser.Of(account);
@@ -80,6 +76,18 @@ public sealed partial class HubAccessRecheck(LiveHubConnections connections, Use
         return now.Name == then.Name && now.Role == then.Role && now.Teams.Order(StringComparer.Ordinal).SequenceEqual(then.Teams.Order(StringComparer.Ordinal), StringComparer.Ordinal)
             ? null
             : "the account's role or teams changed";
+    }
+
+    /// <summary>The account behind a connection as it stands now, or why it no longer stands.</summary>
+    private (UserAccount? Account, string? Refusal) LookUp(LiveHubConnection connection)
+    {
+        if (connection.Token is { } token)
+        {
+            var (account, refusal) = tokens.Authenticate(token);
+            return account is null ? (null, refusal ?? "the token was refused") : (account, null);
+        }
+
+        return users.Find(connection.User.Name) is { Enabled: true } user ? (user, null) : (null, "the account is disabled or removed");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the open hub connections; trying again at the next interval")]
