@@ -112,6 +112,33 @@ public sealed class UserStore(Database database)
         });
     }
 
+    /// <summary>
+    /// Adds the first account, only while no account exists (checked in the same transaction, so two people racing
+    /// through first-run setup cannot both get one). Refuses, writing nothing, when any account exists.
+    /// </summary>
+    public void CreateFirst(UserAccount account, string passwordHash, AuditEntry audit)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        InTransaction(audit, (connection, transaction) =>
+        {
+            if (connection.ExecuteScalar<long>(CountSql, transaction: transaction) > 0)
+            {
+                throw new UserStoreException("An account already exists: first-run setup is over; sign in instead.");
+            }
+
+            connection.Execute(InsertSql, new
+            {
+                name = account.Name,
+                displayName = account.DisplayName,
+                role = account.Role.ToString(),
+                hash = passwordHash,
+                enabled = account.Enabled ? 1 : 0,
+                createdAt = account.CreatedAt,
+            }, transaction);
+            SetTeams(connection, transaction, account.Name, account.Teams);
+        });
+    }
+
     /// <summary>Changes an account's display name, role, enabled flag and teams.</summary>
     public void Update(UserAccount account, AuditEntry audit)
     {

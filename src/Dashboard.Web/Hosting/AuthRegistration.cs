@@ -38,6 +38,8 @@ public static class AuthRegistration
         services.AddSingleton(sp => new Dashboard.Data.Audit.AuditStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoAccounts>());
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddHostedService(sp => sp.GetRequiredService<FirstAdminSetup>());
 
         services.AddSingleton(sp => new Dashboard.Data.Tokens.ApiTokenStore(sp.GetRequiredService<Database>()));
         services.AddSingleton<ApiTokens>();

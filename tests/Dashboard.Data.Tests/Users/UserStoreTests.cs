@@ -37,6 +37,19 @@ public sealed class UserStoreTests : StoreTest
     }
 
     [Fact]
+    public void CreateFirst_adds_an_account_only_while_none_exists()
+    {
+        users.CreateFirst(Alice(), "HASH-1", Entry("user.create"));
+
+        var bob = new UserAccount("bob", "Bob", UserRole.Admin, [], true, 0, null, Now);
+        var second = () => users.CreateFirst(bob, "HASH-2", new AuditEntry(Now, "setup", "user.create", "user:bob", null, null));
+
+        second.Should().Throw<UserStoreException>().WithMessage("*already exists*");
+        users.All().Select(u => u.Name).Should().Equal("alice");
+        audit.ForTarget("user:bob").Should().BeEmpty();
+    }
+
+    [Fact]
     public void Creating_a_taken_name_or_with_an_unknown_team_is_refused_and_writes_nothing()
     {
         users.Create(Alice("vision"), "HASH-1", Entry("user.create"));
