@@ -13,6 +13,7 @@ internal sealed class TestCluster
     private readonly List<RunningJob> running = [];
     private readonly List<TeamQuota> quotas = [];
     private readonly List<Job> pending = [];
+    private readonly Dictionary<JobId, PendingExplanation> explanations = [];
     private long nextJob = 1;
 
     public TestCluster Node(string name, int gpus = 8, NodeState state = NodeState.Ready, bool simulated = false, long cores = 64, long memoryGiB = 512)
@@ -55,9 +56,20 @@ internal sealed class TestCluster
         return this;
     }
 
+    /// <summary>A waiting job the plan estimates to start at <paramref name="estimatedStart"/>, on <paramref name="node"/> when given.</summary>
+    public TestCluster Waiting(string team, int gpus, DateTimeOffset estimatedStart, string? node = null, string owner = "bob", TimeSpan? walltime = null, string name = "waiting")
+    {
+        var id = new JobId(nextJob++);
+        var request = new ResourceRequest(gpus, 1000, 1024);
+        pending.Add(new Job(id, new JobSpec(name, owner, team, "sleep 1", request, Walltime: walltime), Now));
+        var reservation = node is null ? null : new BackfillReservation(id, node, estimatedStart, new ResourceAmount(gpus, 1000, 1024), Team: team);
+        explanations[id] = new PendingExplanation(id, estimatedStart, new PendingReason(PendingCause.WaitingForCapacity, request, 0, ResourceAmount.Zero, ResourceAmount.Zero), reservation);
+        return this;
+    }
+
     public ClusterUpdate Update(long version = 1)
     {
         var snapshot = new ClusterSnapshot([.. nodes], [.. quotas], PendingQueue.From(pending), [.. running], [], SchedulerSettings.Default);
-        return new ClusterUpdate(version, Now, snapshot, ClusterSummary.Of(snapshot), ImmutableDictionary<JobId, PendingExplanation>.Empty, []);
+        return new ClusterUpdate(version, Now, snapshot, ClusterSummary.Of(snapshot), explanations.ToImmutableDictionary(), []);
     }
 }
