@@ -76,7 +76,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "account/tokens");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -93,7 +93,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "admin/quotas", "admin/nodes", "admin/users", "admin/audit", "account/tokens");
+        links.Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "admin/quotas", "admin/quotas/replay", "admin/nodes", "admin/users", "admin/audit");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -107,7 +107,8 @@ public sealed class MainLayoutTests : ComponentTest
 
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "quotas", "usage", "account/tokens");
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "quotas", "usage");
+        layout.FindAll(".nav-group-title").Select(t => t.TextContent).Should().Equal("Work", "Teams");
     }
 
     [Fact]
@@ -135,11 +136,76 @@ public sealed class MainLayoutTests : ComponentTest
         var banner = Render<ReconnectBanner>();
 
         var element = banner.Find("#components-reconnect-modal");
-        element.QuerySelector(".reconnect-trying")!.TextContent.Should().Be("Connection lost — reconnecting…");
-        element.QuerySelector(".reconnect-failed")!.TextContent.Should().Be("Could not reconnect — reload the page");
+        element.QuerySelector(".reconnect-trying")!.TextContent.Should().Be("Reconnecting… what this page shows may be out of date.");
+        element.QuerySelector(".reconnect-failed")!.TextContent.Should().Be("Connection lost: reload the page");
         element.QuerySelector("a[data-reload]").Should().NotBeNull("wwwroot/reconnect.js reloads on a click of this link");
         element.QuerySelectorAll("*").Should().NotContain(e => e.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.Ordinal)),
             "the Content-Security-Policy refuses inline event handlers");
+    }
+
+    [Fact]
+    public void The_links_stand_in_groups_and_admins_get_an_admin_group()
+    {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("root", Dashboard.Data.Users.UserRole.Admin, []));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        var groups = layout.FindAll("#nav-drawer [role='group']");
+        groups.Select(g => g.QuerySelector(".nav-group-title")!.TextContent).Should().Equal("Work", "Teams", "Admin");
+        groups.Select(g => string.Join(",", g.QuerySelectorAll("a.mud-nav-link").Select(a => a.TextContent.Trim()))).Should().Equal(
+            "Cluster,Jobs,Submit", "Quotas,Usage", "Edit quotas,Replay quotas,Nodes,Users,Audit");
+        layout.Find("main#main-content #body").TextContent.Should().Be("page", "the page sits in the main landmark");
+    }
+
+    [Fact]
+    public void The_user_menu_button_says_who_is_signed_in_and_the_sign_out_form_carries_the_antiforgery_token()
+    {
+        SignInAs(new Dashboard.Web.Identity.SignedInUser("lead", Dashboard.Data.Users.UserRole.TeamLead, ["nlp", "vision"]));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+        layout.Find("#signed-in-user").TextContent.Should().Be("lead · team lead");
+        layout.Find("#user-menu-button").GetAttribute("aria-label").Should().Be("Account: lead, team lead");
+        var form = layout.Find("form#sign-out-form");
+        form.GetAttribute("action").Should().Be("account/logout");
+        form.GetAttribute("method").Should().Be("post");
+        layout.FindAll("#sign-out").Should().BeEmpty("the menu (tokens, theme, sign out; opened in the browser tests) is closed");
+        layout.Find("#user-menu-button").GetAttribute("aria-expanded").Should().Be("false");
+
+        layout.Find("#user-menu-button").Click();
+
+        layout.Find("#user-menu-button").GetAttribute("aria-expanded").Should().Be("true");
+    }
+
+    [Fact]
+    public void The_theme_starts_from_the_stored_choice_and_a_switch_is_stored()
+    {
+        var layout = Render<CascadingValue<bool>>(p => p
+            .Add(c => c.Name, ThemeChoice.CascadeName)
+            .Add(c => c.Value, true)
+            .Add(c => c.ChildContent, (RenderFragment)(builder =>
+            {
+                builder.OpenComponent<MainLayout>(0);
+                builder.AddComponentParameter(1, nameof(MainLayout.Body), PageBody);
+                builder.CloseComponent();
+            })));
+        layout.Find("#theme-toggle").GetAttribute("aria-label").Should().Be("Toggle light or dark mode");
+#pragma warning disable MUD0012 // the test reads the parameter the layout gave the provider
+        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeTrue("the stored choice was dark");
+
+        layout.Find("#theme-toggle").Click();
+
+        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
+#pragma warning restore MUD0012
+        JSInterop.VerifyInvoke("dashboardShell.rememberTheme").Arguments.Should().Equal(ThemeChoice.Light);
+    }
+
+    [Fact]
+    public void Without_a_stored_choice_the_theme_is_light()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+
+#pragma warning disable MUD0012 // the test reads the parameter the layout gave the provider
+        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
+#pragma warning restore MUD0012
     }
 
     private static string Total(IRenderedComponent<MainLayout> layout, string name) =>

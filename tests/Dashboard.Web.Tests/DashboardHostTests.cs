@@ -54,7 +54,7 @@ public sealed class DashboardHostTests : IClassFixture<DashboardFactory>
         body.Should().Contain("data-node=\"demo-gpu-01\"").And.Contain("data-node=\"demo-gpu-02\"", "the factory runs two demo nodes");
         body.Should().Contain("simulated");
         body.Should().Contain("<link rel=\"stylesheet\" href=\"app.css\"", "the page uses the top-level wwwroot's style sheet");
-        body.Should().Contain("id=\"components-reconnect-modal\"").And.Contain("Connection lost — reconnecting…");
+        body.Should().Contain("id=\"components-reconnect-modal\"").And.Contain("Reconnecting…");
         body.Should().Contain("data-ready=\"0\"", "a prerendered page is not interactive yet");
         body.Should().Contain("_framework/blazor.web.js");
     }
