@@ -249,7 +249,7 @@ public sealed class SubmitPageTests : ComponentTest
     {
         Feed.Publish(HalfBusy().Update());
         fakes.Submission.Stored[new JobId(9)] = new JobSpec(
-            "resnet", "bob", "nlp", "python train.py", new ResourceRequest(4, 8500, 24 * 1024, "A100-80GB"), new ResourceLimits(16_000, 32 * 1024), TimeSpan.FromMinutes(90), 3);
+            "resnet", SubmitFakes.User, "nlp", "python train.py", new ResourceRequest(4, 8500, 24 * 1024, "A100-80GB"), new ResourceLimits(16_000, 32 * 1024), TimeSpan.FromMinutes(90), 3);
         fakes.Drafts.Draft = new SubmitForm { Name = "a draft is not used when resubmitting" };
 
         var page = RenderPage("?from=9");
@@ -266,6 +266,19 @@ public sealed class SubmitPageTests : ComponentTest
         Value(page, "job-walltime").Should().Be("1h30m");
         Value(page, "job-priority").Should().Be("3");
         page.FindAll("#from-notice").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void From_a_job_the_user_may_not_open_the_form_stays_empty_and_shows_nothing_of_it()
+    {
+        Feed.Publish(HalfBusy().Update());
+        fakes.Submission.Stored[new JobId(9)] = new JobSpec("bobs-secret", "bob", "nlp", "python secret.py", new ResourceRequest(1, 1000, 1024));
+
+        var page = RenderPage("?from=9");
+
+        page.Find("#from-notice").TextContent.Should().Contain("Job 9 belongs to someone else");
+        Value(page, "job-name").Should().BeEmpty();
+        page.Markup.Should().NotContain("bobs-secret").And.NotContain("secret.py");
     }
 
     [Theory]
