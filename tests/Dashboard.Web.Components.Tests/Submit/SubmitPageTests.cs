@@ -64,7 +64,8 @@ public sealed class SubmitPageTests : ComponentTest
         {
             WhatIf(page).GetAttribute("data-outcome").Should().Be("queued");
             WhatIf(page).QuerySelector(".what-if-headline")!.TextContent.Should().Be("Queued: estimated start 14:30 UTC");
-            WhatIf(page).QuerySelector(".what-if-detail")!.TextContent.Should().Be("team quota 8/8 GPUs in use");
+            WhatIf(page).QuerySelectorAll(".what-if-detail .what-if-sentence").Select(e => e.TextContent)
+                .Should().Equal("Needs 1 GPU.", "Team nlp has 0 of its 8 GPUs free (8 in use).");
         }, Patience);
         page.Find("#submit-job").HasAttribute("disabled").Should().BeFalse("a queued job may be submitted");
     }
