@@ -22,9 +22,10 @@ public enum PendingCause
 }
 
 /// <summary>
-/// A pending job's reason as data; <see cref="Describe"/> renders the sentence a person reads:
-/// "waiting for 4 GPUs on one node; team quota 8/8 GPUs in use; 3 jobs ahead".
-/// Kept as a value so a pass over 100,000 pending jobs builds no strings.
+/// A pending job's reason as data; <see cref="Describe"/> renders the clauses a person reads, with the numbers they
+/// act on: "needs 8 GPUs; team vision has 4 of its 20 GPUs free (16 in use); 3 jobs ahead". Clauses are separated by
+/// "; " (a page may show each as its own sentence). Kept as a value so a pass over 100,000 pending jobs builds no
+/// strings. <see cref="Team"/> names the team in the text (null: "the team").
 /// </summary>
 public readonly record struct PendingReason(
     PendingCause Cause,
@@ -33,7 +34,8 @@ public readonly record struct PendingReason(
     ResourceAmount TeamInUse,
     ResourceAmount TeamCeiling,
     JobId? BlockingJob = null,
-    string? Pool = null)
+    string? Pool = null,
+    string? Team = null)
 {
     public string Describe()
     {
@@ -41,22 +43,22 @@ public readonly record struct PendingReason(
         switch (Cause)
         {
             case PendingCause.TeamQuotaFull:
-                text.Append(CultureInfo.InvariantCulture, $"team quota {QuotaUse()} in use");
+                text.Append(CultureInfo.InvariantCulture, $"needs {Amount(QuotaDimension())}; {TeamRoom(QuotaDimension())}");
                 break;
             case PendingCause.HeldForReservation:
-                text.Append(CultureInfo.InvariantCulture, $"free capacity is held for job {BlockingJob} which starts first");
+                text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; the capacity free now is held for job {BlockingJob}, which starts first");
                 break;
             case PendingCause.WaitingForReclaim:
-                text.Append(CultureInfo.InvariantCulture, $"reclaiming borrowed capacity for {Need()}");
+                text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; borrowed capacity is being taken back (preempted) for it");
                 break;
             case PendingCause.WaitingForProvisioning:
-                text.Append(CultureInfo.InvariantCulture, $"waiting for {Need()}; a node is being provisioned for it in pool {Pool}");
+                text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; a node is being provisioned for it in pool {Pool}");
                 break;
             default:
-                text.Append(CultureInfo.InvariantCulture, $"waiting for {Need()}");
+                text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; no node has that much free now");
                 if (Request.Gpus > 0)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"; team quota {QuotaUse()} in use");
+                    text.Append(CultureInfo.InvariantCulture, $"; {TeamRoom(Dimension.Gpus)}");
                 }
 
                 break;
@@ -72,46 +74,68 @@ public readonly record struct PendingReason(
 
     public override string ToString() => Describe();
 
-    private string Need()
+    private enum Dimension
+    {
+        Gpus,
+        Cpu,
+        Memory,
+    }
+
+    /// <summary>"4 GPUs on one node", "1 A100 GPU on one node", "1.5 CPU cores and 512 MiB of memory on one node".</summary>
+    private string NeedOnOneNode()
     {
         if (Request.Gpus == 0)
         {
-            return $"{Units.Cores(Request.CpuMillicores)} CPU cores and {Units.Memory(Request.MemoryMiB)} on one node";
+            return $"{Units.CpuCores(Request.CpuMillicores)} and {Units.Memory(Request.MemoryMiB)} of memory on one node";
         }
 
         var model = Request.GpuModel is null ? string.Empty : " " + Request.GpuModel;
         return Request.Gpus == 1 ? $"1{model} GPU on one node" : $"{Request.Gpus}{model} GPUs on one node";
     }
 
+    /// <summary>The job's own request in one dimension: "8 GPUs", "4 CPU cores", "32 GiB of memory".</summary>
+    private string Amount(Dimension dimension) => dimension switch
+    {
+        Dimension.Gpus => Units.Gpus(Request.Gpus),
+        Dimension.Cpu => Units.CpuCores(Request.CpuMillicores),
+        _ => $"{Units.Memory(Request.MemoryMiB)} of memory",
+    };
+
+    /// <summary>"team vision has 4 of its 20 GPUs free (16 in use)": what the team may still start, out of its ceiling.</summary>
+    private string TeamRoom(Dimension dimension)
+    {
+        var team = Team is null ? "the team" : $"team {Team}";
+        return dimension switch
+        {
+            Dimension.Gpus => $"{team} has {Math.Max(0, TeamCeiling.Gpus - TeamInUse.Gpus)} of its {Units.Gpus(TeamCeiling.Gpus)} free ({TeamInUse.Gpus} in use)",
+            Dimension.Cpu => $"{team} has {Units.Cores(Math.Max(0, TeamCeiling.CpuMillicores - TeamInUse.CpuMillicores))} of its {Units.CpuCores(TeamCeiling.CpuMillicores)} free ({Units.Cores(TeamInUse.CpuMillicores)} in use)",
+            _ => $"{team} has {Units.Memory(Math.Max(0, TeamCeiling.MemoryMiB - TeamInUse.MemoryMiB))} of its {Units.Memory(TeamCeiling.MemoryMiB)} of memory free ({Units.Memory(TeamInUse.MemoryMiB)} in use)",
+        };
+    }
+
     /// <summary>
-    /// The quota dimension to show: for a job blocked by quota, the one it would exceed (a dimension the team has
-    /// no quota of at all cannot be the one, as such a job is refused outright); otherwise GPUs, or CPU for a team
-    /// without GPU quota running CPU-only work.
+    /// The quota dimension a job blocked by quota would exceed (a dimension the team has no quota of at all cannot be
+    /// the one, as such a job is refused outright); GPUs when none is exceeded, or CPU for a team without GPU quota
+    /// running CPU-only work.
     /// </summary>
-    private string QuotaUse()
+    private Dimension QuotaDimension()
     {
         var after = TeamInUse + Request.Amount;
-        var gpus = $"{TeamInUse.Gpus}/{TeamCeiling.Gpus} GPUs";
-        var cpu = $"{Units.Cores(TeamInUse.CpuMillicores)}/{Units.Cores(TeamCeiling.CpuMillicores)} CPU cores";
-        var memory = $"{Units.Memory(TeamInUse.MemoryMiB)}/{Units.Memory(TeamCeiling.MemoryMiB)} memory";
-        if (Cause == PendingCause.TeamQuotaFull)
+        if (TeamCeiling.Gpus > 0 && after.Gpus > TeamCeiling.Gpus)
         {
-            if (TeamCeiling.Gpus > 0 && after.Gpus > TeamCeiling.Gpus)
-            {
-                return gpus;
-            }
-
-            if (TeamCeiling.CpuMillicores > 0 && after.CpuMillicores > TeamCeiling.CpuMillicores)
-            {
-                return cpu;
-            }
-
-            if (TeamCeiling.MemoryMiB > 0 && after.MemoryMiB > TeamCeiling.MemoryMiB)
-            {
-                return memory;
-            }
+            return Dimension.Gpus;
         }
 
-        return Request.Gpus > 0 || TeamCeiling.Gpus > 0 ? gpus : cpu;
+        if (TeamCeiling.CpuMillicores > 0 && after.CpuMillicores > TeamCeiling.CpuMillicores)
+        {
+            return Dimension.Cpu;
+        }
+
+        if (TeamCeiling.MemoryMiB > 0 && after.MemoryMiB > TeamCeiling.MemoryMiB)
+        {
+            return Dimension.Memory;
+        }
+
+        return Request.Gpus > 0 || TeamCeiling.Gpus > 0 ? Dimension.Gpus : Dimension.Cpu;
     }
 }

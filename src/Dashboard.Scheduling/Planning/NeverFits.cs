@@ -150,12 +150,12 @@ public sealed class NeverFits
         var ceiling = quota.Ceiling;
         if (request.Gpus > ceiling.Gpus)
         {
-            return $"needs {request.Gpus} GPUs; team {quota.Team} may hold at most {ceiling.Gpus} (nominal {quota.Nominal.Gpus} + borrowing {quota.BorrowingLimit.Gpus})";
+            return $"needs {Units.Gpus(request.Gpus)}; team {quota.Team} may hold at most {ceiling.Gpus} (nominal {quota.Nominal.Gpus} + borrowing {quota.BorrowingLimit.Gpus})";
         }
 
         if (request.CpuMillicores > ceiling.CpuMillicores)
         {
-            return $"needs {Units.Cores(request.CpuMillicores)} CPU cores; team {quota.Team} may hold at most {Units.Cores(ceiling.CpuMillicores)}";
+            return $"needs {Units.CpuCores(request.CpuMillicores)}; team {quota.Team} may hold at most {Units.Cores(ceiling.CpuMillicores)}";
         }
 
         return request.MemoryMiB > ceiling.MemoryMiB
@@ -183,7 +183,7 @@ public sealed class NeverFits
 
             if (request.Gpus > mostOfModel)
             {
-                return $"needs {request.Gpus} {model} GPUs; the largest node has {mostOfModel}";
+                return $"needs {request.Gpus} {model} {(request.Gpus == 1 ? "GPU" : "GPUs")}; the largest node has {mostOfModel}";
             }
         }
 
@@ -191,27 +191,27 @@ public sealed class NeverFits
         if (request.Gpus > mostGpus)
         {
             return mostGpus == 0
-                ? $"needs {request.Gpus} GPUs; no node has GPUs"
-                : $"needs {request.Gpus} GPUs; the largest node has {mostGpus}";
+                ? $"needs {Units.Gpus(request.Gpus)}; no node has GPUs"
+                : $"needs {Units.Gpus(request.Gpus)}; the largest node has {mostGpus}";
         }
 
         var mostCpu = shapes.Max(s => s.CpuMillicores);
         if (request.CpuMillicores > mostCpu)
         {
-            return $"Insufficient cpu: requests {Units.Cores(request.CpuMillicores)} cores; the largest node has {Units.Cores(mostCpu)}";
+            return $"needs {Units.CpuCores(request.CpuMillicores)}; the largest node has {Units.CpuCores(mostCpu)}";
         }
 
         var mostMemory = shapes.Max(s => s.MemoryMiB);
         if (request.MemoryMiB > mostMemory)
         {
-            return $"Insufficient memory: requests {Units.Memory(request.MemoryMiB)}; the largest node has {Units.Memory(mostMemory)}";
+            return $"needs {Units.Memory(request.MemoryMiB)} of memory; the largest node has {Units.Memory(mostMemory)}";
         }
 
         var anyHoldsAll = shapes.Any(s =>
             s.CountGpus(request.GpuModel) >= request.Gpus && s.CpuMillicores >= request.CpuMillicores && s.MemoryMiB >= request.MemoryMiB);
         return anyHoldsAll
             ? null
-            : $"no single node has {request.Gpus} GPUs, {Units.Cores(request.CpuMillicores)} CPU cores and {Units.Memory(request.MemoryMiB)} together";
+            : $"no single node has {Units.Gpus(request.Gpus)}, {Units.CpuCores(request.CpuMillicores)} and {Units.Memory(request.MemoryMiB)} of memory together";
     }
 
     /// <summary>What a node could hold when empty; many nodes share one shape.</summary>

@@ -36,7 +36,7 @@ internal sealed class QuotaFullRunsExplanations(
         {
             var found = runs[run];
             var job = found.Queue[found.From + index - found.At];
-            return new PendingExplanation(job.Id, null, new PendingReason(PendingCause.TeamQuotaFull, job.Request, index, inUse[found.Team], ceilings[found.Team]), null);
+            return new PendingExplanation(job.Id, null, new PendingReason(PendingCause.TeamQuotaFull, job.Request, index, inUse[found.Team], ceilings[found.Team], Team: job.Team), null);
         }
 
         var other = others.At(index - runJobsBefore[run + 1]);

@@ -110,7 +110,7 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
         var estimate = cause == PendingCause.WaitingForReclaim ? now
             : reservation is null ? simulated
             : predicted && simulated is { } earlier && earlier < reservation.Start ? earlier : reservation.Start;
-        var reason = new PendingReason(cause, job.Request, index, inUse[team], ceilings[team], blocking);
+        var reason = new PendingReason(cause, job.Request, index, inUse[team], ceilings[team], blocking, Team: job.Team);
         return new PendingExplanation(job.Id, estimate, reason, reservation);
     }
 

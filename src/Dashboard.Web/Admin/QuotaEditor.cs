@@ -125,23 +125,29 @@ public sealed class QuotaEditor
 /// <summary>A quota waiting for the admin's confirmation: which row, the quota, its effect and a one-line summary of the change.</summary>
 public sealed record PendingQuotaChange(string Key, TeamQuota Quota, QuotaChangeEffect Effect, string Summary)
 {
-    /// <summary>"Nominal 8 → 4 GPUs; borrowing limit 8 → 4 GPUs; ..." for the fields that change, or the whole quota for a new team.</summary>
+    /// <summary>
+    /// "nominal GPUs 12 → 6; ceiling GPUs 20 → 14." for the fields that change, each followed by what the team may hold
+    /// at most (its ceiling: nominal + borrowing limit) when that changes too; or the whole quota for a new team.
+    /// </summary>
     public static string Describe(QuotaChangeEffect effect)
     {
         ArgumentNullException.ThrowIfNull(effect);
         var after = effect.Proposed;
         if (effect.Previous is not { } before)
         {
-            return $"New quota: nominal {Amount(after.Nominal)}; borrowing limit {Amount(after.BorrowingLimit)}; weight {Number(after.FairShareWeight)}; max priority {after.MaxPriority}.";
+            return $"New quota: nominal {Amount(after.Nominal)}; borrowing limit {Amount(after.BorrowingLimit)}; ceiling (most it may hold) {Amount(after.Ceiling)}; weight {Number(after.FairShareWeight)}; max priority {after.MaxPriority}.";
         }
 
         var parts = new List<string>();
         Change(parts, "nominal GPUs", before.Nominal.Gpus, after.Nominal.Gpus, v => v.ToString(CultureInfo.InvariantCulture));
-        Change(parts, "nominal CPU", before.Nominal.CpuMillicores, after.Nominal.CpuMillicores, v => Units.Cores(v) + " cores");
+        Change(parts, "nominal CPU", before.Nominal.CpuMillicores, after.Nominal.CpuMillicores, Units.CoreCount);
         Change(parts, "nominal memory", before.Nominal.MemoryMiB, after.Nominal.MemoryMiB, Units.Memory);
         Change(parts, "borrowing limit GPUs", before.BorrowingLimit.Gpus, after.BorrowingLimit.Gpus, v => v.ToString(CultureInfo.InvariantCulture));
-        Change(parts, "borrowing limit CPU", before.BorrowingLimit.CpuMillicores, after.BorrowingLimit.CpuMillicores, v => Units.Cores(v) + " cores");
+        Change(parts, "borrowing limit CPU", before.BorrowingLimit.CpuMillicores, after.BorrowingLimit.CpuMillicores, Units.CoreCount);
         Change(parts, "borrowing limit memory", before.BorrowingLimit.MemoryMiB, after.BorrowingLimit.MemoryMiB, Units.Memory);
+        Change(parts, "ceiling GPUs", before.Ceiling.Gpus, after.Ceiling.Gpus, v => v.ToString(CultureInfo.InvariantCulture));
+        Change(parts, "ceiling CPU", before.Ceiling.CpuMillicores, after.Ceiling.CpuMillicores, Units.CoreCount);
+        Change(parts, "ceiling memory", before.Ceiling.MemoryMiB, after.Ceiling.MemoryMiB, Units.Memory);
         Change(parts, "fair-share weight", before.FairShareWeight, after.FairShareWeight, Number);
         Change(parts, "max priority", before.MaxPriority, after.MaxPriority, v => v.ToString(CultureInfo.InvariantCulture));
         return parts.Count == 0 ? "No field changes." : string.Join("; ", parts) + ".";
@@ -156,7 +162,7 @@ public sealed record PendingQuotaChange(string Key, TeamQuota Quota, QuotaChange
         }
     }
 
-    private static string Amount(ResourceAmount amount) => $"{amount.Gpus} GPUs, {Units.Cores(amount.CpuMillicores)} cores, {Units.Memory(amount.MemoryMiB)}";
+    private static string Amount(ResourceAmount amount) => $"{Units.Gpus(amount.Gpus)}, {Units.CoreCount(amount.CpuMillicores)}, {Units.Memory(amount.MemoryMiB)}";
 
     private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
+using Dashboard.Web.Identity;
 
 namespace Dashboard.Web.Cluster;
 
@@ -90,6 +90,15 @@ public sealed record NodeView(
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
 
     /// <summary>
+    /// The state as people read it: a Draining node that has nothing left on it (no GPU, CPU or memory held) is
+    /// "Drained", ready to be worked on; otherwise the state's name.
+    /// </summary>
+    public string StateText => State == NodeState.Draining && GpusUsed == 0 && Cpu.Used == 0 && Memory.Used == 0 ? "Drained" : State.ToString();
+
+    /// <summary>Whether any GPU of the node runs borrowed (preemptible) work: the legend then explains the stripes.</summary>
+    public bool HasBorrowed => Gpus.Any(g => g.Allocation is { Borrowed: true });
+
+    /// <summary>
     /// Equal when everything the node's card shows is equal, GPU by GPU (a record would compare the tile arrays by
     /// reference, and each snapshot builds new ones): lets a card whose node did not change skip its re-render.
     /// </summary>
@@ -127,15 +136,33 @@ public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation
 {
     public bool Free => Allocation is null;
 
-    /// <summary>Plain text for a tooltip or a title attribute.</summary>
-    public string Describe() => Allocation is null
-        ? $"GPU {Index} ({Model}): free"
-        : $"GPU {Index} ({Model}): job {Allocation.Job} \"{Allocation.JobName}\", {Allocation.Owner} ({Allocation.Team}), since {Display.Time(Allocation.Since)}, expected end {Display.Time(Allocation.ExpectedEnd)}";
+    /// <summary>
+    /// Plain text for a tooltip, a title attribute or an aria-label, as <paramref name="viewer"/> may read it (the
+    /// visibility rule, <see cref="Permissions.CanSeeJob"/>): the job's name and owner only to those who may open the
+    /// job; anyone else reads which team holds the GPU, whether it is borrowed, and for how long.
+    /// </summary>
+    public string Describe(ICurrentUser? viewer)
+    {
+        if (Allocation is not { } held)
+        {
+            return $"GPU {Index} ({Model}): free";
+        }
+
+        var who = held.SeenBy(viewer) ? $"job {held.Job} \"{held.JobName}\", {held.Owner} ({held.Team})" : $"a job of team {held.Team}";
+        var borrowed = held.Borrowed ? ", borrowed (preemptible)" : string.Empty;
+        return $"GPU {Index} ({Model}): {who}{borrowed}, since {Display.Time(held.Since)}, expected end {Display.Time(held.ExpectedEnd)}";
+    }
 }
 
-/// <summary>Who holds a GPU and for how long.</summary>
-public sealed record TileAllocation(long Job, string JobName, string Owner, string Team, string Colour, DateTimeOffset Since, DateTimeOffset? ExpectedEnd)
+/// <summary>
+/// Who holds a GPU and for how long; <see cref="Borrowed"/> when the job runs on capacity its team borrowed beyond its
+/// nominal quota (it may be preempted when the lender needs it back).
+/// </summary>
+public sealed record TileAllocation(long Job, string JobName, string Owner, string Team, string Colour, DateTimeOffset Since, DateTimeOffset? ExpectedEnd, bool Borrowed = false)
 {
+    /// <summary>The visibility rule: whether <paramref name="viewer"/> may read this job's name and owner (null: nobody signed in, never).</summary>
+    public bool SeenBy(ICurrentUser? viewer) => viewer is not null && viewer.CanSeeJob(Owner, Team);
+
     internal static TileAllocation Of(RunningJob running, IReadOnlyDictionary<string, string> teams) => new(
         running.Job.Id.Value,
         running.Job.Spec.Name,
@@ -143,7 +170,8 @@ public sealed record TileAllocation(long Job, string JobName, string Owner, stri
         running.Job.Team,
         teams[running.Job.Team],
         running.Allocation.Start,
-        running.Allocation.ExpectedEnd);
+        running.Allocation.ExpectedEnd,
+        running.Borrowing);
 }
 
 /// <summary>Requested against capacity, in the resource's own unit (millicores, MiB), with the text to show.</summary>
@@ -168,75 +196,4 @@ public sealed record ClusterTotals(string Gpus, string Cpu, string Memory, int P
             summary.PendingJobs,
             summary.RunningJobs);
     }
-}
-
-/// <summary>
-/// A stable colour per team: a team's colour comes from a hash of its name (FNV-1a, the same in every process), and
-/// when two known teams land on the same palette slot the later one (by name) takes the next free slot, so the
-/// teams of one cluster stay distinguishable. Beyond the palette's size colours come from the hash as a hue.
-/// </summary>
-public static class TeamPalette
-{
-    public static ImmutableArray<string> Colours { get; } =
-    [
-        "#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1",
-        "#6d4c41", "#d81b60", "#7cb342", "#3949ab", "#fdd835", "#546e7a",
-    ];
-
-    public static IReadOnlyDictionary<string, string> Assign(IEnumerable<string> teams)
-    {
-        ArgumentNullException.ThrowIfNull(teams);
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var taken = new bool[Colours.Length];
-        foreach (var team in teams.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            var hash = Hash(team);
-            var slot = (int)(hash % (uint)Colours.Length);
-            var probes = 0;
-            while (taken[slot] && probes < Colours.Length)
-            {
-                slot = (slot + 1) % Colours.Length;
-                probes++;
-            }
-
-            if (probes < Colours.Length)
-            {
-                taken[slot] = true;
-                result[team] = Colours[slot];
-            }
-            else
-            {
-                result[team] = string.Create(CultureInfo.InvariantCulture, $"hsl({hash % 360}, 60%, 45%)");
-            }
-        }
-
-        return result;
-    }
-
-    private static uint Hash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash = unchecked((hash ^ c) * 16777619u);
-        }
-
-        return hash;
-    }
-}
-
-/// <summary>How the dashboard writes amounts and instants.</summary>
-public static class Display
-{
-    public static string Cores(long millicores) => CoresValue(millicores) + " cores";
-
-    public static string CoresValue(long millicores) => (millicores / 1000.0).ToString("0.#", CultureInfo.InvariantCulture);
-
-    public static string GiB(long mebibytes) => GiBValue(mebibytes) + " GiB";
-
-    public static string GiBValue(long mebibytes) => (mebibytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture);
-
-    /// <summary>UTC, to the minute ("2026-11-28 14:05 UTC"); "none" for a job without a walltime.</summary>
-    public static string Time(DateTimeOffset? at) =>
-        at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "none (no walltime)";
 }

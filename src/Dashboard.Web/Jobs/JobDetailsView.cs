@@ -80,7 +80,7 @@ public sealed record JobDetailsView(
         var limits = spec.Limits is { } l
             ? string.Join(" · ", new[]
             {
-                l.CpuMillicores is { } cpu ? $"CPU {Units.Cores(cpu)} cores" : null,
+                l.CpuMillicores is { } cpu ? $"CPU {Units.CoreCount(cpu)}" : null,
                 l.MemoryMiB is { } memory ? $"memory {Units.Memory(memory)}" : null,
             }.Where(s => s is not null))
             : "none";
@@ -89,7 +89,7 @@ public sealed record JobDetailsView(
             new("command", "Command", spec.Command),
             new("team", "Team", spec.Team),
             new("owner", "Owner", spec.Owner),
-            new("resources", "Resources", $"{gpus} · {Units.Cores(request.CpuMillicores)} CPU cores · {Units.Memory(request.MemoryMiB)} memory"),
+            new("resources", "Resources", $"{gpus} · {Units.CpuCores(request.CpuMillicores)} · {Units.Memory(request.MemoryMiB)} memory"),
             new("limits", "Limits", limits),
             new("walltime", "Walltime", spec.Walltime is { } walltime ? Duration(walltime) : "none"),
             new("priority", "Priority", spec.Priority.ToString(CultureInfo.InvariantCulture)),
@@ -146,7 +146,7 @@ public sealed record JobDetailsView(
         return new AllocationView(
             allocation.Node,
             GpuIndexRanges.Describe(allocation.GpuIndices),
-            $"{Units.Cores(allocation.CpuMillicores)} cores",
+            Units.CoreCount(allocation.CpuMillicores),
             Units.Memory(allocation.MemoryMiB),
             borrowing ? "borrowing idle capacity beyond the team's quota: may be preempted" : "within the team's quota: not preemptible",
             simulated,

@@ -124,10 +124,10 @@ public sealed class QuotaForm
         if (capacity is not null)
         {
             var before = Origin;
-            Capacity(errors, NominalGpus, nominalGpus, before?.Nominal.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
-            Capacity(errors, BorrowingLimitGpus, borrowGpus, before?.BorrowingLimit.Gpus, capacity.GpusTotal, v => $"{v} GPUs");
-            Capacity(errors, NominalCpu, nominalCpu, before?.Nominal.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
-            Capacity(errors, BorrowingLimitCpu, borrowCpu, before?.BorrowingLimit.CpuMillicores, capacity.CpuMillicoresTotal, v => $"{Units.Cores(v)} cores");
+            Capacity(errors, NominalGpus, nominalGpus, before?.Nominal.Gpus, capacity.GpusTotal, v => Units.Gpus(v));
+            Capacity(errors, BorrowingLimitGpus, borrowGpus, before?.BorrowingLimit.Gpus, capacity.GpusTotal, v => Units.Gpus(v));
+            Capacity(errors, NominalCpu, nominalCpu, before?.Nominal.CpuMillicores, capacity.CpuMillicoresTotal, Units.CoreCount);
+            Capacity(errors, BorrowingLimitCpu, borrowCpu, before?.BorrowingLimit.CpuMillicores, capacity.CpuMillicoresTotal, Units.CoreCount);
             Capacity(errors, NominalMemory, nominalMemory, before?.Nominal.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
             Capacity(errors, BorrowingLimitMemory, borrowMemory, before?.BorrowingLimit.MemoryMiB, capacity.MemoryMiBTotal, Units.Memory);
         }

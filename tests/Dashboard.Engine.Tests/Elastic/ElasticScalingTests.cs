@@ -41,7 +41,7 @@ public sealed class ElasticScalingTests
         pool.Activity.Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
         pool.NodeNotes["burst-1"].Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
         asked.Explanations[second].Reason.Cause.Should().Be(PendingCause.WaitingForProvisioning);
-        asked.Explanations[second].Reason.Describe().Should().Be("waiting for 8 GPUs on one node; a node is being provisioned for it in pool burst");
+        asked.Explanations[second].Reason.Describe().Should().Be("needs 8 GPUs on one node; a node is being provisioned for it in pool burst");
         asked.Explanations[second].EstimatedStart.Should().Be(Start + Delay + TimeSpan.FromSeconds(20));
         asked.Summary.GpusTotal.Should().Be(8, "a node being provisioned is not capacity yet");
         await engine.RoundTripAsync();

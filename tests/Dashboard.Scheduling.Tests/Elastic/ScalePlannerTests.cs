@@ -139,7 +139,7 @@ public sealed class ScalePlannerTests
         var plan = Scheduler.Plan(snapshot, Time.Now);
         var decision = ScalePlanner.Decide(snapshot, plan, [Burst], ScaleHistory.Empty, Time.Now);
 
-        plan.Refusals.Select(r => r.Reason).Should().Equal("needs 16 GPUs; the largest node has 8", "Insufficient cpu: requests 100 cores; the largest node has 64");
+        plan.Refusals.Select(r => r.Reason).Should().Equal("needs 16 GPUs; the largest node has 8", "needs 100 CPU cores; the largest node has 64 CPU cores");
         decision.ScaleUps.Should().BeEmpty();
         decision.History.DemandSince.Should().BeEmpty();
     }
@@ -300,7 +300,7 @@ public sealed class ScalePlannerTests
         var explained = new ProvisioningWait(Jobs.Id(10), "burst", Time.Now.AddMinutes(3)).Explain(waiting);
 
         explained.EstimatedStart.Should().Be(Time.Now.AddMinutes(3));
-        explained.Reason.Describe().Should().Be("waiting for 8 GPUs on one node; a node is being provisioned for it in pool burst; 2 jobs ahead");
+        explained.Reason.Describe().Should().Be("needs 8 GPUs on one node; a node is being provisioned for it in pool burst; 2 jobs ahead");
         new ProvisioningWait(Jobs.Id(10), "burst", Time.Now.AddMinutes(3)).Explain(waiting with { EstimatedStart = Time.Now.AddMinutes(1) })
             .EstimatedStart.Should().Be(Time.Now.AddMinutes(1), "the queue frees room before the node comes");
     }

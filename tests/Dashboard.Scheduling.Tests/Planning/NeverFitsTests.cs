@@ -27,7 +27,7 @@ public sealed class NeverFitsTests
             .Build();
 
         NeverFits.Check(snapshot, Jobs.Spec(gpus: 0, cpuCores: 6)).Should().Be(
-            "Insufficient cpu: requests 6 cores; the largest node has 4 (node local: the local node runs no jobs: no isolation available)");
+            "needs 6 CPU cores; the largest node has 4 CPU cores (node local: the local node runs no jobs: no isolation available)");
         NeverFits.Check(snapshot, Jobs.Spec(gpus: 0, cpuCores: 2)).Should().BeNull("the draining node will take it again");
     }
 
@@ -46,17 +46,17 @@ public sealed class NeverFitsTests
     [Fact]
     public void A_job_that_needs_more_cores_than_any_node_is_refused() =>
         NeverFits.Check(TwoEightGpuNodes, Jobs.Spec(gpus: 1, cpuCores: 96))
-            .Should().Be("Insufficient cpu: requests 96 cores; the largest node has 64");
+            .Should().Be("needs 96 CPU cores; the largest node has 64 CPU cores");
 
     [Fact]
     public void Fractional_cores_are_written_as_people_read_them() =>
         NeverFits.Check(TwoEightGpuNodes, Jobs.Spec(gpus: 0, cpuCores: 64.5))
-            .Should().Be("Insufficient cpu: requests 64.5 cores; the largest node has 64");
+            .Should().Be("needs 64.5 CPU cores; the largest node has 64 CPU cores");
 
     [Fact]
     public void A_job_that_needs_more_memory_than_any_node_is_refused() =>
         NeverFits.Check(TwoEightGpuNodes, Jobs.Spec(gpus: 1, memoryGiB: 1024))
-            .Should().Be("Insufficient memory: requests 1024 GiB; the largest node has 512 GiB");
+            .Should().Be("needs 1024 GiB of memory; the largest node has 512 GiB");
 
     [Fact]
     public void A_request_no_single_node_holds_all_of_is_refused()
@@ -68,7 +68,7 @@ public sealed class NeverFitsTests
             .Build();
 
         NeverFits.Check(snapshot, Jobs.Spec(gpus: 8, cpuCores: 96, memoryGiB: 512))
-            .Should().Be("no single node has 8 GPUs, 96 CPU cores and 512 GiB together");
+            .Should().Be("no single node has 8 GPUs, 96 CPU cores and 512 GiB of memory together");
     }
 
     [Fact]

@@ -14,22 +14,30 @@ namespace Dashboard.Scheduling.Tests.Planning;
 /// reservation and sentence). A change that is meant to alter plans must say so by updating these digests.
 /// Updated for issue 20 (aging and the starvation bound, placement by busy horizon, reclaim at least cost with a minimum
 /// run and a loss limit, estimates from run-time predictions; the random scenarios also draw whether reclaim is limited).
+/// Each test also keeps a digest of the decisions alone (the same lines without the words people read: a waiting job's
+/// sentence, a refusal's reason), so a change of wording alone (issue 21) shows as a new words digest with the
+/// decisions digest unchanged. Updated for issue 21 (waiting reasons and refusals reworded: "needs 8 GPUs; team vision has
+/// 4 of its 20 GPUs free (16 in use)"): the words digests changed, the decisions digests are those of the build before.
 /// </summary>
 public sealed class PlanDigestTests
 {
-    private const string RandomScenariosDigest = "38946926417EB0F5DEECDA9B998D6D9366EC9CDE";
-    private const string BusyClustersDigest = "44A6A30410D7CD849AEE1CA247DC28A6E1D3806F";
+    private const string RandomScenariosDigest = "EB938CC2461507E75CC30EC461BEFA42559FF027";
+    private const string BusyClustersDigest = "56E44BA3DD785392AA2C7A663270788EA81D85C0";
+    private const string RandomScenariosDecisionsDigest = "61B62B3E5171F21B635CB26A8CD3847B2A380E5C";
+    private const string BusyClustersDecisionsDigest = "81E376E02C85C677BE5B524E1F9A0A839B2C5117";
 
     [Fact]
     public void Plans_of_the_random_scenarios_are_those_of_the_build_before_the_speed_work()
     {
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var decisions = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Scenarios.Check(scenario => ScenarioPlayer.Play(scenario, step =>
         {
-            Add(digest, step.Plan);
-            Add(digest, Scheduler.Plan(step.Before with { Settings = step.Before.Settings with { ExplainAllPending = true } }, step.Now));
+            Add(digest, decisions, step.Plan);
+            Add(digest, decisions, Scheduler.Plan(step.Before with { Settings = step.Before.Settings with { ExplainAllPending = true } }, step.Now));
         }), seed: 23);
 
+        Convert.ToHexString(decisions.GetHashAndReset())[..40].Should().Be(RandomScenariosDecisionsDigest);
         Convert.ToHexString(digest.GetHashAndReset())[..40].Should().Be(RandomScenariosDigest);
     }
 
@@ -37,24 +45,37 @@ public sealed class PlanDigestTests
     public void Plans_of_the_busy_clusters_are_those_of_the_build_before_the_speed_work()
     {
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var decisions = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (var seed = 1; seed <= 6; seed++)
         {
             var (full, now) = StartEstimatorTests.BusyCluster(seed);
-            Add(digest, Scheduler.Plan(full, now));
-            Add(digest, Scheduler.Plan(full with { Settings = full.Settings with { ExplainAllPending = false, BackfillDepth = 3 } }, now));
+            Add(digest, decisions, Scheduler.Plan(full, now));
+            Add(digest, decisions, Scheduler.Plan(full with { Settings = full.Settings with { ExplainAllPending = false, BackfillDepth = 3 } }, now));
         }
 
+        Convert.ToHexString(decisions.GetHashAndReset())[..40].Should().Be(BusyClustersDecisionsDigest);
         Convert.ToHexString(digest.GetHashAndReset())[..40].Should().Be(BusyClustersDigest);
     }
 
-    private static void Add(IncrementalHash digest, SchedulePlan plan)
+    private static void Add(IncrementalHash digest, IncrementalHash decisions, SchedulePlan plan)
     {
         foreach (var line in PlanText.Lines(plan))
         {
             digest.AppendData(Encoding.UTF8.GetBytes(line));
             digest.AppendData("\n"u8);
+            decisions.AppendData(Encoding.UTF8.GetBytes(WithoutWords(line)));
+            decisions.AppendData("\n"u8);
         }
 
         digest.AppendData("--\n"u8);
+        decisions.AppendData("--\n"u8);
     }
+
+    /// <summary>A <see cref="PlanText"/> line without the words people read: a waiting job's sentence, a refusal's reason.</summary>
+    private static string WithoutWords(string line) => line switch
+    {
+        _ when line.StartsWith("wait ", StringComparison.Ordinal) => line[..line.IndexOf(": ", line.IndexOf(']', StringComparison.Ordinal), StringComparison.Ordinal)],
+        _ when line.StartsWith("refuse ", StringComparison.Ordinal) => line[..line.IndexOf(": ", StringComparison.Ordinal)],
+        _ => line,
+    };
 }

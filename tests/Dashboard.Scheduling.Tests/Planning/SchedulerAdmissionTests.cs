@@ -39,7 +39,7 @@ public sealed class SchedulerAdmissionTests
         reason.Cause.Should().Be(PendingCause.TeamQuotaFull);
         reason.TeamInUse.Gpus.Should().Be(8);
         reason.TeamCeiling.Gpus.Should().Be(8);
-        reason.Describe().Should().Be("team quota 8/8 GPUs in use");
+        reason.Describe().Should().Be("needs 1 GPU; team a has 0 of its 8 GPUs free (8 in use)");
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class SchedulerAdmissionTests
     [Fact]
     public void A_job_blocked_by_CPU_quota_is_told_about_CPU_not_GPUs()
     {
-        // The team has 8 GPUs of quota and uses none of them; it is out of CPU. "team quota 0/8 GPUs in use"
+        // The team has 8 GPUs of quota and uses none of them; it is out of CPU. "team a has 8 of its 8 GPUs free"
         // would send the person looking for a GPU problem that does not exist.
         var plan = SixteenGpus()
             .Team("a", nominalGpus: 8, nominalCpuCores: 16, borrowCpuCores: 0)
@@ -113,7 +113,7 @@ public sealed class SchedulerAdmissionTests
             .Pending(1, "a", gpus: 1, cpuCores: 8)
             .Plan();
 
-        plan.ExplanationOf(1).Reason.Describe().Should().Be("team quota 12/16 CPU cores in use");
+        plan.ExplanationOf(1).Reason.Describe().Should().Be("needs 8 CPU cores; team a has 4 of its 16 CPU cores free (12 in use)");
     }
 
     [Fact]
@@ -170,6 +170,6 @@ public sealed class SchedulerAdmissionTests
         var reason = plan.ExplanationOf(2).Reason;
         reason.TeamInUse.Gpus.Should().Be(4);
         reason.TeamCeiling.Gpus.Should().Be(6);
-        reason.Describe().Should().Be("team quota 4/6 GPUs in use");
+        reason.Describe().Should().Be("needs 4 GPUs; team a has 2 of its 6 GPUs free (4 in use)");
     }
 }

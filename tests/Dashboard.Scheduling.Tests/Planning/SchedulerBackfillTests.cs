@@ -57,7 +57,7 @@ public sealed class SchedulerBackfillTests
         var reason = plan.ExplanationOf(3).Reason;
         reason.Cause.Should().Be(PendingCause.HeldForReservation);
         reason.BlockingJob.Should().Be(Jobs.Id(2));
-        reason.Describe().Should().Be("free capacity is held for job 2 which starts first; 1 job ahead");
+        reason.Describe().Should().Be("needs 2 GPUs on one node; the capacity free now is held for job 2, which starts first; 1 job ahead");
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class SchedulerExplanationTests
             .Pending(20, "a", gpus: 4)
             .Plan();
 
-        plan.ExplanationOf(20).Reason.Describe().Should().Be("waiting for 4 GPUs on one node; team quota 4/8 GPUs in use; 3 jobs ahead");
+        plan.ExplanationOf(20).Reason.Describe().Should().Be("needs 4 GPUs on one node; no node has that much free now; team a has 4 of its 8 GPUs free (4 in use); 3 jobs ahead");
     }
 
     [Fact]

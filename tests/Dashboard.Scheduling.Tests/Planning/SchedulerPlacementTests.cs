@@ -139,7 +139,7 @@ public sealed class SchedulerPlacementTests
             .Plan();
 
         plan.Starts.Should().BeEmpty();
-        plan.ExplanationOf(1).Reason.Describe().Should().StartWith("waiting for 1 A100 GPU on one node");
+        plan.ExplanationOf(1).Reason.Describe().Should().StartWith("needs 1 A100 GPU on one node; no node has that much free now");
     }
 
     [Theory]

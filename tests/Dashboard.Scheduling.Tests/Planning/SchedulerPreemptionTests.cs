@@ -26,7 +26,7 @@ public sealed class SchedulerPreemptionTests
         plan.Starts.Should().BeEmpty();
         var waiting = plan.ExplanationOf(10);
         waiting.Reason.Cause.Should().Be(PendingCause.WaitingForReclaim);
-        waiting.Reason.Describe().Should().Be("reclaiming borrowed capacity for 4 GPUs on one node");
+        waiting.Reason.Describe().Should().Be("needs 4 GPUs on one node; borrowed capacity is being taken back (preempted) for it");
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class SeedTraceTests
         var waiting = plan.ExplanationOf(2);
         waiting.Reason.Cause.Should().Be(PendingCause.WaitingForCapacity);
         waiting.EstimatedStart.Should().Be(Time.InHours(1));
-        waiting.Reason.Describe().Should().Be("waiting for 1 GPU on one node; team quota 0/1 GPUs in use");
+        waiting.Reason.Describe().Should().Be("needs 1 GPU on one node; no node has that much free now; team b has 1 of its 1 GPU free (0 in use)");
         snapshot = ClusterTransitions.ApplyPlan(snapshot, plan);
         snapshot.Pending.Find(Jobs.Id(2)).Should().NotBeNull();
 

@@ -51,8 +51,8 @@ public sealed class WhatIfTests
         var queued = outcome.Should().BeOfType<WhatIfOutcome.Queued>().Subject;
         queued.EstimatedStart.Should().Be(Time.InHours(2));
         queued.JobsAhead.Should().Be(0);
-        queued.Reason.Should().Be("team quota 8/8 GPUs in use");
-        queued.Describe().Should().Be("Queued: estimated start 2025-03-03 11:00 UTC (team quota 8/8 GPUs in use)");
+        queued.Reason.Should().Be("needs 1 GPU; team a has 0 of its 8 GPUs free (8 in use)");
+        queued.Describe().Should().Be("Queued: estimated start 2025-03-03 11:00 UTC (needs 1 GPU; team a has 0 of its 8 GPUs free (8 in use))");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class WhatIfTests
 
         var queued = outcome.Should().BeOfType<WhatIfOutcome.Queued>().Subject;
         queued.EstimatedStart.Should().BeNull();
-        queued.Reason.Should().Be("waiting for 2 GPUs on one node; team quota 4/8 GPUs in use");
+        queued.Reason.Should().Be("needs 2 GPUs on one node; no node has that much free now; team a has 4 of its 8 GPUs free (4 in use)");
         queued.Describe().Should().StartWith("Queued: no estimated start");
     }
 
@@ -104,7 +104,7 @@ public sealed class WhatIfTests
 
         var outcome = WhatIf.Evaluate(snapshot, Jobs.Spec("a", gpus: 2), Time.Now);
 
-        outcome.Should().Be(new WhatIfOutcome.Queued(Time.Now, 0, "reclaiming borrowed capacity for 2 GPUs on one node"));
+        outcome.Should().Be(new WhatIfOutcome.Queued(Time.Now, 0, "needs 2 GPUs on one node; borrowed capacity is being taken back (preempted) for it"));
     }
 
     [Theory]

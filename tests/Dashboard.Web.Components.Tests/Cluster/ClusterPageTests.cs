@@ -27,7 +27,7 @@ public sealed class ClusterPageTests : ComponentTest
         var first = page.Find(".node-card[data-node='gpu-01']");
         first.QuerySelectorAll(".gpu-tile").Should().HaveCount(4);
         first.QuerySelectorAll(".gpu-tile.allocated").Select(t => (t.GetAttribute("data-gpu"), t.GetAttribute("style")))
-            .Should().Equal(("0", $"background-color: {colours["vision"]}"), ("1", $"background-color: {colours["vision"]}"));
+            .Should().Equal(("0", TileStyle.Of(colours["vision"], borrowed: false)), ("1", TileStyle.Of(colours["vision"], borrowed: false)));
         first.QuerySelectorAll(".gpu-tile.free").Select(t => t.GetAttribute("data-gpu")).Should().Equal("2", "3");
         first.QuerySelectorAll(".gpu-tile.free").Should().OnlyContain(t => t.GetAttribute("style") == null, "free tiles stay plain");
         page.Find(".node-card[data-node='gpu-02'] .gpu-tile.allocated").GetAttribute("data-team").Should().Be("nlp");
@@ -73,7 +73,7 @@ public sealed class ClusterPageTests : ComponentTest
 
         page.Find(".node-card[data-node='demo-gpu-01'] .node-simulated").TextContent.Should().Contain("simulated");
         page.FindAll(".node-card[data-node='real-01'] .node-simulated").Should().BeEmpty();
-        page.Find(".node-card[data-node='real-01'] .node-state").TextContent.Should().Contain("Draining");
+        page.Find(".node-card[data-node='real-01'] .node-state").TextContent.Should().Contain("Drained", "a draining node with nothing left on it is drained");
         page.Find(".node-card[data-node='real-02'] .node-state").TextContent.Should().Contain("Down");
     }
 

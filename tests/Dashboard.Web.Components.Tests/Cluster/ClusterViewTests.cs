@@ -28,7 +28,7 @@ public sealed class ClusterViewTests
         node.Gpus[2].Allocation.Should().Be(held);
         node.GpusUsed.Should().Be(2);
         node.GpuModels.Should().Be("4 × A100-80GB");
-        node.Gpus[1].Describe().Should().Contain("job 1").And.Contain("alice (vision)").And.Contain("since 2026-11-28 13:30 UTC").And.Contain("expected end 2026-11-28 15:30 UTC");
+        node.Gpus[1].Describe(new Dashboard.Web.Identity.SignedInUser("alice", Dashboard.Data.Users.UserRole.Member, ["vision"])).Should().Contain("job 1").And.Contain("alice (vision)").And.Contain("since 2026-11-28 13:30 UTC").And.Contain("expected end 2026-11-28 15:30 UTC");
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class ClusterViewTests
         var tile = ClusterView.From(update).Nodes.Single().Gpus[0];
 
         tile.Allocation!.ExpectedEnd.Should().BeNull();
-        tile.Describe().Should().Contain("expected end none");
+        tile.Describe(viewer: null).Should().Contain("expected end none");
     }
 
     [Fact]

@@ -12,12 +12,13 @@ public sealed class JobDetailsPageTests : JobsTest
     {
         var job = Job(5, "train-resnet", gpus: 4, command: "python train.py --epochs 3");
         Submit(job);
-        var reason = new PendingReason(PendingCause.WaitingForCapacity, job.Request, 3, new ResourceAmount(8, 32_000, 64 * 1024), new ResourceAmount(8, 64_000, 512 * 1024));
+        var reason = new PendingReason(PendingCause.WaitingForCapacity, job.Request, 3, new ResourceAmount(8, 32_000, 64 * 1024), new ResourceAmount(20, 64_000, 512 * 1024), Team: "vision");
         Publish([Node("gpu-01")], pending: [job], explanations: [new PendingExplanation(job.Id, Now.AddMinutes(20), reason, null)]);
 
         var page = Render<JobDetailsPage>(p => p.Add(x => x.Id, 5));
 
-        page.WaitForAssertion(() => page.Find("#job-pending-reason").TextContent.Should().Be("waiting for 4 GPUs on one node; team quota 8/8 GPUs in use; 3 jobs ahead"), Patience);
+        page.WaitForAssertion(() => Sentences(page).Should().Equal(
+            "Needs 4 GPUs on one node.", "No node has that much free now.", "Team vision has 12 of its 20 GPUs free (8 in use).", "3 jobs ahead."), Patience);
         page.Find("#job-estimated-start").TextContent.Should().Be("2026-11-28 14:20 UTC");
         page.Find("#job-state .job-state").GetAttribute("data-state").Should().Be("Pending");
         Spec(page, "command").Should().Be("python train.py --epochs 3");
@@ -40,12 +41,12 @@ public sealed class JobDetailsPageTests : JobsTest
         var job = Job(5, gpus: 1);
         Submit(job);
         var page = Render<JobDetailsPage>(p => p.Add(x => x.Id, 5));
-        page.WaitForAssertion(() => page.Find("#job-pending-reason").TextContent.Should().Be("the scheduler has not looked at this job yet"), Patience);
+        page.WaitForAssertion(() => Sentences(page).Should().Equal("The scheduler has not looked at this job yet."), Patience);
 
         var reason = new PendingReason(PendingCause.TeamQuotaFull, job.Request, 0, new ResourceAmount(8, 0, 0), new ResourceAmount(8, 0, 0));
         Publish([Node("gpu-01")], pending: [job], explanations: [new PendingExplanation(job.Id, null, reason, null)], version: 2);
 
-        page.WaitForAssertion(() => page.Find("#job-pending-reason").TextContent.Should().Be("team quota 8/8 GPUs in use"), Patience);
+        page.WaitForAssertion(() => Sentences(page).Should().Equal("Needs 1 GPU.", "The team has 0 of its 8 GPUs free (8 in use)."), Patience);
         page.Find("#job-estimated-start").TextContent.Should().Be("unknown: it waits for a job that has no walltime");
     }
 
@@ -165,4 +166,7 @@ public sealed class JobDetailsPageTests : JobsTest
 
     private static string Allocation(IRenderedComponent<JobDetailsPage> page, string key) =>
         page.Find($"#job-allocation tr[data-allocation='{key}'] td").TextContent;
+
+    private static IEnumerable<string> Sentences(IRenderedComponent<JobDetailsPage> page) =>
+        page.FindAll("#job-pending-reason .job-pending-sentence").Select(s => s.TextContent);
 }

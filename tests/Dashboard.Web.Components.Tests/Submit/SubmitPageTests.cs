@@ -64,7 +64,8 @@ public sealed class SubmitPageTests : ComponentTest
         {
             WhatIf(page).GetAttribute("data-outcome").Should().Be("queued");
             WhatIf(page).QuerySelector(".what-if-headline")!.TextContent.Should().Be("Queued: estimated start 14:30 UTC");
-            WhatIf(page).QuerySelector(".what-if-detail")!.TextContent.Should().Be("team quota 8/8 GPUs in use");
+            WhatIf(page).QuerySelectorAll(".what-if-detail .what-if-sentence").Select(e => e.TextContent)
+                .Should().Equal("Needs 1 GPU.", "Team nlp has 0 of its 8 GPUs free (8 in use).");
         }, Patience);
         page.Find("#submit-job").HasAttribute("disabled").Should().BeFalse("a queued job may be submitted");
     }
@@ -249,7 +250,7 @@ public sealed class SubmitPageTests : ComponentTest
     {
         Feed.Publish(HalfBusy().Update());
         fakes.Submission.Stored[new JobId(9)] = new JobSpec(
-            "resnet", "bob", "nlp", "python train.py", new ResourceRequest(4, 8500, 24 * 1024, "A100-80GB"), new ResourceLimits(16_000, 32 * 1024), TimeSpan.FromMinutes(90), 3);
+            "resnet", SubmitFakes.User, "nlp", "python train.py", new ResourceRequest(4, 8500, 24 * 1024, "A100-80GB"), new ResourceLimits(16_000, 32 * 1024), TimeSpan.FromMinutes(90), 3);
         fakes.Drafts.Draft = new SubmitForm { Name = "a draft is not used when resubmitting" };
 
         var page = RenderPage("?from=9");
@@ -266,6 +267,19 @@ public sealed class SubmitPageTests : ComponentTest
         Value(page, "job-walltime").Should().Be("1h30m");
         Value(page, "job-priority").Should().Be("3");
         page.FindAll("#from-notice").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void From_a_job_the_user_may_not_open_the_form_stays_empty_and_shows_nothing_of_it()
+    {
+        Feed.Publish(HalfBusy().Update());
+        fakes.Submission.Stored[new JobId(9)] = new JobSpec("bobs-secret", "bob", "nlp", "python secret.py", new ResourceRequest(1, 1000, 1024));
+
+        var page = RenderPage("?from=9");
+
+        page.Find("#from-notice").TextContent.Should().Contain("Job 9 belongs to someone else");
+        Value(page, "job-name").Should().BeEmpty();
+        page.Markup.Should().NotContain("bobs-secret").And.NotContain("secret.py");
     }
 
     [Theory]

@@ -21,4 +21,11 @@ public sealed class WhatIfViewTests
         never.Headline.Should().Be("Can never run: needs 16 GPUs; the largest node has 8");
         never.CanNeverRun.Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData("needs 8 GPUs; team vision has 4 of its 20 GPUs free (16 in use); 3 jobs ahead", new[] { "Needs 8 GPUs.", "Team vision has 4 of its 20 GPUs free (16 in use).", "3 jobs ahead." })]
+    [InlineData("the scheduler has not looked at this job yet", new[] { "The scheduler has not looked at this job yet." })]
+    [InlineData("", new string[0])]
+    public void A_reason_reads_as_separate_sentences(string reason, string[] sentences) =>
+        ReasonSentences.Of(reason).Should().Equal(sentences);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Identity;
 
@@ -141,6 +142,89 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
         using var negotiate = await script.PostAsync(new Uri("/hubs/cluster/negotiate?negotiateVersion=1", UriKind.Relative), null, TestContext.Current.CancellationToken);
 
         negotiate.StatusCode.Should().Be(user == Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// The visibility rule, cell by cell: bob's (nlp) running job, named <see cref="SecretJobName"/>, as each role
+    /// reads it on every surface. Its owner and an admin read its name and owner everywhere; alice (a vision member)
+    /// and the vision lead read neither anywhere: not on the Cluster page's tiles, not on its page, not in the API's
+    /// job and node lists, not through a resubmission, not in its log.
+    /// </summary>
+    public static TheoryData<string, string, bool> Visibility()
+    {
+        var data = new TheoryData<string, string, bool>();
+        string[] surfaces = ["/", "/jobs/{id}", "/jobs/new?from={id}", "/api/v1/jobs/{id}", "/api/v1/jobs?mine=false", "/api/v1/nodes", "/api/v1/jobs/{id}/logs"];
+        foreach (var (user, sees) in new[] { ("alice", false), ("lead", false), ("bob", true), ("admin", true) })
+        {
+            foreach (var surface in surfaces)
+            {
+                data.Add(user, surface, sees);
+            }
+        }
+
+        return data;
+    }
+
+    public const string SecretJobName = "nlp-secret-experiment";
+
+    [Theory]
+    [MemberData(nameof(Visibility))]
+    public async Task A_jobs_name_and_owner_reach_only_those_who_may_open_it(string user, string surface, bool sees)
+    {
+        var job = await BobsRunningJobAsync();
+        var path = surface.Replace("{id}", job.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        using var client = await ClientAsync(user, html: !path.StartsWith("/api/", StringComparison.Ordinal));
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        var forbiddenApi = !sees && (surface is "/api/v1/jobs/{id}" or "/api/v1/jobs/{id}/logs");
+        ((int)response.StatusCode).Should().Be(forbiddenApi ? 403 : 200, body);
+        if (surface is "/api/v1/nodes" or "/api/v1/jobs/{id}/logs")
+        {
+            // The node list names a GPU's job and team only; a simulated job's log is empty.
+            body.Should().NotContain(SecretJobName);
+            if (surface == "/api/v1/nodes")
+            {
+                body.Should().Contain($"\"job\":{job}").And.Contain("\"team\":\"nlp\"").And.NotContain("bob");
+            }
+        }
+        else if (sees)
+        {
+            body.Should().Contain(SecretJobName, $"{user} may open the job, so {path} names it");
+        }
+        else
+        {
+            body.Should().NotContain(SecretJobName, $"{user} may not open bob's job, so {path} must not name it");
+            body.Should().NotContain("\"owner\":\"bob\"").And.NotContain("Owner bob").And.NotContain("bob (nlp)");
+        }
+    }
+
+    /// <summary>bob's job, submitted once per host and running on a demo node, in the engine's published state.</summary>
+    private async Task<long> BobsRunningJobAsync()
+    {
+        var engine = factory.Services.GetRequiredService<Dashboard.Engine.Loop.ClusterEngine>();
+        await factory.Services.GetRequiredService<Dashboard.Engine.Loop.EngineLoop>().Started.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var running = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watching = engine.Feed.Subscribe(update =>
+        {
+            if (update.Snapshot.Running.FirstOrDefault(r => r.Job.Spec.Name == SecretJobName) is { } found)
+            {
+                running.TrySetResult(found.Job.Id.Value);
+            }
+
+            return Task.CompletedTask;
+        });
+        if (engine.Feed.Current?.Snapshot.Running.FirstOrDefault(r => r.Job.Spec.Name == SecretJobName) is { } already)
+        {
+            return already.Job.Id.Value;
+        }
+
+        var spec = new Dashboard.Scheduling.Model.JobSpec(
+            SecretJobName, "bob", "nlp", "python secret.py", new Dashboard.Scheduling.Model.ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+        var submitted = await engine.SubmitAsync(spec, "bob");
+        submitted.Job.Should().NotBeNull(submitted.ToString());
+        return await running.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
     private async Task<HttpClient> ClientAsync(string user, bool html)

@@ -52,6 +52,91 @@ public sealed class ClusterHubAccessTests
         }
     }
 
+    /// <summary>
+    /// The visibility rule over the hub's whole payload: whatever alice (vision member) and the vision lead hear (the
+    /// summary, node changes, job changes), serialised as it went over the wire, never names bob's nlp job's owner or
+    /// id, while bob hears his own.
+    /// </summary>
+    [Fact]
+    public async Task No_payload_a_listener_hears_names_a_job_it_may_not_open()
+    {
+        await using var factory = Started();
+        await factory.Services.GetRequiredService<EngineLoop>().Started.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var alice = await RecordAsync(factory, "alice");
+        var lead = await RecordAsync(factory, "lead");
+        var bob = await RecordAsync(factory, "bob");
+        var engine = factory.Services.GetRequiredService<ClusterEngine>();
+
+        var bobsJob = (await engine.SubmitAsync(Spec("bob", "nlp"), "bob")).Job!.Value.Value;
+        var alicesJob = (await engine.SubmitAsync(Spec("alice", "vision"), "alice")).Job!.Value.Value;
+        // The relay sends in order: once a listener heard alice's job start, it has heard all it will of bob's.
+        await Task.WhenAll(alice.HeardAsync(alicesJob, "Running"), lead.HeardAsync(alicesJob, "Running"), bob.HeardAsync(bobsJob, "Running"));
+
+        foreach (var listener in new[] { alice, lead })
+        {
+            listener.Payloads.Should().Contain(p => p.StartsWith("Summary ", StringComparison.Ordinal), "the summary is for everyone");
+            listener.Payloads.Should().NotContain(p => p.Contains("\"owner\":\"bob\"", StringComparison.Ordinal) || p.Contains("\"team\":\"nlp\"", StringComparison.Ordinal)
+                || p.Contains($"\"job\":{bobsJob},", StringComparison.Ordinal));
+        }
+
+        bob.Payloads.Should().Contain(p => p.Contains("\"owner\":\"bob\"", StringComparison.Ordinal) && p.Contains($"\"job\":{bobsJob},", StringComparison.Ordinal));
+        foreach (var listener in new[] { alice, lead, bob })
+        {
+            await listener.DisposeAsync();
+        }
+    }
+
+    private static async Task<Recorder> RecordAsync(DashboardFactory factory, string user)
+    {
+        var (http, cookies) = await SignIn.OverSocketAsync(factory, user);
+        var recorder = new Recorder(new HubConnectionBuilder()
+            .WithUrl(new Uri(http.BaseAddress!, ClusterHub.Path), o => o.Cookies = cookies)
+            .Build());
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        recorder.Connection.On<System.Text.Json.JsonElement>(nameof(IClusterClient.Summary), e => recorder.Add("Summary " + e.GetRawText()));
+        recorder.Connection.On<System.Text.Json.JsonElement>(nameof(IClusterClient.NodeChanged), e => recorder.Add("NodeChanged " + e.GetRawText()));
+        recorder.Connection.On<System.Text.Json.JsonElement>(nameof(IClusterClient.JobChanged), e => recorder.Add("JobChanged " + e.GetRawText(), System.Text.Json.JsonSerializer.Deserialize<JobChangeMessage>(e, json)));
+        await recorder.Connection.StartAsync(TestContext.Current.CancellationToken);
+        http.Dispose();
+        return recorder;
+    }
+
+    /// <summary>Every payload one listener heard, as the JSON that came over the wire.</summary>
+    private sealed class Recorder(HubConnection connection) : IAsyncDisposable
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> payloads = new();
+        private readonly Channel<JobChangeMessage> jobs = Channel.CreateUnbounded<JobChangeMessage>();
+
+        public HubConnection Connection { get; } = connection;
+
+        public IReadOnlyList<string> Payloads => [.. payloads];
+
+        public void Add(string payload, JobChangeMessage? job = null)
+        {
+            payloads.Enqueue(payload);
+            if (job is not null)
+            {
+                jobs.Writer.TryWrite(job);
+            }
+        }
+
+        /// <summary>Completes when a change of <paramref name="job"/> to <paramref name="state"/> was heard.</summary>
+        public async Task HeardAsync(long job, string state)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(Patience);
+            await foreach (var change in jobs.Reader.ReadAllAsync(timeout.Token))
+            {
+                if (change.Job == job && change.To == state)
+                {
+                    return;
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
     private static JobSpec Spec(string owner, string team) =>
         new("hub-access", owner, team, "python train.py", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
 
