@@ -216,24 +216,6 @@ public sealed record TimelineView(
         return $"{gpus} · {node.State}";
     }
 
-    /// <summary>Black or white, whichever reads better on <paramref name="colour"/> (#rrggbb), by WCAG relative luminance.</summary>
-    public static string TextOn(string colour)
-    {
-        if (colour is not ['#', _, _, _, _, _, _] || !int.TryParse(colour.AsSpan(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var rgb))
-        {
-            return "#000";
-        }
-
-        static double Channel(int value)
-        {
-            var c = value / 255.0;
-            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
-        }
-
-        var luminance = (0.2126 * Channel((rgb >> 16) & 0xff)) + (0.7152 * Channel((rgb >> 8) & 0xff)) + (0.0722 * Channel(rgb & 0xff));
-        return (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? "#000" : "#fff";
-    }
-
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     internal static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("ddd HH:mm 'UTC'", CultureInfo.InvariantCulture);

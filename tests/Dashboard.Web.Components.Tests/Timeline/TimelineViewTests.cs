@@ -135,13 +135,4 @@ public sealed class TimelineViewTests
         row.Bars.Should().HaveCount(TimelineView.MaxEstimatedPerNode);
         row.Note.Should().Be("3 more waiting jobs estimated to start here later in the window (not drawn)");
     }
-
-    [Theory]
-    [InlineData("#000000", "#fff")]
-    [InlineData("#0072b2", "#fff")]
-    [InlineData("#f0e442", "#000")]
-    [InlineData("#e69f00", "#000")]
-    [InlineData("not a colour", "#000")]
-    public void Bar_text_is_black_or_white_whichever_reads_better_on_the_team_colour(string colour, string text) =>
-        TimelineView.TextOn(colour).Should().Be(text);
 }
