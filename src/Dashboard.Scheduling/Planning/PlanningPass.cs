@@ -49,6 +49,9 @@ internal sealed partial class PlanningPass : IDisposable
     /// <summary>Whether the job <see cref="Decide"/> decided last was blocked by its team's quota.</summary>
     private bool lastBlockedByQuota;
 
+    /// <summary>Whether a job that would borrow already reserved in the first walk to drain a node (one per pass: <see cref="SchedulerSettings.DrainAfter"/>).</summary>
+    private bool drainsANode;
+
     /// <summary>Whether the pass found the cluster full and dropped the teams that can no longer act (<see cref="NothingMoreCanChange"/>).</summary>
     private bool clusterFullHandled;
 
