@@ -110,7 +110,7 @@ internal sealed partial class PlanningPass
             queued.Amount,
             queued.GpuModel,
             reservations.IsEmpty ? null : n => reservations.WouldDelay(n, request, capacity.PreviewGpus(n, request), end) is null,
-            n => horizons.Score(n, endTicks));
+            endTicks);
     }
 
     private void StartUnlessQuotaIsReserved(in QueuedJob queued, int node, DateTimeOffset? end, bool borrowing)

@@ -68,7 +68,7 @@ internal sealed partial class PlanningPass : IDisposable
         capacity = new NodeCapacity(snapshot.Nodes, held);
         reservations = new ReservationBook(capacity, snapshot.Running, now);
         reclaim = new QuotaReclaim(capacity, snapshot.Running, settings, now);
-        horizons = new BusyHorizons(capacity.Count, now);
+        horizons = new BusyHorizons(capacity, now);
         foreach (var running in snapshot.Running)
         {
             horizons.Extend(capacity.IndexOf(running.Allocation.Node), running.Allocation.ExpectedEnd);
