@@ -81,7 +81,7 @@ public sealed class TraceReplay(TextWriter log)
         log.WriteLine($"{name}: simulated {result.SpanSeconds / 86_400:0.0} days in {wall.Elapsed.TotalSeconds:0.0} s wall; {passes.Count:N0} passes, pass median {passes.Median:0.000} ms, p99 {passes.P99:0.000} ms");
         log.WriteLine($"  jobs {f.Jobs:N0}, started {f.Started:N0}, refused {result.Refused}");
         log.WriteLine($"  wait mean {f.MeanWaitSeconds:N0} s, p95 {f.P95WaitSeconds:N0} s, max {f.MaxWaitSeconds:N0} s");
-        log.WriteLine($"  GPU-hours idle while a GPU job waited {f.IdleWhileWaitingGpuHours:N1}; fragmentation {f.FragmentedGpus:0.00} GPUs (time-averaged)");
+        log.WriteLine($"  GPU-hours idle while a GPU job that could use them waited {f.IdleWhileWaitingGpuHours:N1} (free while any GPU job waited {result.FreeWhileWaitingGpuSeconds / 3600:N1}); fragmentation {f.FragmentedGpus:0.00} GPUs (time-averaged)");
         log.WriteLine($"  preemptions {f.Preemptions:N0} of {f.PreemptedJobs:N0} distinct jobs; GPU-hours lost {f.LostGpuHours:N1} of {f.HeldGpuHours:N1} held ({Percent(f.LostGpuHours, f.HeldGpuHours)})");
         log.WriteLine($"  estimate |actual start - first estimate| p50 {f.EstimateErrorP50Seconds:N0} s, p90 {f.EstimateErrorP90Seconds:N0} s (n={f.Estimated:N0})");
         foreach (var job in result.Jobs.Where(j => j.Wait is not null).OrderByDescending(j => j.Wait).Take(Longest))

@@ -132,6 +132,30 @@ public sealed class LocalProcessExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_preempted_job_reads_its_grace_from_DASHBOARD_PREEMPT_GRACE_checkpoints_on_SIGTERM_and_is_killed_after_that_grace()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Executor(clock, preemptGraceSeconds: 60);
+        using var started = new Fifo(root, "started");
+        using var termed = new Fifo(root, "termed");
+        var command = $"step=0; trap 'echo \"step $step\" > \"$HOME/checkpoint\"; echo \"grace $DASHBOARD_PREEMPT_GRACE\" > {termed.Path}' TERM; "
+            + $"step=7; echo started > {started.Path}; while :; do sleep 1; done";
+        var launch = Launch(8, command, gpus: [0]);
+
+        await executor.StartAsync(launch, CancellationToken.None);
+        (await started.ReadLineAsync().WaitAsync(Patience)).Should().Be("started");
+        await executor.PreemptAsync(launch.Id, CancellationToken.None);
+        (await termed.ReadLineAsync().WaitAsync(Patience)).Should().Be("grace 60", "the job reads how long it has from DASHBOARD_PREEMPT_GRACE");
+        File.ReadAllText(Path.Combine(JobsRoot, "8", "checkpoint")).Should().Be("step 7\n", "the job wrote its checkpoint on SIGTERM");
+
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+
+        exit.ExitCode.Should().BeNull();
+        exit.Reason.Should().Be("killed with SIGKILL after ignoring SIGTERM for 60 s", "a preempted job gets the preemption grace, not the 10 s kill grace of a cancel");
+    }
+
+    [Fact]
     public async Task A_job_keeps_running_across_a_restart_of_the_executor_and_its_exit_code_is_collected_afterwards()
     {
         using var started = new Fifo(root, "started");
@@ -191,8 +215,8 @@ public sealed class LocalProcessExecutorTests : IDisposable
         (await executor.AdoptAsync(launch, CancellationToken.None)).Should().Be(AdoptionOutcome.Lost);
     }
 
-    private LocalProcessExecutor Executor(TimeProvider time) =>
-        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, TestIsolation.Detect(DataFolder, root), JobsRoot, RecordsRoot, "local", exits, time, NullLogger<LocalProcessExecutor>.Instance);
+    private LocalProcessExecutor Executor(TimeProvider time, int preemptGraceSeconds = 60) =>
+        new(new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), PreemptGraceSeconds = preemptGraceSeconds, AdoptedPollInterval = TimeSpan.FromMilliseconds(50) }, TestIsolation.Detect(DataFolder, root), JobsRoot, RecordsRoot, "local", exits, time, NullLogger<LocalProcessExecutor>.Instance);
 
     private static JobLaunch Launch(long id, string command, int[] gpus, long cpuMillicores = 1000)
     {

@@ -41,6 +41,12 @@ public interface IJobExecutor
     /// <summary>Asks the workload to stop (SIGTERM, then SIGKILL after the grace period); the exit is reported to the sink.</summary>
     Task StopAsync(JobId job, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stops a job that was preempted (it goes back to its queue): like <see cref="StopAsync"/>, with the preemption
+    /// grace period (DASHBOARD_PREEMPT_GRACE) between SIGTERM and SIGKILL where the executor has one.
+    /// </summary>
+    Task PreemptAsync(JobId job, CancellationToken cancellationToken) => StopAsync(job, cancellationToken);
+
     /// <summary>Takes over a job that was running before a restart.</summary>
     Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken);
 }

@@ -16,6 +16,12 @@ public sealed class LocalExecutorOptions
     /// <summary>Time between SIGTERM and SIGKILL when a job is cancelled or reaches its walltime.</summary>
     public TimeSpan KillGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Time between SIGTERM and SIGKILL when a job is preempted (stopped and put back in its queue), in seconds: long
+    /// enough to write a checkpoint. The job reads it from DASHBOARD_PREEMPT_GRACE.
+    /// </summary>
+    public int PreemptGraceSeconds { get; set; } = 60;
+
     /// <summary>How often a job adopted after a restart (not our child process) is checked for its exit.</summary>
     public TimeSpan AdoptedPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -78,6 +78,7 @@ public sealed class LocalProcessExecutor(
         }
 
         SetEnvironment(start, launch, cpuCount, folder, runAs);
+        start.Environment["DASHBOARD_PREEMPT_GRACE"] = options.PreemptGraceSeconds.ToString(CultureInfo.InvariantCulture);
         Process process;
         try
         {
@@ -99,7 +100,12 @@ public sealed class LocalProcessExecutor(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(JobId job, CancellationToken cancellationToken)
+    public Task StopAsync(JobId job, CancellationToken cancellationToken) => Stop(job, options.KillGracePeriod);
+
+    /// <summary>A preempted job gets SIGTERM and <see cref="LocalExecutorOptions.PreemptGraceSeconds"/> (which it reads from DASHBOARD_PREEMPT_GRACE) to checkpoint before SIGKILL.</summary>
+    public Task PreemptAsync(JobId job, CancellationToken cancellationToken) => Stop(job, TimeSpan.FromSeconds(options.PreemptGraceSeconds));
+
+    private Task Stop(JobId job, TimeSpan grace)
     {
         if (!watched.TryGetValue(job, out var entry) || entry.StopRequested)
         {
@@ -107,6 +113,7 @@ public sealed class LocalProcessExecutor(
         }
 
         entry.StopRequested = true;
+        entry.Grace = grace;
         ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigTerm);
         // Processes the job started in a new session are out of the group but still in its cgroup.
         entry.Cgroup?.SignalOutsideGroup(ProcessSignals.SigTerm, entry.Pid);
@@ -245,7 +252,7 @@ public sealed class LocalProcessExecutor(
     {
         try
         {
-            await Task.Delay(options.KillGracePeriod, time, stopping.Token).ConfigureAwait(false);
+            await Task.Delay(entry.Grace, time, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -254,7 +261,7 @@ public sealed class LocalProcessExecutor(
 
         if (watched.ContainsKey(entry.Job) && (ProcessSignals.GroupAlive(entry.Pid) || entry.Cgroup?.Processes().Count > 0))
         {
-            ExecutorLog.Killing(logger, entry.Job, options.KillGracePeriod);
+            ExecutorLog.Killing(logger, entry.Job, entry.Grace);
             entry.Killed = true;
             ProcessSignals.SignalGroup(entry.Pid, ProcessSignals.SigKill);
             if (entry.Cgroup is { } cgroup)
@@ -286,7 +293,7 @@ public sealed class LocalProcessExecutor(
         pinning.Release(entry.Job);
         var code = entry.Records.ReadExitCode();
         var reason = entry.Killed
-            ? $"killed with SIGKILL after ignoring SIGTERM for {options.KillGracePeriod.TotalSeconds:0} s"
+            ? $"killed with SIGKILL after ignoring SIGTERM for {entry.Grace.TotalSeconds:0} s"
             : code is null ? "ended without recording an exit code (killed by a signal from outside)"
             : leftovers > 0 && !entry.StopRequested ? LeftRunning(leftovers)
             : null;
@@ -337,5 +344,8 @@ public sealed class LocalProcessExecutor(
         public bool StopRequested { get; set; }
 
         public bool Killed { get; set; }
+
+        /// <summary>Time between SIGTERM and SIGKILL for this stop: the kill grace period, or the preemption grace.</summary>
+        public TimeSpan Grace { get; set; }
     }
 }

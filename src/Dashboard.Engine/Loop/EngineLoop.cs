@@ -301,7 +301,9 @@ public sealed class EngineLoop(
         {
             if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
             {
-                await executor.StopAsync(job, cancellationToken).ConfigureAwait(false);
+                // A job stopped to go back to its queue (preempted) gets the preemption grace to checkpoint.
+                var preempted = state.Stopping.TryGetValue(job, out var intent) && intent.EndsAs == JobState.Pending;
+                await (preempted ? executor.PreemptAsync(job, cancellationToken) : executor.StopAsync(job, cancellationToken)).ConfigureAwait(false);
             }
         }
     }

@@ -65,6 +65,17 @@ public sealed record SchedulerSettings(
     /// </summary>
     public TimeSpan MaxPreemptionLoss { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Drain by plan: a job that would borrow, fits on no node now and has waited this long gets its reservation in the
+    /// first walk, at its place in the order, before the guaranteed jobs ranked after it are placed; they then start on
+    /// the node it reserved only if they end before its reservation, so that node drains for it. Null: such a job is
+    /// reserved for only after every guaranteed job was placed (or once it starves).
+    /// </summary>
+    public TimeSpan? DrainAfter { get; init; }
+
+    /// <summary>Whether a job submitted at <paramref name="submitted"/> may drain a node for itself at <paramref name="now"/> (<see cref="DrainAfter"/>).</summary>
+    public bool MayDrain(DateTimeOffset submitted, DateTimeOffset now) => DrainAfter is { } after && now - submitted >= after;
+
     /// <summary>Whether a job submitted at <paramref name="submitted"/> has waited past the starvation bound at <paramref name="now"/>.</summary>
     public bool IsStarving(DateTimeOffset submitted, DateTimeOffset now) => now - submitted >= StarvationAfter;
 }

@@ -27,6 +27,10 @@ internal sealed class NodeCapacity
     private readonly NodeLayout layout;
     private readonly Dictionary<string, int> indexByName;
 
+    /// <summary>Each node's busy horizon (UTC ticks) once <see cref="TrackHorizons"/> was called, and the horizons of each bucket's nodes in order.</summary>
+    private long[]? horizons;
+    private SortedSet<(long Horizon, int Node)>[]? bucketHorizons;
+
     public NodeCapacity(ImmutableArray<Node> snapshotNodes, IEnumerable<GpuAllocation> held)
     {
         layout = NodeLayout.Of(snapshotNodes);
@@ -90,6 +94,8 @@ internal sealed class NodeCapacity
         buckets = [.. other.buckets.Select(b => new List<int>(b))];
         topBucket = other.topBucket;
         bucketSorted = (bool[])other.bucketSorted.Clone();
+        horizons = (long[]?)other.horizons?.Clone();
+        bucketHorizons = other.bucketHorizons?.Select(set => new SortedSet<(long Horizon, int Node)>(set)).ToArray();
     }
 
     public int Count => nodes.Length;
@@ -181,11 +187,68 @@ internal sealed class NodeCapacity
     /// gather on nodes that are busy for long anyway, short ones fill the gaps of busy nodes, and nodes that are about to
     /// empty stay free for the large jobs that need a whole node. <paramref name="extension"/> must never be negative.
     /// </summary>
-    public int LeastExtendingFit(ResourceAmount amount, string? model, Func<int, bool>? allowed, Func<int, long> extension)
+    public int LeastExtendingFit(ResourceAmount amount, string? model, Func<int, bool>? allowed, long endTicks)
     {
-        var choice = new LowestScore(allowed, extension);
+        var choice = new LowestScore(this, allowed, endTicks);
         WalkFitting(amount, model, ref choice);
         return choice.Node;
+    }
+
+    /// <summary>Starts keeping every node's busy horizon, all at <paramref name="nowTicks"/> (see <see cref="BusyHorizons"/>).</summary>
+    public void TrackHorizons(long nowTicks)
+    {
+        horizons = new long[nodes.Length];
+        Array.Fill(horizons, nowTicks);
+        bucketHorizons = new SortedSet<(long, int)>[buckets.Length];
+        for (var k = 0; k < buckets.Length; k++)
+        {
+            bucketHorizons[k] = [];
+            foreach (var node in buckets[k])
+            {
+                bucketHorizons[k].Add((nowTicks, node));
+            }
+        }
+    }
+
+    /// <summary>Pushes node <paramref name="node"/>'s horizon out to <paramref name="ticks"/> (never in); a negative node is ignored.</summary>
+    public void ExtendHorizon(int node, long ticks)
+    {
+        if (node < 0 || horizons is null || ticks <= horizons[node])
+        {
+            return;
+        }
+
+        var k = bucketOf[node];
+        if (k >= 0)
+        {
+            bucketHorizons![k].Remove((horizons[node], node));
+            bucketHorizons[k].Add((ticks, node));
+        }
+
+        horizons[node] = ticks;
+    }
+
+    /// <summary>
+    /// The lowest score (<see cref="BusyHorizons.Score"/>) any node of bucket <paramref name="k"/> could have for a job
+    /// ending at <paramref name="endTicks"/>: the scores grow away from the end on both sides, so the bucket's earliest
+    /// and latest horizons bound them; 0 when the end lies between the two.
+    /// </summary>
+    private long LowestPossibleScore(int k, long endTicks)
+    {
+        var set = bucketHorizons![k];
+        if (set.Count == 0)
+        {
+            return long.MaxValue;
+        }
+
+        var latest = set.Max.Horizon;
+        if (endTicks >= latest)
+        {
+            return endTicks - latest;
+        }
+
+        var earliest = set.Min.Horizon;
+        return endTicks < earliest ? (earliest - endTicks) / 10 : 0;
     }
 
     /// <summary>
@@ -203,12 +266,22 @@ internal sealed class NodeCapacity
                 continue;
             }
 
+            if (choice.Skips(k))
+            {
+                continue;
+            }
+
             SortBucket(k);
             foreach (var i in bucket)
             {
                 if (FitsNow(i, amount, model) && choice.Offer(i))
                 {
                     return;
+                }
+
+                if (choice.Skips(k))
+                {
+                    break;
                 }
             }
         }
@@ -218,6 +291,9 @@ internal sealed class NodeCapacity
     private interface INodeChoice
     {
         bool Offer(int node);
+
+        /// <summary>Whether no node (left) in bucket <paramref name="k"/> can change the choice: the walk goes on to the next bucket.</summary>
+        bool Skips(int k);
     }
 
     /// <summary>The first node offered that <c>allowed</c> accepts.</summary>
@@ -235,18 +311,25 @@ internal sealed class NodeCapacity
             Node = node;
             return true;
         }
+
+        public readonly bool Skips(int k) => false;
     }
 
-    /// <summary>The first node offered with the lowest score that <c>allowed</c> accepts; a zero score ends the walk.</summary>
-    private struct LowestScore(Func<int, bool>? allowed, Func<int, long> score) : INodeChoice
+    /// <summary>
+    /// The first node offered with the lowest score that <c>allowed</c> accepts; a zero score ends the walk, and a bucket
+    /// whose nodes cannot score lower than the node found is skipped (ties keep the first, so the choice is the same).
+    /// </summary>
+    private struct LowestScore(NodeCapacity capacity, Func<int, bool>? allowed, long endTicks) : INodeChoice
     {
         private long lowest = long.MaxValue;
 
         public int Node { get; private set; } = -1;
 
+        public readonly bool Skips(int k) => lowest != long.MaxValue && lowest <= capacity.LowestPossibleScore(k, endTicks);
+
         public bool Offer(int node)
         {
-            var scored = score(node);
+            var scored = BusyHorizons.Score(capacity.horizons![node], endTicks);
             if (scored >= lowest || (allowed is not null && !allowed(node)))
             {
                 return false;
@@ -315,6 +398,7 @@ internal sealed class NodeCapacity
 
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
+        bucketHorizons?[k].Add((horizons![node], node));
         topBucket = Math.Max(topBucket, k);
         var bucket = buckets[k];
         if (bucketSorted[k])
@@ -362,6 +446,7 @@ internal sealed class NodeCapacity
             bucket.RemoveAt(bucket.Count - 1);
         }
 
+        bucketHorizons?[k].Remove((horizons![node], node));
         bucketOf[node] = -1;
     }
 

@@ -17,9 +17,19 @@ internal sealed partial class PlanningPass
         // 3. Admit against quota; jobs that would borrow wait until every guaranteed job had its turn (a starving
         // job borrows in the first walk: its reservation comes before any later job is placed).
         var admission = quota.Admit(ledgerSlots[team], queued.Amount);
+        var end = queued.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
         if (admission == Admission.Borrowing && !borrowingAllowed && !settings.IsStarving(queued.Job.SubmittedAt, now))
         {
-            return true;
+            // Drain by plan: a long-waiting job that fits nowhere now reserves at its place in the order, so the
+            // guaranteed jobs ranked after it cannot pin the node it will take.
+            if (drainsANode || !settings.MayDrain(queued.Job.SubmittedAt, now) || capacity.BestFit(queued.Amount, queued.GpuModel) >= 0)
+            {
+                return true;
+            }
+
+            drainsANode = true;
+            WaitForCapacity(queued, end);
+            return false;
         }
 
         if (admission == Admission.Blocked)
@@ -29,7 +39,6 @@ internal sealed partial class PlanningPass
         }
 
         // 4. Place by best fit; 5. without delaying any reservation...
-        var end = queued.Walltime is { } walltime ? now + walltime : (DateTimeOffset?)null;
         var node = Place(queued, end);
         if (node >= 0)
         {
@@ -101,7 +110,7 @@ internal sealed partial class PlanningPass
             queued.Amount,
             queued.GpuModel,
             reservations.IsEmpty ? null : n => reservations.WouldDelay(n, request, capacity.PreviewGpus(n, request), end) is null,
-            n => horizons.Score(n, endTicks));
+            endTicks);
     }
 
     private void StartUnlessQuotaIsReserved(in QueuedJob queued, int node, DateTimeOffset? end, bool borrowing)

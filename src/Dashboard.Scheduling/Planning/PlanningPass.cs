@@ -49,6 +49,9 @@ internal sealed partial class PlanningPass : IDisposable
     /// <summary>Whether the job <see cref="Decide"/> decided last was blocked by its team's quota.</summary>
     private bool lastBlockedByQuota;
 
+    /// <summary>Whether a job that would borrow already reserved in the first walk to drain a node (one per pass: <see cref="SchedulerSettings.DrainAfter"/>).</summary>
+    private bool drainsANode;
+
     /// <summary>Whether the pass found the cluster full and dropped the teams that can no longer act (<see cref="NothingMoreCanChange"/>).</summary>
     private bool clusterFullHandled;
 
@@ -65,7 +68,7 @@ internal sealed partial class PlanningPass : IDisposable
         capacity = new NodeCapacity(snapshot.Nodes, held);
         reservations = new ReservationBook(capacity, snapshot.Running, now);
         reclaim = new QuotaReclaim(capacity, snapshot.Running, settings, now);
-        horizons = new BusyHorizons(capacity.Count, now);
+        horizons = new BusyHorizons(capacity, now);
         foreach (var running in snapshot.Running)
         {
             horizons.Extend(capacity.IndexOf(running.Allocation.Node), running.Allocation.ExpectedEnd);

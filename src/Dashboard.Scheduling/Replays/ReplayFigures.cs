@@ -2,8 +2,8 @@ namespace Dashboard.Scheduling.Replays;
 
 /// <summary>
 /// The figures of a replay (issue 20), over the jobs whose waits count (not the background ones):
-/// waits (mean, nearest-rank p95, max, seconds); GPU-hours idle while a GPU job waited (free GPUs, up to what the waiting
-/// GPU jobs asked for in all); fragmentation (free GPUs on nodes where no waiting GPU job fits, time-averaged over the
+/// waits (mean, nearest-rank p95, max, seconds); GPU-hours idle while a GPU job that could use them waited
+/// (free GPUs on nodes where some waiting GPU job fits, up to what the waiting GPU jobs asked for in all); fragmentation (free GPUs on nodes where no waiting GPU job fits, time-averaged over the
 /// span, while any GPU job waits); preemptions (distinct jobs, total) and the GPU-hours their stopped runs had held;
 /// estimate accuracy (|first start - first estimated start| p50 and p90 over jobs that waited with an estimate);
 /// Jain's fairness over teams of each team's mean service ratio run/(wait + run) (run at least a minute; 1 = every

@@ -49,4 +49,10 @@ public sealed record ReplayResult(
 
     /// <summary>GPU-seconds held by running jobs (useful or later lost) within the utilisation span.</summary>
     public double BusyGpuSecondsInSpan { get; init; }
+
+    /// <summary>
+    /// GPU-seconds free while a GPU job waited, whether or not a waiting job fit beside them (up to what the waiting
+    /// GPU jobs asked for in all): the idle figure before issue 20's definition, which also counted fragmentation.
+    /// </summary>
+    public double FreeWhileWaitingGpuSeconds { get; init; }
 }

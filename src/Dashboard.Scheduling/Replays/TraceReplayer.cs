@@ -47,6 +47,7 @@ public static class TraceReplayer
         private double held;
         private double idleWhileWaiting;
         private double fragmented;
+        private double freeWhileWaiting;
         private double busyInMeasure;
         private int passes;
         private int refused;
@@ -106,6 +107,7 @@ public static class TraceReplayer
             {
                 UtilisationSpanSeconds = Math.Max(0, (measuredUntil - from).TotalSeconds),
                 BusyGpuSecondsInSpan = busyInMeasure,
+                FreeWhileWaitingGpuSeconds = freeWhileWaiting,
             };
         }
 
@@ -179,11 +181,28 @@ public static class TraceReplayer
                 return;
             }
 
+            // A free GPU is idle while work waits only where a waiting GPU job could use it: on a node whose free room
+            // fits that job (issue 20's "idle while a GPU job that could use them waited"); the free GPUs of nodes where
+            // no waiting job fits are fragmentation instead.
             var room = FreeRoom.Of(snapshot);
             var asked = waiting.Sum(r => (long)r.Key.Gpus * r.Value);
-            var free = room.Sum(r => r.Gpus);
-            idleWhileWaiting += Math.Min(free, asked) * seconds;
-            fragmented += room.Where(r => !waiting.Any(w => r.Fits(w.Key))).Sum(r => r.Gpus) * seconds;
+            long usable = 0;
+            long stranded = 0;
+            foreach (var free in room)
+            {
+                if (waiting.Any(w => free.Fits(w.Key)))
+                {
+                    usable += free.Gpus;
+                }
+                else
+                {
+                    stranded += free.Gpus;
+                }
+            }
+
+            idleWhileWaiting += Math.Min(usable, asked) * seconds;
+            freeWhileWaiting += Math.Min(usable + stranded, asked) * seconds;
+            fragmented += stranded * seconds;
         }
     }
 }

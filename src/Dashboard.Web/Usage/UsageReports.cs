@@ -44,7 +44,10 @@ public sealed class UsageReports(UsageHistoryStore store, ClusterFeed feed, Usag
         // Whole days from the per-day job roll-ups, the partial first and last days and what is still held from the
         // allocations: the same figures as totalling every allocation, without reading a year of them.
         var totals = store.JobTotals(scope.Jobs(query.Team), query.Group == UsageGrouping.User, query.From, query.To, now, UsageKey.Of);
-        return new UsageAnswer(series, UsageTableBuilder.Build(query, totals, series), problems, null);
+        var table = UsageTableBuilder.Build(query, totals, series);
+        var lost = store.LostGpuHours(scope.Jobs(query.Team), query.Group == UsageGrouping.User, query.From, query.To, UsageKey.Of);
+        table = table with { Rows = [.. table.Rows.Select(r => lost.TryGetValue(r.Key, out var hours) ? r with { LostGpuHours = hours } : r)] };
+        return new UsageAnswer(series, table, problems, null);
     }
 
     /// <summary>The teams a person may narrow the view to: all known teams for admins, their own teams otherwise.</summary>

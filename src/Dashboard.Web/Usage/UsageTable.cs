@@ -17,6 +17,9 @@ public sealed record UsageTableRow(
     bool Simulated)
 {
     public string Label => User is null ? Team : $"{User} ({Team})";
+
+    /// <summary>GPU-hours of work thrown away when this row's jobs were preempted in the range (issue 20).</summary>
+    public double LostGpuHours { get; init; }
 }
 
 /// <summary>The table and what it covers.</summary>

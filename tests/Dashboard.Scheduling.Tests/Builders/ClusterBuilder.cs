@@ -121,7 +121,8 @@ internal sealed class ClusterBuilder
         TimeSpan? minRunBeforePreemption = null,
         TimeSpan? maxPreemptionLoss = null,
         TimeSpan? starvationAfter = null,
-        double? ageWeight = null)
+        double? ageWeight = null,
+        TimeSpan? drainAfter = null)
     {
         settings = settings with
         {
@@ -132,6 +133,7 @@ internal sealed class ClusterBuilder
             MaxPreemptionLoss = maxPreemptionLoss ?? settings.MaxPreemptionLoss,
             StarvationAfter = starvationAfter ?? settings.StarvationAfter,
             AgeWeight = ageWeight ?? settings.AgeWeight,
+            DrainAfter = drainAfter ?? settings.DrainAfter,
         };
         return this;
     }

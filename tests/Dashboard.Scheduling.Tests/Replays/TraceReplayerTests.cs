@@ -13,7 +13,7 @@ public sealed class TraceReplayerTests
         new(Jobs.Job(id, "a", gpus, walltime: TimeSpan.FromHours(1), submittedAt: T0.AddSeconds(submitSeconds)), TimeSpan.FromSeconds(runSeconds));
 
     [Fact]
-    public void A_job_that_does_not_fit_waits_for_the_end_and_the_idle_GPU_counts_as_idle_and_fragmented()
+    public void A_job_that_does_not_fit_waits_for_the_end_and_the_GPU_it_cannot_use_counts_as_fragmented_not_idle()
     {
         var cluster = ClusterBuilder.Cluster().Node("n1", gpus: 4).Team("a", nominalGpus: 4).Build();
 
@@ -23,11 +23,27 @@ public sealed class TraceReplayerTests
         result.Jobs.Single(j => j.Recorded.Job.Id.Value == 2).Wait.Should().Be(TimeSpan.FromSeconds(90));
         figures.MeanWaitSeconds.Should().Be(45);
         figures.MaxWaitSeconds.Should().Be(90);
-        figures.IdleWhileWaitingGpuHours.Should().BeApproximately(90.0 / 3600, 1e-9);
+        figures.IdleWhileWaitingGpuHours.Should().Be(0);
+        result.FreeWhileWaitingGpuSeconds.Should().Be(90);
         result.FragmentedGpuSeconds.Should().Be(90);
         result.SpanSeconds.Should().Be(150);
         figures.Utilisation.Should().BeApproximately((3 * 100 + 2 * 50) / (4.0 * 150), 1e-9);
         figures.Preemptions.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_free_GPU_counts_as_idle_while_a_job_that_fits_on_its_node_waits()
+    {
+        // Job 2 (4 GPUs) reserves the node at job 1's walltime end; job 3 (1 GPU, 1 h) fits on the free GPU but would
+        // run past that reservation, so it waits while the GPU it could use stays free until job 1 ends at 100 s.
+        var cluster = ClusterBuilder.Cluster().Node("n1", gpus: 4).Team("a", nominalGpus: 8).Build();
+
+        var result = TraceReplayer.Run(cluster, [Recorded(1, 3, 0, 100), Recorded(2, 4, 5, 50), Recorded(3, 1, 10, 50)]);
+        var figures = ReplayFigures.Of(result);
+
+        result.Jobs.Single(j => j.Recorded.Job.Id.Value == 3).Wait.Should().BeGreaterThan(TimeSpan.Zero);
+        figures.IdleWhileWaitingGpuHours.Should().BeApproximately(90.0 / 3600, 1e-9);
+        result.FragmentedGpuSeconds.Should().Be(5);
     }
 
     [Fact]

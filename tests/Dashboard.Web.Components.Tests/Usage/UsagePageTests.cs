@@ -60,6 +60,30 @@ public sealed class UsagePageTests : ComponentTest
     }
 
     [Fact]
+    public void The_table_shows_the_GPU_hours_each_team_lost_to_preemption()
+    {
+        // A 2-GPU job of vision, preempted after 90 minutes an hour ago: 3 GPU-hours thrown away.
+        var stopped = UsageData.Now.AddHours(-1);
+        var job = new Dashboard.Scheduling.Model.Job(new Dashboard.Scheduling.Model.JobId(9_000_001), new Dashboard.Scheduling.Model.JobSpec("preempted", "lead", "vision", "train", new Dashboard.Scheduling.Model.ResourceRequest(2, 1_000, 1_024)), stopped.AddHours(-2));
+        using (var writer = new Dashboard.Data.Writing.ClusterWriter(data.Database))
+        {
+            writer.Write([
+                new Dashboard.Data.Writing.JobSubmitted(job),
+                new Dashboard.Data.Writing.JobStateChanged(job.Id, Dashboard.Scheduling.Model.JobState.Pending, Dashboard.Scheduling.Model.JobState.Running, stopped.AddMinutes(-90)),
+                new Dashboard.Data.Writing.AllocationMade(new Dashboard.Scheduling.Model.GpuAllocation(job.Id, data.Nodes[0].Name, [0, 1], 1_000, 1_024, stopped.AddMinutes(-90), null), true),
+                new Dashboard.Data.Writing.AllocationReleased(job.Id, stopped),
+                new Dashboard.Data.Writing.JobStateChanged(job.Id, Dashboard.Scheduling.Model.JobState.Running, Dashboard.Scheduling.Model.JobState.Pending, stopped, "preempted: team nlp reclaims its nominal quota"),
+            ]);
+        }
+
+        var page = Render<UsagePage>();
+
+        var cell = page.Find("#usage-table [data-key='vision'][data-field='lost-gpu-hours']");
+        double.Parse(cell.GetAttribute("data-value")!, CultureInfo.InvariantCulture).Should().BeApproximately(3.0, 1e-9);
+        cell.TextContent.Should().Be(3.0.ToString("N1", CultureInfo.CurrentCulture));
+    }
+
+    [Fact]
     public async Task The_range_picker_asks_the_store_again_for_the_new_range()
     {
         var page = Render<UsagePage>();
