@@ -8,8 +8,12 @@ public sealed record JobLaunch(Job Job, GpuAllocation Allocation)
     public JobId Id => Job.Id;
 }
 
-/// <summary>A job's workload ended. <see cref="ExitCode"/> is null when it was killed before it could report one.</summary>
-public sealed record JobExit(JobId Job, int? ExitCode, DateTimeOffset At, string? Reason);
+/// <summary>
+/// A job's workload ended. <see cref="ExitCode"/> is null when it was killed before it could report one.
+/// <see cref="Requeue"/>: the job did not fail, its place did (a Slurm node failed, Slurm preempted it, or Slurm kept
+/// it waiting too long): it goes back to the queue with its original submit time, as a preempted job does.
+/// </summary>
+public sealed record JobExit(JobId Job, int? ExitCode, DateTimeOffset At, string? Reason, bool Requeue = false);
 
 /// <summary>What re-adopting a job that was running before the server restarted found.</summary>
 public enum AdoptionOutcome

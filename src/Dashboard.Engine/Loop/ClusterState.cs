@@ -114,7 +114,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
 
         var intent = Stopping.GetValueOrDefault(exit.Job);
         Stopping = Stopping.Remove(exit.Job);
-        var endsAs = intent?.EndsAs ?? (exit.ExitCode == 0 ? JobState.Succeeded : JobState.Failed);
+        var endsAs = intent?.EndsAs ?? (exit.Requeue ? JobState.Pending : exit.ExitCode == 0 ? JobState.Succeeded : JobState.Failed);
         var reason = intent?.Reason ?? exit.Reason ?? (exit.ExitCode is { } code && code != 0 ? $"exited with code {code}" : null);
         var before = Snapshot;
         Snapshot = endsAs == JobState.Pending

@@ -84,6 +84,7 @@ public static class EngineRegistration
         services.AddSingleton(new JobLogs(jobsRoot));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());
+        services.AddSlurmCluster(configuration, jobsRoot, executor);
         services.AddHostedService(sp => new InventoryRefresher(cluster, sp.GetRequiredService<ClusterEngine>(), sp.GetRequiredService<EngineLoop>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InventoryRefresher>>(), sp.GetRequiredService<LocalHostInventory>()));
         return services;
     }

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using Dashboard.Data.Slurm;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Execution.Isolation;
+using Dashboard.Scheduling.Model;
+using Dashboard.Slurm.Inventory;
+using Dashboard.Slurm.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Dashboard.Slurm.Execution;
+
+/// <summary>
+/// Runs the jobs the dashboard places on Slurm nodes through Slurm: each start is a batch job submitted through
+/// slurmrestd as the owner's Unix user (a token minted for that user), held, then pinned to the planned node and
+/// released with scontrol. Its lifecycle is mirrored from the jobs slurmrestd lists (<see cref="MirrorAsync"/>, called
+/// on every poll): an end becomes the dashboard job's exit with its exit code and a reason. A job Slurm keeps pending
+/// longer than <see cref="SlurmOptions.PendingTimeout"/> is cancelled there and requeued in the dashboard. While Slurm
+/// is unreachable nothing is given up: submits and cancels wait and are sent again when it answers.
+/// </summary>
+public sealed partial class SlurmExecutor(
+    SlurmOptions options,
+    SlurmRestClient rest,
+    Scontrol scontrol,
+    SlurmJobStore links,
+    UnixUserMapping users,
+    SlurmStatus status,
+    string jobsRoot,
+    IJobExitSink sink,
+    TimeProvider time,
+    ILogger<SlurmExecutor> logger) : IJobExecutor
+{
+    private readonly ConcurrentDictionary<JobId, TrackedJob> tracked = new();
+
+    /// <summary>The dashboard jobs this executor follows, with their Slurm job ids (null: not yet accepted by Slurm).</summary>
+    public IReadOnlyDictionary<JobId, long?> Tracked => tracked.ToDictionary(t => t.Key, t => t.Value.SlurmJobId);
+
+    /// <summary>
+    /// Slurm nodes: their note says so once polled; before the first poll after a restart (a node's note is not
+    /// stored), a node a job was sent to Slurm on.
+    /// </summary>
+    public bool Handles(Node node) => SlurmNodeView.IsSlurmNode(node) || (node is { Simulated: false, Note: null } && links.EverRanOn(node.Name));
+
+    public async Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var job = new TrackedJob(launch, time.GetUtcNow());
+        tracked[launch.Id] = job;
+        try
+        {
+            await SubmitAsync(job, cancellationToken).ConfigureAwait(false);
+            if (job.StopRequested && job.SlurmJobId is { } stopped)
+            {
+                await rest.CancelAsync(stopped, cancellationToken).ConfigureAwait(false);
+                job.CancelSent = true;
+            }
+        }
+        catch (Exception error) when (error is not SlurmUnreachableException)
+        {
+            tracked.TryRemove(launch.Id, out _);
+            throw;
+        }
+        catch (SlurmUnreachableException error)
+        {
+            // Nothing is lost: the submit is sent again at each poll until Slurm answers.
+            job.NeedsSubmit = true;
+            SlurmExecutorLog.SubmitDeferred(logger, launch.Id, error.Message);
+        }
+    }
+
+    public async Task StopAsync(JobId job, CancellationToken cancellationToken)
+    {
+        if (!tracked.TryGetValue(job, out var held))
+        {
+            return;
+        }
+
+        held.StopRequested = true;
+        if (held.SlurmJobId is null)
+        {
+            // Waiting for Slurm to answer: it ends here. A submit in flight is cancelled by StartAsync once accepted.
+            if (held.NeedsSubmit && tracked.TryRemove(job, out _))
+            {
+                await sink.JobExitedAsync(new JobExit(job, null, time.GetUtcNow(), "stopped before it reached Slurm")).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        try
+        {
+            await rest.CancelAsync(held.SlurmJobId.Value, cancellationToken).ConfigureAwait(false);
+            held.CancelSent = true;
+        }
+        catch (SlurmUnreachableException error)
+        {
+            SlurmExecutorLog.CancelDeferred(logger, job, error.Message);
+        }
+    }
+
+    public async Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var link = links.Find(launch.Id);
+        var job = new TrackedJob(launch, link?.SubmittedAt ?? time.GetUtcNow()) { SlurmJobId = link?.SlurmJobId, NeedsSubmit = link is null };
+        tracked[launch.Id] = job;
+        if (job.SlurmJobId is not { } slurmId)
+        {
+            // It never reached Slurm before the restart: it is submitted at the next poll.
+            return AdoptionOutcome.Adopted;
+        }
+
+        SlurmJob? found;
+        try
+        {
+            found = await rest.JobAsync(slurmId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SlurmUnreachableException or SlurmRefusedException)
+        {
+            // Not "lost": the next poll that reaches Slurm says how it stands.
+            SlurmExecutorLog.AdoptDeferred(logger, launch.Id, error.Message);
+            return AdoptionOutcome.Adopted;
+        }
+
+        if (found is not null && SlurmJobStates.PhaseOf(found) != SlurmJobPhase.Ended)
+        {
+            return AdoptionOutcome.Adopted;
+        }
+
+        tracked.TryRemove(launch.Id, out _);
+        var exit = found is null
+            ? new JobExit(launch.Id, null, time.GetUtcNow(), $"ended while the dashboard was down; Slurm no longer remembers job {slurmId} (MinJobAge)")
+            : SlurmJobStates.ExitOf(launch.Id, found, time.GetUtcNow());
+        await sink.JobExitedAsync(exit).ConfigureAwait(false);
+        return AdoptionOutcome.ExitedWhileDown;
+    }
+
+    /// <summary>
+    /// One poll's view of Slurm's jobs: reports the ends of the jobs it follows, cancels those kept pending too long,
+    /// and sends again the submits and cancels that found Slurm unreachable.
+    /// </summary>
+    public async Task MirrorAsync(IReadOnlyList<SlurmJob> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var byId = jobs.ToDictionary(j => j.JobId);
+        var now = time.GetUtcNow();
+        foreach (var (id, job) in tracked)
+        {
+            if (job.SlurmJobId is not { } slurmId)
+            {
+                // Only a submit that found Slurm unreachable is sent again (one in flight is left alone).
+                if (job.NeedsSubmit && !job.StopRequested)
+                {
+                    job.NeedsSubmit = false;
+                    await RetrySubmitAsync(job, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var slurm = byId.GetValueOrDefault(slurmId) ?? await rest.JobAsync(slurmId, cancellationToken).ConfigureAwait(false);
+            if (slurm is null)
+            {
+                await EndAsync(job, new JobExit(id, null, now, $"Slurm no longer knows job {slurmId}")).ConfigureAwait(false);
+                continue;
+            }
+
+            switch (SlurmJobStates.PhaseOf(slurm))
+            {
+                case SlurmJobPhase.Ended:
+                    var exit = SlurmJobStates.ExitOf(id, slurm, now);
+                    if (job.CancelledForWaiting is { } waited)
+                    {
+                        exit = new JobExit(id, null, now, waited, Requeue: true);
+                    }
+
+                    await EndAsync(job, exit).ConfigureAwait(false);
+                    break;
+                case SlurmJobPhase.Waiting:
+                    job.WaitingReason = slurm.StateReason;
+                    if (now - job.SubmittedAt > options.PendingTimeout && job.CancelledForWaiting is null && !job.StopRequested)
+                    {
+                        job.CancelledForWaiting = $"Slurm kept it pending ({slurm.StateReason}) for more than {options.PendingTimeout.TotalSeconds:0} s; cancelled there and back in the dashboard's queue";
+                        await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case SlurmJobPhase.Running:
+                    job.WaitingReason = null;
+                    job.BoundGpus = GresText.BoundIndices(slurm.GresDetail);
+                    break;
+            }
+
+            if (job.StopRequested && !job.CancelSent && tracked.ContainsKey(id))
+            {
+                await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
+                job.CancelSent = true;
+            }
+        }
+    }
+
+    /// <summary>Why Slurm keeps a started job waiting (its state reason); null when it runs or is not Slurm's.</summary>
+    public string? WaitingReasonOf(JobId job) => tracked.TryGetValue(job, out var held) ? held.WaitingReason : null;
+
+    /// <summary>The GPU indices Slurm bound for a job (its gres detail, IDX), once it runs.</summary>
+    public IReadOnlyList<int>? BoundGpusOf(JobId job) => tracked.TryGetValue(job, out var held) ? held.BoundGpus : null;
+
+    private async Task EndAsync(TrackedJob job, JobExit exit)
+    {
+        if (tracked.TryRemove(job.Launch.Id, out _))
+        {
+            await sink.JobExitedAsync(exit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RetrySubmitAsync(TrackedJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SubmitAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlurmUnreachableException)
+        {
+            job.NeedsSubmit = true;
+            throw;
+        }
+        catch (Exception error) when (error is InvalidOperationException or SlurmRefusedException or IOException or UnauthorizedAccessException)
+        {
+            await EndAsync(job, new JobExit(job.Launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubmitAsync(TrackedJob job, CancellationToken cancellationToken)
+    {
+        var launch = job.Launch;
+        var account = users.Resolve(launch.Job.Spec.Owner);
+        var folder = new JobWorkFolder(string.IsNullOrWhiteSpace(options.JobsFolder) ? jobsRoot : options.JobsFolder, launch.Id);
+        folder.Create(account);
+        var partition = PartitionOf(launch.Allocation.Node);
+        var submission = SlurmJobScript.For(launch, partition, folder.Path, folder.LogPath);
+        long slurmId;
+        try
+        {
+            slurmId = await rest.SubmitAsync(submission, account.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlurmRefusedException error)
+        {
+            throw new InvalidOperationException(error.Message, error);
+        }
+
+        job.SubmittedAt = time.GetUtcNow();
+        links.Save(new SlurmJobLink(launch.Id, slurmId, launch.Allocation.Node, job.SubmittedAt));
+        job.SlurmJobId = slurmId;
+        try
+        {
+            await scontrol.PinAndReleaseAsync(slurmId, launch.Allocation.Node, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // A held job nobody will release would wait forever in Slurm: it is cancelled there, and the start fails.
+            job.SlurmJobId = null;
+            await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        SlurmExecutorLog.Submitted(logger, launch.Id, slurmId, launch.Allocation.Node, account.Name);
+    }
+
+    private string PartitionOf(string node)
+    {
+        var partitions = status.Nodes.TryGetValue(node, out var slurm) ? slurm.Partitions ?? [] : [];
+        return options.Partitions.FirstOrDefault(partitions.Contains) ?? options.Partitions[0];
+    }
+
+    private sealed class TrackedJob(JobLaunch launch, DateTimeOffset submittedAt)
+    {
+        public JobLaunch Launch { get; } = launch;
+
+        public DateTimeOffset SubmittedAt { get; set; } = submittedAt;
+
+        public long? SlurmJobId { get; set; }
+
+        public bool StopRequested { get; set; }
+
+        /// <summary>Its submit found Slurm unreachable (or it never reached Slurm before a restart): the next poll sends it.</summary>
+        public bool NeedsSubmit { get; set; }
+
+        public bool CancelSent { get; set; }
+
+        public string? CancelledForWaiting { get; set; }
+
+        public string? WaitingReason { get; set; }
+
+        public IReadOnlyList<int>? BoundGpus { get; set; }
+    }
+}
+
+internal static partial class SlurmExecutorLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} is Slurm job {SlurmJob} on {Node}, as Unix user {User}")]
+    public static partial void Submitted(ILogger logger, JobId job, long slurmJob, string node, string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} could not be submitted yet (Slurm unreachable); it is sent again when Slurm answers: {Reason}")]
+    public static partial void SubmitDeferred(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cancel of job {Job} could not reach Slurm yet; it is sent again when Slurm answers: {Reason}")]
+    public static partial void CancelDeferred(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} was adopted without asking Slurm (unreachable); the next poll says how it stands: {Reason}")]
+    public static partial void AdoptDeferred(ILogger logger, JobId job, string reason);
+}

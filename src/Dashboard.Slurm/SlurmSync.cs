@@ -1,0 +1,208 @@
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Slurm.Execution;
+using Dashboard.Slurm.Inventory;
+using Dashboard.Slurm.Rest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Dashboard.Slurm;
+
+/// <summary>
+/// Reads Slurm every <see cref="SlurmOptions.PollInterval"/>: the nodes of the managed partitions become dashboard
+/// nodes (inventory commands: they appear, change and, leaving the partitions, go Down), node states follow both
+/// ways (a drain set in Slurm shows in the dashboard; one set in the dashboard is sent to Slurm), and the job list
+/// goes to the executor's mirror. When Slurm does not answer, its nodes take no new job and are shown unreachable (nothing is placed
+/// there; running jobs stay Running) until it answers again.
+/// </summary>
+public sealed partial class SlurmSync(
+    SlurmOptions options,
+    SlurmRestClient rest,
+    Scontrol scontrol,
+    SlurmExecutor executor,
+    SlurmStatus status,
+    ClusterEngine engine,
+    EngineLoop loop,
+    TimeProvider time,
+    ILogger<SlurmSync> logger) : BackgroundService
+{
+    private const string Actor = "slurm";
+
+    /// <summary>What the card of a node of an unreachable Slurm says.</summary>
+    public const string UnreachableNote = " (unreachable)";
+    private readonly Dictionary<string, NodeState> applied = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Node> reported = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes after the first poll (answered or not).</summary>
+    public Task FirstPoll => firstPoll.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await loop.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(options.PollInterval, time);
+        do
+        {
+            try
+            {
+                await PollAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                SlurmSyncLog.PollFailed(logger, error);
+            }
+
+            firstPoll.TrySetResult();
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One poll: inventory, node states, the jobs' mirror.</summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        SlurmNodesResponse nodes;
+        IReadOnlyList<SlurmJob> jobs;
+        try
+        {
+            nodes = await rest.NodesAsync(cancellationToken).ConfigureAwait(false);
+            jobs = await rest.JobsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlurmUnreachableException error)
+        {
+            await UnreachableAsync(error.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var wasReachable = status.Reachable;
+        var managed = (nodes.Nodes ?? []).Where(n => (n.Partitions ?? []).Any(options.Partitions.Contains)).ToDictionary(n => n.Name, StringComparer.Ordinal);
+        status.Answered(nodes.Meta?.Slurm?.Release, managed);
+        if (!wasReachable)
+        {
+            SlurmSyncLog.Reachable(logger, options.RestUrl);
+        }
+
+        var snapshot = engine.Feed.Current?.Snapshot;
+        var ours = executor.Tracked.Values.OfType<long>().ToHashSet();
+        foreach (var slurm in managed.Values)
+        {
+            var held = snapshot?.Running.Where(r => r.Allocation.Node == slurm.Name).SelectMany(r => r.Allocation.GpuIndices).ToHashSet() ?? [];
+            var node = SlurmNodeView.ToNode(slurm, SlurmNodeView.OutsideJobsOn(slurm.Name, jobs, ours), held);
+            await ReportAsync(node).ConfigureAwait(false);
+            await FollowStateAsync(slurm.Name, node.State, SlurmNodeStates.Describe(slurm.State, slurm.StateFlags) + (string.IsNullOrWhiteSpace(slurm.Reason) ? "" : ": " + slurm.Reason), cancellationToken).ConfigureAwait(false);
+        }
+
+        // Nodes that left the managed partitions (or Slurm) go Down; they come back if they return.
+        foreach (var gone in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && !managed.ContainsKey(n.Name) && n.State != NodeState.Down))
+        {
+            await engine.SetNodeStateAsync(gone.Name, NodeState.Down, $"no longer in Slurm partition {string.Join(", ", options.Partitions)}", Actor).ConfigureAwait(false);
+            applied[gone.Name] = NodeState.Down;
+            reported.Remove(gone.Name);
+        }
+
+        try
+        {
+            await executor.MirrorAsync(jobs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SlurmUnreachableException error)
+        {
+            await UnreachableAsync(error.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportAsync(Node node)
+    {
+        if (reported.TryGetValue(node.Name, out var last) && last.State == node.State && last.Note == node.Note && last.CpuMillicores == node.CpuMillicores
+            && last.MemoryMiB == node.MemoryMiB && last.Gpus.SequenceEqual(node.Gpus))
+        {
+            return;
+        }
+
+        await engine.ReportInventoryAsync(node).ConfigureAwait(false);
+        reported[node.Name] = node;
+    }
+
+    /// <summary>
+    /// Makes the dashboard's state of a node and Slurm's agree. A state the dashboard holds that this sync did not put
+    /// there was set by an admin: it goes to Slurm (drain or resume). Otherwise Slurm's state comes to the dashboard.
+    /// </summary>
+    private async Task FollowStateAsync(string name, NodeState slurmState, string slurmSays, CancellationToken cancellationToken)
+    {
+        var current = engine.Feed.Current?.Snapshot.Nodes.FirstOrDefault(n => n.Name == name)?.State;
+        if (current is not { } dashboardState)
+        {
+            return;
+        }
+
+        if (applied.TryGetValue(name, out var ours) && ours != dashboardState && dashboardState != slurmState)
+        {
+            try
+            {
+                if (dashboardState is NodeState.Draining or NodeState.Down)
+                {
+                    await scontrol.DrainAsync(name, "drained in the dashboard", cancellationToken).ConfigureAwait(false);
+                }
+                else if (dashboardState == NodeState.Ready && slurmState == NodeState.Draining)
+                {
+                    await scontrol.ResumeAsync(name, cancellationToken).ConfigureAwait(false);
+                }
+
+                applied[name] = dashboardState;
+                SlurmSyncLog.SentToSlurm(logger, name, dashboardState);
+            }
+            catch (InvalidOperationException error)
+            {
+                SlurmSyncLog.SendFailed(logger, name, error.Message);
+            }
+
+            return;
+        }
+
+        if (dashboardState != slurmState)
+        {
+            await engine.SetNodeStateAsync(name, slurmState, "Slurm: " + slurmSays, Actor).ConfigureAwait(false);
+        }
+
+        applied[name] = slurmState;
+    }
+
+    private async Task UnreachableAsync(string problem)
+    {
+        var wasReachable = status.Reachable;
+        status.Failed(problem, time.GetUtcNow());
+        if (wasReachable)
+        {
+            SlurmSyncLog.Unreachable(logger, problem);
+        }
+
+        // Draining, not Down: nothing is placed there, yet a submit that only they can hold is not refused as never
+        // fitting; it waits in the queue until Slurm answers. Their cards say "unreachable".
+        foreach (var node in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && n.State == NodeState.Ready))
+        {
+            await engine.SetNodeStateAsync(node.Name, NodeState.Draining, "unreachable: Slurm does not answer (" + problem + ")", Actor).ConfigureAwait(false);
+            applied[node.Name] = NodeState.Draining;
+        }
+
+        foreach (var node in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && !n.Note!.Contains(UnreachableNote, StringComparison.Ordinal)))
+        {
+            await ReportAsync(node with { Note = $"{SlurmNodeView.NotePrefix}{UnreachableNote} since {status.UnreachableSince:u}: {problem}" }).ConfigureAwait(false);
+        }
+    }
+}
+
+internal static partial class SlurmSyncLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A Slurm poll failed; trying again at the next interval")]
+    public static partial void PollFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slurm is unreachable; its nodes take no new job until it answers: {Problem}")]
+    public static partial void Unreachable(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slurm answers again at {Url}")]
+    public static partial void Reachable(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} was set {State} in the dashboard; sent to Slurm")]
+    public static partial void SentToSlurm(ILogger logger, string node, NodeState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}'s state could not be sent to Slurm: {Reason}")]
+    public static partial void SendFailed(ILogger logger, string node, string reason);
+}
