@@ -42,7 +42,7 @@ public sealed partial class ClusterFeed
             explained = explanations;
             // The current state keeps its batch's events (a waiter that starts now still sees them); subscribers,
             // who have had them, get the explanations alone.
-            update = Current is null ? null : WithExplanations(Current, explanations);
+            update = Current is null ? null : Current with { Explanations = explanations.ByJob, ExplanationsAsOf = explanations.AsOf, ExplanationsVersion = explanations.Version };
             Current = update;
             targets = subscribers;
             pending = waiters;
@@ -68,8 +68,9 @@ public sealed partial class ClusterFeed
         }
     }
 
+    /// <summary>The update with <paramref name="explanations"/> when they are newer than the ones it carries.</summary>
     private static ClusterUpdate WithExplanations(ClusterUpdate update, WaitingExplanationSet explanations) =>
-        update.ExplanationsVersion == explanations.Version && ReferenceEquals(update.Explanations, explanations.ByJob)
-            ? update
-            : update with { Explanations = explanations.ByJob, ExplanationsAsOf = explanations.AsOf, ExplanationsVersion = explanations.Version };
+        explanations.Version > update.ExplanationsVersion || (explanations.Version == update.ExplanationsVersion && explanations.AsOf > update.ExplanationsAsOf)
+            ? update with { Explanations = explanations.ByJob, ExplanationsAsOf = explanations.AsOf, ExplanationsVersion = explanations.Version }
+            : update;
 }

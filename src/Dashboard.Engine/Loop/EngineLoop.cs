@@ -292,14 +292,19 @@ public sealed class EngineLoop(
 
         version++;
         var events = batch.Events.Count > ClusterFeed.MaxEventsPerUpdate ? batch.Events[^ClusterFeed.MaxEventsPerUpdate..] : batch.Events;
+        var explained = feed.Explanations;
         var update = new ClusterUpdate(
             version,
             batch.Now,
             cluster.Snapshot,
             ClusterSummary.Of(cluster.Snapshot),
-            feed.Explanations.ByJob,
+            explained.ByJob,
             [.. events],
-            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate);
+            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate)
+        {
+            ExplanationsAsOf = explained.AsOf,
+            ExplanationsVersion = explained.Version,
+        };
         foreach (var participant in participants)
         {
             update = participant.Describe(update, cluster, batch.Now);
