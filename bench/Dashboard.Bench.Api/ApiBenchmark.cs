@@ -26,6 +26,12 @@ public static class ApiBenchmark
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+        if (args.Contains("--depths"))
+        {
+            await DepthBenchmark.RunAsync(args);
+            return;
+        }
+
         var submits = BenchArguments.PositiveInt(args, "--submits", 2000);
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
         const int warmUp = 200;

@@ -50,10 +50,14 @@ public sealed record JobAllocationView(
     [property: JsonPropertyName("borrowing")] bool Borrowing,
     [property: JsonPropertyName("current")] bool Current);
 
-/// <summary>Why a pending job waits, in plain words, and when the scheduler expects it to start (null: unknown).</summary>
+/// <summary>
+/// Why a pending job waits, in plain words, and when the scheduler expects it to start (null: unknown);
+/// <see cref="ExplainedAsOf"/> is the time of the cluster state they were computed from (null: not explained yet).
+/// </summary>
 public sealed record JobPendingView(
     [property: JsonPropertyName("reason")] string Reason,
-    [property: JsonPropertyName("estimatedStart")] DateTimeOffset? EstimatedStart);
+    [property: JsonPropertyName("estimatedStart")] DateTimeOffset? EstimatedStart,
+    [property: JsonPropertyName("explainedAsOf")] DateTimeOffset? ExplainedAsOf = null);
 
 /// <summary>One page of a job list: <see cref="Total"/> jobs match in all; <see cref="Page"/> counts from 1.</summary>
 public sealed record JobPage(

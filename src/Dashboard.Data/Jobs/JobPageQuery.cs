@@ -12,6 +12,9 @@ internal sealed class JobPageQuery
 {
     private const string LikeEscape = "\\";
 
+    /// <summary>The FTS5 trigram tokenizer indexes runs of three characters: shorter text cannot use the index.</summary>
+    private const int TrigramLength = 3;
+
     private static readonly Dictionary<JobSortColumn, string> SortExpressions = new()
     {
         [JobSortColumn.Id] = "j.id",
@@ -87,8 +90,21 @@ internal sealed class JobPageQuery
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim();
-            var textCondition = "j.name LIKE $text ESCAPE '\\' OR j.command LIKE $text ESCAPE '\\'";
-            parameters.Add("$text", "%" + EscapeLike(text) + "%");
+            string textCondition;
+            if (text.EnumerateRunes().Count() >= TrigramLength)
+            {
+                // The FTS5 trigram index finds every name or command that holds the text (as one quoted phrase: no
+                // operator or wildcard of the text reaches the query language).
+                textCondition = "j.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
+                parameters.Add("$text", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+            }
+            else
+            {
+                // One or two characters are shorter than a trigram: only a scan finds them.
+                textCondition = "j.name LIKE $text ESCAPE '\\' OR j.command LIKE $text ESCAPE '\\'";
+                parameters.Add("$text", "%" + EscapeLike(text) + "%");
+            }
+
             if (long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 textCondition += " OR j.id = $textId";
@@ -104,14 +120,18 @@ internal sealed class JobPageQuery
         return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters);
     }
 
-    /// <summary>The sort column, jobs without a value (not yet started or ended) last either way, then the id.</summary>
+    /// <summary>
+    /// The sort column, jobs without a value (not yet started or ended) last either way, then the id: spelled as the
+    /// indexes of migration 0009 are, so a page reads only its own rows from an index (empty values are the
+    /// smallest, so newest first puts them last by itself; oldest first sorts on "is empty" first).
+    /// </summary>
     private static string OrderByOf(JobSortColumn column, bool descending)
     {
         var expression = SortExpressions[column];
         var direction = descending ? "DESC" : "ASC";
         var nullable = column is JobSortColumn.Started or JobSortColumn.Ended;
         var order = new StringBuilder();
-        if (nullable)
+        if (nullable && !descending)
         {
             order.Append(CultureInfo.InvariantCulture, $"{expression} IS NULL, ");
         }

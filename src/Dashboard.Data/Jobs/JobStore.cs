@@ -62,6 +62,21 @@ public sealed class JobStore(Database database)
         return new JobPage(items, checked((int)total));
     }
 
+    /// <summary>
+    /// How SQLite runs <paramref name="query"/>'s page and count (EXPLAIN QUERY PLAN, one line per step): tests check
+    /// that every sort and filter is served by an index.
+    /// </summary>
+    internal IReadOnlyList<string> QueryPlan(JobQuery query)
+    {
+        var sql = JobPageQuery.Of(query);
+        using var connection = database.OpenConnection();
+        return
+        [
+            .. connection.Query<PlanStep>("EXPLAIN QUERY PLAN " + sql.PageSql, sql.Parameters).Select(s => "page: " + s.Detail),
+            .. connection.Query<PlanStep>("EXPLAIN QUERY PLAN " + sql.CountSql, sql.Parameters).Select(s => "count: " + s.Detail),
+        ];
+    }
+
     /// <summary>Everything that happened to a job, in order.</summary>
     public IReadOnlyList<JobEvent> Events(JobId id)
     {
@@ -81,6 +96,17 @@ public sealed class JobStore(Database database)
 
     internal static List<Job> Pending(SqliteConnection connection, SqliteTransaction? transaction) =>
         [.. connection.Query<JobRow>(PendingSql, transaction: transaction).Select(r => r.ToJob())];
+
+    private sealed class PlanStep
+    {
+        public long Id { get; set; }
+
+        public long Parent { get; set; }
+
+        public long Notused { get; set; }
+
+        public string Detail { get; set; } = "";
+    }
 
     private sealed class EventRow
     {

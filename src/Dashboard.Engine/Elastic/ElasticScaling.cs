@@ -52,6 +52,9 @@ public sealed partial class ElasticScaling : EngineParticipant
 
     public bool Any => pools.Count > 0;
 
+    /// <summary>The planner reads which waiting jobs wait for capacity from the writer's pass.</summary>
+    internal override bool ReadsPlanReasons => Any;
+
     /// <summary>The pools as the planner sees them (paused or not).</summary>
     private List<ElasticPool> PoolsFor(ElasticState state) => [.. pools.Select(p => p.ToPool(state.Paused.Contains(p.Name)))];
 
@@ -96,7 +99,7 @@ public sealed partial class ElasticScaling : EngineParticipant
 
         lastDecided = batch.Now;
 
-        var explained = new SchedulePlan([], [], [], [.. cluster.Explanations.Values]);
+        var explained = new SchedulePlan([], [], [], cluster.PlanPending);
         var decision = ScalePlanner.Decide(cluster.Snapshot, explained, PoolsFor(cluster.Elastic), cluster.Elastic.History, batch.Now);
         var requestedAt = decision.History.RequestedAt.ToBuilder();
         var notes = cluster.Elastic.NodeNotes.ToBuilder();

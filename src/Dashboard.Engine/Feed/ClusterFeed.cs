@@ -14,7 +14,7 @@ namespace Dashboard.Engine.Feed;
 /// <see cref="SharedDeliveriesPerSecond"/> updates a second (with 50 watching, one per 100 ms each). A slow subscriber
 /// loses intermediate frames, never the engine's time.
 /// </summary>
-public sealed class ClusterFeed(TimeProvider time)
+public sealed partial class ClusterFeed(TimeProvider time)
 {
     public const int MaxEventsPerUpdate = 1_000;
 
@@ -62,6 +62,7 @@ public sealed class ClusterFeed(TimeProvider time)
         ImmutableList<StateWaiter> pending;
         lock (gate)
         {
+            update = WithExplanations(update, explained);
             Current = update;
             targets = subscribers;
             pending = waiters;

@@ -54,25 +54,14 @@ internal sealed partial class ClusterState
         batch.NeedsPlan = true;
     }
 
-    /// <summary>Pending jobs that wait for a node being provisioned say so, with the node's expected time as their start.</summary>
-    public void ExplainProvisioning(ImmutableArray<ProvisioningWait> waits)
-    {
-        if (waits.IsEmpty)
-        {
-            return;
-        }
+    /// <summary>
+    /// The pending jobs that wait for a node being provisioned, as the elastic planner last decided: their
+    /// explanations say so, with the node's expected time as their start (applied where explanations are computed).
+    /// </summary>
+    public ImmutableArray<ProvisioningWait> Provisioning { get; private set; } = [];
 
-        var builder = Explanations.ToBuilder();
-        foreach (var wait in waits)
-        {
-            if (builder.TryGetValue(wait.Job, out var waiting))
-            {
-                builder[wait.Job] = wait.Explain(waiting);
-            }
-        }
-
-        Explanations = builder.ToImmutable();
-    }
+    /// <summary>Replaces the provisioning waits with the planner's latest decision (none: nothing is provisioned for anyone).</summary>
+    public void ExplainProvisioning(ImmutableArray<ProvisioningWait> waits) => Provisioning = waits.IsDefault ? [] : waits;
 
     public static AuditAppended ElasticAudit(DateTimeOffset at, string actor, string action, string pool, object? before, object? after) =>
         Audit(at, actor, action, $"pool:{pool}", before, after);

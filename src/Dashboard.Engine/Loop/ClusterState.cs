@@ -7,6 +7,7 @@ using Dashboard.Engine.Elastic;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Planning;
 
 namespace Dashboard.Engine.Loop;
@@ -29,17 +30,21 @@ internal sealed partial class ClusterState(RecoveredState recovered)
 
     public ImmutableDictionary<JobId, StopIntent> Stopping { get; private set; } = ImmutableDictionary<JobId, StopIntent>.Empty;
 
-    public ImmutableDictionary<JobId, PendingExplanation> Explanations { get; private set; } = ImmutableDictionary<JobId, PendingExplanation>.Empty;
+    /// <summary>
+    /// The waiting jobs as the latest scheduling pass left them (built when read). The writer's passes do not estimate
+    /// starts and may stop early: what people read is explained off the writer (see <see cref="WaitingExplainer"/>).
+    /// </summary>
+    public PendingExplanations PlanPending { get; private set; } = PendingExplanations.Empty;
 
     /// <summary>Nodes the engine itself took Down because an allocated GPU vanished; they come back with the GPU.</summary>
     public ImmutableHashSet<string> DownForMissingGpus { get; private set; } = ImmutableHashSet<string>.Empty;
 
     /// <summary>Everything needed to undo a batch whose commit failed (the elastic pools' memory included).</summary>
-    public (ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations, ElasticState Elastic) Save() =>
-        (Snapshot, NextJobId, Stopping, Explanations, Elastic);
+    public (ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, PendingExplanations PlanPending, ImmutableArray<ProvisioningWait> Provisioning, ElasticState Elastic) Save() =>
+        (Snapshot, NextJobId, Stopping, PlanPending, Provisioning, Elastic);
 
-    public void Restore((ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, ImmutableDictionary<JobId, PendingExplanation> Explanations, ElasticState Elastic) saved) =>
-        (Snapshot, NextJobId, Stopping, Explanations, Elastic) = saved;
+    public void Restore((ClusterSnapshot Snapshot, long NextJobId, ImmutableDictionary<JobId, StopIntent> Stopping, PendingExplanations PlanPending, ImmutableArray<ProvisioningWait> Provisioning, ElasticState Elastic) saved) =>
+        (Snapshot, NextJobId, Stopping, PlanPending, Provisioning, Elastic) = saved;
 
     public CommandResult Submit(JobSpec spec, string actor, EngineBatch batch)
     {
@@ -85,7 +90,6 @@ internal sealed partial class ClusterState(RecoveredState recovered)
             batch.Changes.Add(new JobStateChanged(id, JobState.Pending, JobState.Cancelled, batch.Now, reason));
             batch.Changes.Add(Audit(batch.Now, actor, "job.cancel", Target(id), new { State = JobState.Pending }, new { State = JobState.Cancelled }));
             batch.Events.Add(new JobStateChangedEvent(id, pending.Spec.Owner, pending.Team, JobState.Pending, JobState.Cancelled, reason, batch.Now));
-            Explanations = Explanations.Remove(id);
             batch.NeedsPlan = true;
             return CommandResult.Done("cancelled");
         }
@@ -246,7 +250,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
     }
 
     /// <summary>Records a scheduling plan: starts become Running with their allocation, refusals Rejected, preemption victims are stopped.</summary>
-    public void ApplyPlan(SchedulePlan plan, bool explainedAll, EngineBatch batch)
+    public void ApplyPlan(SchedulePlan plan, EngineBatch batch)
     {
         var refused = plan.Refusals.Select(r => (Refusal: r, Job: Snapshot.Pending.Find(r.Job))).ToList();
         Snapshot = ClusterTransitions.ApplyPlan(Snapshot, plan);
@@ -274,24 +278,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
             }
         }
 
-        var explanations = explainedAll ? ImmutableDictionary<JobId, PendingExplanation>.Empty : Explanations;
-        var builder = explanations.ToBuilder();
-        foreach (var start in plan.Starts)
-        {
-            builder.Remove(start.Job.Id);
-        }
-
-        foreach (var refusal in plan.Refusals)
-        {
-            builder.Remove(refusal.Job);
-        }
-
-        foreach (var explanation in plan.Pending)
-        {
-            builder[explanation.Job] = explanation;
-        }
-
-        Explanations = builder.ToImmutable();
+        PlanPending = plan.Pending;
     }
 
     public RunningJob? FindRunning(JobId id)

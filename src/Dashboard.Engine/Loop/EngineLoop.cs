@@ -33,7 +33,10 @@ public sealed class EngineLoop(
     private readonly EngineParticipant[] participants = [.. participants ?? []];
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
+    private readonly WaitingExplainer explainer = new(feed, logger);
     private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
+    private DateTimeOffset lastPlanned = DateTimeOffset.MinValue;
+    private ExplanationRequest? lastExplained;
     private long version;
 
     /// <summary>Completes once the engine has recovered its state and is taking commands.</summary>
@@ -141,6 +144,7 @@ public sealed class EngineLoop(
     {
         var cluster = state!;
         var saved = cluster.Save();
+        var planned = false;
         var batch = new EngineBatch(time.GetUtcNow());
         if (resumeCancels is not null)
         {
@@ -156,16 +160,23 @@ public sealed class EngineLoop(
             }
         }
 
+        // The writer's pass decides starts, backfill and preemption only: it stops early where nothing more can change
+        // and estimates no starts (what grows with the queue is explained off the writer). Only a participant that
+        // reads every job's reason (elastic pools) has small backlogs fully explained here, as before.
+        // Some decisions come with time alone (a borrower's minimum run ends, say): while jobs wait, a pass runs at
+        // least every ExplainInterval.
         var explainedAll = false;
-        var dueForExplanation = DueForExplanation(cluster, batch.Now);
-        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation)
+        var readsReasons = Array.Exists(participants, p => p.ReadsPlanReasons);
+        var dueForExplanation = readsReasons && DueSince(cluster, lastFullExplanation, batch.Now);
+        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || DueSince(cluster, lastPlanned, batch.Now))
         {
-            explainedAll = cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation;
+            planned = true;
+            explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
             var plan = Scheduler.Plan(cluster.Snapshot with { Settings = settings }, batch.Now);
             metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
-            cluster.ApplyPlan(plan, explainedAll, batch);
+            cluster.ApplyPlan(plan, batch);
         }
 
         foreach (var participant in participants)
@@ -207,6 +218,11 @@ public sealed class EngineLoop(
             return;
         }
 
+        if (planned)
+        {
+            lastPlanned = batch.Now;
+        }
+
         if (explainedAll)
         {
             lastFullExplanation = batch.Now;
@@ -217,6 +233,7 @@ public sealed class EngineLoop(
 
         // Published before answering: whoever awaited a command sees its effect in the feed.
         Publish(cluster, batch);
+        RequestExplanations(cluster, batch.Now);
         foreach (var (command, result) in batch.Answers)
         {
             command.Completion!.TrySetResult(result);
@@ -263,8 +280,8 @@ public sealed class EngineLoop(
         }
     }
 
-    private bool DueForExplanation(ClusterState cluster, DateTimeOffset now) =>
-        cluster.Snapshot.Pending.Count > 0 && now - lastFullExplanation >= options.ExplainInterval;
+    private bool DueSince(ClusterState cluster, DateTimeOffset last, DateTimeOffset now) =>
+        cluster.Snapshot.Pending.Count > 0 && now - last >= options.ExplainInterval;
 
     private void Publish(ClusterState cluster, EngineBatch batch)
     {
@@ -275,20 +292,43 @@ public sealed class EngineLoop(
 
         version++;
         var events = batch.Events.Count > ClusterFeed.MaxEventsPerUpdate ? batch.Events[^ClusterFeed.MaxEventsPerUpdate..] : batch.Events;
+        var explained = feed.Explanations;
         var update = new ClusterUpdate(
             version,
             batch.Now,
             cluster.Snapshot,
             ClusterSummary.Of(cluster.Snapshot),
-            cluster.Explanations,
+            explained.ByJob,
             [.. events],
-            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate);
+            batch.Events.Count > ClusterFeed.MaxEventsPerUpdate)
+        {
+            ExplanationsAsOf = explained.AsOf,
+            ExplanationsVersion = explained.Version,
+        };
         foreach (var participant in participants)
         {
             update = participant.Describe(update, cluster, batch.Now);
         }
 
         feed.Publish(update);
+    }
+
+    /// <summary>
+    /// Hands the published state to the explainer when it changed, or when the last explanations are
+    /// <see cref="EngineOptions.ExplainInterval"/> old (estimated starts move with the clock). Costs the writer nothing
+    /// that grows with the queue: the explainer copies nothing, the snapshot is immutable.
+    /// </summary>
+    private void RequestExplanations(ClusterState cluster, DateTimeOffset now)
+    {
+        var unchanged = lastExplained is { } last && ReferenceEquals(cluster.Snapshot, last.Snapshot) && cluster.Provisioning == last.Provisioning
+            && (cluster.Snapshot.Pending.Count == 0 || now - last.At < options.ExplainInterval);
+        if (unchanged)
+        {
+            return;
+        }
+
+        lastExplained = new ExplanationRequest(version, now, cluster.Snapshot, cluster.Provisioning);
+        explainer.Request(lastExplained);
     }
 
     private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)

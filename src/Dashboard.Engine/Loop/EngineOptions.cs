@@ -11,9 +11,12 @@ public sealed class EngineOptions
     /// <summary>The most commands applied and committed together in one transaction.</summary>
     public int MaxBatch { get; set; } = 4_096;
 
-    /// <summary>Explain every pending job (estimated start and reason) at most this often when the backlog is large.</summary>
+    /// <summary>
+    /// While jobs wait and nothing changes, their explanations (reason and estimated start, computed off the writer)
+    /// are refreshed this often; with elastic pools and a large backlog, the writer's pass explains every job this often.
+    /// </summary>
     public TimeSpan ExplainInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Below this many pending jobs, every pass explains every job.</summary>
+    /// <summary>With elastic pools (whose planner reads every job's reason): below this many pending jobs, every writer's pass explains every job.</summary>
     public int ExplainAlwaysBelow { get; set; } = 5_000;
 }

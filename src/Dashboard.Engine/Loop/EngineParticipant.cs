@@ -19,6 +19,12 @@ public abstract class EngineParticipant
     /// <summary>Applies <paramref name="command"/> when it is one of this participant's; null when it is not.</summary>
     internal abstract CommandResult? Apply(ClusterState cluster, EngineCommand command, EngineBatch batch);
 
+    /// <summary>
+    /// Whether <see cref="AfterPlan"/> reads every waiting job's reason from the writer's pass (<see cref="ClusterState.PlanPending"/>):
+    /// then, below <see cref="EngineOptions.ExplainAlwaysBelow"/> waiting jobs, the writer's passes explain every job.
+    /// </summary>
+    internal virtual bool ReadsPlanReasons => false;
+
     /// <summary>After the batch's scheduling pass (or where there was none), before the commit.</summary>
     internal abstract void AfterPlan(ClusterState cluster, EngineBatch batch);
 

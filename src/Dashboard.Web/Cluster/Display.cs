@@ -14,6 +14,10 @@ public static class Display
 
     public static string GiBValue(long mebibytes) => (mebibytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture);
 
+    /// <summary>When explanations were computed, to the second: "as of 14:02:05 UTC".</summary>
+    public static string AsOf(DateTimeOffset at) =>
+        "as of " + at.UtcDateTime.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>UTC, to the minute ("2026-11-28 14:05 UTC"); "none" for a job without a walltime.</summary>
     public static string Time(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "none (no walltime)";

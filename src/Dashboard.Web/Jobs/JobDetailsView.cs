@@ -17,7 +17,7 @@ public sealed record TimelineStep(DateTimeOffset At, JobState State, string Text
 public sealed record AllocationView(string Node, string Gpus, string Cpu, string Memory, string Quota, bool Simulated, bool Current);
 
 /// <summary>Why a pending job waits, and when it is expected to start.</summary>
-public sealed record PendingView(string Reason, string EstimatedStart);
+public sealed record PendingView(string Reason, string EstimatedStart, string? AsOf = null);
 
 /// <summary>How a job ended.</summary>
 public sealed record EndView(string ExitCode, string Reason);
@@ -163,7 +163,7 @@ public sealed record JobDetailsView(
         var estimate = explanation.EstimatedStart is { } start
             ? Display.Time(start)
             : "unknown: it waits for a job that has no walltime";
-        return new PendingView(explanation.Reason.Describe(), estimate);
+        return new PendingView(explanation.Reason.Describe(), estimate, update.ExplanationsAsOf is { } asOf ? Display.AsOf(asOf) : null);
     }
 
     internal static string EndReasonOf(JobState state) => state switch

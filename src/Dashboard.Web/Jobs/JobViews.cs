@@ -76,6 +76,6 @@ public static class JobViews
 
     private static JobPendingView PendingOf(JobId id, ClusterUpdate? update) =>
         update?.Explanations.GetValueOrDefault(id) is { } explanation
-            ? new JobPendingView(explanation.Reason.Describe(), explanation.EstimatedStart)
+            ? new JobPendingView(explanation.Reason.Describe(), explanation.EstimatedStart, update.ExplanationsAsOf)
             : new JobPendingView("the scheduler has not looked at this job yet", null);
 }

@@ -40,9 +40,10 @@ public sealed class ElasticScalingTests
         pool.Provisioning.Should().Be(1);
         pool.Activity.Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
         pool.NodeNotes["burst-1"].Should().Be("scaling up 1 x 8-GPU node for 1 pending job");
-        asked.Explanations[second].Reason.Cause.Should().Be(PendingCause.WaitingForProvisioning);
-        asked.Explanations[second].Reason.Describe().Should().Be("needs 8 GPUs on one node; a node is being provisioned for it in pool burst");
-        asked.Explanations[second].EstimatedStart.Should().Be(Start + Delay + TimeSpan.FromSeconds(20));
+        var explained = await engine.WaitForExplanationsAsync(asked);
+        explained.Explanations[second].Reason.Cause.Should().Be(PendingCause.WaitingForProvisioning);
+        explained.Explanations[second].Reason.Describe().Should().Be("needs 8 GPUs on one node; a node is being provisioned for it in pool burst");
+        explained.Explanations[second].EstimatedStart.Should().Be(Start + Delay + TimeSpan.FromSeconds(20));
         asked.Summary.GpusTotal.Should().Be(8, "a node being provisioned is not capacity yet");
         await engine.RoundTripAsync();
 
@@ -98,7 +99,7 @@ public sealed class ElasticScalingTests
         var shown = await failed;
         shown.ElasticPools.Single().NodeNotes["burst-1"].Should().Be("provisioning failed after 2 attempts: no capacity in zone eu-1");
         shown.ElasticPools.Single().Failed.Should().Be(1);
-        shown.Explanations[waiting].Reason.Cause.Should().Be(PendingCause.WaitingForCapacity, "nothing is being provisioned for it any more");
+        (await engine.WaitForExplanationsAsync(shown)).Explanations[waiting].Reason.Cause.Should().Be(PendingCause.WaitingForCapacity, "nothing is being provisioned for it any more");
         await engine.RoundTripAsync();
 
         engine.Clock.Advance(TimeSpan.FromSeconds(59));

@@ -132,6 +132,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The first publication whose waiting jobs' explanations were computed (off the writer) from <paramref name="state"/>
+    /// or a later state: explanations follow the state they explain.
+    /// </summary>
+    public Task<ClusterUpdate> WaitForExplanationsAsync(ClusterUpdate state) => WaitForAsync(u => u.ExplanationsVersion >= state.Version);
+
     public Task<ClusterUpdate> WaitForStateAsync(JobId job, JobState state) => state switch
     {
         JobState.Pending => WaitForAsync(u => u.Snapshot.Pending.Find(job) is not null),

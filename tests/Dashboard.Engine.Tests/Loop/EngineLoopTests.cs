@@ -40,7 +40,7 @@ public class EngineLoopTests
 
         var second = await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromMinutes(10)));
 
-        var queued = engine.Feed.Current!;
+        var queued = await engine.WaitForExplanationsAsync(engine.Feed.Current!);
         queued.Snapshot.Pending.Find(second).Should().NotBeNull();
         queued.Explanations[second].EstimatedStart.Should().Be(Start + TimeSpan.FromMinutes(10), "the first job's walltime bounds its end");
         var started = engine.WaitForStateAsync(second, JobState.Running);

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Dashboard.Api.Contracts;
+using Dashboard.Bench.Scheduling;
+using Dashboard.Data;
+using Dashboard.Data.Users;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
+using Dashboard.Web.Identity;
+using Dashboard.Web.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Bench.Api;
+
+// Issue 19, "fast at any depth": on the real app with 1,000 simulated nodes x 8 GPUs and a million finished jobs in
+// its database, for each queue depth (0, 2,000, 20,000, 100,000 waiting): API submits/s with 8 and 64 clients; then
+// at the deepest queue: the Jobs list's first page through the API (every filter and sort), the what-if on that
+// state, and how old the waiting jobs' explanations are while 200 submits a second arrive.
+// Usage:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Api -- --depths [--submits 1000] [--finished 1000000] [--nodes 1000] [--max-depth 100000]
+public static class DepthBenchmark
+{
+    private static readonly TimeProvider Clock = TimeProvider.System;
+    private static readonly int[] Depths = [0, 2_000, 20_000, 100_000];
+    private static readonly int[] ClientCounts = [8, 64];
+
+    public static async Task RunAsync(string[] args)
+    {
+        var submits = BenchArguments.PositiveInt(args, "--submits", 1000);
+        var finished = BenchArguments.PositiveInt(args, "--finished", 1_000_000);
+        var nodes = BenchArguments.PositiveInt(args, "--nodes", 1000);
+        var maxDepth = BenchArguments.PositiveInt(args, "--max-depth", 100_000);
+        int[] depths = [.. Depths.Where(d => d <= maxDepth)];
+
+        foreach (var line in MachineDescription.Lines())
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine(MachineDescription.Load());
+        await using var app = new DashboardFactory
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Api:SubmitBurst"] = "1000000",
+                ["Api:SubmitsPerPeriod"] = "1000000",
+                ["Cluster:DemoNodes:Count"] = nodes.ToString(CultureInfo.InvariantCulture),
+                ["Cluster:DemoNodes:GpusPerNode"] = "8",
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+        };
+
+        var seeding = Stopwatch.StartNew();
+        SeedFinished(app.DataFolder, finished);
+        Console.WriteLine($"setup   : {finished:N0} finished jobs written to the database in {seeding.Elapsed.TotalSeconds:0} s (FTS5 index included); {nodes:N0} simulated nodes x 8 GPUs");
+
+        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        app.StartServer();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await app.Services.GetRequiredService<EngineLoop>().Started;
+        await app.AccountsReady;
+        var engine = app.Services.GetRequiredService<ClusterEngine>();
+        var users = app.Services.GetRequiredService<UserStore>();
+        var tokens = app.Services.GetRequiredService<ApiTokens>();
+        var memberToken = tokens.Create(SignedInUser.Of(users.Find("alice")!), "depth benchmark").Created!.Secret;
+        var adminToken = tokens.Create(SignedInUser.Of(users.Find("admin")!), "depth benchmark").Created!.Secret;
+        var http = Enumerable.Range(0, 64).Select(_ => Client(address, memberToken)).ToArray();
+        using var admin = Client(address, adminToken);
+
+        // Every GPU busy first (one 8-GPU job of an hour per node), so what is submitted afterwards waits.
+        await SeedAsync(engine, nodes, gpus: 8);
+        Console.WriteLine("run     | waiting at start | clients | submits/s | median ms | p99 ms");
+        var index = 0;
+        foreach (var depth in depths)
+        {
+            await SeedAsync(engine, Math.Max(0, depth - engine.Feed.Current!.Summary.PendingJobs), gpus: 1);
+            foreach (var clients in ClientCounts)
+            {
+                var waiting = engine.Feed.Current!.Summary.PendingJobs;
+                var run = await ConcurrentSubmits.RunAsync(submits, clients, (client, _) => SubmitAsync(http[client], Interlocked.Increment(ref index)));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submits | {waiting,16:N0} | {clients,7} | {run.PerSecond,9:0} | {run.Latencies.Median,9:0.0} | {run.Latencies.P99,6:0.0}{(run.Failures > 0 ? $" ({run.Failures} failed: {run.FirstFailure})" : "")}"));
+            }
+        }
+
+        await ListPagesAsync(admin, engine.Feed.Current!.Summary.PendingJobs, finished);
+        WhatIfs(engine);
+        await ExplanationAgeAsync(engine, http, () => Interlocked.Increment(ref index));
+
+        foreach (var client in http)
+        {
+            client.Dispose();
+        }
+    }
+
+    private static HttpClient Client(Uri address, string token)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<string?> SubmitAsync(HttpClient client, int index)
+    {
+        using var response = await client.PostAsJsonAsync(ApiRoutes.Jobs, new JobSubmitRequest
+        {
+            Name = $"bench-{index}",
+            Command = "sleep 3600",
+            Team = "vision",
+            Gpus = 1,
+            Cpu = 1,
+            Memory = 1,
+            Walltime = "1h",
+        }).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.Created ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}";
+    }
+
+    /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time: the queue's depth.</summary>
+    private static async Task SeedAsync(ClusterEngine engine, int count, int gpus)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 512).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                var spec = new JobSpec("seed", "alice", "vision", "sleep 3600", new ResourceRequest(gpus, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+                var result = await engine.SubmitAsync(spec, "alice").ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException("seeding failed: " + result.Reason);
+                }
+            }
+        })));
+    }
+
+    /// <summary>
+    /// A million finished jobs of several owners and teams, written before the server starts (ids from 1, so the
+    /// engine numbers new jobs after them); the migrations' triggers index their text.
+    /// </summary>
+    private static void SeedFinished(string folder, int count)
+    {
+        using (Database.Open(new DatabaseOptions { DataFolder = folder }, Clock))
+        {
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "dashboard.db") };
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO jobs (id, name, owner, team, command, gpus, cpu_millicores, memory_mib, priority, state, submitted_at, started_at, ended_at, exit_code)
+            VALUES ($id, $name, $owner, $team, $command, $gpus, 1000, 1024, 0, $state, $submitted, $started, $ended, $exit)
+            """;
+        string[] owners = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
+        string[] teams = ["vision", "nlp", "speech", "robotics"];
+        string[] states = ["Succeeded", "Succeeded", "Succeeded", "Failed", "Cancelled", "TimedOut"];
+        string[] words = ["train", "eval", "sweep", "resnet", "bert", "vit", "tokenize", "finetune"];
+        var id = insert.Parameters.Add("$id", SqliteType.Integer);
+        var name = insert.Parameters.Add("$name", SqliteType.Text);
+        var owner = insert.Parameters.Add("$owner", SqliteType.Text);
+        var team = insert.Parameters.Add("$team", SqliteType.Text);
+        var command = insert.Parameters.Add("$command", SqliteType.Text);
+        var gpus = insert.Parameters.Add("$gpus", SqliteType.Integer);
+        var state = insert.Parameters.Add("$state", SqliteType.Text);
+        var submitted = insert.Parameters.Add("$submitted", SqliteType.Integer);
+        var started = insert.Parameters.Add("$started", SqliteType.Integer);
+        var ended = insert.Parameters.Add("$ended", SqliteType.Integer);
+        var exit = insert.Parameters.Add("$exit", SqliteType.Integer);
+        var origin = Clock.GetUtcNow().AddDays(-365).ToUnixTimeMilliseconds();
+        for (var i = 1; i <= count; i++)
+        {
+            id.Value = i;
+            name.Value = $"{words[i % words.Length]}-{words[(i / 8) % words.Length]}-{i}";
+            owner.Value = owners[i % owners.Length];
+            team.Value = teams[(i / 3) % teams.Length];
+            command.Value = $"python {words[(i / 64) % words.Length]}.py --seed {i}";
+            gpus.Value = 1 << (i % 4);
+            state.Value = states[i % states.Length];
+            submitted.Value = origin + (i * 30_000L);
+            started.Value = origin + (i * 30_000L) + 5_000;
+            ended.Value = origin + (i * 30_000L) + 600_000;
+            exit.Value = state.Value is "Succeeded" ? 0 : 1;
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The first page of GET /api/v1/jobs as an admin (every job visible), for each filter and sort: p95 over all.</summary>
+    private static async Task ListPagesAsync(HttpClient admin, int waiting, int finished)
+    {
+        string[] queries =
+        [
+            "", "sort=submitted", "sort=ended&order=asc", "sort=name", "sort=gpus&order=asc", "sort=started", "sort=owner", "sort=team&order=asc",
+            "state=Pending", "state=Succeeded,Failed", "state=Running", "team=nlp", "owner=bob", "text=resnet", "text=finetune-vit",
+            "state=Failed&team=vision&owner=carol", "text=sweep&sort=ended", "team=speech&sort=submitted&order=asc",
+        ];
+        var all = new Samples();
+        var worst = (Query: "", P95: 0.0);
+        foreach (var query in queries)
+        {
+            var samples = new Samples();
+            for (var repeat = 0; repeat < 25; repeat++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await admin.GetAsync(new Uri($"{ApiRoutes.Jobs}?mine=false&{query}", UriKind.Relative));
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"list {query}: {(int)response.StatusCode}");
+                }
+
+                if (repeat >= 5)
+                {
+                    samples.Add(Stopwatch.GetElapsedTime(start));
+                    all.Add(Stopwatch.GetElapsedTime(start));
+                }
+            }
+
+            if (samples.Percentile(95) > worst.P95)
+            {
+                worst = (query, samples.Percentile(95));
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"list    : GET /api/v1/jobs first page (25), {queries.Length} filters/sorts x 20, {finished:N0} finished + {waiting:N0} waiting: median {all.Median:0.0} ms, p95 {all.Percentile(95):0.0} ms, p99 {all.P99:0.0} ms; slowest query p95 {worst.P95:0.0} ms ({(worst.Query.Length == 0 ? "no filter" : worst.Query)})"));
+    }
+
+    private static void WhatIfs(ClusterEngine engine)
+    {
+        var snapshot = engine.Feed.Current!.Snapshot;
+        var spec = new JobSpec("what-if", "alice", "vision", "python train.py", new ResourceRequest(4, 4000, 16 * 1024), Walltime: TimeSpan.FromHours(2));
+        var samples = new Samples();
+        for (var repeat = 0; repeat < 45; repeat++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = WhatIf.Evaluate(snapshot, spec, Clock.GetUtcNow());
+            if (repeat >= 5)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(start));
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"what-if : {snapshot.Nodes.Length:N0} nodes, {snapshot.Pending.Count:N0} waiting, 40 evaluations on the published snapshot: median {samples.Median:0.0} ms, p95 {samples.Percentile(95):0.0} ms, p99 {samples.P99:0.0} ms"));
+    }
+
+    /// <summary>200 API submits a second for 15 s; every 50 ms, how old the published explanations are (their state's time to now).</summary>
+    private static async Task ExplanationAgeAsync(ClusterEngine engine, HttpClient[] http, Func<int> nextIndex)
+    {
+        const int rate = 200;
+        var duration = TimeSpan.FromSeconds(15);
+        var total = (int)(rate * duration.TotalSeconds);
+        var ages = new Samples();
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (engine.Feed.Current?.ExplanationsAsOf is { } asOf)
+                {
+                    ages.Add(Clock.GetUtcNow() - asOf);
+                }
+
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        var started = Stopwatch.GetTimestamp();
+        var next = -1;
+        var failures = 0;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(worker => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                var due = TimeSpan.FromSeconds(i / (double)rate) - Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+
+                if (await SubmitAsync(http[worker], nextIndex()) is not null)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await stop.CancelAsync();
+        await sampler;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explain : {total} submits at {rate}/s offered ({total / elapsed.TotalSeconds:0}/s done, {failures} failed), {engine.Feed.Current!.Summary.PendingJobs:N0} waiting: explanation age median {ages.Median:0} ms, p95 {ages.Percentile(95):0} ms, p99 {ages.P99:0} ms, max {ages.Max:0} ms ({ages.Count} samples)"));
+    }
+}

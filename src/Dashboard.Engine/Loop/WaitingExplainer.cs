@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Elastic;
+using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
+using Microsoft.Extensions.Logging;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>
+/// What the explainer is asked to explain: the immutable state published as <paramref name="Version"/> at
+/// <paramref name="At"/>, and the jobs an elastic pool provisions a node for.
+/// </summary>
+internal sealed record ExplanationRequest(long Version, DateTimeOffset At, ClusterSnapshot Snapshot, ImmutableArray<ProvisioningWait> Provisioning);
+
+/// <summary>
+/// Explains the waiting jobs (reason and estimated start) off the engine's writer. The writer hands it each state it
+/// publishes and moves on; the explainer works on one state at a time on a thread of its own, and when several
+/// states arrived meanwhile it takes only the newest (at most one computation in flight, the newest wins). Each
+/// result is published beside the state with the time of the state it was computed from.
+/// </summary>
+internal sealed class WaitingExplainer
+{
+    private readonly Func<ExplanationRequest, WaitingExplanationSet> explain;
+    private readonly Action<WaitingExplanationSet> publish;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private ExplanationRequest? next;
+    private bool working;
+
+    public WaitingExplainer(ClusterFeed feed, ILogger logger)
+        : this(Explain, feed.PublishExplanations, logger)
+    {
+    }
+
+    /// <summary>With another computation and destination (tests hold a computation to see requests coalesce).</summary>
+    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger)
+    {
+        this.explain = explain;
+        this.publish = publish;
+        this.logger = logger;
+    }
+
+    /// <summary>
+    /// Asks for <paramref name="request"/> to be explained; returns at once. A request still waiting when a newer one
+    /// comes is dropped.
+    /// </summary>
+    public void Request(ExplanationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (gate)
+        {
+            next = request;
+            if (working)
+            {
+                return;
+            }
+
+            working = true;
+        }
+
+        _ = Task.Run(Work);
+    }
+
+    /// <summary>
+    /// A full scheduling pass over the state that explains every waiting job (the writer's own passes decide the
+    /// same starts without explaining), with the provisioning waits on top.
+    /// </summary>
+    public static WaitingExplanationSet Explain(ExplanationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var snapshot = request.Snapshot;
+        var plan = Scheduler.Plan(snapshot with { Settings = snapshot.Settings with { ExplainAllPending = true } }, request.At);
+        var byJob = ImmutableDictionary.CreateBuilder<JobId, PendingExplanation>();
+        foreach (var explanation in plan.Pending)
+        {
+            byJob[explanation.Job] = explanation;
+        }
+
+        foreach (var wait in request.Provisioning)
+        {
+            if (byJob.TryGetValue(wait.Job, out var waiting))
+            {
+                byJob[wait.Job] = wait.Explain(waiting);
+            }
+        }
+
+        return new WaitingExplanationSet(request.Version, request.At, byJob.ToImmutable());
+    }
+
+    private void Work()
+    {
+        while (true)
+        {
+            ExplanationRequest request;
+            lock (gate)
+            {
+                if (next is null)
+                {
+                    working = false;
+                    return;
+                }
+
+                request = next;
+                next = null;
+            }
+
+            try
+            {
+                publish(explain(request));
+            }
+#pragma warning disable CA1031 // One state that cannot be explained must not stop the explanations of the next.
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                ExplainerLog.Failed(logger, error, request.Version);
+            }
+        }
+    }
+}
+
+internal static partial class ExplainerLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "The waiting jobs of state {Version} could not be explained")]
+    public static partial void Failed(ILogger logger, Exception error, long version);
+}
