@@ -1,0 +1,197 @@
+using System.Collections.Immutable;
+using Dashboard.Data.JobControl;
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Control;
+using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Planning;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>
+/// Job control: holds, dependencies and sweeps live in the snapshot's <see cref="ClusterSnapshot.Controls"/>; before
+/// each scheduling pass <see cref="SplitEligible"/> ends the jobs whose dependency can never be met and hands the
+/// scheduler only the jobs that may start; after it <see cref="ExplainIneligible"/> says why the others wait.
+/// </summary>
+internal sealed partial class ClusterState
+{
+    public CommandResult ApplyControl(JobControlCommand command, EngineBatch batch) => command switch
+    {
+        HoldJobCommand hold => Hold(hold.Job, hold.Authority, hold.Actor, batch),
+        ReleaseJobCommand release => Release(release.Job, release.Authority, release.Actor, batch),
+        SubmitControlledCommand submit => SubmitControlled(submit, batch),
+        _ => CommandResult.Conflict("unknown job control command"),
+    };
+
+    public CommandResult Hold(JobId id, HoldAuthority authority, string actor, EngineBatch batch)
+    {
+        if (Snapshot.Pending.Find(id) is null)
+        {
+            return CommandResult.Conflict(FindRunning(id) is null
+                ? $"job {id} has ended; only a waiting job can be held"
+                : $"job {id} is running; only a waiting job can be held (requeue it to put it back in the queue)");
+        }
+
+        var existing = Snapshot.Controls.Holds.GetValueOrDefault(id);
+        if (existing is not null && existing.Authority >= authority)
+        {
+            return CommandResult.Done($"job {id} is already {existing.Describe()}");
+        }
+
+        var hold = new JobHold(actor, authority);
+        Snapshot = Snapshot with { Controls = Snapshot.Controls.Hold(id, hold) };
+        batch.Changes.Add(new JobHoldChanged(id, hold, batch.Now));
+        batch.Changes.Add(Audit(batch.Now, actor, "job.hold", Target(id), existing, hold));
+        batch.NeedsPlan = true;
+        return CommandResult.Done(hold.Describe());
+    }
+
+    public CommandResult Release(JobId id, HoldAuthority authority, string actor, EngineBatch batch)
+    {
+        if (Snapshot.Pending.Find(id) is null)
+        {
+            return CommandResult.Conflict($"job {id} is not waiting, so it is not held");
+        }
+
+        if (Snapshot.Controls.Holds.GetValueOrDefault(id) is not { } hold)
+        {
+            return CommandResult.Conflict($"job {id} is not held");
+        }
+
+        if (hold.Authority > authority)
+        {
+            return CommandResult.Forbidden($"job {id} is {hold.Describe()}");
+        }
+
+        Snapshot = Snapshot with { Controls = Snapshot.Controls.Release(id) };
+        Explanations = Explanations.Remove(id);
+        batch.Changes.Add(new JobHoldChanged(id, null, batch.Now));
+        batch.Changes.Add(Audit(batch.Now, actor, "job.release", Target(id), hold, null));
+        batch.NeedsPlan = true;
+        return CommandResult.Done("released");
+    }
+
+    private CommandResult SubmitControlled(SubmitControlledCommand command, EngineBatch batch)
+    {
+        var known = ImmutableDictionary.CreateBuilder<JobId, JobState>();
+        foreach (var term in command.After)
+        {
+            if (Snapshot.Pending.Find(term.On) is not null || FindRunning(term.On) is not null)
+            {
+                continue;
+            }
+
+            var state = Snapshot.Controls.Outcomes.TryGetValue(term.On, out var ended) ? ended
+                : command.Seen.TryGetValue(term.On, out var seen) && seen.IsTerminal() ? seen
+                : (JobState?)null;
+            if (state is null)
+            {
+                return CommandResult.Conflict($"job {term.On} changed state while this submit was on its way; submit again");
+            }
+
+            if (term.StatusGiven(state.Value) == DependencyStatus.NeverMet)
+            {
+                return CommandResult.Invalid([new FieldError("after", $"job {term.On} already ended {state.Value}: a job that runs only after it {(term.Rule == DependencyRule.AfterOk ? "succeeds" : "fails")} would never start")]);
+            }
+
+            known[term.On] = state.Value;
+        }
+
+        var submitted = Submit(command.Spec, command.Actor, batch);
+        if (submitted.Job is not { } id)
+        {
+            return submitted;
+        }
+
+        var controls = Snapshot.Controls.Depend(id, command.After);
+        controls = controls with { Outcomes = controls.Outcomes.SetItems(known) };
+        Snapshot = Snapshot with { Controls = controls };
+        if (!command.After.IsDefaultOrEmpty)
+        {
+            batch.Changes.Add(new JobDependenciesSet(id, command.After));
+        }
+
+        if (command.Held)
+        {
+            Hold(id, HoldAuthority.Owner, command.Actor, batch);
+        }
+
+        return submitted;
+    }
+
+    /// <summary>
+    /// Before a scheduling pass: records the ends of this batch's jobs, ends every waiting job whose dependency can
+    /// never be met (again, as one end can doom the next job of a pipeline), and returns the split whose
+    /// <see cref="EligibilitySplit.Eligible"/> snapshot the scheduler plans on.
+    /// </summary>
+    public EligibilitySplit SplitEligible(SchedulerSettings settings, EngineBatch batch)
+    {
+        RecordEnds(batch);
+        while (true)
+        {
+            var split = Eligibility.Split(Snapshot with { Settings = settings });
+            if (split.NeverEligible.IsEmpty)
+            {
+                return split;
+            }
+
+            foreach (var doomed in split.NeverEligible)
+            {
+                var id = doomed.Job.Id;
+                Snapshot = ClusterTransitions.CancelPending(Snapshot, id);
+                Explanations = Explanations.Remove(id);
+                batch.Changes.Add(new JobStateChanged(id, JobState.Pending, JobState.Cancelled, batch.Now, doomed.Reason));
+                batch.Events.Add(new JobStateChangedEvent(id, doomed.Job.Spec.Owner, doomed.Job.Team, JobState.Pending, JobState.Cancelled, doomed.Reason, batch.Now));
+            }
+
+            RecordEnds(batch);
+        }
+    }
+
+    /// <summary>After the pass: the jobs kept from the scheduler say why; ends the pass made are recorded.</summary>
+    public void ExplainIneligible(EligibilitySplit split, EngineBatch batch)
+    {
+        RecordEnds(batch);
+        if (split.Waiting.IsEmpty)
+        {
+            return;
+        }
+
+        var builder = Explanations.ToBuilder();
+        foreach (var waiting in split.Waiting)
+        {
+            if (Snapshot.Pending.Find(waiting.Job.Id) is not null)
+            {
+                builder[waiting.Job.Id] = EligibilitySplit.Explain(waiting);
+            }
+        }
+
+        Explanations = builder.ToImmutable();
+    }
+
+    /// <summary>Every job this batch ended is noted in the controls (kept for the jobs that wait on it, counted in its sweep).</summary>
+    private void RecordEnds(EngineBatch batch)
+    {
+        var controls = Snapshot.Controls;
+        if (controls.IsEmpty && controls.Members.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var ended in batch.Events.OfType<JobStateChangedEvent>())
+        {
+            if (!ended.To.IsTerminal())
+            {
+                continue;
+            }
+
+            controls = controls.Ended(ended.Job, ended.To, out var finished);
+            if (finished is not null)
+            {
+                batch.Events.Add(new SweepFinishedEvent(finished.Id, finished.Name, finished.Owner, finished.Team, finished.Size, finished.Succeeded, finished.Failed, finished.Cancelled, batch.Now));
+            }
+        }
+
+        Snapshot = Snapshot with { Controls = controls.Prune(Snapshot.Pending) };
+    }
+}
