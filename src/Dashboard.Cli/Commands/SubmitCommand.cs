@@ -17,8 +17,10 @@ public static class SubmitCommand
         var name = new Option<string?>("--name", "-J") { Description = "Job name (default: the script's name)" };
         var gpuModel = new Option<string?>("--gpu-model") { Description = "Only GPUs of this model" };
         var priority = new Option<int>("--priority") { Description = "-1000..1000 (within the team's maximum); higher runs first" };
+        var after = new Option<string[]>("--after", "-d") { Description = "Wait for jobs: 42:ok (after it succeeds), 42:any (after it ends), 42:notok (after it fails); repeat or separate with commas" };
+        var hold = new Option<bool>("--hold", "-H") { Description = "Submit the job held: it waits until released (dash release ID)" };
         var command = new Argument<string[]>("command") { Description = "The command line, after --", Arity = ArgumentArity.OneOrMore };
-        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, command };
+        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, after, hold, command };
         submit.SetAction((parsed, cancel) =>
         {
             var words = parsed.GetValue(command) ?? [];
@@ -42,7 +44,8 @@ public static class SubmitCommand
             };
             return app.WithClientAsync(parsed, async client =>
             {
-                var result = await client.PostAsync<JobView>(ApiRoutes.Jobs, request, cancel).ConfigureAwait(false);
+                var path = JobControlRoutes.Submit(string.Join(",", parsed.GetValue(after) ?? []), parsed.GetValue(hold));
+                var result = await client.PostAsync<JobView>(path, request, cancel).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
                     return app.Fail(result);

@@ -89,6 +89,7 @@ public static class ApiRegistration
         app.UseRateLimiter();
         var api = app.MapGroup(ApiRoutes.Prefix).RequireAuthorization().DisableAntiforgery();
         api.MapJobEndpoints();
+        api.MapJobControlEndpoints();
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();
