@@ -16,4 +16,8 @@ public sealed partial class ClusterEngine
     /// <summary>Submits a job that waits for <paramref name="after"/>; <paramref name="seen"/> holds the named jobs' states as the caller read them.</summary>
     public Task<CommandResult> SubmitAfterAsync(JobSpec spec, ImmutableArray<DependencyTerm> after, IReadOnlyDictionary<JobId, JobState> seen, bool held, string actor) =>
         Send(new SubmitControlledCommand(spec, after, seen.ToImmutableDictionary(), held, actor) { Completion = NewCompletion() });
+
+    /// <summary>Submits one job per point; answers with the first job's id, which is also the sweep's id.</summary>
+    public Task<CommandResult> SubmitSweepAsync(JobSpec spec, ImmutableArray<SweepPoint> points, int? maxRunning, string grid, string actor) =>
+        Send(new SubmitSweepCommand(spec, points, maxRunning, grid, actor) { Completion = NewCompletion() });
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Dashboard.Data.JobControl;
 using Dashboard.Data.Writing;
 using Dashboard.Engine.Feed;
@@ -20,6 +21,7 @@ internal sealed partial class ClusterState
         HoldJobCommand hold => Hold(hold.Job, hold.Authority, hold.Actor, batch),
         ReleaseJobCommand release => Release(release.Job, release.Authority, release.Actor, batch),
         SubmitControlledCommand submit => SubmitControlled(submit, batch),
+        SubmitSweepCommand sweep => SubmitSweep(sweep, batch),
         _ => CommandResult.Conflict("unknown job control command"),
     };
 
@@ -120,6 +122,58 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>
+    /// A sweep's jobs, all or none: each point's job is checked like a submit before any is made. The sweep's id is its
+    /// first job's id.
+    /// </summary>
+    private CommandResult SubmitSweep(SubmitSweepCommand command, EngineBatch batch)
+    {
+        if (command.Points.IsDefaultOrEmpty)
+        {
+            return CommandResult.Invalid([new FieldError("sweep", "the sweep makes no job")]);
+        }
+
+        if (command.MaxRunning is < 1)
+        {
+            return CommandResult.Invalid([new FieldError("maxRunning", "the limit of running jobs must be at least 1")]);
+        }
+
+        var sweep = NextJobId;
+        var specs = command.Points.Select(p => p.Apply(command.Spec, sweep)).ToList();
+        foreach (var spec in specs)
+        {
+            if (JobSpecValidation.Validate(spec) is { Count: > 0 } errors)
+            {
+                return CommandResult.Invalid(errors);
+            }
+        }
+
+        if (NeverFits.Check(Snapshot, specs[0]) is { } reason)
+        {
+            return CommandResult.NeverFits(reason);
+        }
+
+        var ids = new List<JobId>(specs.Count);
+        foreach (var spec in specs)
+        {
+            ids.Add(Submit(spec, command.Actor, batch).Job ?? throw new InvalidOperationException("a checked sweep job was refused"));
+        }
+
+        var tally = new SweepTally(sweep, command.Spec.Name, command.Spec.Owner, command.Spec.Team, specs.Count, command.MaxRunning);
+        var controls = Snapshot.Controls.StartSweep(tally);
+        batch.Changes.Add(new SweepCreated(tally, command.Grid, batch.Now));
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var member = new SweepMember(sweep, command.Points[i].Index);
+            controls = controls.Join(ids[i], member);
+            var values = command.Points[i].Values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+            batch.Changes.Add(new SweepJobAdded(ids[i], member, JsonSerializer.Serialize(values, AuditJson)));
+        }
+
+        Snapshot = Snapshot with { Controls = controls };
+        return new CommandResult(CommandOutcome.Accepted, ids[0], $"sweep {sweep}: {ids.Count} jobs, {ids[0]} to {ids[^1]}", []);
+    }
+
+    /// <summary>
     /// Before a scheduling pass: records the ends of this batch's jobs, ends every waiting job whose dependency can
     /// never be met (again, as one end can doom the next job of a pipeline), and returns the split whose
     /// <see cref="EligibilitySplit.Eligible"/> snapshot the scheduler plans on.
@@ -178,7 +232,7 @@ internal sealed partial class ClusterState
             return;
         }
 
-        foreach (var ended in batch.Events.OfType<JobStateChangedEvent>())
+        foreach (var ended in batch.Events.OfType<JobStateChangedEvent>().ToList())
         {
             if (!ended.To.IsTerminal())
             {

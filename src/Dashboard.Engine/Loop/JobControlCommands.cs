@@ -23,3 +23,11 @@ internal sealed record SubmitControlledCommand(
     ImmutableDictionary<JobId, JobState> Seen,
     bool Held,
     string Actor) : JobControlCommand(Actor);
+
+/// <summary>Submit a sweep: one job per point of the grid, at most <paramref name="MaxRunning"/> of them running at once (null: no limit).</summary>
+internal sealed record SubmitSweepCommand(
+    JobSpec Spec,
+    ImmutableArray<SweepPoint> Points,
+    int? MaxRunning,
+    string Grid,
+    string Actor) : JobControlCommand(Actor);
