@@ -55,3 +55,45 @@ public static class JobControlRoutes
         return query.Count == 0 ? ApiRoutes.Jobs : ApiRoutes.Jobs + "?" + string.Join("&", query.Select(q => q.ToString(CultureInfo.InvariantCulture)));
     }
 }
+
+/// <summary>
+/// A sweep (<c>/api/v1/sweeps/{id}</c>; its id is its first job's): its jobs by index, the limit on how many run at once,
+/// and how they have ended so far ("3/6 done, 1 failed").
+/// </summary>
+public sealed record SweepView(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("owner")] string Owner,
+    [property: JsonPropertyName("team")] string Team,
+    [property: JsonPropertyName("size")] int Size,
+    [property: JsonPropertyName("maxRunning")] int? MaxRunning,
+    [property: JsonPropertyName("jobs")] IReadOnlyList<long> Jobs,
+    [property: JsonPropertyName("succeeded")] int Succeeded,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("cancelled")] int Cancelled,
+    [property: JsonPropertyName("progress")] string Progress);
+
+/// <summary>The answer to a sweep-wide cancel, hold or release: the sweep after it and a sentence for people.</summary>
+public sealed record SweepActionResult(
+    [property: JsonPropertyName("sweep")] SweepView Sweep,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>The sweep paths.</summary>
+public static class SweepRoutes
+{
+    public const string Sweeps = ApiRoutes.Prefix + "/sweeps";
+
+    /// <summary>Query parameter of <c>POST /api/v1/sweeps</c>: the grid, "lr=[1e-4,3e-4] x seed=[1,2]".</summary>
+    public const string GridParameter = "grid";
+
+    /// <summary>Query parameter of <c>POST /api/v1/sweeps</c>: at most this many of its jobs run at once.</summary>
+    public const string MaxRunningParameter = "maxRunning";
+
+    public static string Sweep(long id) => Sweeps + "/" + id.ToString(CultureInfo.InvariantCulture);
+
+    public static string Action(long id, string action) => Sweep(id) + "/" + action;
+
+    public static string Submit(string grid, int? maxRunning) =>
+        Sweeps + "?" + GridParameter + "=" + Uri.EscapeDataString(grid)
+        + (maxRunning is { } max ? "&" + MaxRunningParameter + "=" + max.ToString(CultureInfo.InvariantCulture) : string.Empty);
+}

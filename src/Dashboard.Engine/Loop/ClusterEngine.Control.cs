@@ -20,4 +20,8 @@ public sealed partial class ClusterEngine
     /// <summary>Submits one job per point; answers with the first job's id, which is also the sweep's id.</summary>
     public Task<CommandResult> SubmitSweepAsync(JobSpec spec, ImmutableArray<SweepPoint> points, int? maxRunning, string grid, string actor) =>
         Send(new SubmitSweepCommand(spec, points, maxRunning, grid, actor) { Completion = NewCompletion() });
+
+    /// <summary>Cancels, holds or releases every active job of sweep <paramref name="sweep"/>.</summary>
+    public Task<CommandResult> ActOnSweepAsync(long sweep, SweepAction action, HoldAuthority authority, string actor) =>
+        Send(new SweepActionCommand(sweep, action, authority, actor) { Completion = NewCompletion() });
 }

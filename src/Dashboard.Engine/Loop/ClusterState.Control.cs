@@ -22,6 +22,7 @@ internal sealed partial class ClusterState
         ReleaseJobCommand release => Release(release.Job, release.Authority, release.Actor, batch),
         SubmitControlledCommand submit => SubmitControlled(submit, batch),
         SubmitSweepCommand sweep => SubmitSweep(sweep, batch),
+        SweepActionCommand action => ActOnSweep(action, batch),
         _ => CommandResult.Conflict("unknown job control command"),
     };
 
@@ -171,6 +172,46 @@ internal sealed partial class ClusterState
 
         Snapshot = Snapshot with { Controls = controls };
         return new CommandResult(CommandOutcome.Accepted, ids[0], $"sweep {sweep}: {ids.Count} jobs, {ids[0]} to {ids[^1]}", []);
+    }
+
+    /// <summary>Cancel, hold or release each of a sweep's active jobs; says how many it changed.</summary>
+    private CommandResult ActOnSweep(SweepActionCommand command, EngineBatch batch)
+    {
+        var jobs = Snapshot.Controls.Members.Where(m => m.Value.Sweep == command.Sweep).Select(m => m.Key).Order().ToList();
+        if (jobs.Count == 0)
+        {
+            return CommandResult.Conflict($"sweep {command.Sweep} has no waiting or running job");
+        }
+
+        var changed = 0;
+        var refusals = new List<string>();
+        foreach (var id in jobs)
+        {
+            var waiting = Snapshot.Pending.Find(id) is not null;
+            var result = command.Action switch
+            {
+                SweepAction.Cancel => Cancel(id, command.Actor, batch),
+                SweepAction.Hold when waiting => Hold(id, command.Authority, command.Actor, batch),
+                SweepAction.Release when Snapshot.Controls.Holds.ContainsKey(id) => Release(id, command.Authority, command.Actor, batch),
+                _ => null,
+            };
+            if (result is { Succeeded: true } && result.Reason?.StartsWith($"job {id} is already", StringComparison.Ordinal) != true)
+            {
+                changed++;
+            }
+            else if (result is { Succeeded: false, Reason: { } reason })
+            {
+                refusals.Add(reason);
+            }
+        }
+
+        var verb = command.Action switch { SweepAction.Cancel => "cancelled", SweepAction.Hold => "held", _ => "released" };
+        if (changed == 0 && refusals.Count > 0)
+        {
+            return CommandResult.Forbidden($"no job of sweep {command.Sweep} was {verb}: {refusals[0]}");
+        }
+
+        return CommandResult.Done($"{changed} {(changed == 1 ? "job" : "jobs")} of sweep {command.Sweep} {verb}");
     }
 
     /// <summary>

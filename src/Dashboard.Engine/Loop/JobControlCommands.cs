@@ -31,3 +31,14 @@ internal sealed record SubmitSweepCommand(
     int? MaxRunning,
     string Grid,
     string Actor) : JobControlCommand(Actor);
+
+/// <summary>What a sweep-wide action does to each of the sweep's active jobs.</summary>
+public enum SweepAction
+{
+    Cancel,
+    Hold,
+    Release,
+}
+
+/// <summary>Cancel, hold or release every waiting (and for cancel, running) job of a sweep, with <paramref name="Authority"/>.</summary>
+internal sealed record SweepActionCommand(long Sweep, SweepAction Action, HoldAuthority Authority, string Actor) : JobControlCommand(Actor);

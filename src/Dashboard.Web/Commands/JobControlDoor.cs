@@ -25,4 +25,18 @@ public static class JobControlDoor
             ? door.SendAsync(user, new ReleaseJob(id, JobAuthority.ToRelease(user, job.Job.Spec)))
             : Task.FromResult(CommandResult.NotFound($"Job {id} does not exist."));
     }
+
+    /// <summary>Cancels, holds or releases a whole sweep with the person's authority over its first job.</summary>
+    public static Task<CommandResult> ActOnSweepAsync(this ClusterCommands door, ICurrentUser user, JobStore jobs, long sweep, SweepAction action)
+    {
+        ArgumentNullException.ThrowIfNull(door);
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Find(new JobId(sweep)) is not { } first)
+        {
+            return Task.FromResult(CommandResult.NotFound($"Sweep {sweep} does not exist."));
+        }
+
+        var authority = action == SweepAction.Hold ? JobAuthority.ToHold(user, first.Job.Spec) : JobAuthority.ToRelease(user, first.Job.Spec);
+        return door.SendAsync(user, new ActOnSweep(sweep, action, authority));
+    }
 }

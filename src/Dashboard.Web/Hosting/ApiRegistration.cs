@@ -90,6 +90,7 @@ public static class ApiRegistration
         var api = app.MapGroup(ApiRoutes.Prefix).RequireAuthorization().DisableAntiforgery();
         api.MapJobEndpoints();
         api.MapJobControlEndpoints();
+        api.MapSweepEndpoints();
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();

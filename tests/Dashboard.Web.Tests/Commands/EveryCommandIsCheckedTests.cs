@@ -36,6 +36,8 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new HoldJob(someonesJob.Job!.Value, HoldAuthority.Owner),
             new ReleaseJob(someonesJob.Job!.Value, HoldAuthority.Owner),
             new SubmitJobAfter(new JobSpec("after", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), [new DependencyTerm(someonesJob.Job!.Value, DependencyRule.AfterOk)]),
+            new SubmitSweep(new JobSpec("sweep", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), "seed=[1,2]", 1),
+            new ActOnSweep(someonesJob.Job!.Value.Value, SweepAction.Cancel, HoldAuthority.Owner),
         ];
     }
 
