@@ -76,6 +76,9 @@ public sealed class DashApp
         root.Subcommands.Add(ListCommand.Create(this));
         root.Subcommands.Add(ShowCommand.Create(this));
         root.Subcommands.Add(CancelCommand.Create(this));
+        root.Subcommands.Add(HoldCommand.CreateHold(this));
+        root.Subcommands.Add(HoldCommand.CreateRelease(this));
+        root.Subcommands.Add(SweepCommand.Create(this));
         root.Subcommands.Add(LogsCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(WatchCommand.Create(this));

@@ -17,8 +17,12 @@ public static class SubmitCommand
         var name = new Option<string?>("--name", "-J") { Description = "Job name (default: the script's name)" };
         var gpuModel = new Option<string?>("--gpu-model") { Description = "Only GPUs of this model" };
         var priority = new Option<int>("--priority") { Description = "-1000..1000 (within the team's maximum); higher runs first" };
+        var after = new Option<string[]>("--after", "-d") { Description = "Wait for jobs: 42:ok (after it succeeds), 42:any (after it ends), 42:notok (after it fails); repeat or separate with commas" };
+        var hold = new Option<bool>("--hold", "-H") { Description = "Submit the job held: it waits until released (dash release ID)" };
+        var sweep = new Option<string[]>("--sweep") { Description = "Make a sweep: one job per combination, e.g. --sweep lr=1e-4,3e-4 --sweep seed=1,2 (each job gets LR, SEED and DASH_SWEEP_INDEX)" };
+        var maxRunning = new Option<int?>("--max-running") { Description = "With --sweep: at most this many of its jobs run at once" };
         var command = new Argument<string[]>("command") { Description = "The command line, after --", Arity = ArgumentArity.OneOrMore };
-        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, command };
+        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, after, hold, sweep, maxRunning, command };
         submit.SetAction((parsed, cancel) =>
         {
             var words = parsed.GetValue(command) ?? [];
@@ -40,9 +44,16 @@ public static class SubmitCommand
                 Walltime = parsed.GetValue(time),
                 Priority = parsed.GetValue(priority),
             };
+            var grid = parsed.GetValue(sweep) ?? [];
+            if (grid.Length > 0)
+            {
+                return SweepCommand.SubmitAsync(app, parsed, request, string.Join(" x ", grid), parsed.GetValue(maxRunning), cancel);
+            }
+
             return app.WithClientAsync(parsed, async client =>
             {
-                var result = await client.PostAsync<JobView>(ApiRoutes.Jobs, request, cancel).ConfigureAwait(false);
+                var path = JobControlRoutes.Submit(string.Join(",", parsed.GetValue(after) ?? []), parsed.GetValue(hold));
+                var result = await client.PostAsync<JobView>(path, request, cancel).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
                     return app.Fail(result);

@@ -31,9 +31,10 @@ public static class ClusterRecovery
         var usage = UsageStore.TeamUsage(connection, transaction).ToImmutableArray();
         var nextId = JobStore.NextId(connection, transaction);
         var stored = StoredMismatches(connection, transaction, running);
+        var controls = JobControl.JobControlStore.Load(connection, transaction);
         transaction.Commit();
 
-        var snapshot = new ClusterSnapshot(nodes, quotas, pending, running, usage, settings);
+        var snapshot = new ClusterSnapshot(nodes, quotas, pending, running, usage, settings) { Controls = controls };
         var violations = SnapshotInvariants.Violations(snapshot).Concat(stored).ToList();
         return new RecoveredCluster(snapshot, nextId, violations);
     }

@@ -1,6 +1,7 @@
 using Dashboard.Data.Allocations;
 using Dashboard.Data.Audit;
 using Dashboard.Data.Elastic;
+using Dashboard.Data.JobControl;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
 using Dashboard.Data.Quotas;
@@ -27,6 +28,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly AuditWrites audit;
     private readonly ElasticPoolWrites elasticPools;
     private readonly ScaleActionWrites scaleActions;
+    private readonly JobControlWrites jobControls;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -53,7 +55,8 @@ public sealed class ClusterWriter : IDisposable
         audit = new AuditWrites(connection);
         elasticPools = new ElasticPoolWrites(connection);
         scaleActions = new ScaleActionWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions];
+        jobControls = new JobControlWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -164,6 +167,18 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case AuditAppended c:
                 audit.Append(c.Entry);
+                break;
+            case JobHoldChanged c:
+                jobControls.Apply(c);
+                break;
+            case JobDependenciesSet c:
+                jobControls.Apply(c);
+                break;
+            case SweepCreated c:
+                jobControls.Apply(c);
+                break;
+            case SweepJobAdded c:
+                jobControls.Apply(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));

@@ -7,7 +7,7 @@ namespace Dashboard.Engine.Loop;
 /// The engine's front door for forms, the REST API and tests: each call becomes a command for the single writer
 /// and completes when its batch has been committed to the database (persist, then acknowledge).
 /// </summary>
-public sealed class ClusterEngine(EngineInbox inbox, ClusterFeed feed)
+public sealed partial class ClusterEngine(EngineInbox inbox, ClusterFeed feed)
 {
     public ClusterFeed Feed => feed;
 

@@ -174,9 +174,11 @@ public sealed class EngineLoop(
             explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
-            var plan = Scheduler.Plan(cluster.Snapshot with { Settings = settings }, batch.Now);
+            var eligibility = cluster.SplitEligible(settings, batch);
+            var plan = Scheduler.Plan(eligibility.Eligible, batch.Now);
             metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
             cluster.ApplyPlan(plan, batch);
+            cluster.AfterPass(batch);
         }
 
         foreach (var participant in participants)
@@ -263,6 +265,8 @@ public sealed class EngineLoop(
                 return cluster.SetNodeState(node.Node, node.State, node.Reason, node.Actor, batch);
             case InventoryChangedCommand inventory:
                 return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
+            case JobControlCommand control:
+                return cluster.ApplyControl(control, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Elastic;
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Control;
 using Dashboard.Scheduling.Planning;
 using Microsoft.Extensions.Logging;
 
@@ -70,11 +71,19 @@ internal sealed class WaitingExplainer
     {
         ArgumentNullException.ThrowIfNull(request);
         var snapshot = request.Snapshot;
-        var plan = Scheduler.Plan(snapshot with { Settings = snapshot.Settings with { ExplainAllPending = true } }, request.At);
+        // Held jobs, jobs waiting for a dependency and sweeps at their limit are kept from the plan as the writer
+        // keeps them, and say why they wait instead.
+        var split = Eligibility.Split(snapshot with { Settings = snapshot.Settings with { ExplainAllPending = true } });
+        var plan = Scheduler.Plan(split.Eligible, request.At);
         var byJob = ImmutableDictionary.CreateBuilder<JobId, PendingExplanation>();
         foreach (var explanation in plan.Pending)
         {
             byJob[explanation.Job] = explanation;
+        }
+
+        foreach (var waiting in split.Waiting)
+        {
+            byJob[waiting.Job.Id] = EligibilitySplit.Explain(waiting);
         }
 
         foreach (var wait in request.Provisioning)

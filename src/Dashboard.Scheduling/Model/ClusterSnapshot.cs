@@ -25,6 +25,9 @@ public sealed record ClusterSnapshot(
 
     /// <summary>Each owner's last two run times, for the run-time predictions behind estimated starts (see <see cref="Planning.RunTimePredictions"/>).</summary>
     public ImmutableDictionary<string, Planning.OwnerRunTimes> RunTimes { get; init; } = Planning.RunTimePredictions.Empty;
+
+    /// <summary>Holds, dependencies and sweep limits: what <see cref="Control.Eligibility"/> keeps from the scheduler.</summary>
+    public Control.JobControls Controls { get; init; } = Control.JobControls.Empty;
 }
 
 /// <summary>The knobs of a scheduling pass.</summary>

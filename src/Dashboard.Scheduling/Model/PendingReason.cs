@@ -19,6 +19,9 @@ public enum PendingCause
 
     /// <summary>No node has room, and an elastic pool's node is being provisioned for this job.</summary>
     WaitingForProvisioning,
+
+    /// <summary>Not given to the scheduler: held, waiting for a dependency, or its sweep at its limit (<see cref="PendingReason.Note"/> says which).</summary>
+    NotEligible,
 }
 
 /// <summary>
@@ -35,13 +38,17 @@ public readonly record struct PendingReason(
     ResourceAmount TeamCeiling,
     JobId? BlockingJob = null,
     string? Pool = null,
-    string? Team = null)
+    string? Team = null,
+    string? Note = null)
 {
     public string Describe()
     {
         var text = new StringBuilder();
         switch (Cause)
         {
+            case PendingCause.NotEligible:
+                text.Append(Note);
+                break;
             case PendingCause.TeamQuotaFull:
                 text.Append(CultureInfo.InvariantCulture, $"needs {Amount(QuotaDimension())}; {TeamRoom(QuotaDimension())}");
                 break;

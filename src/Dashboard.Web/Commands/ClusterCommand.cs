@@ -18,6 +18,9 @@ public abstract record ClusterCommand
     /// <summary>Sends the command to the engine as <paramref name="actor"/>'s (it validates, applies, audits and commits).</summary>
     public abstract Task<CommandResult> SendAsync(ClusterEngine engine, string actor);
 
+    /// <summary>As <see cref="SendAsync(ClusterEngine, string)"/>, for a command that reads stored jobs on its way (the door calls this one).</summary>
+    public virtual Task<CommandResult> SendAsync(ClusterEngine engine, string actor, JobStore jobs) => SendAsync(engine, actor);
+
     protected static CommandResult? AdminsOnly(ICurrentUser user, string what) =>
         user.IsAdmin() ? null : CommandResult.Forbidden($"only an admin may {what}");
 }

@@ -19,7 +19,7 @@ public sealed class ClusterCommands(ClusterEngine engine, JobStore jobs)
         ArgumentNullException.ThrowIfNull(command);
         return command.RefusalFor(user, jobs) is { } refusal
             ? Task.FromResult(refusal)
-            : EngineAnswer.Of(() => command.SendAsync(engine, user.Name));
+            : EngineAnswer.Of(() => command.SendAsync(engine, user.Name, jobs));
     }
 
     public Task<CommandResult> SubmitAsync(ICurrentUser user, JobSpec spec) => SendAsync(user, new SubmitJob(spec));

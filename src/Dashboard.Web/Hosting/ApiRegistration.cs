@@ -89,6 +89,8 @@ public static class ApiRegistration
         app.UseRateLimiter();
         var api = app.MapGroup(ApiRoutes.Prefix).RequireAuthorization().DisableAntiforgery();
         api.MapJobEndpoints();
+        api.MapJobControlEndpoints();
+        api.MapSweepEndpoints();
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();

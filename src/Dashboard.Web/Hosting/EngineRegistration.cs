@@ -81,6 +81,7 @@ public static class EngineRegistration
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));
         services.AddSingleton(sp => new AllocationStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new Dashboard.Data.JobControl.JobControlStore(sp.GetRequiredService<Database>()));
         services.AddSingleton(new JobLogs(jobsRoot));
         services.AddSingleton<EngineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineLoop>());

@@ -96,7 +96,13 @@ public static class JobEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        var answer = await commands.SubmitAsync(user, spec).ConfigureAwait(false);
+        var (command, badQuery) = JobControlEndpoints.SubmitCommandFor(spec, context.Request.Query);
+        if (command is null)
+        {
+            return badQuery!;
+        }
+
+        var answer = await commands.SendAsync(user, command).ConfigureAwait(false);
         if (answer.Succeeded && answer.Job is { } id)
         {
             var record = store.Find(id);

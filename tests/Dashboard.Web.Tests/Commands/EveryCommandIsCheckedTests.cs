@@ -2,6 +2,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Control;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Commands;
 using Dashboard.Web.Identity;
@@ -32,6 +33,11 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new SetQuota(new TeamQuota("vision", new ResourceAmount(1, 1000, 1024), new ResourceAmount(1, 1000, 1024))),
             new SetNodeState("demo-gpu-01", NodeState.Draining, "maintenance"),
             new SetPoolPaused("burst", true),
+            new HoldJob(someonesJob.Job!.Value, HoldAuthority.Owner),
+            new ReleaseJob(someonesJob.Job!.Value, HoldAuthority.Owner),
+            new SubmitJobAfter(new JobSpec("after", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), [new DependencyTerm(someonesJob.Job!.Value, DependencyRule.AfterOk)]),
+            new SubmitSweep(new JobSpec("sweep", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), "seed=[1,2]", 1),
+            new ActOnSweep(someonesJob.Job!.Value.Value, SweepAction.Cancel, HoldAuthority.Owner),
         ];
     }
 

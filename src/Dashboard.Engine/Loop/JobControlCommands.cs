@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using Dashboard.Scheduling.Control;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Loop;
+
+/// <summary>A command of job control (hold, release, submit with dependencies, sweeps); applied by <see cref="ClusterState"/>'s control part.</summary>
+internal abstract record JobControlCommand(string Actor) : EngineCommand;
+
+/// <summary>Hold a waiting job with <paramref name="Authority"/> (the sender's, checked at the door).</summary>
+internal sealed record HoldJobCommand(JobId Job, HoldAuthority Authority, string Actor) : JobControlCommand(Actor);
+
+/// <summary>Release a held job; refused when the hold carries more authority than <paramref name="Authority"/>.</summary>
+internal sealed record ReleaseJobCommand(JobId Job, HoldAuthority Authority, string Actor) : JobControlCommand(Actor);
+
+/// <summary>
+/// Submit a job that waits for others (<paramref name="After"/>), optionally held from the start. <paramref name="Seen"/>:
+/// the states of the named jobs as the door read them (the engine knows the ends only of jobs someone waits on).
+/// </summary>
+internal sealed record SubmitControlledCommand(
+    JobSpec Spec,
+    ImmutableArray<DependencyTerm> After,
+    ImmutableDictionary<JobId, JobState> Seen,
+    bool Held,
+    string Actor) : JobControlCommand(Actor);
+
+/// <summary>Submit a sweep: one job per point of the grid, at most <paramref name="MaxRunning"/> of them running at once (null: no limit).</summary>
+internal sealed record SubmitSweepCommand(
+    JobSpec Spec,
+    ImmutableArray<SweepPoint> Points,
+    int? MaxRunning,
+    string Grid,
+    string Actor) : JobControlCommand(Actor);
+
+/// <summary>What a sweep-wide action does to each of the sweep's active jobs.</summary>
+public enum SweepAction
+{
+    Cancel,
+    Hold,
+    Release,
+}
+
+/// <summary>Cancel, hold or release every waiting (and for cancel, running) job of a sweep, with <paramref name="Authority"/>.</summary>
+internal sealed record SweepActionCommand(long Sweep, SweepAction Action, HoldAuthority Authority, string Actor) : JobControlCommand(Actor);
