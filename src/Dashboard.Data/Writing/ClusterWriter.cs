@@ -3,6 +3,7 @@ using Dashboard.Data.Audit;
 using Dashboard.Data.Elastic;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
+using Dashboard.Data.Notifications;
 using Dashboard.Data.Quotas;
 using Dashboard.Data.Usage;
 using Microsoft.Data.Sqlite;
@@ -27,6 +28,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly AuditWrites audit;
     private readonly ElasticPoolWrites elasticPools;
     private readonly ScaleActionWrites scaleActions;
+    private readonly NotificationWrites notifications;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -53,7 +55,8 @@ public sealed class ClusterWriter : IDisposable
         audit = new AuditWrites(connection);
         elasticPools = new ElasticPoolWrites(connection);
         scaleActions = new ScaleActionWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions];
+        notifications = new NotificationWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, notifications];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -164,6 +167,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case AuditAppended c:
                 audit.Append(c.Entry);
+                break;
+            case NotificationQueued c:
+                notifications.Queue(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));
