@@ -32,7 +32,7 @@ public static class JobNotices
         var numbers = Numbers(fact);
         return fact.Kind switch
         {
-            NotificationKind.JobStarted => ($"{job} started", Sentence($"{job} started", fact.Placement is null ? null : "on " + fact.Placement, fact.Waited is { } w ? "after waiting " + Durations.Describe(w) : null)),
+            NotificationKind.JobStarted => ($"{job} started", Sentence($"{job} started", fact.Placement is null ? null : "on " + fact.Placement, fact.Waited is { } w && w >= TimeSpan.FromMinutes(1) ? "after waiting " + Durations.Describe(w) : null)),
             NotificationKind.JobSucceeded => ($"{job} succeeded", Sentence($"{job} succeeded", numbers)),
             NotificationKind.JobFailed => ($"{job} failed", Sentence($"{job} failed", numbers, fact.Reason)),
             NotificationKind.JobCancelled => ($"{job} was cancelled", Sentence($"{job} was cancelled", fact.Reason, numbers)),

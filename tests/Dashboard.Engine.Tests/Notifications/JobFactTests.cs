@@ -33,6 +33,14 @@ public sealed class JobFactTests
     }
 
     [Fact]
+    public void A_started_job_says_where_and_how_long_it_waited()
+    {
+        var (_, body) = JobNotices.Describe(new JobFact(NotificationKind.JobStarted, Train.Id, "train", "alice", Now, Placement: "gpu-01 (GPUs 0-3)", Waited: TimeSpan.FromMinutes(95)));
+
+        body.Should().Be("Job 42 \"train\" started; on gpu-01 (GPUs 0-3); after waiting 1 h 35 min.");
+    }
+
+    [Fact]
     public void A_requeue_that_is_not_a_preemption_tells_nothing()
     {
         AfterPlan(new JobStateChanged(Train.Id, JobState.Running, JobState.Pending, Now, "requeued by alice")).Should().BeEmpty();

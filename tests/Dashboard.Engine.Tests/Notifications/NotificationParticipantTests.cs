@@ -43,7 +43,7 @@ public sealed class NotificationParticipantTests
         succeeded.Title.Should().Be($"Job {job} \"job\" succeeded");
         succeeded.Body.Should().Be($"Job {job} \"job\" succeeded; exit code 0, ran 10 min, 0.33 GPU-hours.");
         succeeded.Link.Should().Be($"https://dash.example/jobs/{job}");
-        listed[1].Body.Should().Be($"Job {job} \"job\" started; on demo-gpu-01 (GPUs 0-1); after waiting 0 s.");
+        listed[1].Body.Should().Be($"Job {job} \"job\" started; on demo-gpu-01 (GPUs 0-1).");
 
         var outbox = new NotificationOutbox(engine.Database).Due(engine.Clock.GetUtcNow(), 10);
         outbox.Should().ContainSingle("only the end was asked for by email");
