@@ -86,20 +86,20 @@ public sealed class OutboxDeliveryWorker : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = options.PollInterval;
             try
             {
                 await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
+                if (outbox.NextDue() is { } next)
+                {
+                    var untilNext = next - time.GetUtcNow();
+                    wait = untilNext < wait ? untilNext : wait;
+                }
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
+                // The database may be busy or the disk full for a while: try again after the poll interval, never stop the host.
                 DeliveryLog.PassFailed(logger, error);
-            }
-
-            var wait = options.PollInterval;
-            if (outbox.NextDue() is { } next)
-            {
-                var untilNext = next - time.GetUtcNow();
-                wait = untilNext < wait ? untilNext : wait;
             }
 
             if (wait > TimeSpan.Zero)
