@@ -82,6 +82,7 @@ public sealed class DashApp
         root.Subcommands.Add(LogsCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(WatchCommand.Create(this));
+        root.Subcommands.Add(NotificationsCommand.Create(this));
         return root;
     }
 

@@ -38,6 +38,7 @@ builder.Services.AddScoped<JobCancellation>();
 builder.Services.AddClusterAdmin();
 builder.Services.AddDashboardApi(builder.Configuration);
 builder.Services.AddUsageHistory(builder.Configuration);
+builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddHostedService<ClusterHubRelay>();
 builder.Services.AddSingleton<LiveHubConnections>();
@@ -62,6 +63,7 @@ app.MapOperations();
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
 app.MapUsageEndpoints();
+app.MapNotificationApi();
 app.MapHub<ClusterHub>(ClusterHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -35,6 +35,7 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton<IClusterAdminCommands>(AdminCommands);
         Services.AddSingleton<INodeStateReasons>(AdminCommands);
         Services.AddSingleton<Dashboard.Web.Elastic.IElasticPoolCommands>(PoolCommands);
+        Services.AddSingleton(_ => Notifications.NotificationsDatabase.EmptyInbox());
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
         addServices(Services);

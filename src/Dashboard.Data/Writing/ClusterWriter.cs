@@ -4,6 +4,7 @@ using Dashboard.Data.Elastic;
 using Dashboard.Data.JobControl;
 using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
+using Dashboard.Data.Notifications;
 using Dashboard.Data.Quotas;
 using Dashboard.Data.Usage;
 using Microsoft.Data.Sqlite;
@@ -29,6 +30,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly ElasticPoolWrites elasticPools;
     private readonly ScaleActionWrites scaleActions;
     private readonly JobControlWrites jobControls;
+    private readonly NotificationWrites notifications;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -56,7 +58,8 @@ public sealed class ClusterWriter : IDisposable
         elasticPools = new ElasticPoolWrites(connection);
         scaleActions = new ScaleActionWrites(connection);
         jobControls = new JobControlWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls];
+        notifications = new NotificationWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -179,6 +182,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case SweepJobAdded c:
                 jobControls.Apply(c);
+                break;
+            case NotificationQueued c:
+                notifications.Queue(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));

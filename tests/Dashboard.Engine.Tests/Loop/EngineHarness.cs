@@ -30,7 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly LocalProcessExecutor localExecutor;
     private readonly SimulatedExecutor simulatedExecutor;
 
-    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic, SchedulerSettings settings)
+    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic, SchedulerSettings settings, IReadOnlyList<EngineParticipant> participants)
     {
         Folder = folder;
         this.ownsFolder = ownsFolder;
@@ -48,7 +48,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas, settings);
         Elastic = elastic?.Invoke(Inbox, clock);
-        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, participants: Elastic is null ? [] : [Elastic]);
+        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, participants: [.. Elastic is null ? [] : new EngineParticipant[] { Elastic }, .. participants]);
         Jobs = new JobStore(Database);
     }
 
@@ -88,11 +88,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         FakeTimeProvider? clock = null,
         Func<IClusterJournal, IClusterJournal>? wrapJournal = null,
         Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null,
-        SchedulerSettings? settings = null)
+        SchedulerSettings? settings = null,
+        IReadOnlyList<EngineParticipant>? participants = null)
     {
         var owns = folder is null;
         folder ??= Directory.CreateTempSubdirectory("dashboard-engine-").FullName;
-        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic, settings ?? SchedulerSettings.Default);
+        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic, settings ?? SchedulerSettings.Default, participants ?? []);
         await harness.Loop.StartAsync(CancellationToken.None);
         await harness.Loop.Started.WaitAsync(Patience);
         return harness;

@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using Dashboard.Data.Notifications;
+using Dashboard.Data.Usage;
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Notifications;
+
+/// <summary>
+/// Turns a batch's job state changes into notifications, added to the batch's changes so they are written in the same
+/// transaction as the change that caused them (the outbox): started, ended (succeeded, failed, cancelled, walltime),
+/// preempted, and, on the injected clock, waiting longer than the owner's threshold. Who is told where comes from the
+/// <see cref="NotificationDirectory"/> (memory, no I/O on the loop). The delivery worker sends the outbox after the commit.
+/// </summary>
+public sealed class NotificationParticipant(NotificationDirectory directory, NotificationOptions options, Action? delivered = null) : EngineParticipant
+{
+    private ClusterSnapshot previous = ClusterSnapshot.Empty;
+    private ClusterSnapshot proposedPrevious = ClusterSnapshot.Empty;
+    private ImmutableHashSet<JobId> toldWaiting = [];
+    private ImmutableHashSet<JobId> proposedWaiting = [];
+    private DateTimeOffset lastWaitingScan = DateTimeOffset.MinValue;
+    private DateTimeOffset proposedScan = DateTimeOffset.MinValue;
+    private bool queuedInBatch;
+
+    internal override IEnumerable<EngineCommand> Attach(ClusterState cluster, RecoveredState recovered)
+    {
+        previous = recovered.Snapshot;
+        return [];
+    }
+
+    internal override CommandResult? Apply(ClusterState cluster, EngineCommand command, EngineBatch batch) => null;
+
+    internal override void AfterPlan(ClusterState cluster, EngineBatch batch)
+    {
+        var recipients = new SortedSet<string>(StringComparer.Ordinal);
+        var usage = batch.Changes.OfType<JobUsageRecorded>().ToDictionary(u => u.Usage.Job, u => u.Usage);
+        foreach (var change in batch.Changes.OfType<JobStateChanged>().ToList())
+        {
+            if (FactOf(change, cluster.Snapshot, usage) is { } fact && Queue(fact, batch))
+            {
+                recipients.Add(fact.Owner);
+            }
+        }
+
+        proposedWaiting = toldWaiting;
+        proposedScan = lastWaitingScan;
+        if (batch.Now - lastWaitingScan >= options.WaitingScanInterval)
+        {
+            proposedScan = batch.Now;
+            proposedWaiting = ScanWaiting(cluster, batch, recipients);
+        }
+
+        proposedPrevious = cluster.Snapshot;
+        queuedInBatch = recipients.Count > 0;
+        if (queuedInBatch)
+        {
+            batch.Events.Add(new NotificationsQueuedEvent([.. recipients], batch.Now));
+        }
+    }
+
+    internal override ClusterUpdate Describe(ClusterUpdate update, ClusterState cluster, DateTimeOffset now) => update;
+
+    internal override void AfterCommit(EngineBatch batch, CancellationToken cancellationToken)
+    {
+        previous = proposedPrevious;
+        toldWaiting = proposedWaiting;
+        lastWaitingScan = proposedScan;
+        if (queuedInBatch)
+        {
+            delivered?.Invoke();
+        }
+    }
+
+    /// <summary>Notifies the owner of a finished sweep (for the sweep feature to call from the loop when a sweep's last job ends).</summary>
+    internal bool QueueSweep(SweepFact fact, EngineBatch batch)
+    {
+        var (title, body) = JobNotices.Describe(fact);
+        return Queue($"sweep:{fact.Sweep}:finished", NotificationKind.SweepFinished, fact.Owner, null, title, body, $"{options.PublicUrl.TrimEnd('/')}/jobs?sweep={fact.Sweep}", fact.At, batch);
+    }
+
+    private JobFact? FactOf(JobStateChanged change, ClusterSnapshot now, Dictionary<JobId, JobUsage> usage)
+    {
+        var job = FindJob(now, change.Job) ?? FindJob(previous, change.Job);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var ran = usage.GetValueOrDefault(change.Job);
+        var runTime = ran is null ? (TimeSpan?)null : TimeSpan.FromSeconds(ran.RunSeconds);
+        var gpuHours = ran is null ? (double?)null : ran.GpuSeconds / 3600.0;
+        var fact = new JobFact(NotificationKind.JobStarted, change.Job, job.Spec.Name, job.Spec.Owner, change.At, change.Reason, change.ExitCode, runTime, gpuHours);
+        return (change.From, change.To) switch
+        {
+            (JobState.Pending, JobState.Running) => fact with
+            {
+                Placement = now.Running.FirstOrDefault(r => r.Job.Id == change.Job)?.Allocation.Describe(),
+                Waited = change.At - job.SubmittedAt,
+            },
+            (JobState.Running, JobState.Pending) when change.Reason?.StartsWith("preempted", StringComparison.Ordinal) == true => fact with { Kind = NotificationKind.JobPreempted },
+            (_, JobState.Succeeded) => fact with { Kind = NotificationKind.JobSucceeded },
+            (_, JobState.Failed) or (_, JobState.Rejected) => fact with { Kind = NotificationKind.JobFailed },
+            (_, JobState.Cancelled) => fact with { Kind = NotificationKind.JobCancelled },
+            (_, JobState.TimedOut) => fact with { Kind = NotificationKind.JobTimedOut },
+            _ => null,
+        };
+    }
+
+    private bool Queue(JobFact fact, EngineBatch batch)
+    {
+        var (title, body) = JobNotices.Describe(fact);
+        var key = fact.Kind == NotificationKind.JobWaitingLong
+            ? $"job:{fact.Job}:waiting"
+            : $"job:{fact.Job}:{NotificationNames.Of(fact.Kind)}:{fact.At.ToUnixTimeMilliseconds()}";
+        return Queue(key, fact.Kind, fact.Owner, fact.Job.Value, title, body, options.JobLink(fact.Job.Value), fact.At, batch);
+    }
+
+    private bool Queue(string key, NotificationKind kind, string owner, long? job, string title, string body, string link, DateTimeOffset at, EngineBatch batch)
+    {
+        var wants = directory.For(owner);
+        var deliveries = ImmutableArray.CreateBuilder<OutboxDelivery>();
+        if (wants.Wants(kind, NotificationChannel.Email) && !string.IsNullOrEmpty(wants.Email))
+        {
+            deliveries.Add(new OutboxDelivery(NotificationChannel.Email, wants.Email));
+        }
+
+        if (wants.Wants(kind, NotificationChannel.Webhook))
+        {
+            deliveries.AddRange(wants.Webhooks.Select(w => new OutboxDelivery(NotificationChannel.Webhook, w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        var inDashboard = wants.Wants(kind, NotificationChannel.Dashboard);
+        if (!inDashboard && deliveries.Count == 0)
+        {
+            return false;
+        }
+
+        batch.Changes.Add(new NotificationQueued(new NewNotification(key, owner, kind, job, title, body, link, at, inDashboard), deliveries.ToImmutable()));
+        return true;
+    }
+
+    private ImmutableHashSet<JobId> ScanWaiting(ClusterState cluster, EngineBatch batch, SortedSet<string> recipients)
+    {
+        var told = ImmutableHashSet.CreateBuilder<JobId>();
+        foreach (var job in cluster.Snapshot.Pending.ByTeam.Values.SelectMany(jobs => jobs))
+        {
+            if (toldWaiting.Contains(job.Id))
+            {
+                told.Add(job.Id);
+                continue;
+            }
+
+            var threshold = directory.For(job.Spec.Owner).WaitingThreshold;
+            var waited = batch.Now - job.SubmittedAt;
+            if (threshold <= TimeSpan.Zero || waited < threshold)
+            {
+                continue;
+            }
+
+            told.Add(job.Id);
+            var reason = cluster.Explanations.GetValueOrDefault(job.Id)?.Reason.Describe();
+            if (Queue(new JobFact(NotificationKind.JobWaitingLong, job.Id, job.Spec.Name, job.Spec.Owner, batch.Now, reason, Waited: waited), batch))
+            {
+                recipients.Add(job.Spec.Owner);
+            }
+        }
+
+        return told.ToImmutable();
+    }
+
+    private static Job? FindJob(ClusterSnapshot snapshot, JobId id)
+    {
+        if (snapshot.Pending.Find(id) is { } pending)
+        {
+            return pending;
+        }
+
+        foreach (var running in snapshot.Running)
+        {
+            if (running.Job.Id == id)
+            {
+                return running.Job;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Dashboard.Data.Notifications;
+using Dashboard.Data.Writing;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Notifications;
+using Dashboard.Engine.Tests.Loop;
+using Dashboard.Scheduling.Model;
+using static Dashboard.Engine.Tests.Loop.EngineHarness;
+
+namespace Dashboard.Engine.Tests.Notifications;
+
+/// <summary>The engine writes notifications in the transaction of the state change that caused them (a real engine on SQLite).</summary>
+public sealed class NotificationParticipantTests
+{
+    private static readonly NotificationOptions Options = new() { PublicUrl = "https://dash.example/", WaitingScanInterval = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task A_job_that_starts_and_succeeds_tells_its_owner_with_its_numbers_in_the_same_transaction()
+    {
+        var alice = NotificationPreferences.DefaultFor("alice") with
+        {
+            Email = "alice@example.com",
+            Choices = ImmutableDictionary<(NotificationKind, NotificationChannel), bool>.Empty.Add((NotificationKind.JobSucceeded, NotificationChannel.Email), true),
+        };
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty.Add("alice", alice));
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 2)], participants: [new NotificationParticipant(directory, Options)]);
+        var told = engine.Feed.WaitForAsync(u => u.Events.OfType<NotificationsQueuedEvent>().Any(e => e.Recipients.Contains("alice")));
+
+        var job = await engine.SubmitAsync(Spec(gpus: 2, walltime: TimeSpan.FromMinutes(30)));
+        (await told.WaitAsync(Patience)).Should().NotBeNull();
+        var ended = engine.WaitForStateAsync(job, JobState.Succeeded);
+        await engine.RoundTripAsync();
+        engine.Clock.Advance(SimulatedExecutor.RuntimeOf(engine.Feed.Current!.Snapshot.Running[0].Job));
+        await ended;
+
+        var endCommit = engine.Journal.Committed.Single(c => c.OfType<JobStateChanged>().Any(s => s.To == JobState.Succeeded));
+        endCommit.OfType<NotificationQueued>().Should().ContainSingle(n => n.Notification.Kind == NotificationKind.JobSucceeded, "the notification is written with the state change");
+
+        var listed = new NotificationStore(engine.Database).ListFor("alice");
+        listed.Select(n => n.Kind).Should().Equal(NotificationKind.JobSucceeded, NotificationKind.JobStarted);
+        var succeeded = listed[0];
+        succeeded.Title.Should().Be($"Job {job} \"job\" succeeded");
+        succeeded.Body.Should().Be($"Job {job} \"job\" succeeded; exit code 0, ran 10 min, 0.33 GPU-hours.");
+        succeeded.Link.Should().Be($"https://dash.example/jobs/{job}");
+        listed[1].Body.Should().Be($"Job {job} \"job\" started; on demo-gpu-01 (GPUs 0-1).");
+
+        var outbox = new NotificationOutbox(engine.Database).Due(engine.Clock.GetUtcNow(), 10);
+        outbox.Should().ContainSingle("only the end was asked for by email");
+        outbox[0].Channel.Should().Be(NotificationChannel.Email);
+        outbox[0].Target.Should().Be("alice@example.com");
+        outbox[0].IdempotencyKey.Should().StartWith($"job:{job}:job.succeeded:").And.EndWith("/email:alice@example.com");
+    }
+
+    [Fact]
+    public async Task A_batch_whose_commit_fails_leaves_neither_the_change_nor_its_notification()
+    {
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty);
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 2)], participants: [new NotificationParticipant(directory, Options)]);
+        engine.Journal.Before = changes => changes.OfType<NotificationQueued>().Any() ? throw new IOException("disk full") : Task.CompletedTask;
+
+        var refused = () => engine.Engine.SubmitAsync(Spec(gpus: 1), "alice").WaitAsync(Patience);
+
+        await refused.Should().ThrowAsync<InvalidOperationException>();
+        new NotificationStore(engine.Database).ListFor("alice").Should().BeEmpty();
+        engine.Jobs.Find(new JobId(1)).Should().BeNull("the job's start and its notification were one transaction");
+    }
+
+    [Fact]
+    public async Task A_job_waiting_longer_than_its_owners_threshold_is_told_once_on_the_injected_clock()
+    {
+        var alice = NotificationPreferences.DefaultFor("alice") with { WaitingThreshold = TimeSpan.FromMinutes(5) };
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty.Add("alice", alice));
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 1)], participants: [new NotificationParticipant(directory, Options)]);
+        await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        var waiting = await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        var store = new NotificationStore(engine.Database);
+
+        engine.Clock.Advance(TimeSpan.FromMinutes(4));
+        await engine.RoundTripAsync();
+        store.ListFor("alice").Should().NotContain(n => n.Kind == NotificationKind.JobWaitingLong, "4 minutes is under the threshold");
+
+        var told = engine.Feed.WaitForAsync(u => u.Events.OfType<NotificationsQueuedEvent>().Any());
+        engine.Clock.Advance(TimeSpan.FromMinutes(2));
+        await told.WaitAsync(Patience);
+        engine.Clock.Advance(TimeSpan.FromMinutes(2));
+        await engine.RoundTripAsync();
+
+        var notices = store.ListFor("alice").Where(n => n.Kind == NotificationKind.JobWaitingLong).ToList();
+        notices.Should().ContainSingle();
+        notices[0].Job.Should().Be(waiting.Value);
+        notices[0].Title.Should().MatchRegex($"^Job {waiting} \"job\" has waited [56] min$");
+    }
+
+    [Fact]
+    public async Task A_kind_turned_off_everywhere_is_not_recorded()
+    {
+        var alice = NotificationPreferences.DefaultFor("alice") with
+        {
+            Choices = ImmutableDictionary<(NotificationKind, NotificationChannel), bool>.Empty.Add((NotificationKind.JobStarted, NotificationChannel.Dashboard), false),
+        };
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty.Add("alice", alice));
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 1)], participants: [new NotificationParticipant(directory, Options)]);
+
+        await engine.SubmitAsync(Spec(gpus: 1));
+        await engine.SubmitAsync(Spec(gpus: 1, owner: "bob"));
+
+        new NotificationStore(engine.Database).ListFor("alice").Should().BeEmpty();
+        new NotificationStore(engine.Database).ListFor("bob").Should().BeEmpty("bob's job waits; nothing happened to it yet");
+    }
+}
