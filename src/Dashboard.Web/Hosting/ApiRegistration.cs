@@ -89,6 +89,7 @@ public static class ApiRegistration
         app.UseRateLimiter();
         var api = app.MapGroup(ApiRoutes.Prefix).RequireAuthorization().DisableAntiforgery();
         api.MapJobEndpoints();
+        Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();

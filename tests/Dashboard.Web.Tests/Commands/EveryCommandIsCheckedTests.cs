@@ -32,6 +32,9 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new SetQuota(new TeamQuota("vision", new ResourceAmount(1, 1000, 1024), new ResourceAmount(1, 1000, 1024))),
             new SetNodeState("demo-gpu-01", NodeState.Draining, "maintenance"),
             new SetPoolPaused("burst", true),
+            new Dashboard.Web.Sessions.StartSession(
+                new JobSpec("session", "nobody", "vision", "jupyter", new ResourceRequest(0, 100, 64), Session: new SessionRequest("jupyter")),
+                factory.Services.GetRequiredService<Dashboard.Engine.Sessions.SessionTypes>().Find("jupyter")!),
         ];
     }
 
