@@ -32,3 +32,10 @@ public sealed record SessionTypeView(
     [property: JsonPropertyName("gpus")] int Gpus,
     [property: JsonPropertyName("walltimeHours")] double WalltimeHours,
     [property: JsonPropertyName("commandFromUser")] bool CommandFromUser);
+
+/// <summary>A message the dashboard gave a job's owner: kind is IdleWarning, IdleStop or IdleFlag.</summary>
+public sealed record JobNoticeView(
+    [property: JsonPropertyName("job")] long Job,
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("message")] string Message);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
+using Dashboard.Data.Sessions;
 using Dashboard.Engine.Loop;
 using Dashboard.Engine.Sessions;
 using Dashboard.Scheduling.Model;
@@ -32,6 +33,8 @@ public static class SessionApi
             .Produces<SessionView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        sessions.MapGet("/notices", Notices).WithName("ListSessionNotices").WithSummary("What the dashboard told the caller about their jobs (the idle policy's warnings, stops and flags), newest first")
+            .Produces<IReadOnlyList<JobNoticeView>>();
         sessions.MapGet("/", List).WithName("ListSessions").WithSummary("The caller's sessions, newest first (all= true for ended ones too)").Produces<IReadOnlyList<SessionView>>();
         sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("Read one session").Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapPost("/{id}/stop", StopAsync).WithName("StopSession").WithSummary("Stop a session (its folder is kept)").Produces<SessionView>()
@@ -95,6 +98,9 @@ public static class SessionApi
 
         return CommandProblems.Of(answer);
     }
+
+    private static Ok<List<JobNoticeView>> Notices(HttpContext context, JobNoticeStore notices) =>
+        TypedResults.Ok(notices.ForOwner(ApiCaller.Of(context).Name).Select(n => new JobNoticeView(n.Job.Value, n.At, n.Kind.ToString(), n.Message)).ToList());
 
     private static Ok<List<SessionView>> List(HttpContext context, JobStore store, ClusterEngine engine, SessionViews views, string? all)
     {

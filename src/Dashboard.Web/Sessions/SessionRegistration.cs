@@ -1,3 +1,5 @@
+using Dashboard.Data;
+using Dashboard.Data.Sessions;
 using Dashboard.Engine.Sessions;
 
 namespace Dashboard.Web.Sessions;
@@ -17,6 +19,10 @@ public static class SessionRegistration
         services.AddSingleton(sp => new SessionEndpoints(sp.GetRequiredService<SessionTypes>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SessionHealthWatch(sp.GetRequiredService<SessionEndpoints>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<SessionHealthWatch>());
+        services.AddSingleton(sp => new JobNoticeStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new IdleUsageStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton<IdleWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleWatch>());
         services.AddSingleton<SessionViews>();
         services.AddHttpForwarder();
         return services;

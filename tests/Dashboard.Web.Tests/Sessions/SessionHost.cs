@@ -13,18 +13,25 @@ namespace Dashboard.Web.Tests.Sessions;
 /// the generic web type (python3 -m http.server) and Jupyter, both small enough for a test machine. Browser-like
 /// clients sign in with the cookie (the proxy takes no API token); API calls use tokens.
 /// </summary>
-public sealed class SessionHost : IAsyncLifetime
+public class SessionHost : IAsyncLifetime
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly List<HttpClient> clients = [];
 
     public SessionHost()
+        : this(null, new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A host on <paramref name="clock"/> (the system clock when null) with <paramref name="settings"/> added.</summary>
+    protected SessionHost(TimeProvider? clock, IReadOnlyDictionary<string, string> settings)
     {
         Api = new ApiHost(new DashboardFactory
         {
             LocalNode = true,
-            Settings = new Dictionary<string, string>
+            Clock = clock,
+            Settings = new Dictionary<string, string>(settings)
             {
                 ["Cluster:DemoNodes:Enabled"] = "false",
                 ["Sessions:HealthPollInterval"] = "00:00:00.100",
@@ -47,8 +54,9 @@ public sealed class SessionHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => await Api.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         foreach (var client in clients)
         {
             client.Dispose();
