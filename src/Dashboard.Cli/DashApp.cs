@@ -79,6 +79,7 @@ public sealed class DashApp
         root.Subcommands.Add(LogsCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(WatchCommand.Create(this));
+        root.Subcommands.Add(SessionCommand.Create(this));
         return root;
     }
 
