@@ -21,6 +21,12 @@ public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
 
     public SessionTypes Types => types;
 
+    /// <summary>Raised (on the caller's thread) when a session opened, became ready or closed: pages showing it redraw.</summary>
+    public event Action<JobId>? Changed;
+
+    /// <summary>Says that <paramref name="job"/>'s endpoint changed (the health watch, after marking it ready).</summary>
+    public void Announce(JobId job) => Changed?.Invoke(job);
+
     public SessionEndpoint? Find(JobId job) => open.TryGetValue(job, out var endpoint) ? endpoint : null;
 
     public IReadOnlyList<SessionEndpoint> All => [.. open.Values.OrderBy(e => e.Job)];
@@ -72,7 +78,13 @@ public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
         }
     }
 
-    public void Close(JobId job) => open.TryRemove(job, out _);
+    public void Close(JobId job)
+    {
+        if (open.TryRemove(job, out _))
+        {
+            Announce(job);
+        }
+    }
 
     /// <summary>The environment a session's server gets: its port, its base path and, when its type takes one, its token.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentOf(SessionEndpoint endpoint)

@@ -23,6 +23,7 @@ public sealed class SessionHealthWatch(SessionEndpoints endpoints, TimeProvider 
             if (await AnswersAsync(endpoint, cancellationToken).ConfigureAwait(false))
             {
                 endpoint.MarkReady(time.GetUtcNow());
+                endpoints.Announce(endpoint.Job);
                 ready++;
             }
         }
