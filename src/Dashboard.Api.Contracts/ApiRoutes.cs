@@ -17,6 +17,10 @@ public static class ApiRoutes
 
     public const string Me = Prefix + "/me";
 
+    public const string Sessions = Prefix + "/sessions";
+
+    public const string SessionTypes = Sessions + "/types";
+
     /// <summary>The OpenAPI document (JSON).</summary>
     public const string OpenApiDocument = "/openapi/v1.json";
 

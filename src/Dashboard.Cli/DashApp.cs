@@ -83,6 +83,7 @@ public sealed class DashApp
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(WatchCommand.Create(this));
         root.Subcommands.Add(NotificationsCommand.Create(this));
+        root.Subcommands.Add(SessionCommand.Create(this));
         return root;
     }
 

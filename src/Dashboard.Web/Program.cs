@@ -5,6 +5,7 @@ using Dashboard.Web.Components;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Jobs;
 using Dashboard.Web.Live;
+using Dashboard.Web.Sessions;
 using Dashboard.Web.Usage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -46,6 +47,7 @@ builder.Services.AddSingleton<HubAccessRecheck>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<HubAccessRecheck>());
 builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddWebHardening();
+builder.Services.AddSessions(builder.Configuration);
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.UseStaticFiles();
 app.UseReadOnlyOperations();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseSessionProxy();
 app.UseDashboardApi();
 app.UseAntiforgery();
 app.MapOperations();

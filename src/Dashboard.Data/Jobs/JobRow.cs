@@ -9,7 +9,7 @@ internal class JobRow
     public const string Columns = """
         j.id, j.name, j.owner, j.team, j.command, j.gpus, j.cpu_millicores, j.memory_mib, j.gpu_model,
         j.cpu_limit_millicores, j.memory_limit_mib, j.walltime_ms, j.priority, j.state,
-        j.submitted_at, j.started_at, j.ended_at, j.exit_code, j.reason
+        j.submitted_at, j.started_at, j.ended_at, j.exit_code, j.reason, j.session_type
         """;
 
     public long Id { get; set; }
@@ -50,6 +50,8 @@ internal class JobRow
 
     public string? Reason { get; set; }
 
+    public string? SessionType { get; set; }
+
     /// <summary>Limits come back as null when neither limit is set.</summary>
     public Job ToJob()
     {
@@ -62,7 +64,8 @@ internal class JobRow
             new ResourceRequest(checked((int)Gpus), CpuMillicores, MemoryMiB, GpuModel),
             limits,
             WalltimeMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-            checked((int)Priority));
+            checked((int)Priority),
+            SessionType is { } type ? new SessionRequest(type) : null);
         return new Job(new JobId(Id), spec, SubmittedAt);
     }
 

@@ -10,9 +10,10 @@ internal sealed class JobWrites : StatementGroup
 {
     private const string InsertSql = """
         INSERT INTO jobs (id, name, owner, team, command, gpus, cpu_millicores, memory_mib, gpu_model,
-                          cpu_limit_millicores, memory_limit_mib, walltime_ms, priority, state, submitted_at)
+                          cpu_limit_millicores, memory_limit_mib, walltime_ms, priority, state, submitted_at, kind, session_type)
         VALUES ($id, $name, $owner, $team, $command, $gpus, $cpu_millicores, $memory_mib, $gpu_model,
-                $cpu_limit_millicores, $memory_limit_mib, $walltime_ms, $priority, 'Pending', $at)
+                $cpu_limit_millicores, $memory_limit_mib, $walltime_ms, $priority, 'Pending', $at,
+                CASE WHEN $session_type IS NULL THEN 'batch' ELSE 'session' END, $session_type)
         """;
 
     private const string ChangeStateSql = """
@@ -42,7 +43,7 @@ internal sealed class JobWrites : StatementGroup
         insert = Prepare(
             InsertSql,
             "$id", "$name", "$owner", "$team", "$command", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_model",
-            "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at");
+            "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at", "$session_type");
         changeState = Prepare(ChangeStateSql, "$id", "$from", "$to", "$at", "$terminal", "$exit_code", "$reason");
         appendEvent = Prepare(EventSql, "$id", "$at", "$from", "$to", "$reason", "$exit_code");
     }
@@ -65,6 +66,7 @@ internal sealed class JobWrites : StatementGroup
             .Bind("$walltime_ms", spec.Walltime is { } walltime ? (long)walltime.TotalMilliseconds : null)
             .Bind("$priority", (long)spec.Priority)
             .Bind("$at", UtcTimestamp.ToStored(job.SubmittedAt))
+            .Bind("$session_type", spec.Session?.Type)
             .Run();
     }
 

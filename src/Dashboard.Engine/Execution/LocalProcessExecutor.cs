@@ -27,7 +27,8 @@ public sealed class LocalProcessExecutor(
     string localNodeName,
     IJobExitSink sink,
     TimeProvider time,
-    ILogger<LocalProcessExecutor> logger) : IJobExecutor, IDisposable
+    ILogger<LocalProcessExecutor> logger,
+    Sessions.SessionEndpoints? sessions = null) : IJobExecutor, IDisposable
 {
     /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
@@ -55,6 +56,8 @@ public sealed class LocalProcessExecutor(
         var runAs = isolation.Users?.Resolve(launch.Job.Spec.Owner);
         var records = new JobRecordsFolder(recordsRoot, launch.Id);
         records.Create();
+        // A session's server gets a free loopback port and a token (see SessionEndpoints); a batch job gets neither.
+        var endpoint = sessions?.Open(launch.Job, records.Path);
         var folder = new JobWorkFolder(jobsRoot, launch.Id);
         folder.Create(runAs);
         var cpuCount = CpuCount(launch);
@@ -79,6 +82,14 @@ public sealed class LocalProcessExecutor(
 
         SetEnvironment(start, launch, cpuCount, folder, runAs);
         start.Environment["DASHBOARD_PREEMPT_GRACE"] = options.PreemptGraceSeconds.ToString(CultureInfo.InvariantCulture);
+        if (endpoint is not null)
+        {
+            foreach (var (name, value) in sessions!.EnvironmentOf(endpoint))
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         Process process;
         try
         {
@@ -86,6 +97,7 @@ public sealed class LocalProcessExecutor(
         }
         catch
         {
+            sessions?.Close(launch.Id);
             cgroup?.Remove();
             pinning.Release(launch.Id);
             throw;
@@ -161,6 +173,7 @@ public sealed class LocalProcessExecutor(
 
         var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
+        sessions?.Reopen(launch.Job, records.Path);
         pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
@@ -290,6 +303,7 @@ public sealed class LocalProcessExecutor(
         }
 
         watched.TryRemove(entry.Job, out _);
+        sessions?.Close(entry.Job);
         pinning.Release(entry.Job);
         var code = entry.Records.ReadExitCode();
         var reason = entry.Killed

@@ -24,7 +24,17 @@ public sealed record JobSpec(
     ResourceRequest Request,
     ResourceLimits? Limits = null,
     TimeSpan? Walltime = null,
-    int Priority = 0);
+    int Priority = 0,
+    SessionRequest? Session = null);
+
+/// <summary>
+/// Marks a job as an interactive session of the named type (a server the dashboard proxies to, see docs/sessions.md);
+/// a job without one is a batch job.
+/// </summary>
+public sealed record SessionRequest(string Type)
+{
+    public const int MaxTypeLength = 64;
+}
 
 /// <summary>A submitted job as the scheduler sees it.</summary>
 public sealed record Job(JobId Id, JobSpec Spec, DateTimeOffset SubmittedAt)
@@ -34,4 +44,6 @@ public sealed record Job(JobId Id, JobSpec Spec, DateTimeOffset SubmittedAt)
     public ResourceRequest Request => Spec.Request;
 
     public int Priority => Spec.Priority;
+
+    public bool IsSession => Spec.Session is not null;
 }

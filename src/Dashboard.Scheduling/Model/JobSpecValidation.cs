@@ -84,6 +84,11 @@ public static class JobSpecValidation
             errors.Add(new("priority", $"Priority must be between {MinPriority} and {MaxPriority}."));
         }
 
+        if (spec.Session is { } session)
+        {
+            Text(errors, "sessionType", session.Type, SessionRequest.MaxTypeLength, multiLine: false);
+        }
+
         return errors;
     }
 

@@ -31,6 +31,12 @@ public sealed record SubmitJob(JobSpec Spec) : ClusterCommand
     public override CommandResult? RefusalFor(ICurrentUser user, JobStore jobs)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (Spec.Session is not null)
+        {
+            // A session's type decides who may start it: only StartSession (Sessions/) checks that.
+            return CommandResult.Invalid([new FieldError("sessionType", "Sessions are started as sessions (New session, POST /api/v1/sessions), not submitted as jobs.")]);
+        }
+
         if (string.IsNullOrWhiteSpace(Spec.Team) || user.CanSubmitTo(Spec.Team))
         {
             return null;

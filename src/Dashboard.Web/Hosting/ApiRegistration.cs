@@ -91,6 +91,7 @@ public static class ApiRegistration
         api.MapJobEndpoints();
         api.MapJobControlEndpoints();
         api.MapSweepEndpoints();
+        Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();

@@ -76,7 +76,8 @@ public static class EngineRegistration
             var logger = sp.GetRequiredService<ILogger<LocalProcessExecutor>>();
             IsolationLog.InForce(logger, isolation.Choice.Mode, isolation.Choice.Description);
             return new LocalProcessExecutor(
-                executor, isolation, jobsRoot, recordsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), logger);
+                executor, isolation, jobsRoot, recordsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), logger,
+                sp.GetService<Dashboard.Engine.Sessions.SessionEndpoints>());
         });
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));

@@ -25,8 +25,14 @@ public sealed class SecurityHeaders(RequestDelegate next)
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = ReferrerPolicy;
-            headers.XFrameOptions = "DENY";
-            if (!http.Request.Path.StartsWithSegments("/scalar"))
+            // A session's server (docs/sessions.md) sends its own framing and script policy.
+            var session = Dashboard.Web.Sessions.SessionProxyPath.SessionOf(http.Request.Path.Value) is not null;
+            if (!session)
+            {
+                headers.XFrameOptions = "DENY";
+            }
+
+            if (!http.Request.Path.StartsWithSegments("/scalar") && !session)
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
             }

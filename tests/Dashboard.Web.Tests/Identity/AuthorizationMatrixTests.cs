@@ -29,7 +29,7 @@ public sealed class AuthorizationMatrixTests(DashboardFactory factory) : IClassF
     public static TheoryData<string, string, Cell> Matrix()
     {
         var data = new TheoryData<string, string, Cell>();
-        string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas", "/account/tokens", "/timeline"];
+        string[] everyone = ["/", "/jobs", "/jobs/new", "/quotas", "/account/tokens", "/timeline", "/sessions/new"];
         // The in-memory test server's requests come from no address, so /metrics is admin-only here: scrapes from
         // loopback and with the scrape token are checked over a real socket in MetricsScrapeAccessTests.
         string[] adminOnly = ["/admin/quotas", "/admin/nodes", "/admin/users", "/admin/audit", "/admin/audit.csv", "/metrics"];

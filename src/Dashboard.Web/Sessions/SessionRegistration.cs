@@ -1,0 +1,33 @@
+using Dashboard.Data;
+using Dashboard.Data.Sessions;
+using Dashboard.Engine.Sessions;
+
+namespace Dashboard.Web.Sessions;
+
+/// <summary>
+/// Interactive sessions from the "Sessions" section of appsettings.json: the types offered, the endpoints the local
+/// executor opens, the health watch, the proxy under <c>/sessions/{id}/</c> and the sessions API.
+/// </summary>
+public static class SessionRegistration
+{
+    public static IServiceCollection AddSessions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(SessionSettings.Section).Get<SessionSettings>() ?? new SessionSettings();
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new SessionTypes(sp.GetRequiredService<SessionSettings>()));
+        services.AddSingleton(sp => new SessionEndpoints(sp.GetRequiredService<SessionTypes>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SessionHealthWatch(sp.GetRequiredService<SessionEndpoints>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SessionHealthWatch>());
+        services.AddSingleton(sp => new JobNoticeStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new IdleUsageStore(sp.GetRequiredService<Database>()));
+        services.AddSingleton<IdleWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleWatch>());
+        services.AddSingleton<SessionViews>();
+        services.AddHttpForwarder();
+        return services;
+    }
+
+    /// <summary>The proxy: after sign-in and authorization, before the dashboard's own endpoints.</summary>
+    public static IApplicationBuilder UseSessionProxy(this IApplicationBuilder app) => app.UseMiddleware<SessionProxy>();
+}
