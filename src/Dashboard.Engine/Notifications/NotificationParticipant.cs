@@ -160,7 +160,7 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
             }
 
             told.Add(job.Id);
-            var reason = cluster.Explanations.GetValueOrDefault(job.Id)?.Reason.Describe();
+            var reason = cluster.PlanPending.Find(job.Id)?.Reason.Describe();
             if (Queue(new JobFact(NotificationKind.JobWaitingLong, job.Id, job.Spec.Name, job.Spec.Owner, batch.Now, reason, Waited: waited), batch))
             {
                 recipients.Add(job.Spec.Owner);
