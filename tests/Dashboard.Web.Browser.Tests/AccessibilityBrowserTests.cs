@@ -22,7 +22,17 @@ public sealed partial class AccessibilityBrowserTests(BrowserHost host) : IClass
     private static readonly string[] Roles = ["alice", "lead", "admin"];
 
     /// <summary>axe reports only violations (it then stops collecting every passing node: much faster).</summary>
-    private static readonly AxeRunOptions OnlyViolations = new() { ResultTypes = [ResultType.Violations] };
+    private static readonly AxeRunOptions EveryRule = new() { ResultTypes = [ResultType.Violations] };
+
+    /// <summary>
+    /// In the dark theme only the rules about colour can come out otherwise than in the light one (the markup is the
+    /// same), so the dark pass runs those, in half the time of the whole set.
+    /// </summary>
+    private static readonly AxeRunOptions ColourRules = new()
+    {
+        ResultTypes = [ResultType.Violations],
+        RunOnly = new RunOnlyOptions { Type = "rule", Values = ["color-contrast", "link-in-text-block"] },
+    };
 
     [Fact]
     public async Task Every_page_for_every_role_in_light_and_dark_has_no_serious_or_critical_violation()
@@ -51,7 +61,7 @@ public sealed partial class AccessibilityBrowserTests(BrowserHost host) : IClass
                     }
 
                     await Assertions.Expect(page.Locator("main")).ToHaveCountAsync(1);
-                    var result = await page.RunAxe(OnlyViolations);
+                    var result = await page.RunAxe(dark ? ColourRules : EveryRule);
                     visits++;
                     foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
                     {
