@@ -40,11 +40,21 @@ public sealed partial class SlurmExecutor(
     /// </summary>
     public bool Handles(Node node) => SlurmNodeView.IsSlurmNode(node) || (node is { Simulated: false, Note: null } && links.EverRanOn(node.Name));
 
-    public async Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns at once: the submit (a REST call and an scontrol process) runs beside the engine loop, so one batch's
+    /// starts never wait on Slurm. A start Slurm refuses (or that has no Unix user) is reported as the job's exit.
+    /// </summary>
+    public Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
         var job = new TrackedJob(launch, time.GetUtcNow());
         tracked[launch.Id] = job;
+        _ = Task.Run(() => SubmitBesideTheLoopAsync(job, cancellationToken), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubmitBesideTheLoopAsync(TrackedJob job, CancellationToken cancellationToken)
+    {
         try
         {
             await SubmitAsync(job, cancellationToken).ConfigureAwait(false);
@@ -54,16 +64,20 @@ public sealed partial class SlurmExecutor(
                 job.CancelSent = true;
             }
         }
-        catch (Exception error) when (error is not SlurmUnreachableException)
-        {
-            tracked.TryRemove(launch.Id, out _);
-            throw;
-        }
         catch (SlurmUnreachableException error)
         {
-            // Nothing is lost: the submit is sent again at each poll until Slurm answers.
-            job.NeedsSubmit = true;
-            SlurmExecutorLog.SubmitDeferred(logger, launch.Id, error.Message);
+            // Nothing is lost: the submit (or the cancel) is sent again at each poll until Slurm answers.
+            job.NeedsSubmit = job.SlurmJobId is null;
+            SlurmExecutorLog.SubmitDeferred(logger, job.Launch.Id, error.Message);
+        }
+        catch (Exception error) when (error is InvalidOperationException or SlurmRefusedException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            SlurmExecutorLog.StartFailed(logger, job.Launch.Id, error.Message);
+            await EndAsync(job, new JobExit(job.Launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the restart re-adopts it (or submits it again when it never reached Slurm).
         }
     }
 
@@ -301,6 +315,9 @@ internal static partial class SlurmExecutorLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} could not be submitted yet (Slurm unreachable); it is sent again when Slurm answers: {Reason}")]
     public static partial void SubmitDeferred(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} could not be started in Slurm: {Reason}")]
+    public static partial void StartFailed(ILogger logger, JobId job, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cancel of job {Job} could not reach Slurm yet; it is sent again when Slurm answers: {Reason}")]
     public static partial void CancelDeferred(ILogger logger, JobId job, string reason);

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dashboard.Engine.Execution;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Bench.Slurm;
+
+// Jobs started per second onto a real Slurm: through the dashboard (its engine's front door, the path every submit
+// takes after the API) side by side with the same jobs sent straight with sbatch, same cluster, same run; and the
+// delay from a Slurm job's end to its GPUs showing free in the dashboard's published state.
+// Needs the cluster .ci/slurm/start.sh starts: export the lines of SCRATCH/env, then run as root:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Slurm -- [jobs]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class SlurmBench
+{
+    public static async Task Main(string[] args)
+    {
+        var jobs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 48;
+        var url = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_URL") ?? throw new InvalidOperationException("start a cluster with .ci/slurm/start.sh and export SCRATCH/env first");
+        var key = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_JWT_KEY")!;
+        var conf = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_CONF")!;
+        var cli = new SlurmCli(conf);
+        await cli.RunAsync("useradd", "--system", "--no-create-home", "dashslurm").ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Console.WriteLine($"Slurm start rate: {jobs} jobs of `true`, 1 GPU, 1 CPU, 1 GiB each, on 2 nodes x 8 GPUs ({Environment.ProcessorCount} cores)");
+
+        // 1. sbatch, one process per submit as a script would, each pinned to a node like the dashboard's.
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < jobs; i++)
+        {
+            await cli.RunAsync("sbatch", "--parsable", "-p", "dash", "-w", i % 2 == 0 ? "node1" : "node2", "--gres=gpu:1", "-c", "1", "--mem=1G", "-J", $"bench-sbatch-{i}", "-o", "/dev/null", "--wrap", "true");
+        }
+
+        var submitted = watch.Elapsed;
+        while ((await cli.RunAsync("squeue", "-h", "-o", "%j")).Split('\n').Any(l => l.StartsWith("bench-sbatch-", StringComparison.Ordinal)))
+        {
+            await Task.Delay(50);
+        }
+
+        var sbatchTime = watch.Elapsed;
+        Console.WriteLine($"sbatch:    {jobs} submitted in {submitted.TotalSeconds:F2} s, all ended after {sbatchTime.TotalSeconds:F2} s: {jobs / sbatchTime.TotalSeconds:F1} jobs/s");
+
+        // 2. The dashboard, Cluster:Slurm on this cluster, polling every 250 ms.
+        var folder = Directory.CreateTempSubdirectory("dashboard-bench-slurm-").FullName;
+        File.SetUnixFileMode(folder, (UnixFileMode)0x1C9);
+        await using (var dashboard = new BenchHost(folder, url, key, conf))
+        {
+            dashboard.StartServer();
+            var engine = dashboard.Services.GetRequiredService<ClusterEngine>();
+            await dashboard.Services.GetRequiredService<EngineLoop>().Started;
+            await engine.Feed.WaitForAsync(u => u.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.State == NodeState.Ready) == 2);
+
+            JobSpec Spec(string name, string command) => new(name, "alice", "vision", command, new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+            watch.Restart();
+            var ids = new List<long>();
+            for (var i = 0; i < jobs; i++)
+            {
+                ids.Add((await engine.SubmitAsync(Spec($"bench-{i}", "true"), "alice")).Job!.Value.Value);
+            }
+
+            submitted = watch.Elapsed;
+            var ended = await engine.Feed.WaitForAsync(u => ids.All(id => u.Snapshot.Pending.Find(new JobId(id)) is null && !u.Snapshot.Running.Any(r => r.Job.Id.Value == id)));
+            var dashboardTime = watch.Elapsed;
+            Console.WriteLine($"dashboard: {jobs} submitted in {submitted.TotalSeconds:F2} s, all ended after {dashboardTime.TotalSeconds:F2} s: {jobs / dashboardTime.TotalSeconds:F1} jobs/s ({(dashboardTime / sbatchTime - 1) * 100:+0;-0}% time vs sbatch)");
+
+            // 3. End to free: the job prints the time as its last act; the delay runs to the update that shows its GPU free.
+            var delays = new List<double>();
+            var logs = dashboard.Services.GetRequiredService<JobLogs>();
+            for (var i = 0; i < 5; i++)
+            {
+                var id = (await engine.SubmitAsync(Spec($"bench-end-{i}", "sleep 1; date +%s.%N"), "alice")).Job!.Value;
+                var free = await engine.Feed.WaitForAsync(u => u.Events.OfType<AllocationReleasedEvent>().Any(e => e.Job == id));
+                var at = free.Events.OfType<AllocationReleasedEvent>().First(e => e.Job == id).At;
+                var printed = decimal.Parse(logs.Tail(id).Lines[^1], CultureInfo.InvariantCulture);
+                delays.Add((double)((decimal)at.ToUnixTimeMilliseconds() / 1000m - printed));
+            }
+
+            delays.Sort();
+            Console.WriteLine($"end to free (5 jobs): median {delays[2]:F2} s, max {delays[^1]:F2} s (poll interval 0.25 s)");
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+}
