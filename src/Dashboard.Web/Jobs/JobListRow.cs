@@ -17,16 +17,22 @@ public sealed record JobListRow(
     DateTimeOffset? Started,
     DateTimeOffset? Ended,
     int Gpus,
-    string Command)
+    string Command,
+    int? ExitCode = null)
 {
     public bool IsActive => State is JobState.Pending or JobState.Running;
+
+    /// <summary>How long it ran: start to end, or to <paramref name="now"/> while it runs; empty before it starts.</summary>
+    public string DurationAt(DateTimeOffset now) => Started is not { } started
+        ? ""
+        : WalltimeText.Format(((Ended ?? now) - started) is var span && span > TimeSpan.Zero ? span : TimeSpan.Zero);
 
     public static JobListRow Of(JobRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var job = record.Job;
         return new JobListRow(
-            job.Id.Value, job.Spec.Name, job.Spec.Owner, job.Team, record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Request.Gpus, job.Spec.Command);
+            job.Id.Value, job.Spec.Name, job.Spec.Owner, job.Team, record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Request.Gpus, job.Spec.Command, record.ExitCode);
     }
 }
 

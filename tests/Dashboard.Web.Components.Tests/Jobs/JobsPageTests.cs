@@ -35,6 +35,28 @@ public sealed class JobsPageTests : JobsTest
     }
 
     [Fact]
+    public void Each_row_shows_how_long_the_job_ran_and_its_exit_code_with_dates_on_one_line()
+    {
+        Submit(Job(1, "failed-run"), Job(2, "still-running"), Job(3, "waiting"));
+        Start(Job(1, "failed-run"), Node("gpu-01"), 0);
+        End(new JobId(1), JobState.Failed, 3, "exited with code 3");
+        Start(Job(2, "still-running"), Node("gpu-01"), 1);
+
+        var page = Render<JobsPage>();
+
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(3, 2, 1), Patience);
+        Cell(page, 1, "job-duration").Should().Be("25m", "it started 30 minutes ago and ended 5 minutes ago");
+        Cell(page, 1, "job-exit-code").Should().Be("3");
+        Cell(page, 2, "job-duration").Should().Be("30m", "a running job's duration runs to now");
+        Cell(page, 2, "job-exit-code").Should().BeEmpty();
+        Cell(page, 3, "job-duration").Should().BeEmpty("it has not started");
+        page.Find("tr.job-row:has([data-job-id='1']) td.job-submitted").GetAttribute("style").Should().Contain("white-space: nowrap");
+    }
+
+    private static string Cell(IRenderedComponent<JobsPage> page, long job, string column) =>
+        page.Find($"tr.job-row:has([data-job-id='{job}']) td.{column}").TextContent.Trim();
+
+    [Fact]
     public async Task Text_team_owner_and_state_filters_narrow_the_rows()
     {
         Submit(
