@@ -10,7 +10,7 @@ public sealed class LiveViewsTests
     [Fact]
     public void The_live_views_are_the_components_that_take_the_layouts_live_state_each_with_its_own_declaration()
     {
-        LiveViews.All.Select(view => view.Type.Name).Should().BeEquivalentTo(["ClusterTotalsBar", "ClusterPage", "LiveQuotas"]);
+        LiveViews.All.Select(view => view.Type.Name).Should().BeEquivalentTo(["ClusterTotalsBar", "ClusterPage", "LiveQuotas", "NotificationBell"]);
         LiveViews.All.Should().OnlyContain(view => typeof(ILiveView).IsAssignableFrom(view.Type));
     }
 

@@ -161,7 +161,7 @@ public sealed class QuietUpdateTests : ComponentTest
                     && property.IsDefined(typeof(Microsoft.AspNetCore.Components.CascadingParameterAttribute), inherit: true)))
             .Select(type => type.Name);
 
-        takers.Should().BeEquivalentTo(["ClusterTotalsBar", "ClusterPage", "LiveQuotas"]);
+        takers.Should().BeEquivalentTo(["ClusterTotalsBar", "ClusterPage", "LiveQuotas", "NotificationBell"]);
     }
 
     [Fact]
