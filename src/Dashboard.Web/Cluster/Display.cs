@@ -21,4 +21,8 @@ public static class Display
     /// <summary>UTC, to the minute ("2026-11-28 14:05 UTC"); "none" for a job without a walltime.</summary>
     public static string Time(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "none (no walltime)";
+
+    /// <summary>UTC, to the second ("2026-11-28 14:05:09 UTC"): a job's history.</summary>
+    public static string TimeToSecond(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

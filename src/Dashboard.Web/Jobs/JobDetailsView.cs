@@ -32,7 +32,8 @@ public sealed record JobDetailsView(
     AllocationView? Allocation,
     PendingView? Pending,
     EndView? End,
-    int Gpus)
+    int Gpus,
+    JobTimes? Times = null)
 {
     public bool IsActive => State is JobState.Pending or JobState.Running;
 
@@ -59,7 +60,8 @@ public sealed record JobDetailsView(
             record.State.IsTerminal() ? new EndView(
                 record.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "none (the job did not exit by itself)",
                 record.Reason ?? EndReasonOf(record.State)) : null,
-            job.Request.Gpus);
+            job.Request.Gpus,
+            new JobTimes(record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Spec.Walltime));
     }
 
     private static ImmutableArray<LabelledValue> SpecOf(Job job)

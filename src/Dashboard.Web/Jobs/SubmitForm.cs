@@ -34,6 +34,9 @@ public sealed partial class SubmitForm
 
     public string Priority { get; set; } = "0";
 
+    /// <summary>When this form was last kept as a draft (null: never, e.g. a fresh form); shown when the draft comes back.</summary>
+    public DateTimeOffset? DraftSavedAt { get; set; }
+
     public SubmitForm Copy() => (SubmitForm)MemberwiseClone();
 
     /// <summary>The form for submitting <paramref name="spec"/> again, its name suffixed ("train" → "train-2", "train-2" → "train-3").</summary>

@@ -6,6 +6,8 @@ namespace Dashboard.Web.Components.Tests.Admin;
 
 public sealed class AuditPageTests : AdminPageTest
 {
+    private const string AuditChangeNothing = Dashboard.Web.Audit.AuditChange.Nothing;
+
     public AuditPageTests()
     {
         var start = Data.Time.GetUtcNow();
@@ -28,8 +30,17 @@ public sealed class AuditPageTests : AdminPageTest
         page.WaitForAssertion(() => page.Find("#audit-total").TextContent.Should().Be("31 matching entries"), Patience);
         var rows = page.FindAll("#audit-grid tbody tr.mud-table-row");
         rows.Should().HaveCount(25, "a page holds 25 rows");
-        rows[0].TextContent.Should().Contain("root").And.Contain("quota.set").And.Contain("team:vision").And.Contain("gpus: 8 → 16").And.NotContain("weight");
-        rows[1].TextContent.Should().Contain("job:29").And.Contain("∅ → {\"gpus\":29}");
+        rows[0].TextContent.Should().Contain("root").And.Contain("quota.set").And.Contain("team:vision");
+        rows[0].QuerySelectorAll(".audit-change-line").Select(l => l.TextContent).Should().Equal(["GPUs 8 → 16"], "only what changed, by name");
+        rows[1].TextContent.Should().Contain("job:29");
+        rows[1].QuerySelectorAll(".audit-change-line").Select(l => l.TextContent).Should().Equal("GPUs 29");
+        // The raw record on demand: a closed expander holding both sides as stored.
+        var raw = rows[0].QuerySelector("details.audit-raw")!;
+        raw.HasAttribute("open").Should().BeFalse();
+        raw.QuerySelector("summary")!.TextContent.Should().Be("Raw record");
+        raw.QuerySelectorAll("pre").Select(p => p.TextContent).Should().Equal("{\"gpus\":8,\"weight\":1}", "{\"gpus\":16,\"weight\":1}");
+        rows[1].QuerySelectorAll("pre").Select(p => p.TextContent).Should().Equal(AuditChangeNothing, "{\"gpus\":29}");
+        rows[0].QuerySelector(".audit-time")!.GetAttribute("style").Should().Contain("white-space: nowrap", "a time stays on one line");
         page.Find("#audit-export").GetAttribute("href").Should().Be("admin/audit.csv");
         page.Find("#audit-export").HasAttribute("download").Should().BeTrue("the router leaves a download link to the browser");
     }

@@ -32,7 +32,8 @@ public sealed class JobDetailsPageTests : JobsTest
         page.Find("#job-log-note").TextContent.Should().Be("The log starts when the job runs.");
         page.Find("#cancel-job").GetAttribute("data-action").Should().Be("cancel");
         page.Find("#resubmit").GetAttribute("href").Should().Be("jobs/new?from=5");
-        page.FindAll("#job-timeline tr").Select(r => r.TextContent).Should().Equal("2026-11-28 13:00 UTCSubmitted");
+        page.FindAll("#job-timeline tr").Select(r => r.TextContent).Should().Equal("2026-11-28 13:00:00 UTCSubmitted");
+        page.Find("#job-clock").TextContent.Should().Be("Waiting for 1 h since it was submitted");
     }
 
     [Fact]
@@ -70,12 +71,41 @@ public sealed class JobDetailsPageTests : JobsTest
         page.FindAll("#job-timeline tr").Select(r => r.GetAttribute("data-state")).Should().Equal("Pending", "Running");
         page.FindAll("#job-pending").Should().BeEmpty();
         page.Find("#job-log").GetAttribute("data-polling").Should().Be("1");
+        page.Find("#job-clock").TextContent.Should().Be("Running for 30 min · 1 h 30 min left of its 2 h walltime");
 
         WriteLog(6, "epoch 3\n");
         page.Find("#job-log").TextContent.Should().Be("epoch 1\nepoch 2", "the log is read on the clock, not on every render");
         Time.Advance(TimeSpan.FromSeconds(1));
 
         page.WaitForAssertion(() => page.Find("#job-log").TextContent.Should().Be("epoch 1\nepoch 2\nepoch 3"), Patience);
+    }
+
+    [Fact]
+    public void The_log_viewer_searches_follows_new_lines_and_offers_the_whole_file()
+    {
+        var job = Job(7, "train-gpt", gpus: 1);
+        Submit(job);
+        Publish([Node("gpu-01")], running: [Start(job, Node("gpu-01"), 0)]);
+        WriteLog(7, "epoch 1 loss 0.9\nWARNING: slow batch\nepoch 2 loss 0.7\n");
+        var page = Render<JobDetailsPage>(p => p.Add(x => x.Id, 7));
+        page.WaitForAssertion(() => page.Find("#job-log").TextContent.Should().Contain("epoch 2"), Patience);
+
+        var download = page.Find("#job-log-download");
+        download.GetAttribute("href").Should().Be("api/v1/jobs/7/logs", "the API's log endpoint sends the whole file, after the same access check");
+        download.GetAttribute("download").Should().Be("job-7.log");
+        page.Find("#job-log-box").GetAttribute("data-follow").Should().Be("1", "a running job's output follows new lines");
+        page.Find("#job-log-box").GetAttribute("style").Should().Contain("column-reverse", "a column-reverse box stays at its end as lines arrive");
+
+        page.Find("#job-log-search").Input("epoch");
+        page.WaitForAssertion(() =>
+        {
+            page.Find("#job-log").TextContent.Should().Be("epoch 1 loss 0.9\nepoch 2 loss 0.7");
+            page.Find("#job-log-matches").TextContent.Should().Be("2 of 3 lines match");
+        }, Patience);
+
+        page.Find("#job-log-follow").Change(false);
+        page.WaitForAssertion(() => page.Find("#job-log-box").GetAttribute("data-follow").Should().Be("0"), Patience);
+        page.Find("#job-log-box").GetAttribute("style").Should().NotContain("column-reverse");
     }
 
     [Fact]
@@ -111,7 +141,9 @@ public sealed class JobDetailsPageTests : JobsTest
         Allocation(page, "node").Should().Be("gpu-01");
         page.Find("#job-allocation").GetAttribute("data-current").Should().Be("0");
         page.FindAll("#job-timeline tr").Select(r => r.TextContent).Should().Equal(
-            "2026-11-28 13:00 UTCSubmitted", "2026-11-28 13:30 UTCStarted", "2026-11-28 13:55 UTCFailed: exited with code 137");
+            "2026-11-28 13:00:00 UTCSubmitted", "2026-11-28 13:30:00 UTCStarted", "2026-11-28 13:55:00 UTCFailed: exited with code 137");
+        page.Find("#job-clock").TextContent.Should().Be("Ran for 25 min · ended 2026-11-28 13:55:00 UTC");
+        page.Find("#job-end").TextContent.Should().Contain("137").And.Contain("exited with code 137");
         page.Find("#job-log").TextContent.Should().Be("Killed");
         page.Find("#job-log").GetAttribute("data-polling").Should().Be("0");
         page.FindAll("#cancel-job").Should().BeEmpty();

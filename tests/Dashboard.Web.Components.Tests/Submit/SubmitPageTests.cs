@@ -326,6 +326,49 @@ public sealed class SubmitPageTests : ComponentTest
         fakes.Clock.Advance(SubmitPage.Debounce);
 
         page.WaitForAssertion(() => fakes.Drafts.Draft?.Name.Should().Be("keep me"), Patience);
+        fakes.Drafts.Draft!.DraftSavedAt.Should().Be(TestCluster.Now + SubmitPage.Debounce, "the draft remembers when it was kept");
+    }
+
+    [Fact]
+    public void A_restored_draft_says_so_with_its_time_and_marks_every_invalid_field_on_the_field()
+    {
+        Feed.Publish(HalfBusy().Update());
+        fakes.Drafts.Draft = new SubmitForm { Name = "old draft", Command = "python old.py", Priority = "high", Gpus = "-1", DraftSavedAt = TestCluster.Now.AddMinutes(-58) };
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => page.Find("#draft-notice").TextContent.Should().Contain("Restored your unsent draft from 13:02 UTC").And.Contain("(discard)"), Patience);
+        Value(page, "job-name").Should().Be("old draft");
+        ErrorUnder(page, "job-priority").Should().NotBeNullOrEmpty("the invalid priority is marked on its field, not only in the hint");
+        ErrorUnder(page, "job-gpus").Should().NotBeNullOrEmpty();
+        ErrorUnder(page, "job-name").Should().BeNull("a valid field is not marked");
+        page.Find("#submit-blocked").TextContent.Should().Contain("priority").And.Contain("GPUs");
+    }
+
+    [Fact]
+    public void Discarding_the_restored_draft_empties_the_form_and_forgets_the_draft()
+    {
+        Feed.Publish(HalfBusy().Update());
+        fakes.Drafts.Draft = new SubmitForm { Name = "old draft", Priority = "high", DraftSavedAt = TestCluster.Now.AddDays(-1) };
+        var page = RenderPage();
+        page.WaitForAssertion(() => page.Find("#draft-notice").TextContent.Should().Contain("from 2026-11-27 14:00 UTC"), Patience);
+
+        page.Find("#discard-draft").Click();
+
+        page.WaitForAssertion(() => page.FindAll("#draft-notice").Should().BeEmpty(), Patience);
+        Value(page, "job-name").Should().BeEmpty();
+        ErrorUnder(page, "job-priority").Should().BeNull();
+        fakes.Drafts.Draft.Should().BeNull();
+    }
+
+    [Fact]
+    public void Without_a_draft_there_is_no_notice()
+    {
+        Feed.Publish(HalfBusy().Update());
+
+        var page = RenderPage();
+
+        page.FindAll("#draft-notice").Should().BeEmpty();
     }
 
     private IRenderedComponent<SubmitPage> RenderPage(string query = "")
