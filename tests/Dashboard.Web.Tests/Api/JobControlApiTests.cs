@@ -47,7 +47,7 @@ public sealed class JobControlApiTests(ApiHost host) : IClassFixture<ApiHost>
         using (var byOwner = await PostAsync(alice, JobControlRoutes.Release(second.Id)))
         {
             byOwner.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-            (await ApiHost.ProblemOf(byOwner)).Detail.Should().Be($"job {second.Id} is held by admin admin; only an admin can release it");
+            (await ApiHost.ProblemOf(byOwner)).Detail.Should().Be($"Job {second.Id} was not released: job {second.Id} is held by admin admin; only an admin can release it");
         }
 
         using (var released = await PostAsync(host.As("admin"), JobControlRoutes.Release(second.Id)))
