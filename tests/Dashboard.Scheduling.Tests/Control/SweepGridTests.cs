@@ -27,7 +27,7 @@ public sealed class SweepGridTests
     [InlineData("lr", "is not a parameter")]
     [InlineData("1lr=[1]", "is not a parameter")]
     [InlineData("lr=[1,,2]", "is not a value of lr")]
-    [InlineData("lr=[1;rm -rf /]", "is not a parameter")]
+    [InlineData("lr=[1;rm -rf /]", "is not a value of lr")]
     [InlineData("lr=[$(reboot)]", "is not a value of lr")]
     [InlineData("lr=[1] x LR=[2]", "parameter LR is named twice")]
     public void A_bad_grid_is_refused_with_the_reason(string grid, string reason)

@@ -163,6 +163,7 @@ public abstract class JobsTest : ComponentTest
         {
             services.AddSingleton(new JobStore(Database));
             services.AddSingleton(new AllocationStore(Database));
+            services.AddSingleton(new Dashboard.Data.JobControl.JobControlStore(Database));
             services.AddSingleton<JobBrowser>();
             services.AddSingleton(Logs);
             services.AddSingleton<TimeProvider>(Time);
