@@ -20,7 +20,7 @@ public sealed record JobFact(
     TimeSpan? Waited = null);
 
 /// <summary>A sweep (job array) whose jobs have all ended, with how they ended.</summary>
-public sealed record SweepFact(long Sweep, string Name, string Owner, DateTimeOffset At, int Jobs, int Succeeded, int Failed, int Cancelled, double GpuHours);
+public sealed record SweepFact(long Sweep, string Name, string Owner, DateTimeOffset At, int Jobs, int Succeeded, int Failed, int Cancelled, double? GpuHours = null);
 
 /// <summary>The words of each notification: one title line and a body that says what happened with its numbers.</summary>
 public static class JobNotices
@@ -48,7 +48,7 @@ public static class JobNotices
         ArgumentNullException.ThrowIfNull(fact);
         var title = $"Sweep {fact.Sweep} \"{fact.Name}\" finished";
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"{title}: {fact.Succeeded}/{fact.Jobs} succeeded, {fact.Failed} failed, {fact.Cancelled} cancelled; {fact.GpuHours:0.##} GPU-hours in all.");
+            $"{title}: {fact.Succeeded}/{fact.Jobs} succeeded, {fact.Failed} failed, {fact.Cancelled} cancelled{(fact.GpuHours is { } hours ? $"; {hours:0.##} GPU-hours in all" : "")}.");
         return (title, body);
     }
 

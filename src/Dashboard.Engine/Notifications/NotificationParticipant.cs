@@ -44,6 +44,14 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
             }
         }
 
+        foreach (var finished in batch.Events.OfType<SweepFinishedEvent>().ToList())
+        {
+            if (QueueSweep(new SweepFact(finished.Sweep, finished.Name, finished.Owner, finished.At, finished.Size, finished.Succeeded, finished.Failed, finished.Cancelled), batch))
+            {
+                recipients.Add(finished.Owner);
+            }
+        }
+
         proposedWaiting = toldWaiting;
         proposedScan = lastWaitingScan;
         if (batch.Now - lastWaitingScan >= options.WaitingScanInterval)
@@ -73,7 +81,7 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
         }
     }
 
-    /// <summary>Notifies the owner of a finished sweep (for the sweep feature to call from the loop when a sweep's last job ends).</summary>
+    /// <summary>Notifies the owner of a finished sweep (from the <see cref="SweepFinishedEvent"/> of the batch that ended its last job).</summary>
     internal bool QueueSweep(SweepFact fact, EngineBatch batch)
     {
         var (title, body) = JobNotices.Describe(fact);

@@ -91,7 +91,7 @@ public sealed class JobControlEngineTests
         var second = after.Job!.Value;
         await engine.RoundTripAsync();
 
-        engine.Feed.Current!.Explanations[second].Reason.Describe().Should().Be($"waits for job {first} to succeed");
+        (await engine.WaitForExplanationsAsync(engine.Feed.Current!)).Explanations[second].Reason.Describe().Should().Be($"waits for job {first} to succeed");
         new JobControlStore(engine.Database).Find(second)!.DependsOn.Should().Equal(new DependencyTerm(first, DependencyRule.AfterOk));
 
         var started = engine.WaitForStateAsync(second, JobState.Running);

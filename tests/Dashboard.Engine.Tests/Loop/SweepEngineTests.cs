@@ -30,7 +30,7 @@ public sealed class SweepEngineTests
         engine.Jobs.Find(jobs[5])!.Job.Spec.Command.Should().Be($"export DASH_SWEEP_ID={sweep} DASH_SWEEP_INDEX=5 LR='1e-3' SEED='2'; true");
         new JobControlStore(engine.Database).Find(jobs[5])!.SweepValuesJson.Should().Be("""{"lr":"1e-3","seed":"2"}""");
         await engine.RoundTripAsync();
-        engine.Feed.Current!.Explanations[jobs[2]].Reason.Describe().Should().Be($"sweep {sweep} at its limit of 2 running");
+        (await engine.WaitForExplanationsAsync(engine.Feed.Current!)).Explanations[jobs[2]].Reason.Describe().Should().Be($"sweep {sweep} at its limit of 2 running");
 
         for (var round = 0; round < 3; round++)
         {

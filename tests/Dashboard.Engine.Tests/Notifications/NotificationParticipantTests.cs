@@ -53,6 +53,33 @@ public sealed class NotificationParticipantTests
     }
 
     [Fact]
+    public async Task A_finished_sweep_tells_its_owner_once_with_its_tally_in_the_batch_that_ended_its_last_job()
+    {
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty);
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 2)], participants: [new NotificationParticipant(directory, Options)]);
+        var finished = engine.Feed.WaitForAsync(u => u.Events.OfType<SweepFinishedEvent>().Any());
+        var points = Dashboard.Scheduling.Control.SweepGrid.Parse("seed=[1,2]", out _);
+
+        var submitted = await engine.Engine.SubmitSweepAsync(Spec(gpus: 1, walltime: TimeSpan.FromMinutes(10)) with { Name = "seeds" }, points, 2, "seed=[1,2]", "alice");
+        submitted.Succeeded.Should().BeTrue(submitted.Reason);
+        for (var round = 0; round < 3; round++)
+        {
+            await engine.RoundTripAsync();
+            engine.Clock.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        await finished.WaitAsync(Patience);
+        await engine.RoundTripAsync();
+        var sweep = submitted.Job!.Value;
+        var commit = engine.Journal.Committed.Single(c => c.OfType<NotificationQueued>().Any(n => n.Notification.Kind == NotificationKind.SweepFinished));
+        commit.OfType<JobStateChanged>().Should().Contain(c => c.To == JobState.Succeeded, "the sweep's notice is written with its last job's end");
+        var told = new NotificationStore(engine.Database).ListFor("alice").Where(n => n.Kind == NotificationKind.SweepFinished).ToList();
+        told.Should().ContainSingle();
+        told[0].Body.Should().Be($"Sweep {sweep} \"seeds\" finished: 2/2 succeeded, 0 failed, 0 cancelled.");
+        told[0].Link.Should().Be($"https://dash.example/jobs?sweep={sweep}");
+    }
+
+    [Fact]
     public async Task A_batch_whose_commit_fails_leaves_neither_the_change_nor_its_notification()
     {
         var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty);
