@@ -59,22 +59,10 @@ public static class SweepEndpoints
     private static async Task<IResult> SubmitAsync(HttpContext context, ClusterCommands commands, JobStore store, JobControlStore controls)
     {
         var user = ApiCaller.Of(context);
-        var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, JobSubmitReading.Fields, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var (read, problem) = await SubmittedSpec.ReadAsync(context, user.Name).ConfigureAwait(false);
+        if (read is not { } spec)
         {
             return problem!;
-        }
-
-        var reading = JobSubmitReading.Read(body, user.Name);
-        if (reading.Spec is not { } spec)
-        {
-            var errors = reading.FieldErrors.ToDictionary(StringComparer.Ordinal);
-            foreach (var message in reading.FormErrors)
-            {
-                errors.TryAdd("request", message);
-            }
-
-            return ApiProblems.Invalid(errors);
         }
 
         var maxText = context.Request.Query[SweepRoutes.MaxRunningParameter].ToString();
