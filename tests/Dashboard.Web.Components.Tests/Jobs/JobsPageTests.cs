@@ -26,8 +26,13 @@ public sealed class JobsPageTests : JobsTest
         page.Find("tr.job-row:has([data-job-id='1']) .job-state").GetAttribute("data-state").Should().Be("Pending");
         page.Find("#owner-filter").GetAttribute("value").Should().Be(CurrentUserName);
 
-        page.Find("tr.job-row:has([data-job-id='1']) td.job-owner").Click();
-        Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/jobs/1", "a click on a row opens the job");
+        // The grid may draw its rows again (its data reload, a live update) between the find and the click: the click
+        // is retried on the row as it is drawn now, until it opens the job.
+        page.WaitForAssertion(() =>
+        {
+            page.Find("tr.job-row:has([data-job-id='1']) td.job-owner").Click();
+            Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith("/jobs/1", "a click on a row opens the job");
+        }, Patience);
 
         page.Find("#my-jobs").Change(false);
 
