@@ -21,6 +21,20 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
     /// <summary>The page's query and its number and size; or the problems by parameter.</summary>
     public (JobQuery? Query, int Page, int PageSize, ImmutableDictionary<string, string> Problems) Read(string caller)
     {
+        var (filter, column, descending, page, size, problems) = Parse(caller);
+        if (filter is null)
+        {
+            return (null, 0, 0, problems);
+        }
+
+        return (filter.ToQuery(caller, page - 1, size, column.ToString(), descending), page, size, problems);
+    }
+
+    /// <summary>The Jobs page's filter these parameters name (its address carries them), or null when any is not valid.</summary>
+    public JobsFilter? ReadFilter(string caller) => Parse(caller).Filter;
+
+    private (JobsFilter? Filter, JobSortColumn Column, bool Descending, int Page, int PageSize, ImmutableDictionary<string, string> Problems) Parse(string caller)
+    {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         var states = new HashSet<JobState>();
         foreach (var part in (State ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -77,12 +91,10 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
 
         if (problems.Count > 0)
         {
-            return (null, 0, 0, problems.ToImmutableDictionary(StringComparer.Ordinal));
+            return (null, column, descending, 0, 0, problems.ToImmutableDictionary(StringComparer.Ordinal));
         }
 
-        var filter = new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text));
-        var query = filter.ToQuery(caller, page - 1, size, column.ToString(), descending);
-        return (query, page, size, ImmutableDictionary<string, string>.Empty);
+        return (new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text)), column, descending, page, size, ImmutableDictionary<string, string>.Empty);
     }
 
     private static int Whole(Dictionary<string, string> problems, string name, string? text, int empty, int min, int max)

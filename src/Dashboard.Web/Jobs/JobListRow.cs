@@ -45,6 +45,24 @@ public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, st
     public static JobsFilter Default { get; } = new(true, new HashSet<JobState>(), null, null, null);
 
     /// <summary>
+    /// The filter as the query parameters of the page's address (the API's names: state, team, owner, text, mine), so a
+    /// link reproduces the view; a parameter at its default is left out (null removes it from the address).
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> QueryParameters() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["state"] = States.Count == 0 ? null : string.Join(",", States.Order().Select(s => s.ToString())),
+        ["team"] = Team,
+        ["owner"] = MineOnly ? null : Owner,
+        ["text"] = Text,
+        ["mine"] = MineOnly ? null : "false",
+    };
+
+    /// <summary>Two filters that show the same jobs (the states compared as a set).</summary>
+    public bool SameAs(JobsFilter other) =>
+        other is not null && MineOnly == other.MineOnly && States.SetEquals(other.States)
+        && Team == other.Team && Text == other.Text && (MineOnly || Owner == other.Owner);
+
+    /// <summary>
     /// The store query for the grid's <paramref name="page"/> (0-based) of <paramref name="pageSize"/> rows (kept
     /// within 1..<see cref="JobQuery.MaxPageSize"/>), sorted by the grid column <paramref name="sortBy"/>; an unknown or
     /// missing column sorts by id, newest first.

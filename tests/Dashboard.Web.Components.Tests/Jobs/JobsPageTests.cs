@@ -62,6 +62,36 @@ public sealed class JobsPageTests : JobsTest
         page.Find($"tr.job-row:has([data-job-id='{job}']) td.{column}").TextContent.Trim();
 
     [Fact]
+    public async Task The_filters_live_in_the_address_so_a_link_reproduces_the_view()
+    {
+        Submit(
+            Job(1, "train-resnet", team: "vision"),
+            Job(2, "train-bert", team: "nlp"),
+            Job(3, "resnet-eval", owner: "bob", team: "vision"));
+        Start(Job(3, "resnet-eval", owner: "bob", team: "vision"), Node("gpu-01"), 1);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("jobs?mine=false&state=Running&team=vision");
+
+        var page = Render<JobsPage>();
+
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(3), Patience);
+        page.Find("#my-jobs").HasAttribute("checked").Should().BeFalse();
+        page.Find("#team-filter").GetAttribute("value").Should().Be("vision");
+
+        await Change(page, "#team-filter", "nlp");
+        page.WaitForAssertion(() => RowIds(page).Should().BeEmpty(), Patience);
+        new Uri(navigation.Uri).Query.Should().Contain("team=nlp").And.Contain("state=Running").And.Contain("mine=false");
+
+        await Click(page, "#state-filter-Running");
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(2), Patience);
+        new Uri(navigation.Uri).Query.Should().NotContain("state=", "a filter back at its default leaves the address");
+
+        navigation.NavigateTo("jobs?state=NoSuchState");
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(2, 1), Patience);
+        page.Find("#my-jobs").HasAttribute("checked").Should().BeTrue("an address with a bad value shows the default view");
+    }
+
+    [Fact]
     public async Task Text_team_owner_and_state_filters_narrow_the_rows()
     {
         Submit(
