@@ -28,7 +28,7 @@ builder.WebHost.UseStaticWebAssets();
 ListenAddresses.UseDefaultWhenNoneGiven(builder);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomEnd);
 
 builder.Services.AddComputeEngine(builder.Configuration, root);
 builder.Services.AddElasticPools(builder.Configuration, root);

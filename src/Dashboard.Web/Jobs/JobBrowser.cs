@@ -7,10 +7,10 @@ namespace Dashboard.Web.Jobs;
 /// <summary>A job with its history and every reservation it has held.</summary>
 public sealed record JobDetails(JobRecord Record, IReadOnlyList<JobEvent> Events, IReadOnlyList<AllocationRecord> Allocations);
 
-/// <summary>What the Jobs pages read from the database, off the circuit's thread.</summary>
-public sealed class JobBrowser(JobStore jobs, AllocationStore allocations)
+/// <summary>What the Jobs pages read from the database, off the circuit's thread (open so a test can count the reads).</summary>
+public class JobBrowser(JobStore jobs, AllocationStore allocations)
 {
-    public Task<JobPage> PageAsync(JobQuery query, CancellationToken cancellationToken = default) =>
+    public virtual Task<JobPage> PageAsync(JobQuery query, CancellationToken cancellationToken = default) =>
         Task.Run(() => jobs.Page(query), cancellationToken);
 
     /// <summary>The job, its events and allocations; null when no job has that id.</summary>

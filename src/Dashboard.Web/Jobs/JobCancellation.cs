@@ -46,4 +46,52 @@ public sealed class JobCancellation(IDialogService dialogs, ISnackbar snackbar, 
         snackbar.Add(notice.Text, notice.Severity);
         return answer.Succeeded;
     }
+
+    /// <summary>
+    /// Asks once for several jobs, then sends one cancel per job through the door (each checked on its own: a job the
+    /// person may not cancel is refused while the others go ahead) and sums the answers up in one snackbar. True when
+    /// the person confirmed (whatever the answers).
+    /// </summary>
+    public async Task<bool> ConfirmAndCancelManyAsync(IReadOnlyList<CancelTarget> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0)
+        {
+            return false;
+        }
+
+        if (targets.Count == 1)
+        {
+            return await ConfirmAndCancelAsync(targets[0]).ConfigureAwait(true);
+        }
+
+        var prompt = CancelPrompt.ForMany(targets);
+        var parameters = new DialogParameters<CancelJobDialog> { { d => d.Prompt, prompt } };
+        var options = new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small };
+        var dialog = await dialogs.ShowAsync<CancelJobDialog>(prompt.Title, parameters, options).ConfigureAwait(true);
+        var choice = await dialog.Result.ConfigureAwait(true);
+        if (choice is null || choice.Canceled)
+        {
+            return false;
+        }
+
+        var answers = await Task.WhenAll(targets.Select(t => CancelOneAsync(t.Job))).ConfigureAwait(true);
+        var notice = BulkCancelNotice.Of(answers);
+        snackbar.Add(notice.Text, notice.Severity);
+        return true;
+    }
+
+    private async Task<JobCancelAnswer> CancelOneAsync(Dashboard.Scheduling.Model.JobId job)
+    {
+        try
+        {
+            return new JobCancelAnswer(job, await commands.CancelAsync(user, job).ConfigureAwait(true));
+        }
+#pragma warning disable CA1031 // One job the engine could not answer for is reported with the others, not thrown at the circuit.
+        catch (Exception error) when (error is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return new JobCancelAnswer(job, CommandResult.Unavailable(error.Message));
+        }
+    }
 }

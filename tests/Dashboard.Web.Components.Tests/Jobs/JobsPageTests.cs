@@ -105,13 +105,13 @@ public sealed class JobsPageTests : JobsTest
 
         // Each filter reloads the rows asynchronously, and the reload renders the filters again (new event handler
         // ids): a filter is found and changed in one step on the renderer's thread, after the previous reload ended.
-        await Change(page, "#text-filter", "resnet");
+        await SearchAsync(page, "resnet");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 1), Patience);
 
-        await Change(page, "#text-filter", "100%");
+        await SearchAsync(page, "100%");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4), Patience);
 
-        await Change(page, "#text-filter", "");
+        await SearchAsync(page, "");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(4, 2, 1), Patience);
         await Change(page, "#team-filter", "nlp");
         page.WaitForAssertion(() => RowIds(page).Should().Equal(2), Patience);

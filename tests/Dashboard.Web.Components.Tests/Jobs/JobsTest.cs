@@ -30,12 +30,22 @@ public abstract class JobsTest : ComponentTest
     private readonly JobsTestBed bed;
 
     protected JobsTest()
-        : this(new JobsTestBed())
+        : this(new JobsTestBed(), _ => { })
     {
     }
 
-    private JobsTest(JobsTestBed bed)
-        : base(bed.AddServices)
+    /// <summary>The fixture with <paramref name="moreServices"/> registered after its own (a later registration wins).</summary>
+    protected JobsTest(Action<IServiceCollection> moreServices)
+        : this(new JobsTestBed(), moreServices)
+    {
+    }
+
+    private JobsTest(JobsTestBed bed, Action<IServiceCollection> moreServices)
+        : base(services =>
+        {
+            bed.AddServices(services);
+            moreServices(services);
+        })
     {
         this.bed = bed;
         // A lead of both teams: the list shows other people's jobs of those teams too (members see only their own).
@@ -119,6 +129,13 @@ public abstract class JobsTest : ComponentTest
     {
         using var timeout = new CancellationTokenSource(Patience);
         return await Inbox.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>Types <paramref name="text"/> into the Jobs page's search box and lets the typing pause pass.</summary>
+    protected async Task SearchAsync(IRenderedComponent<JobsPage> page, string text)
+    {
+        await page.InvokeAsync(() => page.Find("#text-filter").Input(text));
+        Time.Advance(JobsPage.SearchPause);
     }
 
     protected void WriteLog(long job, string text)
