@@ -59,12 +59,17 @@ public sealed record JobPendingView(
     [property: JsonPropertyName("estimatedStart")] DateTimeOffset? EstimatedStart,
     [property: JsonPropertyName("explainedAsOf")] DateTimeOffset? ExplainedAsOf = null);
 
-/// <summary>One page of a job list: <see cref="Total"/> jobs match in all; <see cref="Page"/> counts from 1.</summary>
+/// <summary>
+/// One page of a job list: <see cref="Total"/> jobs match in all; <see cref="Page"/> counts from 1 (0 for a page read
+/// with a cursor). <see cref="Next"/> is the cursor of the page after this one (pass it as <c>after</c>); null when
+/// this page was not full.
+/// </summary>
 public sealed record JobPage(
     [property: JsonPropertyName("items")] IReadOnlyList<JobView> Items,
     [property: JsonPropertyName("total")] int Total,
     [property: JsonPropertyName("page")] int Page,
-    [property: JsonPropertyName("pageSize")] int PageSize);
+    [property: JsonPropertyName("pageSize")] int PageSize,
+    [property: JsonPropertyName("next")] string? Next = null);
 
 /// <summary>The answer to a cancel: the job as it is now, and whether it is still stopping (a running job gets SIGTERM first).</summary>
 public sealed record JobCancelResult(

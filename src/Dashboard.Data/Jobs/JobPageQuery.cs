@@ -28,12 +28,20 @@ internal sealed class JobPageQuery
         [JobSortColumn.Gpus] = "j.gpus",
     };
 
-    private JobPageQuery(string where, string orderBy, DynamicParameters parameters)
+    private JobPageQuery(string where, string orderBy, DynamicParameters parameters, IReadOnlyList<string> keysetSql)
     {
         Where = where;
         OrderBy = orderBy;
         Parameters = parameters;
+        KeysetSql = keysetSql;
     }
+
+    /// <summary>
+    /// For a query with a cursor: the page's statements, run in order until the page is full (each reads at most a page).
+    /// A sort column that may be empty (started, ended) reads the jobs with a value first, then those without: each
+    /// statement walks one stretch of the sort's index from the cursor on, so no statement sorts or skips rows.
+    /// </summary>
+    public IReadOnlyList<string> KeysetSql { get; }
 
     public string Where { get; }
 
@@ -117,7 +125,41 @@ internal sealed class JobPageQuery
         parameters.Add("$limit", query.PageSize);
         parameters.Add("$offset", query.Offset);
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters);
+        var keyset = query.After is { } after ? KeysetOf(after, conditions, parameters) : [];
+        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters, keyset);
+    }
+
+    private static List<string> KeysetOf(JobCursor after, List<string> filters, DynamicParameters parameters)
+    {
+        var expression = SortExpressions[after.SortBy];
+        var direction = after.Descending ? "DESC" : "ASC";
+        var beyond = after.Descending ? "<" : ">";
+        parameters.Add("$afterId", after.Id);
+        string Statement(string condition, string orderBy) =>
+            $"SELECT {JobRow.Columns} FROM jobs j WHERE {string.Join(" AND ", [.. filters, condition])} ORDER BY {orderBy} LIMIT $limit";
+
+        if (after.SortBy == JobSortColumn.Id)
+        {
+            return [Statement($"j.id {beyond} $afterId", $"j.id {direction}")];
+        }
+
+        var statements = new List<string>();
+        var nullable = after.SortBy is JobSortColumn.Started or JobSortColumn.Ended;
+        if (!after.AtEmptyValue)
+        {
+            parameters.Add("$afterValue", (object?)after.Text ?? after.Number);
+            // A row value comparison is a range of the (column, id) index; an empty value never compares, so it is left out.
+            statements.Add(Statement($"({expression}, j.id) {beyond} ($afterValue, $afterId)", $"{expression} {direction}, j.id {direction}"));
+        }
+
+        if (nullable)
+        {
+            // Jobs without a value come last either way, in id order.
+            var empty = after.AtEmptyValue ? $"{expression} IS NULL AND j.id {beyond} $afterId" : $"{expression} IS NULL";
+            statements.Add(Statement(empty, $"j.id {direction}"));
+        }
+
+        return statements;
     }
 
     /// <summary>

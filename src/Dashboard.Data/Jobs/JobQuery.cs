@@ -21,7 +21,8 @@ public enum JobSortColumn
 /// One page of the job list: filters that all must hold (an empty <see cref="States"/> means every state; a null or
 /// blank <see cref="Team"/>, <see cref="Owner"/> or <see cref="Text"/> means no filter), the sort, and the window.
 /// <see cref="Text"/> matches, case-insensitively and literally (no wildcards), a part of the name or the command, or
-/// the id when it is a number ("42" or "#42").
+/// the id when it is a number ("42" or "#42"). With <see cref="After"/> the page starts right after that row (keyset
+/// paging: stable under inserts, served by the sort's index) instead of at <see cref="Offset"/>.
 /// </summary>
 public sealed record JobQuery(
     IReadOnlySet<JobState>? States = null,
@@ -32,7 +33,8 @@ public sealed record JobQuery(
     bool Descending = true,
     int Offset = 0,
     int PageSize = JobQuery.DefaultPageSize,
-    JobVisibility? VisibleTo = null)
+    JobVisibility? VisibleTo = null,
+    JobCursor? After = null)
 {
     public const int DefaultPageSize = 25;
 
@@ -59,6 +61,19 @@ public sealed record JobQuery(
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"offset must not be negative; it was {Offset}"));
         }
 
+        if (After is { } after)
+        {
+            if (Offset != 0)
+            {
+                problems.Add("a page starts either after a cursor or at an offset, not both");
+            }
+
+            if (after.SortBy != SortBy || after.Descending != Descending)
+            {
+                problems.Add($"the cursor belongs to the list sorted by {after.SortBy.ToString().ToLowerInvariant()} {(after.Descending ? "desc" : "asc")}; ask with that sort or start from the first page");
+            }
+        }
+
         foreach (var state in States ?? EmptyStates)
         {
             if (!Enum.IsDefined(state))
@@ -81,8 +96,11 @@ public sealed record JobQuery(
     }
 }
 
-/// <summary>One page of jobs and how many jobs match the query in all.</summary>
-public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount);
+/// <summary>
+/// One page of jobs and how many jobs match the query in all; <see cref="Next"/> continues after its last row (null when
+/// the page was not full: there is nothing after it).
+/// </summary>
+public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount, JobCursor? Next = null);
 
 /// <summary>
 /// Which jobs a person may list, whatever their filters say: their own (<see cref="Owner"/>) and those of the teams

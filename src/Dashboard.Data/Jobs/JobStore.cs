@@ -55,11 +55,25 @@ public sealed class JobStore(Database database)
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: true);
         var total = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
-        var items = total <= query.Offset
-            ? []
-            : connection.Query<JobRow>(sql.PageSql, sql.Parameters, transaction).Select(r => r.ToRecord()).ToList();
+        List<JobRecord> items;
+        if (query.After is null)
+        {
+            items = total <= query.Offset
+                ? []
+                : connection.Query<JobRow>(sql.PageSql, sql.Parameters, transaction).Select(r => r.ToRecord()).ToList();
+        }
+        else
+        {
+            items = [];
+            foreach (var statement in sql.KeysetSql.TakeWhile(_ => items.Count < query.PageSize))
+            {
+                items.AddRange(connection.Query<JobRow>(statement, sql.Parameters, transaction).Take(query.PageSize - items.Count).Select(r => r.ToRecord()));
+            }
+        }
+
         transaction.Commit();
-        return new JobPage(items, checked((int)total));
+        var next = items.Count == query.PageSize ? JobCursor.After(items[^1], query.SortBy, query.Descending) : null;
+        return new JobPage(items, checked((int)total), next);
     }
 
     /// <summary>
@@ -70,9 +84,10 @@ public sealed class JobStore(Database database)
     {
         var sql = JobPageQuery.Of(query);
         using var connection = database.OpenConnection();
+        var pages = query.After is null ? [sql.PageSql] : sql.KeysetSql;
         return
         [
-            .. connection.Query<PlanStep>("EXPLAIN QUERY PLAN " + sql.PageSql, sql.Parameters).Select(s => "page: " + s.Detail),
+            .. pages.SelectMany(page => connection.Query<PlanStep>("EXPLAIN QUERY PLAN " + page, sql.Parameters)).Select(s => "page: " + s.Detail),
             .. connection.Query<PlanStep>("EXPLAIN QUERY PLAN " + sql.CountSql, sql.Parameters).Select(s => "count: " + s.Detail),
         ];
     }

@@ -48,7 +48,9 @@ public static class JobEndpoints
                 + "sorted and paged on the server like the Jobs page. state: comma-separated states (Pending,Running,Succeeded,Failed,"
                 + "Cancelled,TimedOut,Rejected); team; owner; text (part of the name or command, or the id); mine (default true, "
                 + "false when owner is given); page (from 1); pageSize (1-500, default 25); sort (id, name, owner, team, state, gpus, "
-                + "submitted, started, ended; default id); order (desc, the default, or asc).")
+                + "submitted, started, ended; default id); order (desc, the default, or asc). Each page answers next: a cursor to pass as after= "
+                + "for the page after it (keyset paging: no row is repeated or skipped while jobs are added; the cursor keeps its sort and order; "
+                + "page and after cannot be combined). page/pageSize offsets keep working.")
             .Produces<ApiJobPage>()
             .ProducesValidationProblem(StatusCodes.Status400BadRequest);
 
@@ -113,10 +115,11 @@ public static class JobEndpoints
         string? page,
         string? pageSize,
         string? sort,
-        string? order)
+        string? order,
+        string? after)
     {
         var user = ApiCaller.Of(context);
-        var (query, number, size, problems) = new JobListParameters(state, team, owner, text, mine, page, pageSize, sort, order).Read(user.Name);
+        var (query, number, size, problems) = new JobListParameters(state, team, owner, text, mine, page, pageSize, sort, order, after).Read(user.Name);
         if (query is null)
         {
             return ApiProblems.BadQuery(problems);
@@ -124,7 +127,7 @@ public static class JobEndpoints
 
         var found = store.Page(query with { VisibleTo = user.JobVisibility() });
         var update = engine.Feed.Current;
-        return TypedResults.Ok(new ApiJobPage([.. found.Items.Select(r => JobViews.Of(r, update))], found.TotalCount, number, size));
+        return TypedResults.Ok(new ApiJobPage([.. found.Items.Select(r => JobViews.Of(r, update))], found.TotalCount, number, size, found.Next?.Token));
     }
 
     private static IResult Get(HttpContext context, string id, JobStore store, AllocationStore allocations, ClusterEngine engine)

@@ -11,9 +11,10 @@ namespace Dashboard.Web.Jobs;
 /// API lists exactly what the page would: <c>state</c> (comma-separated, e.g. <c>Pending,Running</c>), <c>team</c>,
 /// <c>owner</c>, <c>text</c>, <c>mine</c> (default true, as on the page; false when <c>owner</c> is given),
 /// <c>page</c> (from 1), <c>pageSize</c> (1 to 500, default 25), <c>sort</c> (id, name, owner, team, state, gpus,
-/// submitted, started, ended) and <c>order</c> (desc, the default, or asc).
+/// submitted, started, ended) and <c>order</c> (desc, the default, or asc). <c>after</c> is the <c>next</c> cursor of the
+/// page before (keyset paging: stable while jobs are added); it carries its sort and order, and replaces <c>page</c>.
 /// </summary>
-public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order)
+public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order, string? After = null)
 {
     /// <summary>The highest page number accepted (a page beyond the last is simply empty).</summary>
     public const int MaxPage = 1_000_000;
@@ -27,7 +28,13 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
             return (null, 0, 0, problems);
         }
 
-        return (filter.ToQuery(caller, page - 1, size, column.ToString(), descending), page, size, problems);
+        var query = filter.ToQuery(caller, page - 1, size, column.ToString(), descending);
+        if (JobCursor.TryParse(After, out var cursor))
+        {
+            return (query with { Offset = 0, After = cursor }, 0, size, problems);
+        }
+
+        return (query, page, size, problems);
     }
 
     /// <summary>The Jobs page's filter these parameters name (its address carries them), or null when any is not valid.</summary>
@@ -79,6 +86,27 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
             }
 
             descending = order != "asc";
+        }
+
+        if (!string.IsNullOrWhiteSpace(After))
+        {
+            if (!JobCursor.TryParse(After, out var cursor) || cursor is null)
+            {
+                problems["after"] = "after is not a cursor this server handed out (the next of a list page); start again from the first page.";
+            }
+            else if (!string.IsNullOrWhiteSpace(Page))
+            {
+                problems["page"] = "page and after cannot be used together; after already says where the page starts.";
+            }
+            else if ((!string.IsNullOrWhiteSpace(Sort) && column != cursor.SortBy) || (!string.IsNullOrWhiteSpace(Order) && descending != cursor.Descending))
+            {
+                problems["after"] = $"the cursor belongs to the list sorted by {cursor.SortBy.ToString().ToLowerInvariant()} {(cursor.Descending ? "desc" : "asc")}; leave out sort and order, or start again from the first page.";
+            }
+            else
+            {
+                column = cursor.SortBy;
+                descending = cursor.Descending;
+            }
         }
 
         foreach (var (name, value) in new[] { ("team", Team), ("owner", Owner), ("text", Text) })

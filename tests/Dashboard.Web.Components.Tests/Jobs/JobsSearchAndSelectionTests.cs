@@ -79,6 +79,28 @@ public sealed class JobsSearchAndSelectionTests : JobsTest
         page.WaitForAssertion(() => page.FindAll("#cancel-selected").Should().BeEmpty("the selection is cleared once it has been acted on"), Patience);
     }
 
+    [Fact]
+    public async Task The_next_page_starts_after_the_last_row_shown_so_it_stays_put_while_jobs_are_added()
+    {
+        Submit([.. Enumerable.Range(1, 30).Select(i => Job(i, $"job-{i:D2}", minutesAgo: i))]);
+        var page = Render<JobsPage>();
+        page.WaitForAssertion(() => RowIds(page).Should().HaveCount(JobQuery.DefaultPageSize).And.StartWith([30L, 29L]), Patience);
+
+        var grid = page.FindComponent<MudBlazor.MudDataGrid<JobListRow>>();
+        await page.InvokeAsync(() => grid.Instance.NavigateTo(MudBlazor.Page.Next));
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(5, 4, 3, 2, 1), Patience);
+        Reads.Queries[^1].After.Should().Be(new JobCursor(JobSortColumn.Id, true, null, null, 6), "page two is read after the last row of page one");
+
+        Submit(Job(31, "new-one"), Job(32, "new-two"));
+        Publish([Node("gpu-01")], events: [new Dashboard.Engine.Feed.JobStateChangedEvent(new JobId(32), CurrentUserName, "vision", JobState.Pending, JobState.Pending, "submitted", Now)]);
+
+        page.WaitForAssertion(() => page.Markup.Should().Contain("26-32 of 32"), Patience);
+        RowIds(page).Should().Equal([5L, 4L, 3L, 2L, 1L], "an offset would have shifted two rows of page one onto page two");
+        await page.InvokeAsync(() => grid.Instance.NavigateTo(MudBlazor.Page.First));
+        page.WaitForAssertion(() => RowIds(page).Should().StartWith([32L, 31L, 30L]), Patience);
+        Reads.Queries[^1].After.Should().BeNull("the first page starts at the top");
+    }
+
     private static List<long> RowIds(IRenderedComponent<JobsPage> page) =>
         [.. page.FindAll("tr.job-row .job-link").Select(a => long.Parse(a.GetAttribute("data-job-id")!, System.Globalization.CultureInfo.InvariantCulture))];
 

@@ -164,7 +164,36 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         first.Id.Should().BeLessThan(second.Id);
     }
 
+    [Fact]
+    public async Task The_next_cursor_continues_the_list_without_repeating_a_job_while_jobs_are_added()
+    {
+        var alice = host.As("alice");
+        var a = await ApiHost.SubmitAsync(alice, "vision", name: "cursor-a");
+        var b = await ApiHost.SubmitAsync(alice, "vision", name: "cursor-b");
+        var c = await ApiHost.SubmitAsync(alice, "vision", name: "cursor-c");
+
+        var first = await ListAsync(alice, "text=cursor-&pageSize=2");
+        first.Items.Select(j => j.Id).Should().Equal(c.Id, b.Id);
+        first.Next.Should().NotBeNullOrEmpty();
+        await ApiHost.SubmitAsync(alice, "vision", name: "cursor-d");
+
+        var second = await ListAsync(alice, $"text=cursor-&pageSize=2&after={first.Next}");
+        second.Items.Select(j => j.Id).Should().Equal([a.Id], "the page goes on after job {0}, not two rows further down a list that grew", b.Id);
+        second.Next.Should().BeNull("the page was not full");
+        second.Page.Should().Be(0, "a page read with a cursor has no number");
+        second.Total.Should().Be(4);
+
+        using var withPage = await alice.GetAsync(new Uri($"{ApiRoutes.Jobs}?pageSize=2&page=2&after={first.Next}", UriKind.Relative), Cancel);
+        withPage.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ApiHost.ProblemOf(withPage)).Errors.Should().ContainKey("page");
+        using var otherSort = await alice.GetAsync(new Uri($"{ApiRoutes.Jobs}?sort=name&after={first.Next}", UriKind.Relative), Cancel);
+        otherSort.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ApiHost.ProblemOf(otherSort)).Errors!["after"].Should().ContainSingle().Which.Should().Contain("sorted by id desc");
+    }
+
     [Theory]
+    [InlineData("after=not-a-cursor", "after")]
+    [InlineData("after=WyJqMSIsIklkIix0cnVlLG51bGwsbnVsbCwtMV0", "after")]
     [InlineData("state=Sleeping", "state")]
     [InlineData("state=1", "state")]
     [InlineData("page=0", "page")]
