@@ -78,6 +78,8 @@ public sealed class DashApp
         root.Subcommands.Add(CancelCommand.Create(this));
         root.Subcommands.Add(HoldCommand.CreateHold(this));
         root.Subcommands.Add(HoldCommand.CreateRelease(this));
+        root.Subcommands.Add(EditCommand.Create(this));
+        root.Subcommands.Add(EditCommand.CreateRequeue(this));
         root.Subcommands.Add(SweepCommand.Create(this));
         root.Subcommands.Add(LogsCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));

@@ -16,3 +16,12 @@ public sealed record SweepCreated(SweepTally Sweep, string Parameters, DateTimeO
 
 /// <summary>A job of a sweep: its index and its values (a JSON object).</summary>
 public sealed record SweepJobAdded(JobId Job, SweepMember Member, string ValuesJson) : ClusterChange;
+
+/// <summary>A waiting job's spec was edited (name, command, resources, walltime, priority); its owner and team stay.</summary>
+public sealed record JobEdited(JobId Job, JobSpec Spec) : ClusterChange;
+
+/// <summary>
+/// A job that had ended (<paramref name="From"/>) was put back in the queue, keeping its id: it is Pending again, its end
+/// cleared, and its history gains the event.
+/// </summary>
+public sealed record JobRequeuedFromEnd(JobId Job, JobState From, DateTimeOffset At, string Reason) : ClusterChange;

@@ -38,6 +38,11 @@ public sealed class JobControlStore(Database database)
 
     private const string StateSql = "SELECT state FROM jobs WHERE id = $id";
 
+    /// <summary>Each return to the queue (a requeue, a preemption) begins another attempt.</summary>
+    private const string AttemptsSql = """
+        SELECT 1 + COUNT(*) FROM job_events WHERE job_id = $id AND to_state = 'Pending' AND from_state <> 'Pending'
+        """;
+
     private const string NextSweepSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM sweeps";
 
     private const string SweepJobsSql = "SELECT job_id FROM job_controls WHERE sweep_id = $id ORDER BY sweep_index";
@@ -61,6 +66,16 @@ public sealed class JobControlStore(Database database)
     {
         using var connection = database.OpenConnection();
         return [.. connection.Query<long>(SweepJobsSql, new { id }).Select(v => new JobId(v))];
+    }
+
+    /// <summary>
+    /// Which attempt of <paramref name="job"/> this is: 1, plus one for each time it went back to the queue (requeued by a
+    /// person or preempted).
+    /// </summary>
+    public int Attempts(JobId job)
+    {
+        using var connection = database.OpenConnection();
+        return connection.ExecuteScalar<int>(AttemptsSql, new { id = job.Value });
     }
 
     public long NextSweepId()

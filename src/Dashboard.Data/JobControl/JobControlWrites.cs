@@ -1,5 +1,6 @@
 using Dashboard.Data.Writing;
 using Dashboard.Scheduling.Control;
+using Dashboard.Scheduling.Model;
 using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Data.JobControl;
@@ -27,7 +28,26 @@ internal sealed class JobControlWrites : StatementGroup
         ON CONFLICT (job_id) DO UPDATE SET sweep_id = excluded.sweep_id, sweep_index = excluded.sweep_index, sweep_values = excluded.sweep_values
         """;
 
+    private const string EditSql = """
+        UPDATE jobs SET name = $name, command = $command, gpus = $gpus, cpu_millicores = $cpu_millicores, memory_mib = $memory_mib,
+                        gpu_model = $gpu_model, cpu_limit_millicores = $cpu_limit_millicores, memory_limit_mib = $memory_limit_mib,
+                        walltime_ms = $walltime_ms, priority = $priority
+        WHERE id = $id AND state = 'Pending'
+        """;
+
+    private const string RequeueSql = """
+        UPDATE jobs SET state = 'Pending', ended_at = NULL, exit_code = NULL, reason = $reason
+        WHERE id = $id AND state = $from
+        """;
+
+    private const string RequeueEventSql = """
+        INSERT INTO job_events (job_id, at, from_state, to_state, reason, exit_code) VALUES ($id, $at, $from, 'Pending', $reason, NULL)
+        """;
+
     private readonly PreparedStatement hold;
+    private readonly PreparedStatement edit;
+    private readonly PreparedStatement requeue;
+    private readonly PreparedStatement requeueEvent;
     private readonly PreparedStatement depend;
     private readonly PreparedStatement sweep;
     private readonly PreparedStatement member;
@@ -39,6 +59,52 @@ internal sealed class JobControlWrites : StatementGroup
         depend = Prepare(DependSql, "$id", "$terms");
         sweep = Prepare(SweepSql, "$id", "$name", "$owner", "$team", "$size", "$max_running", "$parameters", "$at");
         member = Prepare(MemberSql, "$id", "$sweep", "$index", "$values");
+        edit = Prepare(
+            EditSql,
+            "$id", "$name", "$command", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_model", "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority");
+        requeue = Prepare(RequeueSql, "$id", "$from", "$reason");
+        requeueEvent = Prepare(RequeueEventSql, "$id", "$at", "$from", "$reason");
+    }
+
+    public void Apply(JobEdited change)
+    {
+        var spec = change.Spec;
+        var changed = edit.Bind("$id", change.Job.Value)
+            .Bind("$name", spec.Name)
+            .Bind("$command", spec.Command)
+            .Bind("$gpus", (long)spec.Request.Gpus)
+            .Bind("$cpu_millicores", spec.Request.CpuMillicores)
+            .Bind("$memory_mib", spec.Request.MemoryMiB)
+            .Bind("$gpu_model", spec.Request.GpuModel)
+            .Bind("$cpu_limit_millicores", spec.Limits?.CpuMillicores)
+            .Bind("$memory_limit_mib", spec.Limits?.MemoryMiB)
+            .Bind("$walltime_ms", spec.Walltime is { } walltime ? (long)walltime.TotalMilliseconds : null)
+            .Bind("$priority", (long)spec.Priority)
+            .Run();
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"Job {change.Job} is not waiting, so it cannot be edited.");
+        }
+    }
+
+    public void Apply(JobRequeuedFromEnd change)
+    {
+        if (!change.From.IsTerminal())
+        {
+            throw new InvalidOperationException($"Job {change.Job} is {change.From}: only an ended job is requeued this way.");
+        }
+
+        var changed = requeue.Bind("$id", change.Job.Value).Bind("$from", change.From.ToString()).Bind("$reason", change.Reason).Run();
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"Job {change.Job} is not {change.From}, so it cannot be requeued from it.");
+        }
+
+        requeueEvent.Bind("$id", change.Job.Value)
+            .Bind("$at", UtcTimestamp.ToStored(change.At))
+            .Bind("$from", change.From.ToString())
+            .Bind("$reason", change.Reason)
+            .Run();
     }
 
     public void Apply(JobHoldChanged change) =>

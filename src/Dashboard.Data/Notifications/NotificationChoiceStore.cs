@@ -1,3 +1,4 @@
+using Dashboard.Data.Audit;
 using System.Collections.Immutable;
 using Dapper;
 
@@ -58,7 +59,8 @@ public sealed class NotificationChoiceStore(Database database)
     }
 
     /// <summary>Replaces <paramref name="user"/>'s choices, email and waiting threshold, in one transaction.</summary>
-    public void Save(string user, IReadOnlyDictionary<(NotificationKind Kind, NotificationChannel Channel), bool> choices, string? email, TimeSpan waitingThreshold)
+    /// <param name="audit">The audit entry written in the same transaction (a change of the email target), or null.</param>
+    public void Save(string user, IReadOnlyDictionary<(NotificationKind Kind, NotificationChannel Channel), bool> choices, string? email, TimeSpan waitingThreshold, AuditEntry? audit = null)
     {
         ArgumentNullException.ThrowIfNull(choices);
         using var connection = database.OpenConnection();
@@ -70,20 +72,43 @@ public sealed class NotificationChoiceStore(Database database)
         }
 
         connection.Execute(UpsertSettingsSql, new { user, email, minutes = (long)waitingThreshold.TotalMinutes }, transaction);
+        if (audit is not null)
+        {
+            AuditWrites.AppendWithin(connection, transaction, audit);
+        }
+
         transaction.Commit();
     }
 
-    public long AddWebhook(string user, string url, string secret, DateTimeOffset at)
+    /// <param name="audit">Makes the audit entry of the new webhook's id, written in the same transaction; null for none.</param>
+    public long AddWebhook(string user, string url, string secret, DateTimeOffset at, Func<long, AuditEntry>? audit = null)
     {
         using var connection = database.OpenConnection();
-        return connection.ExecuteScalar<long>(AddWebhookSql, new { user, url, secret, at });
+        using var transaction = connection.BeginTransaction();
+        var id = connection.ExecuteScalar<long>(AddWebhookSql, new { user, url, secret, at }, transaction);
+        if (audit is not null)
+        {
+            AuditWrites.AppendWithin(connection, transaction, audit(id));
+        }
+
+        transaction.Commit();
+        return id;
     }
 
     /// <summary>Removes one of <paramref name="user"/>'s webhooks; false when they have no such webhook.</summary>
-    public bool RemoveWebhook(string user, long id, DateTimeOffset at)
+    /// <param name="audit">The audit entry written in the same transaction when a webhook was removed; null for none.</param>
+    public bool RemoveWebhook(string user, long id, DateTimeOffset at, AuditEntry? audit = null)
     {
         using var connection = database.OpenConnection();
-        return connection.Execute(RemoveWebhookSql, new { user, id, at }) == 1;
+        using var transaction = connection.BeginTransaction();
+        var removed = connection.Execute(RemoveWebhookSql, new { user, id, at }, transaction) == 1;
+        if (removed && audit is not null)
+        {
+            AuditWrites.AppendWithin(connection, transaction, audit);
+        }
+
+        transaction.Commit();
+        return removed;
     }
 
     private static ImmutableDictionary<string, NotificationPreferences> Assemble(IEnumerable<ChoiceRow> choices, IEnumerable<SettingsRow> settings, IEnumerable<WebhookRow> webhooks)

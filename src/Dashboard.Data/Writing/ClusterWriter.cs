@@ -183,6 +183,12 @@ public sealed class ClusterWriter : IDisposable
             case SweepJobAdded c:
                 jobControls.Apply(c);
                 break;
+            case JobEdited c:
+                jobControls.Apply(c);
+                break;
+            case JobRequeuedFromEnd c:
+                jobControls.Apply(c);
+                break;
             case NotificationQueued c:
                 notifications.Queue(c);
                 break;

@@ -24,4 +24,15 @@ public sealed partial class ClusterEngine
     /// <summary>Cancels, holds or releases every active job of sweep <paramref name="sweep"/>.</summary>
     public Task<CommandResult> ActOnSweepAsync(long sweep, SweepAction action, HoldAuthority authority, string actor) =>
         Send(new SweepActionCommand(sweep, action, authority, actor) { Completion = NewCompletion() });
+
+    /// <summary>Edits a waiting job: checked as a submit; owner and team stay.</summary>
+    public Task<CommandResult> EditAsync(JobId job, JobSpec spec, string actor) =>
+        Send(new EditJobCommand(job, spec, actor) { Completion = NewCompletion() });
+
+    /// <summary>
+    /// Requeues a running job (stopped, then back to the queue) or an ended one (<paramref name="stored"/> and
+    /// <paramref name="storedState"/>: the job as stored, which the engine needs for jobs that have ended).
+    /// </summary>
+    public Task<CommandResult> RequeueAsync(JobId job, Job? stored, JobState? storedState, string actor) =>
+        Send(new RequeueJobCommand(job, stored, storedState, actor) { Completion = NewCompletion() });
 }

@@ -23,6 +23,8 @@ internal sealed partial class ClusterState
         SubmitControlledCommand submit => SubmitControlled(submit, batch),
         SubmitSweepCommand sweep => SubmitSweep(sweep, batch),
         SweepActionCommand action => ActOnSweep(action, batch),
+        EditJobCommand edit => Edit(edit.Job, edit.Spec, edit.Actor, batch),
+        RequeueJobCommand requeue => Requeue(requeue, batch),
         _ => CommandResult.Conflict("unknown job control command"),
     };
 

@@ -13,7 +13,10 @@ using Dashboard.Scheduling.Planning;
 namespace Dashboard.Engine.Loop;
 
 /// <summary>Why the engine asked a running job to stop; decides the state it ends in.</summary>
-internal sealed record StopIntent(JobState EndsAs, string Reason);
+/// <param name="EndsAs">The state the job ends in (Pending: back to the queue).</param>
+/// <param name="Reason">Why, in words.</param>
+/// <param name="Requeued">A person's requeue: stopped as a cancel is (no preemption grace), then back to the queue.</param>
+internal sealed record StopIntent(JobState EndsAs, string Reason, bool Requeued = false);
 
 /// <summary>
 /// The cluster as the engine loop holds it: the immutable snapshot the scheduler reads, the next job id, and the

@@ -346,7 +346,8 @@ public sealed class EngineLoop(
             if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
             {
                 // A job stopped to go back to its queue (preempted) gets the preemption grace to checkpoint.
-                var preempted = state.Stopping.TryGetValue(job, out var intent) && intent.EndsAs == JobState.Pending;
+                // A person's requeue stops it as a cancel does.
+                var preempted = state.Stopping.TryGetValue(job, out var intent) && intent.EndsAs == JobState.Pending && !intent.Requeued;
                 await (preempted ? executor.PreemptAsync(job, cancellationToken) : executor.StopAsync(job, cancellationToken)).ConfigureAwait(false);
             }
         }

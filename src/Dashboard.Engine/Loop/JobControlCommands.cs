@@ -42,3 +42,12 @@ public enum SweepAction
 
 /// <summary>Cancel, hold or release every waiting (and for cancel, running) job of a sweep, with <paramref name="Authority"/>.</summary>
 internal sealed record SweepActionCommand(long Sweep, SweepAction Action, HoldAuthority Authority, string Actor) : JobControlCommand(Actor);
+
+/// <summary>Edit a waiting job: <paramref name="Spec"/> replaces its name, command, resources, walltime and priority (owner and team stay).</summary>
+internal sealed record EditJobCommand(JobId Job, JobSpec Spec, string Actor) : JobControlCommand(Actor);
+
+/// <summary>
+/// Requeue a running job (stopped as a cancel is, then back in the queue) or an ended one. <paramref name="Stored"/> and
+/// <paramref name="StoredState"/>: the job as the door read it (the engine keeps no ended jobs).
+/// </summary>
+internal sealed record RequeueJobCommand(JobId Job, Job? Stored, JobState? StoredState, string Actor) : JobControlCommand(Actor);

@@ -90,6 +90,7 @@ public static class ApiRegistration
         var api = app.MapGroup(ApiRoutes.Prefix).RequireAuthorization().DisableAntiforgery();
         api.MapJobEndpoints();
         api.MapJobControlEndpoints();
+        api.MapJobEditEndpoints();
         api.MapSweepEndpoints();
         Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
         api.MapClusterEndpoints();

@@ -9,11 +9,13 @@ namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// What the job page's control panel shows: the hold (who, with whose authority), the jobs it runs after, its sweep
-/// place, and which of Hold and Release the person may press. Null when there is nothing to show or do.
+/// place, which attempt it is (after a requeue or a preemption), and which of Hold, Release, Edit and Requeue the person
+/// may press. Null when there is nothing to show or do.
 /// </summary>
-public sealed record JobControlPanelView(string? HoldText, string? After, string? Sweep, bool CanHold, bool CanRelease)
+public sealed record JobControlPanelView(string? HoldText, string? After, string? Sweep, bool CanHold, bool CanRelease, bool CanEdit = false, bool CanRequeue = false, string? Attempt = null)
 {
-    public static JobControlPanelView? Of(JobRecord record, JobControlFacts? stored, ClusterUpdate? update, ICurrentUser user)
+    /// <param name="attempts">Which attempt the job is on (1 until it first goes back to the queue).</param>
+    public static JobControlPanelView? Of(JobRecord record, JobControlFacts? stored, ClusterUpdate? update, ICurrentUser user, int attempts = 1)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(user);
@@ -26,9 +28,13 @@ public sealed record JobControlPanelView(string? HoldText, string? After, string
         var mayAct = user.CanActOnJob(spec.Owner, spec.Team);
         var canHold = waiting && mayAct && (hold is null || hold.Authority < Commands.JobAuthority.ToHold(user, spec));
         var canRelease = hold is not null && mayAct && hold.Authority <= Commands.JobAuthority.ToRelease(user, spec);
-        return hold is null && after.Count == 0 && sweep is null && !canHold
+        var batch = !record.Job.IsSession;
+        var canEdit = waiting && mayAct && batch;
+        var canRequeue = !waiting && mayAct && batch;
+        var attempt = attempts > 1 ? $"attempt {attempts}" : null;
+        return hold is null && after.Count == 0 && sweep is null && !canHold && !canEdit && !canRequeue && attempt is null
             ? null
-            : new JobControlPanelView(hold?.Describe(), after.Count == 0 ? null : "Runs after " + string.Join(" and ", after), sweep, canHold, canRelease);
+            : new JobControlPanelView(hold?.Describe(), after.Count == 0 ? null : "Runs after " + string.Join(" and ", after), sweep, canHold, canRelease, canEdit, canRequeue, attempt);
     }
 
     private static string Describe(DependencyTerm term) => term.Rule switch

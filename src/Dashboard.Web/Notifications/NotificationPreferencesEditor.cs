@@ -90,7 +90,7 @@ public sealed class NotificationPreferencesEditor(
             return (null, errors);
         }
 
-        store.Save(user.Name, choices.ToImmutable(), email, TimeSpan.FromMinutes(minutes));
+        store.Save(user.Name, choices.ToImmutable(), email, TimeSpan.FromMinutes(minutes), NotificationAudit.EmailChanged(user.Name, current.Email, email, time.GetUtcNow()));
         directory.Reload();
         return (Read(user), ImmutableDictionary<string, string>.Empty);
     }
@@ -111,7 +111,8 @@ public sealed class NotificationPreferencesEditor(
         }
 
         var secret = WebhookSignature.NewSecret();
-        var id = store.AddWebhook(user.Name, url!, secret, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var id = store.AddWebhook(user.Name, url!, secret, now, id => NotificationAudit.WebhookAdded(user.Name, id, url!, now));
         directory.Reload();
         return (new CreatedWebhookView(id, url!, secret), null);
     }
@@ -120,7 +121,9 @@ public sealed class NotificationPreferencesEditor(
     public bool RemoveWebhook(ICurrentUser user, long id)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var removed = store.RemoveWebhook(user.Name, id, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var hook = store.Load(user.Name).Webhooks.FirstOrDefault(w => w.Id == id);
+        var removed = store.RemoveWebhook(user.Name, id, now, hook is null ? null : NotificationAudit.WebhookRemoved(user.Name, id, hook.Url, now));
         directory.Reload();
         return removed;
     }

@@ -22,7 +22,7 @@ public sealed class JobControlPanelViewTests
     [Fact]
     public void A_waiting_job_offers_hold_to_those_who_may_act_and_nothing_to_others()
     {
-        JobControlPanelView.Of(Waiting(), null, null, Alice).Should().Be(new JobControlPanelView(null, null, null, CanHold: true, CanRelease: false));
+        JobControlPanelView.Of(Waiting(), null, null, Alice).Should().Be(new JobControlPanelView(null, null, null, CanHold: true, CanRelease: false, CanEdit: true));
         JobControlPanelView.Of(Waiting(), null, null, Bob).Should().BeNull();
     }
 
@@ -50,5 +50,29 @@ public sealed class JobControlPanelViewTests
         var lead = JobControlPanelView.Of(Waiting(), facts, null, Lead)!;
 
         (lead.CanHold, lead.CanRelease).Should().Be((true, true));
+    }
+
+    [Fact]
+    public void A_running_or_ended_job_offers_requeue_not_edit_and_says_which_attempt_it_is()
+    {
+        var running = Waiting() with { State = JobState.Running };
+        var ended = Waiting() with { State = JobState.Failed };
+
+        var onRunning = JobControlPanelView.Of(running, null, null, Lead, attempts: 2)!;
+        var onEnded = JobControlPanelView.Of(ended, null, null, Alice)!;
+
+        (onRunning.CanEdit, onRunning.CanRequeue, onRunning.CanHold, onRunning.Attempt).Should().Be((false, true, false, "attempt 2"));
+        (onEnded.CanEdit, onEnded.CanRequeue, onEnded.Attempt).Should().Be((false, true, null));
+        JobControlPanelView.Of(ended, null, null, Bob).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_session_is_neither_edited_nor_requeued()
+    {
+        var session = Waiting() with { Job = Waiting().Job with { Spec = Waiting().Job.Spec with { Session = new SessionRequest("jupyter") } } };
+
+        var view = JobControlPanelView.Of(session, null, null, Alice)!;
+
+        (view.CanEdit, view.CanRequeue).Should().Be((false, false));
     }
 }
