@@ -9,7 +9,8 @@ internal class JobRow
     public const string Columns = """
         j.id, j.name, j.owner, j.team, j.command, j.gpus, j.cpu_millicores, j.memory_mib, j.gpu_model,
         j.cpu_limit_millicores, j.memory_limit_mib, j.walltime_ms, j.priority, j.state,
-        j.submitted_at, j.started_at, j.ended_at, j.exit_code, j.reason, j.session_type
+        j.submitted_at, j.started_at, j.ended_at, j.exit_code, j.reason, j.session_type,
+        j.reservation_id
         """;
 
     public long Id { get; set; }
@@ -52,6 +53,8 @@ internal class JobRow
 
     public string? SessionType { get; set; }
 
+    public long? ReservationId { get; set; }
+
     /// <summary>Limits come back as null when neither limit is set.</summary>
     public Job ToJob()
     {
@@ -65,7 +68,8 @@ internal class JobRow
             limits,
             WalltimeMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             checked((int)Priority),
-            SessionType is { } type ? new SessionRequest(type) : null);
+            SessionType is { } type ? new SessionRequest(type) : null,
+            ReservationId);
         return new Job(new JobId(Id), spec, SubmittedAt);
     }
 

@@ -10,10 +10,12 @@ internal sealed class JobWrites : StatementGroup
 {
     private const string InsertSql = """
         INSERT INTO jobs (id, name, owner, team, command, gpus, cpu_millicores, memory_mib, gpu_model,
-                          cpu_limit_millicores, memory_limit_mib, walltime_ms, priority, state, submitted_at, kind, session_type)
+                          cpu_limit_millicores, memory_limit_mib, walltime_ms, priority, state, submitted_at, kind, session_type,
+                          reservation_id)
         VALUES ($id, $name, $owner, $team, $command, $gpus, $cpu_millicores, $memory_mib, $gpu_model,
                 $cpu_limit_millicores, $memory_limit_mib, $walltime_ms, $priority, 'Pending', $at,
-                CASE WHEN $session_type IS NULL THEN 'batch' ELSE 'session' END, $session_type)
+                CASE WHEN $session_type IS NULL THEN 'batch' ELSE 'session' END, $session_type,
+                $reservation_id)
         """;
 
     private const string ChangeStateSql = """
@@ -43,7 +45,7 @@ internal sealed class JobWrites : StatementGroup
         insert = Prepare(
             InsertSql,
             "$id", "$name", "$owner", "$team", "$command", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_model",
-            "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at", "$session_type");
+            "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at", "$session_type", "$reservation_id");
         changeState = Prepare(ChangeStateSql, "$id", "$from", "$to", "$at", "$terminal", "$exit_code", "$reason");
         appendEvent = Prepare(EventSql, "$id", "$at", "$from", "$to", "$reason", "$exit_code");
     }
@@ -67,6 +69,7 @@ internal sealed class JobWrites : StatementGroup
             .Bind("$priority", (long)spec.Priority)
             .Bind("$at", UtcTimestamp.ToStored(job.SubmittedAt))
             .Bind("$session_type", spec.Session?.Type)
+            .Bind("$reservation_id", spec.Reservation)
             .Run();
     }
 

@@ -31,6 +31,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly ScaleActionWrites scaleActions;
     private readonly JobControlWrites jobControls;
     private readonly NotificationWrites notifications;
+    private readonly Reservations.ReservationWrites reservations;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -59,7 +60,8 @@ public sealed class ClusterWriter : IDisposable
         scaleActions = new ScaleActionWrites(connection);
         jobControls = new JobControlWrites(connection);
         notifications = new NotificationWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications];
+        reservations = new Reservations.ReservationWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, reservations];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -191,6 +193,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case NotificationQueued c:
                 notifications.Queue(c);
+                break;
+            case Reservations.ReservationWritten c:
+                reservations.Write(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));

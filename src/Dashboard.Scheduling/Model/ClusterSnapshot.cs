@@ -28,6 +28,9 @@ public sealed record ClusterSnapshot(
 
     /// <summary>Holds, dependencies and sweep limits: what <see cref="Control.Eligibility"/> keeps from the scheduler.</summary>
     public Control.JobControls Controls { get; init; } = Control.JobControls.Empty;
+
+    /// <summary>Teams' advance reservations (every state; the scheduler honours the approved ones, see docs/reservations.md).</summary>
+    public ImmutableArray<Reservations.AdvanceReservation> Reservations { get; init; } = [];
 }
 
 /// <summary>The knobs of a scheduling pass.</summary>
@@ -75,6 +78,13 @@ public sealed record SchedulerSettings(
     /// reserved for only after every guaranteed job was placed (or once it starves).
     /// </summary>
     public TimeSpan? DrainAfter { get; init; }
+
+    /// <summary>
+    /// Advance reservations: GPUs reserved for a team that no job of the reservation waits for may be lent to other
+    /// jobs; those jobs are preempted as soon as a job of the reservation waits (at its window's start, or later).
+    /// False: before a window only jobs that end before it opens start on its GPUs, and during it only its own jobs.
+    /// </summary>
+    public bool LendReservedGpus { get; init; }
 
     /// <summary>Whether a job submitted at <paramref name="submitted"/> may drain a node for itself at <paramref name="now"/> (<see cref="DrainAfter"/>).</summary>
     public bool MayDrain(DateTimeOffset submitted, DateTimeOffset now) => DrainAfter is { } after && now - submitted >= after;

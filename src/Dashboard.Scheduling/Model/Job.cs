@@ -15,7 +15,11 @@ public readonly record struct JobId(long Value) : IComparable<JobId>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>What a person submits. Validated by <see cref="JobSpecValidation"/> before it reaches the engine.</summary>
+/// <summary>
+/// What a person submits. Validated by <see cref="JobSpecValidation"/> before it reaches the engine.
+/// <see cref="Reservation"/>: the id of the team's advance reservation the job runs in (null: none; see
+/// <see cref="Reservations.AdvanceReservation"/>).
+/// </summary>
 public sealed record JobSpec(
     string Name,
     string Owner,
@@ -25,7 +29,8 @@ public sealed record JobSpec(
     ResourceLimits? Limits = null,
     TimeSpan? Walltime = null,
     int Priority = 0,
-    SessionRequest? Session = null);
+    SessionRequest? Session = null,
+    long? Reservation = null);
 
 /// <summary>
 /// Marks a job as an interactive session of the named type (a server the dashboard proxies to, see docs/sessions.md);

@@ -52,6 +52,9 @@ public readonly record struct PendingReason(
             case PendingCause.TeamQuotaFull:
                 text.Append(CultureInfo.InvariantCulture, $"needs {Amount(QuotaDimension())}; {TeamRoom(QuotaDimension())}");
                 break;
+            case PendingCause.HeldForReservation when BlockingJob is { Value: < 0 } hold:
+                text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; the capacity free now is kept for advance reservation {-hold.Value}, whose window it would overlap");
+                break;
             case PendingCause.HeldForReservation:
                 text.Append(CultureInfo.InvariantCulture, $"needs {NeedOnOneNode()}; the capacity free now is held for job {BlockingJob}, which starts first");
                 break;

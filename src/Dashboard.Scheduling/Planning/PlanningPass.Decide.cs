@@ -8,6 +8,8 @@ internal sealed partial class PlanningPass
     /// <summary>Decides one job; returns true when it was left for the second walk because it would borrow.</summary>
     private bool Decide(in QueuedJob queued, bool borrowingAllowed)
     {
+        reservations.Member = queued.Job.Spec.Reservation;
+
         // 1. Refuse what can never fit.
         if (RefusedAsNeverFitting(queued.Job))
         {

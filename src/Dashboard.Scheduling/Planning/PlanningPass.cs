@@ -69,6 +69,7 @@ internal sealed partial class PlanningPass : IDisposable
         reservations = new ReservationBook(capacity, snapshot.Running, now);
         reclaim = new QuotaReclaim(capacity, snapshot.Running, settings, now);
         horizons = new BusyHorizons(capacity, now);
+        Reservations.AdvanceHolds.Place(snapshot, now, capacity, reservations);
         foreach (var running in snapshot.Running)
         {
             horizons.Extend(capacity.IndexOf(running.Allocation.Node), running.Allocation.ExpectedEnd);

@@ -36,7 +36,7 @@ internal sealed partial class ReservationBook
 
     public int Count { get; private set; }
 
-    public bool IsEmpty => Count == 0;
+    public bool IsEmpty => Count == 0 && holds == 0;
 
     /// <summary>Records that <paramref name="allocation"/> frees its resources at its expected end (if it has one).</summary>
     public void AddRelease(GpuAllocation allocation, string team)
@@ -189,7 +189,7 @@ internal sealed partial class ReservationBook
 
         foreach (var reservation in list)
         {
-            if (end is { } jobEnd && jobEnd <= reservation.Start)
+            if ((end is { } jobEnd && jobEnd <= reservation.Start) || IsMembersHold(reservation))
             {
                 continue;
             }

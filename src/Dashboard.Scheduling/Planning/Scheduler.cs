@@ -20,6 +20,11 @@ public static class Scheduler
     public static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (!snapshot.Reservations.IsEmpty)
+        {
+            return Reservations.ReservedPlanning.Plan(snapshot, now, StartEstimator.Estimate);
+        }
+
         using var pass = new PlanningPass(snapshot, now, StartEstimator.Estimate);
         return pass.Run();
     }
@@ -31,6 +36,11 @@ public static class Scheduler
     internal static SchedulePlan Plan(ClusterSnapshot snapshot, DateTimeOffset now, EstimateStarts estimator)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (!snapshot.Reservations.IsEmpty)
+        {
+            return Reservations.ReservedPlanning.Plan(snapshot, now, estimator);
+        }
+
         using var pass = new PlanningPass(snapshot, now, estimator);
         return pass.Run();
     }
