@@ -27,9 +27,9 @@ internal sealed class NodeCapacity
     private readonly NodeLayout layout;
     private readonly Dictionary<string, int> indexByName;
 
-    /// <summary>Each node's busy horizon (UTC ticks) once <see cref="TrackHorizons"/> was called, and the horizons of each bucket's nodes in order.</summary>
+    /// <summary>Each node's busy horizon (UTC ticks) once <see cref="TrackHorizons"/> was called, and the horizons of each bucket's nodes counted in order (<see cref="HorizonCounts"/>).</summary>
     private long[]? horizons;
-    private SortedSet<(long Horizon, int Node)>[]? bucketHorizons;
+    private HorizonCounts[]? bucketHorizons;
 
     public NodeCapacity(ImmutableArray<Node> snapshotNodes, IEnumerable<GpuAllocation> held)
     {
@@ -95,7 +95,7 @@ internal sealed class NodeCapacity
         topBucket = other.topBucket;
         bucketSorted = (bool[])other.bucketSorted.Clone();
         horizons = (long[]?)other.horizons?.Clone();
-        bucketHorizons = other.bucketHorizons?.Select(set => new SortedSet<(long Horizon, int Node)>(set)).ToArray();
+        bucketHorizons = other.bucketHorizons?.Select(counts => counts.Clone()).ToArray();
     }
 
     public int Count => nodes.Length;
@@ -199,13 +199,13 @@ internal sealed class NodeCapacity
     {
         horizons = new long[nodes.Length];
         Array.Fill(horizons, nowTicks);
-        bucketHorizons = new SortedSet<(long, int)>[buckets.Length];
+        bucketHorizons = new HorizonCounts[buckets.Length];
         for (var k = 0; k < buckets.Length; k++)
         {
-            bucketHorizons[k] = [];
-            foreach (var node in buckets[k])
+            bucketHorizons[k] = new HorizonCounts();
+            for (var i = 0; i < buckets[k].Count; i++)
             {
-                bucketHorizons[k].Add((nowTicks, node));
+                bucketHorizons[k].Add(nowTicks);
             }
         }
     }
@@ -221,8 +221,8 @@ internal sealed class NodeCapacity
         var k = bucketOf[node];
         if (k >= 0)
         {
-            bucketHorizons![k].Remove((horizons[node], node));
-            bucketHorizons[k].Add((ticks, node));
+            bucketHorizons![k].Remove(horizons[node]);
+            bucketHorizons[k].Add(ticks);
         }
 
         horizons[node] = ticks;
@@ -235,19 +235,19 @@ internal sealed class NodeCapacity
     /// </summary>
     private long LowestPossibleScore(int k, long endTicks)
     {
-        var set = bucketHorizons![k];
-        if (set.Count == 0)
+        var counts = bucketHorizons![k];
+        if (counts.IsEmpty)
         {
             return long.MaxValue;
         }
 
-        var latest = set.Max.Horizon;
+        var latest = counts.Latest;
         if (endTicks >= latest)
         {
             return endTicks - latest;
         }
 
-        var earliest = set.Min.Horizon;
+        var earliest = counts.Earliest;
         return endTicks < earliest ? (earliest - endTicks) / 10 : 0;
     }
 
@@ -398,7 +398,7 @@ internal sealed class NodeCapacity
 
         var k = BitOperations.PopCount(freeMask[node]);
         bucketOf[node] = k;
-        bucketHorizons?[k].Add((horizons![node], node));
+        bucketHorizons?[k].Add(horizons![node]);
         topBucket = Math.Max(topBucket, k);
         var bucket = buckets[k];
         if (bucketSorted[k])
@@ -446,7 +446,7 @@ internal sealed class NodeCapacity
             bucket.RemoveAt(bucket.Count - 1);
         }
 
-        bucketHorizons?[k].Remove((horizons![node], node));
+        bucketHorizons?[k].Remove(horizons![node]);
         bucketOf[node] = -1;
     }
 
