@@ -6,6 +6,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
 using Dashboard.Data.Notifications;
 using Dashboard.Data.Quotas;
+using Dashboard.Data.Sessions;
 using Dashboard.Data.Usage;
 using Microsoft.Data.Sqlite;
 
@@ -31,6 +32,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly ScaleActionWrites scaleActions;
     private readonly JobControlWrites jobControls;
     private readonly NotificationWrites notifications;
+    private readonly WalltimeWrites walltimes;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -59,7 +61,8 @@ public sealed class ClusterWriter : IDisposable
         scaleActions = new ScaleActionWrites(connection);
         jobControls = new JobControlWrites(connection);
         notifications = new NotificationWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications];
+        walltimes = new WalltimeWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, walltimes];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -185,6 +188,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case NotificationQueued c:
                 notifications.Queue(c);
+                break;
+            case WalltimeExtended c:
+                walltimes.Extend(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));
