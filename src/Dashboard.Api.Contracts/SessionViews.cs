@@ -39,3 +39,6 @@ public sealed record JobNoticeView(
     [property: JsonPropertyName("at")] DateTimeOffset At,
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("message")] string Message);
+
+/// <summary>What <c>POST /api/v1/sessions/{id}/extend</c> takes: how much more walltime ("1h", "30m").</summary>
+public sealed record SessionExtendRequest([property: JsonPropertyName("by")] string? By);

@@ -36,6 +36,35 @@ public sealed partial class DashSessionTests(DashServer server)
     }
 
     [Fact]
+    public async Task A_running_session_is_extended_from_the_terminal_by_its_owner_only()
+    {
+        var started = await Dash.RunAsync(server, "alice", "session", "start", "jupyter", "--gpus", "1", "--time", "1h");
+        started.ExitCode.Should().Be(0, started.ToString());
+        var id = StartedLine().Match(started.Out).Groups[1].Value;
+        var before = await EndsAtAsync(id);
+
+        var byBob = await Dash.RunAsync(server, "bob", "session", "extend", id, "--by", "1h");
+        var nonsense = await Dash.RunAsync(server, "alice", "session", "extend", id, "--by", "soon");
+        var extended = await Dash.RunAsync(server, "alice", "session", "extend", id, "--by", "1h");
+
+        byBob.ExitCode.Should().Be(ExitCodes.Forbidden, "bob may not extend alice's session");
+        nonsense.ExitCode.Should().NotBe(0);
+        nonsense.Error.Should().Contain("1h or 30m");
+        extended.ExitCode.Should().Be(0, extended.ToString());
+        extended.Out.Should().Contain($"Session {id} extended; it now ends at");
+        (await EndsAtAsync(id) - before).Should().Be(TimeSpan.FromHours(1));
+        (await Dash.RunAsync(server, "alice", "session", "stop", id)).ExitCode.Should().Be(0);
+    }
+
+    private async Task<DateTimeOffset> EndsAtAsync(string id)
+    {
+        var listed = await Dash.RunAsync(server, "alice", "session", "ls", "--json");
+        return JsonDocument.Parse(listed.Out).RootElement.EnumerateArray()
+            .Single(s => s.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == id)
+            .GetProperty("endsAt").GetDateTimeOffset();
+    }
+
+    [Fact]
     public async Task An_unknown_session_type_is_refused_with_the_types_offered()
     {
         var refused = await Dash.RunAsync(server, "alice", "session", "start", "notebook-9000");

@@ -39,10 +39,10 @@ internal sealed class TestCluster
         return this;
     }
 
-    public TestCluster Run(string node, int[] gpus, string team, string owner = "alice", long cores = 4, long memoryGiB = 16, TimeSpan? walltime = null, string name = "train", bool borrowing = false)
+    public TestCluster Run(string node, int[] gpus, string team, string owner = "alice", long cores = 4, long memoryGiB = 16, TimeSpan? walltime = null, string name = "train", bool borrowing = false, string? session = null)
     {
         var id = new JobId(nextJob++);
-        var spec = new JobSpec(name, owner, team, "python train.py", new ResourceRequest(gpus.Length, cores * 1000, memoryGiB * 1024), Walltime: walltime);
+        var spec = new JobSpec(name, owner, team, "python train.py", new ResourceRequest(gpus.Length, cores * 1000, memoryGiB * 1024), Walltime: walltime, Session: session is null ? null : new SessionRequest(session));
         var start = Now.AddMinutes(-30);
         var allocation = new GpuAllocation(id, node, [.. gpus], cores * 1000, memoryGiB * 1024, start, walltime is { } w ? start + w : null);
         running.Add(new RunningJob(new Job(id, spec, start.AddMinutes(-1)), allocation, borrowing));

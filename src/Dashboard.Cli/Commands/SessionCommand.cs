@@ -6,7 +6,7 @@ namespace Dashboard.Cli.Commands;
 
 /// <summary>
 /// <c>dash session start TYPE [--gpus N] [--time 2h] [--team T] [-- COMMAND]</c>, <c>dash session ls</c>,
-/// <c>dash session stop ID</c>: interactive sessions, opened in the browser at the URL printed.
+/// <c>dash session stop ID</c>, <c>dash session extend ID --by 1h</c>: interactive sessions, opened in the browser at the URL printed.
 /// </summary>
 public static class SessionCommand
 {
@@ -17,6 +17,7 @@ public static class SessionCommand
         session.Subcommands.Add(Start(app));
         session.Subcommands.Add(List(app));
         session.Subcommands.Add(Stop(app));
+        session.Subcommands.Add(Extend(app));
         return session;
     }
 
@@ -144,5 +145,35 @@ public static class SessionCommand
             return ExitCodes.Ok;
         }));
         return stop;
+    }
+
+    private static Command Extend(DashApp app)
+    {
+        var id = new Argument<long>("id") { Description = "The session's id" };
+        var by = new Option<string>("--by", "-b") { Description = "How much more time: 1h, 30m", Required = true };
+        var extend = new Command("extend", "Give a running session more time (refused with the reason when it would delay a start promised to someone).") { id, by };
+        extend.SetAction((parsed, cancel) => app.WithClientAsync(parsed, async client =>
+        {
+            var route = ApiRoutes.Sessions + "/" + parsed.GetValue(id).ToString(CultureInfo.InvariantCulture) + "/extend";
+            var result = await client.PostAsync<SessionView>(route, new SessionExtendRequest(parsed.GetValue(by)), cancel).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return app.Fail(result);
+            }
+
+            if (app.Json(parsed))
+            {
+                app.WriteJson(result.Json);
+            }
+            else
+            {
+                var session = result.Value!;
+                var ends = session.EndsAt is { } at ? at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "-";
+                await app.Terminal.Out.WriteLineAsync($"Session {session.Id} extended; it now ends at {ends}.").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return extend;
     }
 }

@@ -11,6 +11,9 @@ public enum NotificationKind
     JobPreempted,
     JobWaitingLong,
     SweepFinished,
+
+    /// <summary>The idle policy warned about (or stopped, or flagged) a session or job holding GPUs idle.</summary>
+    SessionIdle,
 }
 
 /// <summary>Where a notification goes: the bell in the dashboard, an email, a webhook POST.</summary>
@@ -38,6 +41,7 @@ public static class NotificationNames
         NotificationKind.JobPreempted => "job.preempted",
         NotificationKind.JobWaitingLong => "job.waiting-long",
         NotificationKind.SweepFinished => "sweep.finished",
+        NotificationKind.SessionIdle => "session.idle",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -64,6 +68,7 @@ public static class NotificationNames
         NotificationKind.JobPreempted => "A job of mine was preempted",
         NotificationKind.JobWaitingLong => "A job of mine has waited longer than my threshold",
         NotificationKind.SweepFinished => "A sweep of mine finished",
+        NotificationKind.SessionIdle => "A session of mine sits idle: warned before it is stopped (and stopped, or a batch job flagged)",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

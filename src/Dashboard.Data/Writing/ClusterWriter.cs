@@ -6,6 +6,7 @@ using Dashboard.Data.Jobs;
 using Dashboard.Data.Nodes;
 using Dashboard.Data.Notifications;
 using Dashboard.Data.Quotas;
+using Dashboard.Data.Sessions;
 using Dashboard.Data.Usage;
 using Microsoft.Data.Sqlite;
 
@@ -32,6 +33,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly JobControlWrites jobControls;
     private readonly NotificationWrites notifications;
     private readonly Reservations.ReservationWrites reservations;
+    private readonly WalltimeWrites walltimes;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -61,7 +63,8 @@ public sealed class ClusterWriter : IDisposable
         jobControls = new JobControlWrites(connection);
         notifications = new NotificationWrites(connection);
         reservations = new Reservations.ReservationWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, reservations];
+        walltimes = new WalltimeWrites(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, reservations, walltimes];
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -196,6 +199,9 @@ public sealed class ClusterWriter : IDisposable
                 break;
             case Reservations.ReservationWritten c:
                 reservations.Write(c);
+                break;
+            case WalltimeExtended c:
+                walltimes.Extend(c);
                 break;
             case null:
                 throw new ArgumentException("A change list holds a null change.", nameof(change));

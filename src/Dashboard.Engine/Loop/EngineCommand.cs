@@ -27,3 +27,6 @@ internal sealed record SetNodeStateCommand(string Node, NodeState State, string?
 internal sealed record InventoryChangedCommand(Node Node, bool AtStartUp = false) : EngineCommand;
 
 internal sealed record TickCommand : EngineCommand;
+
+/// <summary>Give a running job <paramref name="By"/> more walltime, when no promised start is broken (<see cref="ClusterState.ExtendWalltime"/>).</summary>
+internal sealed record ExtendWalltimeCommand(JobId Job, TimeSpan By, string Actor) : EngineCommand;

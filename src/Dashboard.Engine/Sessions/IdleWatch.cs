@@ -77,6 +77,9 @@ public sealed partial class IdleWatch(
                 var kind = verdict switch { IdleVerdict.Warn => JobNoticeKind.IdleWarning, IdleVerdict.Stop => JobNoticeKind.IdleStop, _ => JobNoticeKind.IdleFlag };
                 notices.Append(job.Job.Id, job.Job.Spec.Owner, now, kind, message);
                 LogNotice(logger, job.Job.Id, message);
+
+                // The same words through the notification outbox: the bell, and email or webhooks where the owner chose them.
+                await engine.NotifyIdleAsync(job.Job.Id, job.Job.Spec.Owner, kind, message, now).ConfigureAwait(false);
             }
 
             if (verdict == IdleVerdict.Stop)

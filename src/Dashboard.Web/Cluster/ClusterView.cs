@@ -148,7 +148,8 @@ public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation
             return $"GPU {Index} ({Model}): free";
         }
 
-        var who = held.SeenBy(viewer) ? $"job {held.Job} \"{held.JobName}\", {held.Owner} ({held.Team})" : $"a job of team {held.Team}";
+        var kind = held.Session ? "interactive session" : "job";
+        var who = held.SeenBy(viewer) ? $"{kind} {held.Job} \"{held.JobName}\", {held.Owner} ({held.Team})" : $"{(held.Session ? "an" : "a")} {kind} of team {held.Team}";
         var borrowed = held.Borrowed ? ", borrowed (preemptible)" : string.Empty;
         return $"GPU {Index} ({Model}): {who}{borrowed}, since {Display.Time(held.Since)}, expected end {Display.Time(held.ExpectedEnd)}";
     }
@@ -158,7 +159,7 @@ public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation
 /// Who holds a GPU and for how long; <see cref="Borrowed"/> when the job runs on capacity its team borrowed beyond its
 /// nominal quota (it may be preempted when the lender needs it back).
 /// </summary>
-public sealed record TileAllocation(long Job, string JobName, string Owner, string Team, string Colour, DateTimeOffset Since, DateTimeOffset? ExpectedEnd, bool Borrowed = false)
+public sealed record TileAllocation(long Job, string JobName, string Owner, string Team, string Colour, DateTimeOffset Since, DateTimeOffset? ExpectedEnd, bool Borrowed = false, bool Session = false)
 {
     /// <summary>The visibility rule: whether <paramref name="viewer"/> may read this job's name and owner (null: nobody signed in, never).</summary>
     public bool SeenBy(ICurrentUser? viewer) => viewer is not null && viewer.CanSeeJob(Owner, Team);
@@ -171,7 +172,8 @@ public sealed record TileAllocation(long Job, string JobName, string Owner, stri
         teams[running.Job.Team],
         running.Allocation.Start,
         running.Allocation.ExpectedEnd,
-        running.Borrowing);
+        running.Borrowing,
+        running.Job.IsSession);
 }
 
 /// <summary>Requested against capacity, in the resource's own unit (millicores, MiB), with the text to show.</summary>

@@ -22,6 +22,8 @@ public static class SessionApi
 {
     private static readonly string[] StartFields = ["type", "team", "gpus", "walltime", "command"];
 
+    private static readonly string[] ExtendFields = ["by"];
+
     public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -39,6 +41,12 @@ public static class SessionApi
         sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("Read one session").Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapPost("/{id}/stop", StopAsync).WithName("StopSession").WithSummary("Stop a session (its folder is kept)").Produces<SessionView>()
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        sessions.MapPost("/{id}/extend", ExtendAsync).WithName("ExtendSession").WithSummary("Give a running session more time, re-checked like a submit")
+            .WithDescription("Refused with the reason when the walltime would pass the limit, the team is above its quota, or a start promised to a waiting job would come later.")
+            .Accepts<SessionExtendRequest>("application/json")
+            .Produces<SessionView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
@@ -134,6 +142,37 @@ public static class SessionApi
         return answer.Succeeded
             ? TypedResults.Ok(views.Of(store.Find(record.Job.Id) ?? record, engine.Feed.Current))
             : CommandProblems.Of(answer, $"Session {record.Job.Id} was not stopped");
+    }
+
+    private static async Task<IResult> ExtendAsync(HttpContext context, string id, ClusterCommands commands, JobStore store, ClusterEngine engine, SessionViews views)
+    {
+        var (record, problem) = FindSession(context, id, store);
+        if (record is null)
+        {
+            return problem!;
+        }
+
+        var (body, bodyProblem) = await JsonObjectBody.ReadAsync(context.Request, ExtendFields, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        var byText = body.Text("by", "By");
+        if (body.ErrorsByField() is { Count: > 0 } bodyErrors)
+        {
+            return ApiProblems.Invalid(bodyErrors);
+        }
+
+        if (!WalltimeText.TryParse(byText, out var by) || by is null)
+        {
+            return ApiProblems.Invalid(new Dictionary<string, string> { ["by"] = $"How much more time, e.g. 1h or 30m ({WalltimeText.Hint})." });
+        }
+
+        var answer = await commands.SendAsync(ApiCaller.Of(context), new ExtendWalltime(record.Job.Id, by.Value)).ConfigureAwait(false);
+        return answer.Succeeded
+            ? TypedResults.Ok(views.Of(store.Find(record.Job.Id) ?? record, engine.Feed.Current))
+            : CommandProblems.Of(answer, $"Session {record.Job.Id} was not extended");
     }
 
     private static (JobRecord? Record, IResult? Problem) FindSession(HttpContext context, string id, JobStore store)

@@ -1,5 +1,7 @@
 using Dashboard.Data;
 using Dashboard.Data.Sessions;
+using Dashboard.Engine.Loop;
+using Dashboard.Engine.Notifications;
 using Dashboard.Engine.Sessions;
 
 namespace Dashboard.Web.Sessions;
@@ -24,6 +26,8 @@ public static class SessionRegistration
         services.AddSingleton<IdleWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<IdleWatch>());
         services.AddSingleton<SessionViews>();
+        services.AddSingleton<EngineParticipant>(sp => new IdleNoticeParticipant(
+            sp.GetRequiredService<NotificationDirectory>(), sp.GetRequiredService<NotificationOptions>(), sp.GetRequiredService<OutboxDeliveryWorker>().Wake));
         services.AddHttpForwarder();
         return services;
     }

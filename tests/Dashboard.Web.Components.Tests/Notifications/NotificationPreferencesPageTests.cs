@@ -40,7 +40,8 @@ public sealed class NotificationPreferencesPageTests : ComponentTest
     public async Task Choices_and_the_email_address_are_saved_and_reach_the_engines_directory()
     {
         var page = Render<NotificationPreferencesPage>();
-        page.FindAll(".notification-choice").Should().HaveCount(8);
+        page.FindAll(".notification-choice").Should().HaveCount(9);
+        page.Find(".notification-choice[data-kind='session.idle']").TextContent.Should().Contain("A session of mine sits idle");
 
         await Change(page, ".notification-choice[data-kind='job.failed'] .choice-email input", true);
         await Change(page, ".notification-choice[data-kind='job.started'] .choice-dashboard input", false);

@@ -43,6 +43,7 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new Dashboard.Web.Sessions.StartSession(
                 new JobSpec("session", "nobody", "vision", "jupyter", new ResourceRequest(0, 100, 64), Session: new SessionRequest("jupyter")),
                 factory.Services.GetRequiredService<Dashboard.Engine.Sessions.SessionTypes>().Find("jupyter")!),
+            new Dashboard.Web.Sessions.ExtendWalltime(someonesJob.Job!.Value, TimeSpan.FromHours(1)),
         ];
     }
 

@@ -41,7 +41,7 @@ public sealed class NotificationApiTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var bob = host.As("bob");
         var before = (await bob.GetFromJsonAsync<NotificationPreferencesView>(NotificationRoutes.Preferences, Cancel))!;
-        before.Choices.Should().HaveCount(8);
+        before.Choices.Should().HaveCount(9).And.Contain(c => c.Kind == "session.idle");
         before.Choices.Should().OnlyContain(c => c.Dashboard && !c.Email && !c.Webhook, "the bell is on and the rest off until chosen");
 
         using (var bad = await bob.PutAsJsonAsync(NotificationRoutes.Preferences, new NotificationPreferencesUpdate("bob@\nexample.com", 30, null), Cancel))

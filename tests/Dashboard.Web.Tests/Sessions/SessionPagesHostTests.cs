@@ -16,7 +16,7 @@ public sealed class SessionPagesHostTests(SessionHost host) : IClassFixture<Sess
         var others = await bob.GetStringAsync(new Uri($"/sessions/{session.Id}", UriKind.Relative), Cancel);
 
         owners.Should().Contain("data-status=\"ready\"").And.Contain("id=\"connect\"").And.Contain($"href=\"/sessions/{session.Id}/\"")
-            .And.Contain("id=\"stop-session\"").And.Contain("id=\"session-time-left\"");
+            .And.Contain("id=\"stop-session\"").And.Contain("id=\"session-time-left\"").And.Contain("id=\"extend-session\"");
         others.Should().Contain("belongs to someone else").And.NotContain("id=\"connect\"");
     }
 
