@@ -20,6 +20,7 @@ public sealed partial class SlurmSync(
     SlurmRestClient rest,
     Scontrol scontrol,
     SlurmExecutor executor,
+    SlurmCorrections corrections,
     SlurmStatus status,
     ClusterEngine engine,
     EngineLoop loop,
@@ -102,6 +103,7 @@ public sealed partial class SlurmSync(
         try
         {
             await executor.MirrorAsync(jobs, cancellationToken).ConfigureAwait(false);
+            await corrections.ApplyAsync(executor.Runs).ConfigureAwait(false);
         }
         catch (SlurmUnreachableException error)
         {

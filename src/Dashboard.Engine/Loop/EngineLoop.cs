@@ -267,6 +267,10 @@ public sealed class EngineLoop(
                 return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
             case JobControlCommand control:
                 return cluster.ApplyControl(control, batch);
+            case CorrectGpuAllocationCommand correction:
+                return cluster.CorrectGpuAllocation(correction, batch);
+            case NoteRunningJobCommand note:
+                return cluster.NoteRunningJob(note, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();
