@@ -23,7 +23,15 @@ public sealed record JobView(
     [property: JsonPropertyName("endReason")] string? EndReason,
     [property: JsonPropertyName("allocation")] JobAllocationView? Allocation,
     [property: JsonPropertyName("pending")] JobPendingView? Pending,
-    [property: JsonPropertyName("simulated")] bool Simulated);
+    [property: JsonPropertyName("simulated")] bool Simulated)
+{
+    /// <summary>
+    /// While the job runs: what its backend last said about the run (e.g. "Slurm keeps Slurm job 12 pending:
+    /// Resources ..." for a job started on a Slurm node that Slurm has not started yet); null when nothing was said.
+    /// </summary>
+    [JsonPropertyName("note")]
+    public string? Note { get; init; }
+}
 
 /// <summary>What a job asked for, in the units of <see cref="JobSubmitRequest"/> (cores, GiB), so it can be submitted again as it is.</summary>
 /// <param name="Walltime">As <see cref="JobSubmitRequest.Walltime"/> reads it ("2h30m"); null for no limit.</param>

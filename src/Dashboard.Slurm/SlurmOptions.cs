@@ -40,8 +40,14 @@ public sealed class SlurmOptions
     /// <summary>How often nodes and jobs are read from slurmrestd.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A started job Slurm still keeps pending after this long is cancelled there and put back in the dashboard's queue.</summary>
-    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A started job Slurm still keeps pending after this many seconds (an outside job took the room meanwhile) is
+    /// cancelled there and put back in the dashboard's queue.
+    /// </summary>
+    public int PendingTooLongSeconds { get; set; } = 300;
+
+    /// <summary><see cref="PendingTooLongSeconds"/> as a span.</summary>
+    public TimeSpan PendingTimeout => TimeSpan.FromSeconds(PendingTooLongSeconds);
 
     /// <summary>
     /// The scontrol program, for what the REST API v0.0.38 lacks: pinning a job to a node (its node list cannot be
@@ -82,9 +88,9 @@ public sealed class SlurmOptions
             problems.Add("Cluster:Slurm:Partitions must name at least one partition");
         }
 
-        if (PollInterval <= TimeSpan.Zero || PendingTimeout <= TimeSpan.Zero || TokenLifetime < TimeSpan.FromMinutes(1))
+        if (PollInterval <= TimeSpan.Zero || PendingTooLongSeconds <= 0 || TokenLifetime < TimeSpan.FromMinutes(1))
         {
-            problems.Add("Cluster:Slurm: PollInterval and PendingTimeout must be more than 0, TokenLifetime at least 1 minute");
+            problems.Add("Cluster:Slurm: PollInterval and PendingTooLongSeconds must be more than 0, TokenLifetime at least 1 minute");
         }
 
         return problems;

@@ -62,6 +62,7 @@ public static class SlurmRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SlurmExecutor>>()));
         services.AddSingleton<IJobExecutor>(sp => sp.GetRequiredService<SlurmExecutor>());
+        services.AddSingleton<SlurmCorrections>();
         services.AddSingleton<SlurmSync>();
         services.AddHostedService(sp => sp.GetRequiredService<SlurmSync>());
         return services;

@@ -24,19 +24,36 @@ public sealed class SlurmStatus
     /// <summary>The managed nodes as Slurm last described them, by name.</summary>
     public IReadOnlyDictionary<string, SlurmNode> Nodes { get { lock (gate) { return current.Nodes; } } }
 
+    /// <summary>Raised (on the poller's thread) when Slurm stops or starts answering: the shell's banner follows it.</summary>
+    public event Action? ReachabilityChanged;
+
     public void Answered(string? release, IReadOnlyDictionary<string, SlurmNode> nodes)
     {
+        bool changed;
         lock (gate)
         {
+            changed = !current.Reachable;
             current = (true, null, null, release ?? current.Release, nodes);
+        }
+
+        if (changed)
+        {
+            ReachabilityChanged?.Invoke();
         }
     }
 
     public void Failed(string problem, DateTimeOffset at)
     {
+        bool changed;
         lock (gate)
         {
+            changed = current.Reachable;
             current = (false, problem, current.Since ?? at, current.Release, current.Nodes);
+        }
+
+        if (changed)
+        {
+            ReachabilityChanged?.Invoke();
         }
     }
 }

@@ -12,14 +12,15 @@ namespace Dashboard.Slurm;
 /// Reads Slurm every <see cref="SlurmOptions.PollInterval"/>: the nodes of the managed partitions become dashboard
 /// nodes (inventory commands: they appear, change and, leaving the partitions, go Down), node states follow both
 /// ways (a drain set in Slurm shows in the dashboard; one set in the dashboard is sent to Slurm), and the job list
-/// goes to the executor's mirror. When Slurm does not answer, its nodes take no new job and are shown unreachable (nothing is placed
-/// there; running jobs stay Running) until it answers again.
+/// goes to the executor's mirror. When Slurm does not answer, its nodes are Down, shown "unreachable" (nothing is placed
+/// there; running jobs stay Running; submits wait) until it answers again.
 /// </summary>
 public sealed partial class SlurmSync(
     SlurmOptions options,
     SlurmRestClient rest,
     Scontrol scontrol,
     SlurmExecutor executor,
+    SlurmCorrections corrections,
     SlurmStatus status,
     ClusterEngine engine,
     EngineLoop loop,
@@ -102,6 +103,7 @@ public sealed partial class SlurmSync(
         try
         {
             await executor.MirrorAsync(jobs, cancellationToken).ConfigureAwait(false);
+            await corrections.ApplyAsync(executor.Runs).ConfigureAwait(false);
         }
         catch (SlurmUnreachableException error)
         {
@@ -112,7 +114,7 @@ public sealed partial class SlurmSync(
     private async Task ReportAsync(Node node)
     {
         if (reported.TryGetValue(node.Name, out var last) && last.State == node.State && last.Note == node.Note && last.CpuMillicores == node.CpuMillicores
-            && last.MemoryMiB == node.MemoryMiB && last.Gpus.SequenceEqual(node.Gpus))
+            && last.MemoryMiB == node.MemoryMiB && last.ExpectedBack == node.ExpectedBack && last.Gpus.SequenceEqual(node.Gpus))
         {
             return;
         }
@@ -174,17 +176,18 @@ public sealed partial class SlurmSync(
             SlurmSyncLog.Unreachable(logger, problem);
         }
 
-        // Draining, not Down: nothing is placed there, yet a submit that only they can hold is not refused as never
-        // fitting; it waits in the queue until Slurm answers. Their cards say "unreachable".
-        foreach (var node in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && n.State == NodeState.Ready))
+        // Down with the reason, so nothing is placed there and their cards say "unreachable"; marked as expected back,
+        // so a submit that only they can hold is not refused as never fitting: it waits in the queue until Slurm answers.
+        // Running jobs stay Running: nothing is failed because a call failed.
+        foreach (var node in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && (!n.ExpectedBack || n.State != NodeState.Down)))
         {
-            await engine.SetNodeStateAsync(node.Name, NodeState.Draining, "unreachable: Slurm does not answer (" + problem + ")", Actor).ConfigureAwait(false);
-            applied[node.Name] = NodeState.Draining;
-        }
+            await ReportAsync(node with { Note = $"{SlurmNodeView.NotePrefix}{UnreachableNote} since {status.UnreachableSince:u}: {problem}", ExpectedBack = true }).ConfigureAwait(false);
+            if (node.State != NodeState.Down)
+            {
+                await engine.SetNodeStateAsync(node.Name, NodeState.Down, "unreachable: Slurm does not answer (" + problem + ")", Actor).ConfigureAwait(false);
+            }
 
-        foreach (var node in (engine.Feed.Current?.Snapshot.Nodes ?? []).Where(n => SlurmNodeView.IsSlurmNode(n) && !n.Note!.Contains(UnreachableNote, StringComparison.Ordinal)))
-        {
-            await ReportAsync(node with { Note = $"{SlurmNodeView.NotePrefix}{UnreachableNote} since {status.UnreachableSince:u}: {problem}" }).ConfigureAwait(false);
+            applied[node.Name] = NodeState.Down;
         }
     }
 }

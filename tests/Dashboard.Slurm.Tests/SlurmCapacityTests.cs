@@ -47,6 +47,46 @@ public sealed class SlurmCapacityTests(SlurmCluster cluster)
     }
 
     [Fact]
+    public async Task An_outside_job_spanning_two_nodes_holds_its_gpus_cpus_and_memory_on_each_of_them()
+    {
+        await using var dashboard = await SlurmDashboard.StartAsync(cluster);
+        var outside = long.Parse(await cluster.CliAsync("sbatch", "--parsable", "-N", "2", "-w", "node1,node2", "--gres=gpu:3", "-c", "2", "--mem=2G", "-o", "/dev/null", "--wrap", "sleep 300"), System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var held = await dashboard.WaitForAsync(
+                u => u.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.Note!.Contains($"held outside the dashboard: Slurm job {outside} (root): 3 GPUs, 2 CPUs, 2 GiB", StringComparison.Ordinal)) == 2,
+                "the two-node outside job on both nodes' cards");
+            foreach (var node in held.Snapshot.Nodes.Where(n => n.Name is "node1" or "node2"))
+            {
+                node.Gpus.Should().HaveCount(5, $"{node.Name} lends 3 of its 8 GPUs to the outside job");
+                node.CpuMillicores.Should().Be(6000);
+                node.MemoryMiB.Should().Be(16384 - 2048);
+            }
+
+            // Each node has five GPUs left: two five-GPU jobs take them, one per node; a sixth GPU is nowhere.
+            var alice = dashboard.As("alice");
+            var first = await SlurmDashboard.SubmitAsync(alice, "sleep 300", gpus: 5, name: "five-a");
+            var second = await SlurmDashboard.SubmitAsync(alice, "sleep 300", gpus: 5, name: "five-b");
+            var third = await SlurmDashboard.SubmitAsync(alice, "sleep 300", gpus: 1, name: "one-more");
+            var placed = await dashboard.WaitForAsync(
+                u => SlurmDashboard.IsRunning(first.Id)(u) && SlurmDashboard.IsRunning(second.Id)(u) && u.Explanations.ContainsKey(new JobId(third.Id)),
+                "two five-GPU jobs running and the third job explained");
+            placed.Snapshot.Running.Where(r => r.Job.Id.Value == first.Id || r.Job.Id.Value == second.Id).Select(r => r.Allocation.Node).Should().BeEquivalentTo(["node1", "node2"]);
+            placed.Snapshot.Pending.Find(new JobId(third.Id)).Should().NotBeNull("the outside job's GPUs are never booked");
+            foreach (var id in new[] { first.Id, second.Id, third.Id })
+            {
+                await dashboard.Engine.CancelAsync(new JobId(id), "alice");
+            }
+
+            await dashboard.WaitForAsync(u => SlurmDashboard.HasEnded(first.Id)(u) && SlurmDashboard.HasEnded(second.Id)(u) && SlurmDashboard.HasEnded(third.Id)(u), "the three jobs cancelled");
+        }
+        finally
+        {
+            await cluster.CliAsync("scancel", outside.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public async Task A_drain_set_in_slurm_shows_in_the_dashboard_and_one_set_in_the_dashboard_is_sent_to_slurm()
     {
         await using var dashboard = await SlurmDashboard.StartAsync(cluster);

@@ -42,17 +42,23 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
     /// <summary>How long a started job may stay pending in Slurm before it is requeued (long unless a test shortens it).</summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often the dashboard reads Slurm. A test that must act while the dashboard's view is behind Slurm's makes it
+    /// an hour and polls itself with <see cref="PollAsync"/>.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     public Uri Address { get; private set; } = null!;
 
     public ClusterEngine Engine => Services.GetRequiredService<ClusterEngine>();
 
     /// <summary>Starts a dashboard on a new data folder, or (a restart) on <paramref name="dataFolder"/>, which it then leaves in place.</summary>
-    public static async Task<SlurmDashboard> StartAsync(SlurmCluster cluster, string? dataFolder = null, TimeSpan? pendingTimeout = null)
+    public static async Task<SlurmDashboard> StartAsync(SlurmCluster cluster, string? dataFolder = null, TimeSpan? pendingTimeout = null, TimeSpan? pollInterval = null)
     {
         var folder = dataFolder ?? Directory.CreateTempSubdirectory("dashboard-slurm-").FullName;
         // Slurm runs the jobs as their owners' Unix users: they pass through the data folder to their own job folder.
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        var host = new SlurmDashboard(cluster, folder, dataFolder is null) { PendingTimeout = pendingTimeout ?? TimeSpan.FromMinutes(5) };
+        var host = new SlurmDashboard(cluster, folder, dataFolder is null) { PendingTimeout = pendingTimeout ?? TimeSpan.FromMinutes(5), PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(250) };
         host.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         host.StartServer();
         await host.Services.GetRequiredService<DemoAccounts>().Seeded.WaitAsync(Patience, TestContext.Current.CancellationToken);
@@ -84,8 +90,8 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
             ["Cluster:Slurm:JwtKeyFile"] = cluster.JwtKeyFile,
             ["Cluster:Slurm:AdminUser"] = "root",
             ["Cluster:Slurm:Partitions:0"] = "dash",
-            ["Cluster:Slurm:PollInterval"] = "00:00:00.250",
-            ["Cluster:Slurm:PendingTimeout"] = PendingTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ["Cluster:Slurm:PollInterval"] = PollInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Cluster:Slurm:PendingTooLongSeconds"] = ((int)PendingTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["Cluster:Slurm:SlurmConf"] = cluster.SlurmConf,
             ["Cluster:Slurm:ScontrolPath"] = "/usr/bin/scontrol",
         };
@@ -134,6 +140,19 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(client);
         return (await client.GetFromJsonAsync<JobView>(new Uri(ApiRoutes.Job(id), UriKind.Relative), TestContext.Current.CancellationToken))!;
     }
+
+    /// <summary>One poll of Slurm now (inventory, node states, the jobs' mirror, the corrections), as the dashboard's timer does.</summary>
+    public Task PollAsync() => Services.GetRequiredService<SlurmSync>().PollAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>Polls Slurm (<see cref="PollAsync"/>) until <paramref name="condition"/> holds, within <see cref="Patience"/>.</summary>
+    public Task PollUntilAsync(Func<Task<bool>> condition, string what) =>
+        SlurmCluster.EventuallyAsync(
+            async () =>
+            {
+                await PollAsync();
+                return await condition();
+            },
+            what);
 
     /// <summary>Waits on the engine's feed (every publication) until <paramref name="condition"/> holds.</summary>
     public async Task<ClusterUpdate> WaitForAsync(Func<ClusterUpdate, bool> condition, string what)

@@ -50,4 +50,22 @@ public sealed class SlurmNodeViewTests
         node.Gpus.Should().HaveCount(7);
         node.Gpus.Select(g => g.Index).Should().Contain(0, "the dashboard's running job keeps its GPU").And.NotContain(1);
     }
+
+    [Fact]
+    public void A_job_spanning_two_nodes_holds_on_each_what_its_allocation_says_for_that_node()
+    {
+        // As slurmrestd 22.05 answers for sbatch -N 2 --gres=gpu:2 -c 2 --mem=1G.
+        const string answer = """
+            {"jobs": [{"job_id": 21, "job_state": "RUNNING", "user_name": "bob", "nodes": "node[1-2]",
+              "gres_detail": ["gpu:a100:2(IDX:0-1)", "gpu:2(IDX:4-5)"], "tres_alloc_str": "cpu=4,mem=2G,node=2,billing=4",
+              "job_resources": {"nodes": "node[1-2]", "allocated_nodes": [
+                {"sockets": {"0": {"cores": {"0": "allocated"}}, "1": {"cores": {"0": "allocated"}}}, "nodename": "node1", "memory_allocated": 1024},
+                {"sockets": {"0": {"cores": {"0": "allocated"}}, "1": {"cores": {"0": "allocated"}}}, "nodename": "node2", "memory_allocated": 1024}]}}]}
+            """;
+        var jobs = System.Text.Json.JsonSerializer.Deserialize<SlurmJobsResponse>(answer)!.Jobs!;
+
+        SlurmNodeView.OutsideJobsOn("node1", jobs, new HashSet<long>()).Should().ContainSingle().Which.Should().BeEquivalentTo(new HeldOutside(21, "bob", [0, 1], 2, 1024));
+        SlurmNodeView.OutsideJobsOn("node2", jobs, new HashSet<long>()).Should().ContainSingle().Which.Should().BeEquivalentTo(new HeldOutside(21, "bob", [4, 5], 2, 1024));
+        SlurmNodeView.OutsideJobsOn("node3", jobs, new HashSet<long>()).Should().BeEmpty();
+    }
 }

@@ -72,15 +72,19 @@ public sealed class SlurmRecoveryTests(SlurmCluster cluster)
         try
         {
             await dashboard.WaitForAsync(
-                u => u.Snapshot.Nodes.Where(n => n.Name is "node1" or "node2").All(n => n.State == NodeState.Draining && n.Note!.Contains("unreachable", StringComparison.Ordinal)),
-                "the Slurm nodes taking no job and shown unreachable");
+                u => u.Snapshot.Nodes.Where(n => n.Name is "node1" or "node2").All(n => n.State == NodeState.Down && n.ExpectedBack && n.Note!.Contains("unreachable", StringComparison.Ordinal)),
+                "the Slurm nodes Down and shown unreachable");
+            new Dashboard.Data.Nodes.NodeStore(dashboard.Services.GetRequiredService<Dashboard.Data.Database>()).All().Where(n => n.Node.Name is "node1" or "node2")
+                .Should().OnlyContain(n => n.StateReason!.StartsWith("unreachable: Slurm does not answer", StringComparison.Ordinal), "each node's reason says why");
             using (var ready = await dashboard.CreateClient().GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken))
             {
                 var body = await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
                 body.Should().Contain("Slurm unreachable");
             }
 
+            // A submit only the Slurm nodes could hold waits in the queue; it is not refused as never fitting.
             waiting = (await SlurmDashboard.SubmitAsync(alice, "echo after", gpus: 1, name: "submitted-during-the-outage")).Id;
+            dashboard.Engine.Feed.Current!.Snapshot.Pending.Find(new JobId(waiting)).Should().NotBeNull();
             dashboard.Engine.Feed.Current!.Snapshot.Running.Should().Contain(r => r.Job.Id.Value == running, "a job is never failed because Slurm did not answer");
         }
         finally

@@ -30,6 +30,8 @@ internal sealed class AllocationWrites : StatementGroup
 
     private const string BorrowingSql = "UPDATE allocations SET borrowing = $borrowing WHERE job_id = $job_id AND released_at IS NULL";
 
+    private const string CorrectSql = "UPDATE allocations SET gpu_indices = $gpu_indices WHERE job_id = $job_id AND node = $node AND released_at IS NULL";
+
     private const string HolderSql = "SELECT job_id FROM held_gpus WHERE node = $node AND gpu_index = $gpu_index";
 
     private const int SqliteConstraintPrimaryKey = 1555;
@@ -39,6 +41,7 @@ internal sealed class AllocationWrites : StatementGroup
     private readonly PreparedStatement release;
     private readonly PreparedStatement unhold;
     private readonly PreparedStatement borrowing;
+    private readonly PreparedStatement correct;
 
     public AllocationWrites(SqliteConnection connection)
         : base(connection)
@@ -48,6 +51,7 @@ internal sealed class AllocationWrites : StatementGroup
         release = Prepare(ReleaseSql, "$job_id", "$at");
         unhold = Prepare(UnholdSql, "$job_id");
         borrowing = Prepare(BorrowingSql, "$job_id", "$borrowing");
+        correct = Prepare(CorrectSql, "$job_id", "$node", "$gpu_indices");
     }
 
     public void Make(GpuAllocation allocation, bool isBorrowing)
@@ -85,6 +89,40 @@ internal sealed class AllocationWrites : StatementGroup
         if (released != 1)
         {
             throw new InvalidOperationException($"Job {job} holds no allocation to release.");
+        }
+    }
+
+    /// <summary>
+    /// Replaces running jobs' GPU indices on <paramref name="node"/>: first every one of them lets its GPUs go, then each
+    /// takes its new ones (so jobs may swap GPUs; a GPU another job still holds is refused as in <see cref="Make"/>).
+    /// </summary>
+    public void Correct(string node, IReadOnlyList<(JobId Job, System.Collections.Immutable.ImmutableArray<int> GpuIndices)> corrections)
+    {
+        foreach (var (job, indices) in corrections)
+        {
+            if (correct.Bind("$job_id", job.Value).Bind("$node", node).Bind("$gpu_indices", GpuIndexList.Format(indices)).Run() != 1)
+            {
+                throw new InvalidOperationException($"Job {job} holds no allocation on {node}, so its GPUs cannot be corrected.");
+            }
+
+            unhold.Bind("$job_id", job.Value).Run();
+        }
+
+        foreach (var (job, indices) in corrections)
+        {
+            hold.Bind("$node", node).Bind("$job_id", job.Value);
+            foreach (var index in indices)
+            {
+                try
+                {
+                    hold.Bind("$gpu_index", (long)index).Run();
+                }
+                catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey)
+                {
+                    var holder = Connection.ExecuteScalar<long?>(HolderSql, new { node, gpu_index = index }, Transaction);
+                    throw new InvalidOperationException($"GPU {index} on {node} is already held by job {holder}; job {job} cannot take it.", ex);
+                }
+            }
         }
     }
 

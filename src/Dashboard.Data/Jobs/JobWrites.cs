@@ -33,11 +33,14 @@ internal sealed class JobWrites : StatementGroup
         VALUES ($id, $at, $from, $to, $reason, $exit_code)
         """;
 
+    private const string NoteSql = "UPDATE jobs SET reason = $reason WHERE id = $id AND state = 'Running'";
+
     private const string StateSql = "SELECT state FROM jobs WHERE id = $id";
 
     private readonly PreparedStatement insert;
     private readonly PreparedStatement changeState;
     private readonly PreparedStatement appendEvent;
+    private readonly PreparedStatement note;
 
     public JobWrites(SqliteConnection connection)
         : base(connection)
@@ -48,6 +51,7 @@ internal sealed class JobWrites : StatementGroup
             "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at", "$session_type", "$reservation_id");
         changeState = Prepare(ChangeStateSql, "$id", "$from", "$to", "$at", "$terminal", "$exit_code", "$reason");
         appendEvent = Prepare(EventSql, "$id", "$at", "$from", "$to", "$reason", "$exit_code");
+        note = Prepare(NoteSql, "$id", "$reason");
     }
 
     public void Insert(Job job)
@@ -99,6 +103,23 @@ internal sealed class JobWrites : StatementGroup
             .Bind("$to", change.To.ToString())
             .Bind("$reason", change.Reason)
             .Bind("$exit_code", (long?)change.ExitCode)
+            .Run();
+    }
+
+    /// <summary>A running job's reason becomes <see cref="JobNoted.Note"/>, and its history gets a row (Running to Running).</summary>
+    public void Note(JobNoted change)
+    {
+        if (note.Bind("$id", change.Job.Value).Bind("$reason", change.Note).Run() != 1)
+        {
+            throw new InvalidOperationException($"Job {change.Job} is not running, so nothing can be noted about its run.");
+        }
+
+        appendEvent.Bind("$id", change.Job.Value)
+            .Bind("$at", UtcTimestamp.ToStored(change.At))
+            .Bind("$from", nameof(JobState.Running))
+            .Bind("$to", nameof(JobState.Running))
+            .Bind("$reason", change.Note)
+            .Bind("$exit_code", (long?)null)
             .Run();
     }
 }

@@ -26,6 +26,15 @@ public sealed record AllocationMade(GpuAllocation Allocation, bool Borrowing) : 
 /// <summary>A job gave its allocation back (it ended or was preempted).</summary>
 public sealed record AllocationReleased(JobId Job, DateTimeOffset At) : ClusterChange;
 
+/// <summary>
+/// Running jobs' GPU indices on <paramref name="Node"/> replaced by the ones really bound (a Slurm node binds its own):
+/// every job's old indices are let go before any new one is taken, so two jobs may swap GPUs.
+/// </summary>
+public sealed record GpuIndicesCorrected(string Node, IReadOnlyList<(JobId Job, System.Collections.Immutable.ImmutableArray<int> GpuIndices)> Corrections) : ClusterChange;
+
+/// <summary>What the backend says about a running job (Slurm keeps it pending, and why): its reason, and one row of its history.</summary>
+public sealed record JobNoted(JobId Job, DateTimeOffset At, string Note) : ClusterChange;
+
 /// <summary>A running job became preemptible (borrowing) or guaranteed again.</summary>
 public sealed record BorrowingChanged(JobId Job, bool Borrowing) : ClusterChange;
 

@@ -143,6 +143,12 @@ public sealed class ClusterWriter : IDisposable
             case BorrowingChanged c:
                 allocations.SetBorrowing(c.Job, c.Borrowing);
                 break;
+            case GpuIndicesCorrected c:
+                allocations.Correct(c.Node, c.Corrections);
+                break;
+            case JobNoted c:
+                jobs.Note(c);
+                break;
             case QuotaSet c:
                 quotas.Set(c.Quota, c.At);
                 break;

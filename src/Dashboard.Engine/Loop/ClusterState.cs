@@ -226,7 +226,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
         }
 
         if (existing is not null && existing.Gpus.SequenceEqual(node.Gpus) && existing.CpuMillicores == node.CpuMillicores
-            && existing.MemoryMiB == node.MemoryMiB && existing.State == node.State && existing.Simulated == node.Simulated && existing.Note == node.Note)
+            && existing.MemoryMiB == node.MemoryMiB && existing.State == node.State && existing.Simulated == node.Simulated && existing.Note == node.Note && existing.ExpectedBack == node.ExpectedBack)
         {
             return CommandResult.Done("unchanged");
         }

@@ -269,6 +269,10 @@ public sealed class EngineLoop(
                 return cluster.ApplyControl(control, batch);
             case ExtendWalltimeCommand extend:
                 return cluster.ExtendWalltime(extend, batch);
+            case CorrectGpuAllocationCommand correction:
+                return cluster.CorrectGpuAllocation(correction, batch);
+            case NoteRunningJobCommand note:
+                return cluster.NoteRunningJob(note, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();

@@ -42,6 +42,13 @@ public sealed record Node(
     string? Pool = null,
     string? Note = null)
 {
+    /// <summary>
+    /// A Down node that is expected back: the service that manages it does not answer for now (a Slurm node while
+    /// slurmctld is unreachable). Nothing is placed on it, but the never-fits check counts it, so a job only it could
+    /// hold waits in the queue instead of being refused.
+    /// </summary>
+    public bool ExpectedBack { get; init; }
+
     /// <summary>The most GPUs one node may have: placement keeps each node's free GPUs in a 64-bit mask.</summary>
     public const int MaxGpusPerNode = 64;
 

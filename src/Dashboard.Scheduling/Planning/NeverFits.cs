@@ -45,7 +45,7 @@ public sealed class NeverFits
             var distinct = new Dictionary<(long Cpu, long Memory, string Gpus), NodeShape>();
             foreach (var node in list)
             {
-                if (node.State is NodeState.Ready or NodeState.Draining or NodeState.Provisioning)
+                if (node.State is NodeState.Ready or NodeState.Draining or NodeState.Provisioning || node is { State: NodeState.Down, ExpectedBack: true })
                 {
                     var key = (node.CpuMillicores, node.MemoryMiB, NodeShape.GpuKeyOf(node));
                     if (!distinct.ContainsKey(key))

@@ -212,6 +212,10 @@ public sealed partial class SlurmExecutor(
         }
     }
 
+    /// <summary>How each job this executor follows stands in Slurm, as of the last poll: for the engine's corrections.</summary>
+    public IReadOnlyList<SlurmRun> Runs =>
+        [.. tracked.Select(t => new SlurmRun(t.Key, t.Value.Launch.Allocation.Node, t.Value.SlurmJobId, t.Value.WaitingReason, t.Value.BoundGpus))];
+
     /// <summary>Why Slurm keeps a started job waiting (its state reason); null when it runs or is not Slurm's.</summary>
     public string? WaitingReasonOf(JobId job) => tracked.TryGetValue(job, out var held) ? held.WaitingReason : null;
 
@@ -307,6 +311,12 @@ public sealed partial class SlurmExecutor(
         public IReadOnlyList<int>? BoundGpus { get; set; }
     }
 }
+
+/// <summary>
+/// A dashboard job as Slurm runs it: its node, its Slurm job (null until accepted), why Slurm keeps it pending (null
+/// once it runs) and the GPU indices Slurm bound (null until it runs).
+/// </summary>
+public sealed record SlurmRun(JobId Job, string Node, long? SlurmJobId, string? WaitingReason, IReadOnlyList<int>? BoundGpus);
 
 internal static partial class SlurmExecutorLog
 {

@@ -29,16 +29,42 @@ public static class SlurmNodeView
 
     /// <summary>
     /// The jobs holding capacity on <paramref name="nodeName"/> outside the dashboard: running (or being set up) there,
-    /// and not one of the jobs this dashboard follows (<paramref name="ours"/>, by Slurm job id).
+    /// and not one of the jobs this dashboard follows (<paramref name="ours"/>, by Slurm job id). A job spanning several
+    /// nodes holds on this one what its allocation says for it: the GPUs of its gres detail for this node, its memory
+    /// here, and its CPUs in proportion to the cores it holds here.
     /// </summary>
-    public static IReadOnlyList<HeldOutside> OutsideJobsOn(string nodeName, IEnumerable<SlurmJob> jobs, IReadOnlySet<long> ours) =>
-        [.. jobs
-            .Where(j => j.JobState is "RUNNING" or "CONFIGURING" or "COMPLETING" or "SUSPENDED" && j.Nodes == nodeName && !ours.Contains(j.JobId))
-            .Select(j =>
+    public static IReadOnlyList<HeldOutside> OutsideJobsOn(string nodeName, IEnumerable<SlurmJob> jobs, IReadOnlySet<long> ours)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(ours);
+        var held = new List<HeldOutside>();
+        foreach (var job in jobs.Where(j => j.JobState is "RUNNING" or "CONFIGURING" or "COMPLETING" or "SUSPENDED" && !ours.Contains(j.JobId)))
+        {
+            var user = job.UserName ?? "unknown user";
+            var (cpus, memory) = GresText.CpuAndMemory(job.TresAlloc);
+            var perNode = job.Resources?.AllocatedNodes ?? [];
+            if (perNode.Count > 1)
             {
-                var (cpus, memory) = GresText.CpuAndMemory(j.TresAlloc);
-                return new HeldOutside(j.JobId, j.UserName ?? "unknown user", GresText.BoundIndices(j.GresDetail), cpus, memory);
-            })];
+                var at = perNode.ToList().FindIndex(n => n.Name == nodeName);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                var here = perNode[at];
+                var cores = perNode.Sum(n => n.AllocatedCores);
+                var cpusHere = cores > 0 ? (int)Math.Round((double)cpus * here.AllocatedCores / cores) : cpus / perNode.Count;
+                var gres = job.GresDetail is { } detail && at < detail.Count ? [detail[at]] : Array.Empty<string>();
+                held.Add(new HeldOutside(job.JobId, user, GresText.BoundIndices(gres), cpusHere, here.MemoryAllocated ?? memory / perNode.Count));
+            }
+            else if (job.Nodes == nodeName)
+            {
+                held.Add(new HeldOutside(job.JobId, user, GresText.BoundIndices(job.GresDetail), cpus, memory));
+            }
+        }
+
+        return held;
+    }
 
     public static Node ToNode(SlurmNode slurm, IReadOnlyList<HeldOutside> outside, IReadOnlySet<int> heldByDashboard)
     {

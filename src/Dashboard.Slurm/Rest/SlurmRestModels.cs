@@ -52,7 +52,30 @@ public sealed record SlurmJob(
     [property: JsonPropertyName("gres_detail")] IReadOnlyList<string>? GresDetail,
     [property: JsonPropertyName("tres_alloc_str")] string? TresAlloc,
     [property: JsonPropertyName("comment")] string? Comment,
-    [property: JsonPropertyName("standard_output")] string? StandardOutput);
+    [property: JsonPropertyName("standard_output")] string? StandardOutput)
+{
+    /// <summary>Where the job runs, node by node (what a job spanning several nodes holds on each).</summary>
+    [JsonPropertyName("job_resources")]
+    public SlurmJobResources? Resources { get; init; }
+}
+
+/// <summary>A running job's allocation, node by node, in the order of its node list (and of its gres_detail).</summary>
+public sealed record SlurmJobResources(
+    [property: JsonPropertyName("nodes")] string? Nodes,
+    [property: JsonPropertyName("allocated_nodes")] IReadOnlyList<SlurmAllocatedNode>? AllocatedNodes);
+
+/// <summary>What a job holds on one node: its cores (socket by socket, "allocated") and memory in MiB.</summary>
+public sealed record SlurmAllocatedNode(
+    [property: JsonPropertyName("nodename")] string Name,
+    [property: JsonPropertyName("memory_allocated")] long? MemoryAllocated,
+    [property: JsonPropertyName("sockets")] IReadOnlyDictionary<string, SlurmSocket>? Sockets)
+{
+    /// <summary>The cores the job holds on this node.</summary>
+    public int AllocatedCores => (Sockets ?? new Dictionary<string, SlurmSocket>()).Values
+        .Sum(s => (s.Cores ?? new Dictionary<string, string>()).Values.Count(c => c.StartsWith("allocated", StringComparison.OrdinalIgnoreCase)));
+}
+
+public sealed record SlurmSocket([property: JsonPropertyName("cores")] IReadOnlyDictionary<string, string>? Cores);
 
 public sealed record SlurmJobsResponse(
     [property: JsonPropertyName("meta")] SlurmMeta? Meta,

@@ -107,6 +107,7 @@ public sealed record JobDetailsView(
         {
             var text = change.To switch
             {
+                JobState.Running when change.From == JobState.Running => "Note",
                 JobState.Running => "Started",
                 JobState.Pending => "Back in the queue",
                 _ => change.To.ToString(),

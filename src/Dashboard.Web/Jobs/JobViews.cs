@@ -37,7 +37,10 @@ public static class JobViews
             record.State.IsTerminal() ? record.Reason ?? JobDetailsView.EndReasonOf(record.State) : null,
             allocation,
             record.State == JobState.Pending ? PendingOf(job.Id, update) : null,
-            simulated);
+            simulated)
+        {
+            Note = record.State == JobState.Running ? record.Reason : null,
+        };
     }
 
     public static JobRequestView RequestOf(JobSpec spec)
