@@ -63,6 +63,12 @@ public static class BrowserBenchmark
         var manyContexts = BenchArguments.PositiveInt(args, "--contexts", 50);
         var waitOption = Array.IndexOf(args, "--wait");
         var pollingWait = waitOption >= 0 && waitOption + 1 < args.Length && args[waitOption + 1] == "poll";
+        if (args.Contains("--circuits"))
+        {
+            await CircuitCost.RunAsync(args);
+            return;
+        }
+
         if (args.Contains("--floor"))
         {
             await FloorBenchmark.RunAsync(args);

@@ -54,6 +54,7 @@ public sealed class EngineLoop(
             var startup = StartupCommands(recovered);
             foreach (var participant in participants)
             {
+                participant.RequestBatch = () => _ = inbox.Post(new TickCommand()).AsTask();
                 startup.AddRange(participant.Attach(state, recovered));
             }
 

@@ -25,6 +25,12 @@ public abstract class EngineParticipant
     /// </summary>
     internal virtual bool ReadsPlanReasons => false;
 
+    /// <summary>
+    /// Set by the loop before <see cref="Attach"/>: asks for a batch soon (a participant whose work off the loop has
+    /// something to write calls it, and writes it in that batch's <see cref="AfterPlan"/>). Safe from any thread.
+    /// </summary>
+    internal Action RequestBatch { get; set; } = static () => { };
+
     /// <summary>After the batch's scheduling pass (or where there was none), before the commit.</summary>
     internal abstract void AfterPlan(ClusterState cluster, EngineBatch batch);
 

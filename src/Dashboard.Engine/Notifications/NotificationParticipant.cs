@@ -13,16 +13,39 @@ namespace Dashboard.Engine.Notifications;
 /// transaction as the change that caused them (the outbox): started, ended (succeeded, failed, cancelled, walltime),
 /// preempted, and, on the injected clock, waiting longer than the owner's threshold. Who is told where comes from the
 /// <see cref="NotificationDirectory"/> (memory, no I/O on the loop). The delivery worker sends the outbox after the commit.
+/// The look for jobs waiting too long (every <see cref="NotificationOptions.WaitingScanInterval"/>) runs off the writer
+/// over the committed, immutable state (<see cref="WaitingLongScan"/>, one at a time); the writer then writes only what
+/// it found, in the next batch, for the jobs still waiting.
 /// </summary>
-public sealed class NotificationParticipant(NotificationDirectory directory, NotificationOptions options, Action? delivered = null) : EngineParticipant
+public sealed class NotificationParticipant : EngineParticipant
 {
+    private readonly NotificationDirectory directory;
+    private readonly NotificationOptions options;
+    private readonly Action? delivered;
+    private readonly ClusterFeed? feed;
     private ClusterSnapshot previous = ClusterSnapshot.Empty;
     private ClusterSnapshot proposedPrevious = ClusterSnapshot.Empty;
+    private PendingExplanations planPending = PendingExplanations.Empty;
+    private PendingExplanations proposedPlanPending = PendingExplanations.Empty;
     private ImmutableHashSet<JobId> toldWaiting = [];
     private ImmutableHashSet<JobId> proposedWaiting = [];
     private DateTimeOffset lastWaitingScan = DateTimeOffset.MinValue;
-    private DateTimeOffset proposedScan = DateTimeOffset.MinValue;
+    private WaitingLongScanResult? scanned;
+    private int scanning;
+    private bool scanTaken;
     private bool queuedInBatch;
+
+    /// <param name="feed">Where the waiting jobs' explanations are published (their reason goes in the notice); without it, the writer's own pass's reasons.</param>
+    public NotificationParticipant(NotificationDirectory directory, NotificationOptions options, Action? delivered = null, ClusterFeed? feed = null)
+    {
+        this.directory = directory;
+        this.options = options;
+        this.delivered = delivered;
+        this.feed = feed;
+    }
+
+    /// <summary>Called on the scan's own thread as it starts (tests hold it there to show the writer goes on).</summary>
+    internal Action? ScanStarting { get; set; }
 
     internal override IEnumerable<EngineCommand> Attach(ClusterState cluster, RecoveredState recovered)
     {
@@ -53,14 +76,14 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
         }
 
         proposedWaiting = toldWaiting;
-        proposedScan = lastWaitingScan;
-        if (batch.Now - lastWaitingScan >= options.WaitingScanInterval)
+        if (Interlocked.Exchange(ref scanned, null) is { } found)
         {
-            proposedScan = batch.Now;
-            proposedWaiting = ScanWaiting(cluster, batch, recipients);
+            scanTaken = true;
+            proposedWaiting = WriteWaitingLong(found, cluster, batch, recipients);
         }
 
         proposedPrevious = cluster.Snapshot;
+        proposedPlanPending = cluster.PlanPending;
         queuedInBatch = recipients.Count > 0;
         if (queuedInBatch)
         {
@@ -73,12 +96,47 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
     internal override void AfterCommit(EngineBatch batch, CancellationToken cancellationToken)
     {
         previous = proposedPrevious;
+        planPending = proposedPlanPending;
         toldWaiting = proposedWaiting;
-        lastWaitingScan = proposedScan;
+        if (scanTaken)
+        {
+            // The scan's findings are written (or, where their batch failed, dropped: the next scan finds them again).
+            scanTaken = false;
+            Volatile.Write(ref scanning, 0);
+        }
+
         if (queuedInBatch)
         {
             delivered?.Invoke();
         }
+
+        if (batch.Now - lastWaitingScan >= options.WaitingScanInterval && Interlocked.CompareExchange(ref scanning, 1, 0) == 0)
+        {
+            lastWaitingScan = batch.Now;
+            StartScan(previous, planPending, toldWaiting, batch.Now);
+        }
+    }
+
+    private void StartScan(ClusterSnapshot snapshot, PendingExplanations reasons, ImmutableHashSet<JobId> told, DateTimeOffset now)
+    {
+        var explained = feed?.Explanations.ByJob;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                ScanStarting?.Invoke();
+                Volatile.Write(ref scanned, WaitingLongScan.Run(snapshot, told, now, directory, job =>
+                    (explained is not null && explained.TryGetValue(job, out var known) ? known : reasons.Find(job))?.Reason.Describe()));
+            }
+#pragma warning disable CA1031 // A scan that fails must not stop the next one: it is dropped and the next scan looks again.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                scanned = new WaitingLongScanResult([], told);
+            }
+
+            RequestBatch();
+        });
     }
 
     /// <summary>Notifies the owner of a finished sweep (from the <see cref="SweepFinishedEvent"/> of the batch that ended its last job).</summary>
@@ -149,29 +207,20 @@ public sealed class NotificationParticipant(NotificationDirectory directory, Not
         return true;
     }
 
-    private ImmutableHashSet<JobId> ScanWaiting(ClusterState cluster, EngineBatch batch, SortedSet<string> recipients)
+    /// <summary>On the writer: the scan's findings for the jobs still waiting now (a few jobs, looked up by id).</summary>
+    private ImmutableHashSet<JobId> WriteWaitingLong(WaitingLongScanResult found, ClusterState cluster, EngineBatch batch, SortedSet<string> recipients)
     {
-        var told = ImmutableHashSet.CreateBuilder<JobId>();
-        foreach (var job in cluster.Snapshot.Pending.ByTeam.Values.SelectMany(jobs => jobs))
+        var told = found.StillWaiting.ToBuilder();
+        foreach (var job in found.Found)
         {
-            if (toldWaiting.Contains(job.Id))
-            {
-                told.Add(job.Id);
-                continue;
-            }
-
-            var threshold = directory.For(job.Spec.Owner).WaitingThreshold;
-            var waited = batch.Now - job.SubmittedAt;
-            if (threshold <= TimeSpan.Zero || waited < threshold)
+            if (cluster.Snapshot.Pending.Find(job.Job) is null || !told.Add(job.Job))
             {
                 continue;
             }
 
-            told.Add(job.Id);
-            var reason = cluster.PlanPending.Find(job.Id)?.Reason.Describe();
-            if (Queue(new JobFact(NotificationKind.JobWaitingLong, job.Id, job.Spec.Name, job.Spec.Owner, batch.Now, reason, Waited: waited), batch))
+            if (Queue(new JobFact(NotificationKind.JobWaitingLong, job.Job, job.Name, job.Owner, batch.Now, job.Reason, Waited: batch.Now - job.SubmittedAt), batch))
             {
-                recipients.Add(job.Spec.Owner);
+                recipients.Add(job.Owner);
             }
         }
 

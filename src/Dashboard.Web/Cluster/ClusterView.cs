@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
@@ -20,7 +21,13 @@ public sealed record ClusterView(
 
     private static readonly ConditionalWeakTable<ClusterSnapshot, ClusterView> Shared = [];
 
+    /// <summary>The view built last: a new view takes its node views (and legend) where they are equal, see <see cref="From"/>.</summary>
+    private static ClusterView? lastBuilt;
+
     public bool Compact => Nodes.Length > CompactAbove;
+
+    /// <summary>Whether any GPU runs borrowed work (the legend explains the stripes then): worked out once per view, not per circuit and render.</summary>
+    public bool AnyBorrowed { get; private init; }
 
     /// <summary>
     /// True when the page would draw <paramref name="other"/> exactly as this: the same nodes, GPU by GPU (which also
@@ -31,7 +38,8 @@ public sealed record ClusterView(
     public bool ShowsSameAs(ClusterView? other) =>
         other is not null
         && (ReferenceEquals(this, other)
-            || (Nodes.AsSpan().SequenceEqual(other.Nodes.AsSpan()) && Legend.AsSpan().SequenceEqual(other.Legend.AsSpan())));
+            || ((Nodes == other.Nodes || Nodes.AsSpan().SequenceEqual(other.Nodes.AsSpan()))
+                && (Legend == other.Legend || Legend.AsSpan().SequenceEqual(other.Legend.AsSpan()))));
 
     /// <summary>
     /// The view of <paramref name="update"/>'s snapshot, built once however many circuits show it: every subscriber
@@ -43,9 +51,56 @@ public sealed record ClusterView(
         return Shared.GetValue(update.Snapshot, _ => From(update));
     }
 
+    /// <summary>
+    /// Builds the view of <paramref name="update"/>. A node whose view equals the one in the view built before keeps that
+    /// object (and an unchanged cluster keeps the whole array and legend), so what every circuit holds and compares is
+    /// shared: per circuit, an update's comparisons are by reference except for the nodes that changed, and the tiles'
+    /// texts (<see cref="GpuTile.Describe"/>) are made once, not per circuit or per update.
+    /// </summary>
     public static ClusterView From(ClusterUpdate update)
     {
+        var shared = From(update, Volatile.Read(ref lastBuilt));
+        Volatile.Write(ref lastBuilt, shared);
+        return shared;
+    }
+
+    /// <summary>The view of <paramref name="update"/> with <paramref name="before"/>'s node views and legend where they are equal.</summary>
+    internal static ClusterView From(ClusterUpdate update, ClusterView? before)
+    {
         ArgumentNullException.ThrowIfNull(update);
+        var built = Build(update);
+        return before is null ? built : built.SharingWith(before);
+    }
+
+    /// <summary>This view with <paramref name="before"/>'s node views where they are equal (same name at the same place).</summary>
+    private ClusterView SharingWith(ClusterView before)
+    {
+        var nodes = Nodes;
+        if (before.Nodes.Length == Nodes.Length)
+        {
+            var reused = Nodes.ToBuilder();
+            var all = true;
+            for (var i = 0; i < reused.Count; i++)
+            {
+                if (before.Nodes[i].Equals(reused[i]))
+                {
+                    reused[i] = before.Nodes[i];
+                }
+                else
+                {
+                    all = false;
+                }
+            }
+
+            nodes = all ? before.Nodes : reused.ToImmutable();
+        }
+
+        var legend = Legend.AsSpan().SequenceEqual(before.Legend.AsSpan()) ? before.Legend : Legend;
+        return this with { Nodes = nodes, Legend = legend };
+    }
+
+    private static ClusterView Build(ClusterUpdate update)
+    {
         var snapshot = update.Snapshot;
         var teams = TeamPalette.Assign(snapshot.Quotas.Select(q => q.Team).Concat(snapshot.Running.Select(r => r.Job.Team)));
         var byGpu = new Dictionary<(string Node, int Gpu), RunningJob>();
@@ -67,7 +122,7 @@ public sealed record ClusterView(
             .OrderBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new TeamColour(t.Key, t.Value))
             .ToImmutableArray();
-        return new ClusterView(update.At, nodes, legend, ClusterTotals.Of(update.Summary));
+        return new ClusterView(update.At, nodes, legend, ClusterTotals.Of(update.Summary)) { AnyBorrowed = nodes.Any(n => n.HasBorrowed) };
     }
 }
 
@@ -87,7 +142,16 @@ public sealed record NodeView(
     string? Pool = null,
     string? Note = null)
 {
+    private string? heatTitle;
+    private string? heatUsage;
+
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
+
+    /// <summary>The heat map row's title, "gpu-0001: Ready (simulated)": made once per node view and shared by every circuit.</summary>
+    public string HeatTitle => heatTitle ??= $"{Name}: {StateText}{(Simulated ? " (simulated)" : "")}";
+
+    /// <summary>The heat map row's usage, "CPU 25% · Mem 10%": made once per node view and shared by every circuit.</summary>
+    public string HeatUsage => heatUsage ??= string.Create(CultureInfo.InvariantCulture, $"CPU {Cpu.Percent:0}% · Mem {Memory.Percent:0}%");
 
     /// <summary>
     /// The state as people read it: a Draining node that has nothing left on it (no GPU, CPU or memory held) is
@@ -131,9 +195,15 @@ public sealed record NodeView(
     }
 }
 
-/// <summary>One GPU; <see cref="Allocation"/> is null when it is free.</summary>
+/// <summary>
+/// One GPU; <see cref="Allocation"/> is null when it is free. Its texts are made once per tile and shared by every circuit
+/// that shows it (the tile is shared with the view, and kept from one view to the next while it does not change).
+/// </summary>
 public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation)
 {
+    private string? named;
+    private string? unnamed;
+
     public bool Free => Allocation is null;
 
     /// <summary>
@@ -145,11 +215,22 @@ public sealed record GpuTile(int Index, string Model, TileAllocation? Allocation
     {
         if (Allocation is not { } held)
         {
-            return $"GPU {Index} ({Model}): free";
+            return unnamed ??= $"GPU {Index} ({Model}): free";
         }
 
+        return held.SeenBy(viewer) ? named ??= Text(held, named: true) : unnamed ??= Text(held, named: false);
+    }
+
+    /// <summary>Equal when index, model and allocation are (the texts kept for <see cref="Describe"/> follow from them).</summary>
+    public bool Equals(GpuTile? other) =>
+        other is not null && (ReferenceEquals(this, other) || (Index == other.Index && Model == other.Model && Allocation == other.Allocation));
+
+    public override int GetHashCode() => HashCode.Combine(Index, Model, Allocation);
+
+    private string Text(TileAllocation held, bool named)
+    {
         var kind = held.Session ? "interactive session" : "job";
-        var who = held.SeenBy(viewer) ? $"{kind} {held.Job} \"{held.JobName}\", {held.Owner} ({held.Team})" : $"{(held.Session ? "an" : "a")} {kind} of team {held.Team}";
+        var who = named ? $"{kind} {held.Job} \"{held.JobName}\", {held.Owner} ({held.Team})" : $"{(held.Session ? "an" : "a")} {kind} of team {held.Team}";
         var borrowed = held.Borrowed ? ", borrowed (preemptible)" : string.Empty;
         return $"GPU {Index} ({Model}): {who}{borrowed}, since {Display.Time(held.Since)}, expected end {Display.Time(held.ExpectedEnd)}";
     }

@@ -68,8 +68,17 @@ public static class TileStyle
     /// <summary>Diagonal stripes over the team's colour: the legend explains them as borrowed (preemptible) capacity.</summary>
     public const string BorrowedStripes = "background-image: repeating-linear-gradient(135deg, rgba(255, 255, 255, 0.55) 0 3px, transparent 3px 9px)";
 
+    // A palette has a few colours: each style is made once and shared by every tile and circuit that draws it (a
+    // circuit keeps the strings of what it drew; at 1,000 nodes one per tile per circuit added up to ~130 KB a circuit).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Colour, bool Borrowed), string> Made = new();
+
     /// <summary>The inline style of a tile (or swatch) in <paramref name="colour"/>, striped when <paramref name="borrowed"/>.</summary>
     public static string Of(string colour, bool borrowed) =>
+        Made.Count < 1_024
+            ? Made.GetOrAdd((colour, borrowed), static key => Make(key.Colour, key.Borrowed))
+            : Made.TryGetValue((colour, borrowed), out var made) ? made : Make(colour, borrowed);
+
+    private static string Make(string colour, bool borrowed) =>
         $"background-color: {colour}; color: {TextOn(colour)}" + (borrowed ? "; " + BorrowedStripes : string.Empty);
 
     /// <summary>Black or white, whichever contrasts more with <paramref name="colour"/> (#rrggbb; white for anything else).</summary>

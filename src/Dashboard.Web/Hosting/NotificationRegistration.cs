@@ -44,7 +44,7 @@ public static class NotificationRegistration
         services.AddSingleton<EngineParticipant>(sp =>
         {
             var worker = sp.GetRequiredService<OutboxDeliveryWorker>();
-            return new NotificationParticipant(sp.GetRequiredService<NotificationDirectory>(), options, worker.Wake);
+            return new NotificationParticipant(sp.GetRequiredService<NotificationDirectory>(), options, worker.Wake, sp.GetRequiredService<Dashboard.Engine.Feed.ClusterFeed>());
         });
         services.AddSingleton<NotificationInbox>();
         services.AddSingleton<NotificationPreferencesEditor>();

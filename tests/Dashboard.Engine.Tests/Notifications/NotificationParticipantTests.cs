@@ -120,6 +120,82 @@ public sealed class NotificationParticipantTests
     }
 
     [Fact]
+    public async Task The_look_for_long_waiting_jobs_runs_off_the_writer_and_a_job_still_waiting_is_told_once()
+    {
+        var alice = NotificationPreferences.DefaultFor("alice") with { WaitingThreshold = TimeSpan.FromMinutes(5) };
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty.Add("alice", alice));
+        var participant = new NotificationParticipant(directory, Options);
+        using var release = new ManualResetEventSlim();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 1)], participants: [participant]);
+        participant.ScanStarting = () =>
+        {
+            if (engine.Clock.GetUtcNow() - Start >= TimeSpan.FromMinutes(6))
+            {
+                held.TrySetResult();
+                release.Wait(Patience);
+            }
+        };
+        await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        var waiting = await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        await engine.RoundTripAsync();
+
+        engine.Clock.Advance(TimeSpan.FromMinutes(6));
+        await held.Task.WaitAsync(Patience);
+        var store = new NotificationStore(engine.Database);
+        var told = engine.Feed.WaitForAsync(_ => store.ListFor("alice").Any(n => n.Kind == NotificationKind.JobWaitingLong));
+        var answered = await engine.SubmitAsync(Spec(gpus: 1, owner: "bob", walltime: TimeSpan.FromHours(2)));
+        engine.Jobs.Find(answered).Should().NotBeNull("the writer commits batches while the look over the queue is under way");
+        release.Set();
+        await told.WaitAsync(Patience);
+
+        for (var round = 0; round < 3; round++)
+        {
+            engine.Clock.Advance(TimeSpan.FromMinutes(1));
+            await engine.RoundTripAsync();
+        }
+
+        var notices = store.ListFor("alice").Where(n => n.Kind == NotificationKind.JobWaitingLong).ToList();
+        notices.Should().ContainSingle("a job is told once however many looks find it still waiting");
+        notices[0].Job.Should().Be(waiting.Value);
+    }
+
+    [Fact]
+    public async Task A_job_that_stops_waiting_while_the_look_is_under_way_is_not_told()
+    {
+        var alice = NotificationPreferences.DefaultFor("alice") with { WaitingThreshold = TimeSpan.FromMinutes(5) };
+        var directory = new NotificationDirectory(() => ImmutableDictionary<string, NotificationPreferences>.Empty.Add("alice", alice));
+        var participant = new NotificationParticipant(directory, Options);
+        using var release = new ManualResetEventSlim();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 1)], participants: [participant]);
+        participant.ScanStarting = () =>
+        {
+            if (engine.Clock.GetUtcNow() - Start >= TimeSpan.FromMinutes(6))
+            {
+                held.TrySetResult();
+                release.Wait(Patience);
+            }
+        };
+        await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        var cancelled = await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        var stillWaiting = await engine.SubmitAsync(Spec(gpus: 1, walltime: TimeSpan.FromHours(2)));
+        await engine.RoundTripAsync();
+
+        engine.Clock.Advance(TimeSpan.FromMinutes(6));
+        await held.Task.WaitAsync(Patience);
+        var store = new NotificationStore(engine.Database);
+        var told = engine.Feed.WaitForAsync(_ => store.ListFor("alice").Any(n => n.Kind == NotificationKind.JobWaitingLong));
+        (await engine.Engine.CancelAsync(cancelled, "alice").WaitAsync(Patience)).Succeeded.Should().BeTrue();
+        release.Set();
+        await told.WaitAsync(Patience);
+        await engine.RoundTripAsync();
+
+        var notices = store.ListFor("alice").Where(n => n.Kind == NotificationKind.JobWaitingLong).ToList();
+        notices.Select(n => n.Job).Should().Equal([stillWaiting.Value], "the job cancelled after the look began no longer waits when its findings are written");
+    }
+
+    [Fact]
     public async Task A_kind_turned_off_everywhere_is_not_recorded()
     {
         var alice = NotificationPreferences.DefaultFor("alice") with

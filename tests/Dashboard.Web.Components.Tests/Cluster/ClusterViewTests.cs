@@ -35,9 +35,9 @@ public sealed class ClusterViewTests
     public void Node_views_from_two_snapshots_are_equal_exactly_when_the_node_shows_the_same()
     {
         static TestCluster Cluster() => new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Node("gpu-02", gpus: 2).Run("gpu-02", [1], "vision");
-        var before = ClusterView.From(Cluster().Update(version: 1)).Nodes;
-        var same = ClusterView.From(Cluster().Update(version: 2)).Nodes;
-        var started = ClusterView.From(Cluster().Run("gpu-01", [0], "vision").Update(version: 3)).Nodes;
+        var before = ClusterView.From(Cluster().Update(version: 1), before: null).Nodes;
+        var same = ClusterView.From(Cluster().Update(version: 2), before: null).Nodes;
+        var started = ClusterView.From(Cluster().Run("gpu-01", [0], "vision").Update(version: 3), before: null).Nodes;
 
         same[0].Should().NotBeSameAs(before[0]);
         same[0].Should().Be(before[0]);
@@ -46,6 +46,32 @@ public sealed class ClusterViewTests
         started[0].Should().NotBe(before[0], "a job started on gpu-01: one tile and the CPU and memory bars changed");
         started[1].Should().Be(before[1], "gpu-02 did not change");
         (before[0] with { Note = "provisioning" }).Should().NotBe(before[0]);
+    }
+
+    [Fact]
+    public void A_new_view_keeps_the_node_views_and_texts_of_the_view_before_where_they_show_the_same()
+    {
+        static TestCluster Cluster() => new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Node("gpu-02", gpus: 2).Run("gpu-02", [1], "vision");
+        var first = ClusterView.From(Cluster().Update(version: 1), before: null);
+        var unchanged = ClusterView.From(Cluster().Update(version: 2), first);
+        var started = ClusterView.From(Cluster().Run("gpu-01", [0], "vision").Update(version: 3), unchanged);
+
+        unchanged.Nodes.Should().Equal(first.Nodes);
+        unchanged.Nodes[0].Should().BeSameAs(first.Nodes[0], "every circuit then holds and compares one object per unchanged node");
+        unchanged.Nodes[1].Should().BeSameAs(first.Nodes[1]);
+        (unchanged.Legend == first.Legend).Should().BeTrue("an unchanged legend is the same array");
+        (unchanged.Nodes == first.Nodes).Should().BeTrue("an unchanged cluster is the same array: a circuit compares it by reference");
+        unchanged.ShowsSameAs(first).Should().BeTrue();
+        started.Nodes[0].Should().NotBeSameAs(first.Nodes[0], "a job started on gpu-01");
+        started.Nodes[0].Gpus[0].Allocation.Should().NotBeNull();
+        started.Nodes[1].Should().BeSameAs(first.Nodes[1], "gpu-02 did not change");
+        started.ShowsSameAs(unchanged).Should().BeFalse();
+
+        var tile = started.Nodes[1].Gpus[1];
+        tile.Describe(viewer: null).Should().BeSameAs(tile.Describe(viewer: null), "a tile's text is made once and shared by every circuit");
+        tile.Describe(viewer: null).Should().StartWith("GPU 1 (").And.Contain("a job of team vision");
+        started.Nodes[1].HeatUsage.Should().BeSameAs(started.Nodes[1].HeatUsage);
+        TileStyle.Of("#0072b2", borrowed: true).Should().BeSameAs(TileStyle.Of("#0072b2", borrowed: true)).And.Contain(TileStyle.BorrowedStripes);
     }
 
     [Fact]

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Dashboard.Bench.Scheduling;
+using Dashboard.Engine.Feed;
+using Dashboard.Engine.Loop;
+using Dashboard.Scheduling.Model;
+using Dashboard.Web.Identity;
+using Dashboard.Web.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Dashboard.Bench.Browser;
+
+// Issue 19, what a circuit costs the server at depth: the real app on Kestrel with 1,000 simulated nodes x 8 GPUs, every
+// GPU held and 100,000 jobs waiting (through the engine); N pages of Debian's Chromium signed in on the Cluster page
+// (real Blazor circuits over SignalR). Prints the managed heap each idle circuit adds (full, compacting collections
+// before and after opening them), then the server's CPU per circuit per update: states that differ by one node's
+// eight GPUs are published to the feed every 200 ms (the engine is idle meanwhile: its explanations are refreshed only
+// hourly here), and the process's CPU during those updates, less its CPU over an idle stretch as long with the same
+// circuits, is divided by circuits x updates. Usage:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 100]
+public static class CircuitCost
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var pages = BenchArguments.PositiveInt(args, "--pages", 20);
+        var nodes = BenchArguments.PositiveInt(args, "--nodes", 1000);
+        var pending = BenchArguments.PositiveInt(args, "--pending", 100_000);
+        var updates = BenchArguments.PositiveInt(args, "--updates", 200);
+        foreach (var line in MachineDescription.Lines())
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine(MachineDescription.Load());
+        await using var app = new DashboardFactory
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Cluster:DemoNodes:Count"] = nodes.ToString(CultureInfo.InvariantCulture),
+                ["Cluster:DemoNodes:GpusPerNode"] = "8",
+                ["Engine:ExplainInterval"] = "01:00:00",
+                // Room for every GPU in one team's quota, so the seeding's 8-GPU jobs hold every node.
+                ["Teams:0:NominalGpus"] = (nodes * 8).ToString(CultureInfo.InvariantCulture),
+                ["Teams:0:NominalCpuCores"] = (nodes * 64).ToString(CultureInfo.InvariantCulture),
+                ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+        };
+        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        app.StartServer();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await app.Services.GetRequiredService<EngineLoop>().Started;
+        await app.AccountsReady;
+        var engine = app.Services.GetRequiredService<ClusterEngine>();
+        var seeding = Stopwatch.StartNew();
+        await SeedAsync(engine, nodes, gpus: 8);
+        await SeedAsync(engine, pending, gpus: 1);
+        await engine.Feed.WaitForAsync(u => u.Summary.PendingJobs >= pending && u.ExplanationsVersion > 0);
+        var state = engine.Feed.Current!;
+        Console.WriteLine($"setup   : {state.Snapshot.Nodes.Length:N0} nodes x 8 GPUs, {state.Summary.RunningJobs:N0} running, {state.Summary.PendingJobs:N0} waiting, seeded in {seeding.Elapsed.TotalSeconds:0} s");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserBenchmark.LaunchAsync(playwright, BrowserBenchmark.Chromium());
+        var context = await browser.NewContextAsync();
+        context.SetDefaultTimeout(120_000);
+        var login = await context.NewPageAsync();
+        await login.GotoAsync(new Uri(address, "account/login").ToString());
+        await login.FillAsync("#user-name", "admin");
+        await login.FillAsync("#password", DemoAccounts.All.Single(a => a.Name == "admin").Password);
+        await login.ClickAsync("#sign-in");
+        await login.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await login.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await login.GotoAsync(new Uri(address, "account/tokens").ToString()); // this page's circuit is not on the Cluster page, and stays open in every figure
+
+        var heapBefore = ManagedHeap();
+        var open = new List<IPage>();
+        for (var i = 0; i < pages; i++)
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(address.ToString());
+            await page.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            await page.WaitForSelectorAsync("#heat-map .heat-row");
+            open.Add(page);
+        }
+
+        await Task.Delay(2_000);
+        var heapAfter = ManagedHeap();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory  : {(heapAfter - heapBefore) / 1024.0 / pages:0} KB managed heap per idle circuit on the Cluster page ({pages} circuits, {nodes:N0} nodes, {state.Summary.PendingJobs:N0} waiting)  target <= 250 KB"));
+
+        // Two states that differ by one node's GPUs, published alternately with new versions: rounds of an idle stretch
+        // and a stretch of updates as long, so the process's own background work (the engine's ticks, timers) is
+        // measured beside each stretch of updates and taken off it.
+        var full = state.Snapshot;
+        var freed = full with { Running = full.Running.RemoveAt(0) };
+        var period = TimeSpan.FromMilliseconds(100);
+        const int rounds = 5;
+        var perRound = Math.Max(1, updates / rounds);
+        var stretch = period * perRound;
+        var version = state.Version;
+        var (busy, idle, sent) = (TimeSpan.Zero, TimeSpan.Zero, 0);
+        for (var round = 0; round < rounds; round++)
+        {
+            var idleBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(stretch);
+            idle += Process.GetCurrentProcess().TotalProcessorTime - idleBefore;
+
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < perRound; i++)
+            {
+                var snapshot = sent++ % 2 == 0 ? freed : full;
+                engine.Feed.Publish(state with { Version = ++version, At = state.At + (period * sent), Snapshot = snapshot, Summary = ClusterSummary.Of(snapshot), Events = [] });
+                var due = (period * (i + 1)) - Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+            }
+
+            busy += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        }
+
+        var perCircuit = (busy - idle).TotalMilliseconds / (pages * (double)sent);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {sent} updates (one node's 8 GPUs change, one per {period.TotalMilliseconds:0} ms) to {pages} circuits in {rounds} rounds: process CPU {busy.TotalMilliseconds:0} ms, over idle stretches as long {idle.TotalMilliseconds:0} ms -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
+
+        // Every update reached the pages: the last one (the full state) is drawn, and the next (the freed node) is too.
+        const string allocated = "document.querySelectorAll('#heat-map .heat-cell.allocated').length";
+        var before = await open[^1].EvaluateAsync<int>(allocated);
+        engine.Feed.Publish(state with { Version = ++version, Snapshot = freed, Summary = ClusterSummary.Of(freed), Events = [] });
+        await open[^1].WaitForFunctionAsync($"{allocated} < {before}");
+        var rows = await open[0].EvaluateAsync<int>("document.querySelectorAll('#heat-map .heat-row').length");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check   : the last page drew {before} allocated cells, then fewer after one more update; the first page draws {rows} heat-map rows (virtualised); idle process CPU {idle.TotalMilliseconds / (stretch.TotalSeconds * rounds):0} ms/s; {MachineDescription.Load()}"));
+    }
+
+    private static long ManagedHeap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time.</summary>
+    private static async Task SeedAsync(ClusterEngine engine, int count, int gpus)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 512).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                var spec = new JobSpec("seed", "alice", "vision", "sleep 3600", new ResourceRequest(gpus, 1000, 1024), Walltime: TimeSpan.FromHours(1));
+                var result = await engine.SubmitAsync(spec, "alice").ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException("seeding failed: " + result.Reason);
+                }
+            }
+        })));
+    }
+}
