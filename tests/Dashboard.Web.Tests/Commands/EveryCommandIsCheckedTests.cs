@@ -38,6 +38,7 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new SubmitJobAfter(new JobSpec("after", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), [new DependencyTerm(someonesJob.Job!.Value, DependencyRule.AfterOk)]),
             new SubmitSweep(new JobSpec("sweep", "nobody", "vision", "sleep 1", new ResourceRequest(0, 100, 64)), "seed=[1,2]", 1),
             new ActOnSweep(someonesJob.Job!.Value.Value, SweepAction.Cancel, HoldAuthority.Owner),
+            new ResubmitFailedSweep(someonesJob.Job!.Value.Value),
             new Dashboard.Web.Sessions.StartSession(
                 new JobSpec("session", "nobody", "vision", "jupyter", new ResourceRequest(0, 100, 64), Session: new SessionRequest("jupyter")),
                 factory.Services.GetRequiredService<Dashboard.Engine.Sessions.SessionTypes>().Find("jupyter")!),
