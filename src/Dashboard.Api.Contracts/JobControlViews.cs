@@ -89,6 +89,9 @@ public static class SweepRoutes
     /// <summary>Query parameter of <c>POST /api/v1/sweeps</c>: at most this many of its jobs run at once.</summary>
     public const string MaxRunningParameter = "maxRunning";
 
+    /// <summary>The action of <c>POST /api/v1/sweeps/{id}/resubmit-failed</c>.</summary>
+    public const string ResubmitFailedAction = "resubmit-failed";
+
     public static string Sweep(long id) => Sweeps + "/" + id.ToString(CultureInfo.InvariantCulture);
 
     public static string Action(long id, string action) => Sweep(id) + "/" + action;

@@ -36,6 +36,7 @@ builder.Services.AddDashboardAuth(builder.Configuration);
 builder.Services.AddSubmitForm();
 builder.Services.AddSingleton<JobBrowser>();
 builder.Services.AddScoped<JobCancellation>();
+builder.Services.AddScoped<SweepActions>();
 builder.Services.AddClusterAdmin();
 builder.Services.AddDashboardApi(builder.Configuration);
 builder.Services.AddUsageHistory(builder.Configuration);

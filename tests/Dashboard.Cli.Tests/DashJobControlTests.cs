@@ -66,6 +66,12 @@ public sealed partial class DashJobControlTests(DashServer server)
         cancelled.ExitCode.Should().Be(0, cancelled.ToString());
         cancelled.Out.Trim().Should().Be($"Sweep {sweep}: 4 jobs of sweep {sweep} cancelled.");
 
+        var nothingFailed = await Dash.RunAsync(server, "alice", "sweep", "resubmit-failed", sweep);
+        nothingFailed.ExitCode.Should().Be(ExitCodes.Refused, nothingFailed.ToString());
+        nothingFailed.Error.Should().Contain($"sweep {sweep} has no failed job to resubmit");
+        var resubmitByBob = await Dash.RunAsync(server, "bob", "sweep", "resubmit-failed", sweep);
+        resubmitByBob.ExitCode.Should().Be(ExitCodes.Forbidden, resubmitByBob.ToString());
+
         var bad = await Dash.RunAsync(server, "alice", "submit", "--team", "vision", "--sweep", "lr=$(reboot)", "--", "true");
         bad.ExitCode.Should().NotBe(0);
         bad.Error.Should().Contain("is not a value of lr");

@@ -4,7 +4,7 @@ using Dashboard.Api.Contracts;
 namespace Dashboard.Cli.Commands;
 
 /// <summary>
-/// <c>dash submit --sweep ...</c> (like <c>sbatch --array</c>) and <c>dash sweep show|cancel|hold|release ID</c>: a sweep
+/// <c>dash submit --sweep ...</c> (like <c>sbatch --array</c>) and <c>dash sweep show|cancel|hold|release|resubmit-failed ID</c>: a sweep
 /// is one submit that makes a job per combination of its parameters; its id is its first job's.
 /// </summary>
 public static class SweepCommand
@@ -12,12 +12,14 @@ public static class SweepCommand
     public static Command Create(DashApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var sweep = new Command("sweep", "Show a sweep's progress, or cancel, hold or release all of its jobs.");
+        var sweep = new Command("sweep", "Show a sweep's progress, cancel, hold or release all of its jobs, or resubmit its failed ones.");
         sweep.Subcommands.Add(Action(app, "show", "Show a sweep's jobs and progress.", null));
         foreach (var action in new[] { "cancel", "hold", "release" })
         {
             sweep.Subcommands.Add(Action(app, action, $"{char.ToUpperInvariant(action[0])}{action[1..]} every job of a sweep.", action));
         }
+
+        sweep.Subcommands.Add(Action(app, SweepRoutes.ResubmitFailedAction, "Submit every failed job of a sweep again, as new jobs.", SweepRoutes.ResubmitFailedAction));
 
         return sweep;
     }

@@ -22,12 +22,55 @@ public sealed class JobStore(Database database)
     private const string NextIdSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM jobs";
 
     // Spelled with the IN term of the partial index jobs_active so SQLite uses it.
+    private const string SweepMembersSql = $"SELECT {JobRow.Columns} FROM job_controls c JOIN jobs j ON j.id = c.job_id WHERE c.sweep_id = $sweep ORDER BY c.sweep_index";
+
     private const string PendingSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state IN ('Pending', 'Running') AND j.state = 'Pending'";
 
     public JobRecord? Find(JobId id)
     {
         using var connection = database.OpenConnection();
         return connection.QuerySingleOrDefault<JobRow>(FindSql, new { id = id.Value })?.ToRecord();
+    }
+
+    /// <summary>
+    /// The newest sweeps (at most <paramref name="limit"/>) owned by <paramref name="owner"/> when given, that
+    /// <paramref name="visibleTo"/> may see (null: every sweep), each with its jobs; newest first.
+    /// </summary>
+    public IReadOnlyList<SweepSummary> RecentSweeps(string? owner, JobVisibility? visibleTo, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(owner))
+        {
+            conditions.Add("s.owner = $owner");
+            parameters.Add("$owner", owner.Trim());
+        }
+
+        if (visibleTo is { } visible)
+        {
+            var teams = visible.Teams.Select((t, i) => ($"$team{i}", t)).ToList();
+            foreach (var (name, team) in teams)
+            {
+                parameters.Add(name, team);
+            }
+
+            conditions.Add(teams.Count == 0 ? "s.owner = $visibleOwner" : $"(s.owner = $visibleOwner OR s.team IN ({string.Join(", ", teams.Select(t => t.Item1))}))");
+            parameters.Add("$visibleOwner", visible.Owner);
+        }
+
+        parameters.Add("$limit", limit);
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        using var connection = database.OpenConnection();
+        var sweeps = connection.Query<SweepHead>($"SELECT id AS Id, name AS Name, owner AS Owner, team AS Team, size AS Size FROM sweeps s{where} ORDER BY s.id DESC LIMIT $limit", parameters).ToList();
+        return [.. sweeps.Select(s => new SweepSummary(s.Id, s.Name, s.Owner, s.Team, checked((int)s.Size), [.. connection.Query<JobRow>(SweepMembersSql, new { sweep = s.Id }).Select(r => r.ToRecord())]))];
+    }
+
+    /// <summary>The jobs of sweep <paramref name="sweep"/> (its id is its first job's), by their index in it.</summary>
+    public IReadOnlyList<JobRecord> SweepMembers(long sweep)
+    {
+        using var connection = database.OpenConnection();
+        return [.. connection.Query<JobRow>(SweepMembersSql, new { sweep }).Select(r => r.ToRecord())];
     }
 
     /// <summary>Jobs in <paramref name="state"/>, oldest id first, at most <paramref name="limit"/>.</summary>
@@ -147,5 +190,18 @@ public sealed class JobStore(Database database)
             Enum.Parse<JobState>(ToState),
             Reason,
             ExitCode is { } code ? checked((int)code) : null);
+    }
+
+    private sealed class SweepHead
+    {
+        public long Id { get; set; }
+
+        public string Name { get; set; } = "";
+
+        public string Owner { get; set; } = "";
+
+        public string Team { get; set; } = "";
+
+        public long Size { get; set; }
     }
 }

@@ -53,7 +53,32 @@ public static class SweepEndpoints
                 .ProducesProblem(StatusCodes.Status409Conflict);
         }
 
+        sweeps.MapPost("/{id}/" + SweepRoutes.ResubmitFailedAction, ResubmitFailedAsync)
+            .WithName("ResubmitFailedSweep")
+            .WithSummary("Submit a sweep's failed jobs again")
+            .WithDescription("Each job of the sweep that ended Failed or TimedOut is submitted again as a new job (same name, command with its "
+                + "sweep values, resources and walltime), owned by the caller; who may: as cancelling the sweep, and submitting to its team. "
+                + "Answers the sweep and which new jobs were made; 409 when none of its jobs failed.")
+            .Produces<SweepActionResult>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         return api;
+    }
+
+    private static async Task<IResult> ResubmitFailedAsync(HttpContext context, string id, ClusterCommands commands, JobStore store, JobControlStore controls)
+    {
+        var (sweep, problem) = FindVisible(context, id, store, controls);
+        if (sweep is null)
+        {
+            return problem!;
+        }
+
+        var answer = await commands.SendAsync(ApiCaller.Of(context), new ResubmitFailedSweep(sweep.Id)).ConfigureAwait(false);
+        return answer.Succeeded
+            ? TypedResults.Ok(new SweepActionResult(ViewOf(sweep.Id, controls) ?? sweep, $"Sweep {sweep.Id}: {answer.Reason}."))
+            : CommandProblems.Of(answer, $"Sweep {sweep.Id} was not resubmitted");
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, ClusterCommands commands, JobStore store, JobControlStore controls)

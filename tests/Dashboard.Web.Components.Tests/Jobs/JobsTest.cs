@@ -188,6 +188,7 @@ public abstract class JobsTest : ComponentTest
             services.AddSingleton(sp => new ClusterEngine(Inbox, sp.GetRequiredService<ClusterFeed>()));
             services.AddSingleton<ClusterCommands>();
             services.AddScoped<JobCancellation>();
+            services.AddScoped<SweepActions>();
         }
 
         public void Dispose()

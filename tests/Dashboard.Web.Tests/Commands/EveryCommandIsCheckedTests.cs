@@ -40,6 +40,7 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
             new ActOnSweep(someonesJob.Job!.Value.Value, SweepAction.Cancel, HoldAuthority.Owner),
             new EditJob(someonesJob.Job!.Value, new JobSpec("edited", "nobody", "vision", "sleep 2", new ResourceRequest(0, 100, 64))),
             new RequeueJob(someonesJob.Job!.Value),
+            new ResubmitFailedSweep(someonesJob.Job!.Value.Value),
             new Dashboard.Web.Sessions.StartSession(
                 new JobSpec("session", "nobody", "vision", "jupyter", new ResourceRequest(0, 100, 64), Session: new SessionRequest("jupyter")),
                 factory.Services.GetRequiredService<Dashboard.Engine.Sessions.SessionTypes>().Find("jupyter")!),
