@@ -48,6 +48,9 @@ public sealed class ApiClient : IDisposable
             () => new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) },
             cancellationToken);
 
+    public Task<ApiResult<T>> DeleteAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(() => new HttpRequestMessage(HttpMethod.Delete, Relative(path)), cancellationToken);
+
     /// <summary>
     /// Streams a response body to <paramref name="onChunk"/> as it arrives (for logs); returns the response headers'
     /// log offset (<see cref="ApiRoutes.LogOffsetHeader"/>) when the server sent one.

@@ -80,6 +80,7 @@ public sealed class DashApp
         root.Subcommands.Add(HoldCommand.CreateRelease(this));
         root.Subcommands.Add(EditCommand.Create(this));
         root.Subcommands.Add(EditCommand.CreateRequeue(this));
+        root.Subcommands.Add(TemplateCommand.Create(this));
         root.Subcommands.Add(SweepCommand.Create(this));
         root.Subcommands.Add(LogsCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));

@@ -91,6 +91,7 @@ public static class ApiRegistration
         api.MapJobEndpoints();
         api.MapJobControlEndpoints();
         api.MapJobEditEndpoints();
+        Dashboard.Web.Jobs.Templates.JobTemplateEndpoints.MapJobTemplateEndpoints(api);
         api.MapSweepEndpoints();
         Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
         api.MapClusterEndpoints();

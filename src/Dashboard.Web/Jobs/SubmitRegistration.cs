@@ -9,6 +9,8 @@ public static class SubmitRegistration
     {
         services.AddSingleton<IJobSubmission, EngineJobSubmission>();
         services.AddScoped<ISubmitDraftStore, SessionSubmitDraftStore>();
+        services.AddSingleton(sp => new Dashboard.Data.Templates.JobTemplateStore(sp.GetRequiredService<Dashboard.Data.Database>()));
+        services.AddSingleton<Templates.ISubmitTemplates, Templates.JobTemplates>();
         return services;
     }
 }

@@ -24,7 +24,22 @@ internal sealed class SubmitFakes
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IJobSubmission>(Submission);
         services.AddSingleton<ISubmitDraftStore>(Drafts);
+        services.AddSingleton<Dashboard.Web.Jobs.Templates.ISubmitTemplates>(Templates);
     }
+
+    public NoTemplates Templates { get; } = new();
+}
+
+/// <summary>A template store with none saved (the Submit page's template tests run against the real one, in the browser).</summary>
+internal sealed class NoTemplates : Dashboard.Web.Jobs.Templates.ISubmitTemplates
+{
+    public IReadOnlyList<Dashboard.Api.Contracts.JobTemplateView> VisibleTo(ICurrentUser user) => [];
+
+    public Dashboard.Web.Jobs.Templates.TemplateOutcome Save(ICurrentUser user, string? name, bool teamWide, JobSpec spec) =>
+        Dashboard.Web.Jobs.Templates.TemplateOutcome.Refused(Dashboard.Web.Jobs.Templates.TemplateRefusal.Forbidden, "no templates in this test");
+
+    public Dashboard.Web.Jobs.Templates.TemplateOutcome Delete(ICurrentUser user, long id) =>
+        Dashboard.Web.Jobs.Templates.TemplateOutcome.Refused(Dashboard.Web.Jobs.Templates.TemplateRefusal.NotFound, "no templates in this test");
 }
 
 /// <summary>Records what the page sends to the engine and answers with <see cref="Answer"/> (or throws <see cref="Failure"/>).</summary>
