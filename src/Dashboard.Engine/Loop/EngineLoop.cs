@@ -267,6 +267,8 @@ public sealed class EngineLoop(
                 return cluster.UpsertNode(inventory.Node, inventory.AtStartUp, batch);
             case JobControlCommand control:
                 return cluster.ApplyControl(control, batch);
+            case ReservationCommand reservation:
+                return cluster.ApplyReservation(reservation, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();
