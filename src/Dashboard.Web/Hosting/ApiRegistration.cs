@@ -92,6 +92,7 @@ public static class ApiRegistration
         api.MapJobControlEndpoints();
         api.MapSweepEndpoints();
         Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
+        Dashboard.Web.Reservations.ReservationApi.MapReservationEndpoints(api);
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();
