@@ -57,6 +57,11 @@ internal sealed partial class ClusterState(RecoveredState recovered)
             return CommandResult.Invalid(errors);
         }
 
+        if (ReservationProblem(spec, batch.Now) is { } notInto)
+        {
+            return CommandResult.Invalid([notInto]);
+        }
+
         if (NeverFits.Check(Snapshot, spec) is { } reason)
         {
             return CommandResult.NeverFits(reason);

@@ -274,6 +274,8 @@ public sealed class EngineLoop(
                 return cluster.CorrectGpuAllocation(correction, batch);
             case NoteRunningJobCommand note:
                 return cluster.NoteRunningJob(note, batch);
+            case ReservationCommand reservation:
+                return cluster.ApplyReservation(reservation, batch);
             case TickCommand:
                 cluster.EnforceWalltimes(batch);
                 return CommandResult.Done();

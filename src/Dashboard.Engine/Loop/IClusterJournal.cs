@@ -28,6 +28,9 @@ public sealed record RecoveredState(ClusterSnapshot Snapshot, long NextJobId)
 
     /// <summary>The elastic pools' latest scale actions, oldest first (their last errors and failure back-offs carry over).</summary>
     public IReadOnlyList<ScaleAction> ScaleHistory { get; init; } = [];
+
+    /// <summary>The id the next advance reservation gets (the stored ones' highest plus one).</summary>
+    public long NextReservationId { get; init; } = 1;
 }
 
 /// <summary>Loads the engine's starting state (from the database, on start-up).</summary>

@@ -31,8 +31,10 @@ public sealed class SqliteClusterStateSource(
                 + string.Join(Environment.NewLine, recovered.Violations.Select(v => " - " + v)));
         }
 
-        return new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value)
+        var reservations = new Data.Reservations.ReservationStore(database);
+        return new RecoveredState(recovered.Snapshot with { Reservations = [.. reservations.Current(DateTimeOffset.UnixEpoch)] }, recovered.NextJobId.Value)
         {
+            NextReservationId = reservations.NextId(),
             Inventory = discovered,
             SeedQuotas = seedQuotas,
             CancelsInFlight = CancelsInFlight(new AuditStore(database), recovered.Snapshot),

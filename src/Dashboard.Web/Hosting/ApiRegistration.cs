@@ -94,6 +94,7 @@ public static class ApiRegistration
         Dashboard.Web.Jobs.Templates.JobTemplateEndpoints.MapJobTemplateEndpoints(api);
         api.MapSweepEndpoints();
         Dashboard.Web.Sessions.SessionApi.MapSessionEndpoints(api);
+        Dashboard.Web.Reservations.ReservationApi.MapReservationEndpoints(api);
         api.MapClusterEndpoints();
         api.MapTeamEndpoints();
         app.MapOpenApi().AllowAnonymous();

@@ -190,8 +190,10 @@ internal sealed class EngineHarness : IAsyncDisposable
         {
             var recovered = ClusterRecovery.Load(database, settings);
             recovered.Violations.Should().BeEmpty();
-            return Task.FromResult(new RecoveredState(recovered.Snapshot, recovered.NextJobId.Value)
+            var reservations = new Dashboard.Data.Reservations.ReservationStore(database);
+            return Task.FromResult(new RecoveredState(recovered.Snapshot with { Reservations = [.. reservations.Current(DateTimeOffset.UnixEpoch)] }, recovered.NextJobId.Value)
             {
+                NextReservationId = reservations.NextId(),
                 Inventory = nodes,
                 SeedQuotas = quotas,
                 CancelsInFlight = SqliteClusterStateSource.CancelsInFlight(new Dashboard.Data.Audit.AuditStore(database), recovered.Snapshot),

@@ -45,8 +45,16 @@ public sealed class EveryCommandIsCheckedTests(DashboardFactory factory) : IClas
                 new JobSpec("session", "nobody", "vision", "jupyter", new ResourceRequest(0, 100, 64), Session: new SessionRequest("jupyter")),
                 factory.Services.GetRequiredService<Dashboard.Engine.Sessions.SessionTypes>().Find("jupyter")!),
             new Dashboard.Web.Sessions.ExtendWalltime(someonesJob.Job!.Value, TimeSpan.FromHours(1)),
+            new Dashboard.Web.Reservations.BookReservation(Booking, Dashboard.Scheduling.Reservations.BookingLimits.Default, ByAdmin: false),
+            new Dashboard.Web.Reservations.EditReservation(Booking with { Id = 1 }, Dashboard.Scheduling.Reservations.BookingLimits.Default, ByAdmin: false),
+            new Dashboard.Web.Reservations.ApproveReservation(1),
+            new Dashboard.Web.Reservations.CancelReservation(1, "vision"),
         ];
     }
+
+    /// <summary>A booking of team vision, which <see cref="Nobody"/> does not lead.</summary>
+    private static readonly Dashboard.Scheduling.Reservations.AdvanceReservation Booking =
+        new(0, "demo", "demo day", "vision", "A100", 1, 1000, 1024, DateTimeOffset.UnixEpoch.AddYears(60), DateTimeOffset.UnixEpoch.AddYears(60).AddHours(8));
 
     [Fact]
     public async Task Every_kind_of_command_has_an_example_here()

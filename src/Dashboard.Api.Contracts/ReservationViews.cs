@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Dashboard.Api.Contracts;
+
+/// <summary>
+/// An advance reservation as the API shows it: <see cref="Cpu"/> in cores and <see cref="Memory"/> in GiB, times in
+/// UTC, <see cref="State"/> one of Pending, Approved, Cancelled. <c>POST /api/v1/reservations</c> takes the same
+/// fields (without id, state and bookedBy).
+/// </summary>
+public sealed record ReservationView(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("team")] string Team,
+    [property: JsonPropertyName("gpuModel")] string GpuModel,
+    [property: JsonPropertyName("gpus")] int Gpus,
+    [property: JsonPropertyName("cpu")] decimal Cpu,
+    [property: JsonPropertyName("memory")] decimal Memory,
+    [property: JsonPropertyName("start")] DateTimeOffset Start,
+    [property: JsonPropertyName("end")] DateTimeOffset End,
+    [property: JsonPropertyName("recurrence")] string? Recurrence,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("bookedBy")] string BookedBy);
+
+/// <summary>What a booking, approval or cancellation did, in words ("reservation 3 booked; running jobs must end first: ...").</summary>
+public sealed record ReservationActionResult([property: JsonPropertyName("message")] string Message);

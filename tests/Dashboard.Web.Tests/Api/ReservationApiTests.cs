@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dashboard.Api.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Web.Tests.Api;
+
+/// <summary>Reservations through a real socket: a lead books for their team, a member may not, bad input is refused per field, a lead cancels.</summary>
+public sealed class ReservationApiTests(ApiHost host) : IClassFixture<ApiHost>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly Uri Reservations = new("api/v1/reservations", UriKind.Relative);
+
+    private string Booking(int gpus, string team = "vision", string? start = null)
+    {
+        var tomorrow = host.Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date.AddDays(1);
+        start ??= tomorrow.AddHours(9).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var end = tomorrow.AddHours(17).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var model = host.Engine.Feed.Current!.Snapshot.Nodes.SelectMany(n => n.Gpus).First().Model;
+        return $$"""{"name":"demo day","reason":"live demo","team":"{{team}}","gpuModel":"{{model}}","gpus":{{gpus}},"cpu":2,"memory":8,"start":"{{start}}","end":"{{end}}"}""";
+    }
+
+    [Fact]
+    public async Task A_lead_books_lists_and_cancels_a_reservation_a_member_may_not_book()
+    {
+        using var body = ApiHost.Json(Booking(2));
+        using var byMember = await host.As("alice").PostAsync(Reservations, ApiHost.Json(Booking(2)), Cancel);
+        byMember.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        using var booked = await host.As("lead").PostAsync(Reservations, body, Cancel);
+        booked.StatusCode.Should().Be(HttpStatusCode.OK, await booked.Content.ReadAsStringAsync(Cancel));
+        var message = (await booked.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel))!.Message;
+        message.Should().MatchRegex("^reservation [0-9]+ booked$");
+        var id = long.Parse(message.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+        var listed = await host.As("bob").GetFromJsonAsync<List<ReservationView>>(Reservations, Cancel);
+        listed!.Single(r => r.Id == id).Should().BeEquivalentTo(new { Team = "vision", Gpus = 2, Cpu = 2m, Memory = 8m, State = "Approved", BookedBy = "lead" });
+
+        using var byBob = await host.As("bob").PostAsync(new Uri($"api/v1/reservations/{id}/cancel", UriKind.Relative), null, Cancel);
+        byBob.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        using var cancelled = await host.As("lead").PostAsync(new Uri($"api/v1/reservations/{id}/cancel", UriKind.Relative), null, Cancel);
+        cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await cancelled.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel))!.Message.Should().Be($"reservation {id} cancelled");
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_per_field_and_books_nothing()
+    {
+        var before = host.Engine.Feed.Current!.Snapshot.Reservations.Length;
+
+        using var badTime = await host.As("lead").PostAsync(Reservations, ApiHost.Json(Booking(2, start: "tomorrow")), Cancel);
+        using var tooMany = await host.As("lead").PostAsync(Reservations, ApiHost.Json(Booking(500)), Cancel);
+
+        badTime.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await badTime.Content.ReadAsStringAsync(Cancel)).Should().Contain("Start must be a date and time");
+        tooMany.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await tooMany.Content.ReadAsStringAsync(Cancel)).Should().Contain("can never be honoured");
+        await host.EngineRoundTripAsync();
+        host.Engine.Feed.Current!.Snapshot.Reservations.Length.Should().Be(before);
+    }
+}
