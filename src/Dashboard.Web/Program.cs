@@ -54,6 +54,7 @@ var app = builder.Build();
 
 // Headers, HTTPS behind a local proxy, relative redirects, the cross-site guard: for every answer, static files included.
 app.UseWebHardening();
+app.UseSessionOrigins();
 
 // The top-level wwwroot/ (app.css) and, through UseStaticWebAssets, the framework's and MudBlazor's assets.
 app.UseStaticFiles();

@@ -18,4 +18,10 @@ public sealed class SessionSettings
 
     /// <summary>How often the idle watch samples GPU utilisation and proxy traffic.</summary>
     public TimeSpan IdleSampleInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A separate origin per session, e.g. <c>http://s{id}.localhost:{port}</c> or <c>https://s{id}.dash.example.org</c>
+    /// (<c>{port}</c>: the port the dashboard was reached on); empty: sessions are served on the dashboard's origin.
+    /// </summary>
+    public string OriginTemplate { get; set; } = "";
 }

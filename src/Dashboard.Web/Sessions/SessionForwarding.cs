@@ -49,6 +49,7 @@ public sealed class SessionForwarding(SessionEndpoint endpoint, SessionTypeOptio
                 var name = pair.Split('=', 2)[0].Trim();
                 return name.Length > 0
                     && !name.StartsWith(signInCookie, StringComparison.Ordinal)
+                    && name != SessionOrigins.CookieName
                     && !name.StartsWith(".AspNetCore.", StringComparison.Ordinal);
             });
         return string.Join("; ", kept);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net;
 using Dashboard.Engine.Sessions;
 using Dashboard.Web.Api;
 using Dashboard.Web.Hosting;
@@ -18,26 +16,18 @@ namespace Dashboard.Web.Sessions;
 /// (<see cref="SessionProxyPath"/>), a session that is running on this node (<see cref="SessionEndpoints"/>: a batch
 /// job, an ended session or an unknown id has no destination) and the caller its owner (or an admin where the type
 /// allows). The destination comes from the session's record only, never from the request. Each forwarded request
-/// counts as the session's browser traffic for the idle policy.
+/// counts as the session's browser traffic for the idle policy. With a separate origin per session
+/// (<see cref="SessionOrigins"/>) the owner is sent there with a one-time token instead, and every request on a session's
+/// origin is <see cref="SessionOriginProxy"/>'s, never the dashboard's.
 /// </summary>
 public sealed class SessionProxy(
     RequestDelegate next,
     IHttpForwarder forwarder,
     SessionEndpoints endpoints,
     TimeProvider time,
-    IOptionsMonitor<CookieAuthenticationOptions> cookies)
+    IOptionsMonitor<CookieAuthenticationOptions> cookies,
+    SessionOrigins origins)
 {
-    private static readonly HttpMessageInvoker Client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = false,
-        ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.CreateNoOutputPropagator()),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    });
-
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -89,20 +79,27 @@ public sealed class SessionProxy(
             return;
         }
 
-        if (!endpoint.IsReady)
+        if (await SessionRelay.RefusedAsNotReadyAsync(context, endpoint).ConfigureAwait(false))
         {
-            context.Response.Headers.RetryAfter = "2";
-            await ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Session starting", $"Session {job}'s server has not answered yet; try again in a moment.").ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        endpoint.RecordTraffic(time.GetUtcNow());
-        var forwarding = new SessionForwarding(endpoint, type, SessionForwarding.SignInCookieName(cookies));
-        var error = await forwarder.SendAsync(context, $"http://127.0.0.1:{endpoint.Port}", Client, ForwarderRequestConfig.Empty, forwarding).ConfigureAwait(false);
-        if (error != ForwarderError.None && !context.Response.HasStarted)
+        if (origins.Enabled)
         {
-            await ApiProblems.Problem(StatusCodes.Status502BadGateway, "Session unreachable", $"Session {job}'s server did not answer ({error}).").ExecuteAsync(context).ConfigureAwait(false);
+            // The session lives on its own origin: a one-time token takes the owner there (never for a change or a WebSocket).
+            if (!HttpMethods.IsGet(request.Method) || context.WebSockets.IsWebSocketRequest)
+            {
+                await ApiProblems.Forbidden($"Session {job} is served on its own origin; open it from the dashboard.").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            var token = origins.IssueToken(job, user.Name, request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Redirect(origins.OriginOf(job, request.Host) + SessionOrigins.AuthPath + "?token=" + token);
+            return;
         }
+
+        await SessionRelay.ForwardAsync(context, forwarder, endpoint, type, time, SessionForwarding.SignInCookieName(cookies)).ConfigureAwait(false);
     }
 
     private static Task RefuseAnonymousAsync(HttpContext context)

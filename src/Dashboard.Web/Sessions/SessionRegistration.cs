@@ -26,11 +26,15 @@ public static class SessionRegistration
         services.AddSingleton<IdleWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<IdleWatch>());
         services.AddSingleton<SessionViews>();
+        services.AddSingleton(sp => new SessionOrigins(sp.GetRequiredService<SessionSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EngineParticipant>(sp => new IdleNoticeParticipant(
             sp.GetRequiredService<NotificationDirectory>(), sp.GetRequiredService<NotificationOptions>(), sp.GetRequiredService<OutboxDeliveryWorker>().Wake));
         services.AddHttpForwarder();
         return services;
     }
+
+    /// <summary>Sessions' own origins (Sessions:OriginTemplate): first of all, so nothing of the dashboard answers there.</summary>
+    public static IApplicationBuilder UseSessionOrigins(this IApplicationBuilder app) => app.UseMiddleware<SessionOriginProxy>();
 
     /// <summary>The proxy: after sign-in and authorization, before the dashboard's own endpoints.</summary>
     public static IApplicationBuilder UseSessionProxy(this IApplicationBuilder app) => app.UseMiddleware<SessionProxy>();
