@@ -104,6 +104,15 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
     /// <summary>A client that sends <paramref name="user"/>'s personal token.</summary>
     public HttpClient As(string user)
     {
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenOf(user));
+        clients.Add(client);
+        return client;
+    }
+
+    /// <summary><paramref name="user"/>'s personal API token (made once per dashboard), as dash sends it.</summary>
+    public string TokenOf(string user)
+    {
         string token;
         lock (tokens)
         {
@@ -117,10 +126,7 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
             }
         }
 
-        var client = new HttpClient { BaseAddress = Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        clients.Add(client);
-        return client;
+        return token;
     }
 
     /// <summary>Submits through the API as <paramref name="client"/>'s user; answers the job as created.</summary>
