@@ -54,6 +54,10 @@ public static class DepthBenchmark
                 ["Api:SubmitsPerPeriod"] = "1000000",
                 ["Cluster:DemoNodes:Count"] = nodes.ToString(CultureInfo.InvariantCulture),
                 ["Cluster:DemoNodes:GpusPerNode"] = "8",
+                // Room for every GPU in one team's quota, so the first 8-GPU job of every node starts.
+                ["Teams:0:NominalGpus"] = (nodes * 8).ToString(CultureInfo.InvariantCulture),
+                ["Teams:0:NominalCpuCores"] = (nodes * 64).ToString(CultureInfo.InvariantCulture),
+                ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             },
         };
@@ -77,6 +81,8 @@ public static class DepthBenchmark
 
         // Every GPU busy first (one 8-GPU job of an hour per node), so what is submitted afterwards waits.
         await SeedAsync(engine, nodes, gpus: 8);
+        var slurm = await SlurmSubmits.UnavailableAsync();
+        Console.WriteLine(slurm ?? "sbatch  : a local Slurm answers: after each API run, as many sbatch submits with as many clients (its own queue grows as it goes)");
         Console.WriteLine("run     | waiting at start | clients | submits/s | median ms | p99 ms");
         var index = 0;
         foreach (var depth in depths)
@@ -87,7 +93,17 @@ public static class DepthBenchmark
                 var waiting = engine.Feed.Current!.Summary.PendingJobs;
                 var run = await ConcurrentSubmits.RunAsync(submits, clients, (client, _) => SubmitAsync(http[client], Interlocked.Increment(ref index)));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submits | {waiting,16:N0} | {clients,7} | {run.PerSecond,9:0} | {run.Latencies.Median,9:0.0} | {run.Latencies.P99,6:0.0}{(run.Failures > 0 ? $" ({run.Failures} failed: {run.FirstFailure})" : "")}"));
+                if (slurm is null)
+                {
+                    var sbatch = await ConcurrentSubmits.RunAsync(submits, clients, (_, i) => SlurmSubmits.SubmitAsync(i));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sbatch  | {"(Slurm's own)",16} | {clients,7} | {sbatch.PerSecond,9:0} | {sbatch.Latencies.Median,9:0.0} | {sbatch.Latencies.P99,6:0.0}{(sbatch.Failures > 0 ? $" ({sbatch.Failures} failed: {sbatch.FirstFailure})" : "")}   API / sbatch {run.PerSecond / sbatch.PerSecond:0.0}x"));
+                }
             }
+        }
+
+        if (slurm is null)
+        {
+            await SlurmSubmits.CancelAllAsync();
         }
 
         await ListPagesAsync(admin, engine.Feed.Current!.Summary.PendingJobs, finished);
