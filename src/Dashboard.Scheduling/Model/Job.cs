@@ -46,10 +46,4 @@ public sealed record Job(JobId Id, JobSpec Spec, DateTimeOffset SubmittedAt)
     public int Priority => Spec.Priority;
 
     public bool IsSession => Spec.Session is not null;
-
-    /// <summary>
-    /// How many times the job was preempted and put back in the queue (<see cref="Planning.ClusterTransitions.Requeue"/>)
-    /// since the engine started: reclaim spares a job that was preempted before (no thrash).
-    /// </summary>
-    public int TimesPreempted { get; init; }
 }

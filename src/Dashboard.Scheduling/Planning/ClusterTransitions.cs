@@ -85,7 +85,7 @@ public static class ClusterTransitions
         return snapshot with
         {
             Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team), newlyMade: true),
-            Pending = snapshot.Pending.Add(stopped.Job with { TimesPreempted = stopped.Job.TimesPreempted + 1 }),
+            Pending = snapshot.Pending.Add(stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
     }
