@@ -64,6 +64,33 @@ public sealed class JobEditBrowserTests(BrowserHost host) : IClassFixture<Browse
         events.Should().Contain(e => e.From == JobState.Running && e.To == JobState.Pending && e.Reason == "requeued by alice");
     }
 
+    [Fact]
+    public async Task A_submit_saved_as_a_template_starts_the_form_again_and_a_duplicate_name_is_refused()
+    {
+        var page = await host.OpenAsync("/jobs/new");
+        await TypeAsync(page, "#job-name", "templated-train");
+        await TypeAsync(page, "#job-command", "python train.py --lr 3e-4");
+        await TypeAsync(page, "#job-gpus", "2");
+        await TypeAsync(page, "#job-walltime", "3h");
+        await TypeAsync(page, "#template-name", "browser-template");
+        await page.ClickAsync("#save-template");
+        await Assertions.Expect(page.Locator("#template-choice")).ToHaveValueAsync("browser-template");
+
+        await TypeAsync(page, "#template-name", "browser-template");
+        await page.ClickAsync("#save-template");
+        await Assertions.Expect(page.Locator("#template-problem")).ToContainTextAsync("You already have a template named \"browser-template\"");
+
+        var fresh = await host.OpenAsync("/jobs/new");
+        await fresh.Locator(".template-select").First.ClickAsync();
+        await fresh.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "browser-template" }).ClickAsync();
+
+        await Assertions.Expect(fresh.Locator("#job-name")).ToHaveValueAsync("templated-train");
+        await Assertions.Expect(fresh.Locator("#job-command")).ToHaveValueAsync("python train.py --lr 3e-4");
+        await Assertions.Expect(fresh.Locator("#job-gpus")).ToHaveValueAsync("2");
+        await Assertions.Expect(fresh.Locator("#job-walltime")).ToHaveValueAsync("3h");
+        await Assertions.Expect(fresh.Locator("#what-if[data-outcome='starts']")).ToBeVisibleAsync();
+    }
+
     private static async Task TypeAsync(IPage page, string selector, string text)
     {
         await page.FillAsync(selector, text);
