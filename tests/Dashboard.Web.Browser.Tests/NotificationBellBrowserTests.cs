@@ -40,6 +40,6 @@ public sealed class NotificationBellBrowserTests(BrowserHost host) : IClassFixtu
 
         await alice.ClickAsync("#notification-preferences-link");
         await Assertions.Expect(alice.Locator("#notification-preferences-page")).ToBeVisibleAsync();
-        await Assertions.Expect(alice.Locator(".notification-choice")).ToHaveCountAsync(8);
+        await Assertions.Expect(alice.Locator(".notification-choice")).ToHaveCountAsync(9);
     }
 }
