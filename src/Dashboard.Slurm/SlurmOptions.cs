@@ -50,8 +50,7 @@ public sealed class SlurmOptions
     public TimeSpan PendingTimeout => TimeSpan.FromSeconds(PendingTooLongSeconds);
 
     /// <summary>
-    /// The scontrol program, for what the REST API v0.0.38 lacks: pinning a job to a node (its node list cannot be
-    /// set through the API) and draining or resuming a node.
+    /// The scontrol program, for what the REST API v0.0.38 lacks: draining or resuming a node.
     /// </summary>
     public string ScontrolPath { get; set; } = "scontrol";
 

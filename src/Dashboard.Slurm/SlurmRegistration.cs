@@ -53,7 +53,6 @@ public static class SlurmRegistration
         services.AddSingleton(sp => new SlurmExecutor(
             options,
             sp.GetRequiredService<SlurmRestClient>(),
-            sp.GetRequiredService<Scontrol>(),
             sp.GetRequiredService<SlurmJobStore>(),
             new UnixUserMapping(unixUsers, fallbackUnixUser, sp.GetService<IStoredUnixUsers>() is { } stored ? stored.UnixUserOf : null),
             sp.GetRequiredService<SlurmStatus>(),

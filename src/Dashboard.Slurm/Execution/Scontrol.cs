@@ -1,25 +1,16 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Dashboard.Slurm.Execution;
 
 /// <summary>
 /// What the REST API v0.0.38 lacks, done with Slurm's own CLI (one scontrol process per action, its commands on
-/// standard input): pinning a held job to a node and releasing it (a submit's job properties have no node list), and
-/// draining or resuming a node (v0.0.38 cannot update nodes). The dashboard's host needs scontrol, slurm.conf and the
+/// standard input): draining or resuming a node (v0.0.38 cannot update nodes). The dashboard's host needs scontrol, slurm.conf and the
 /// cluster's munge key for these, and the user it runs as must be a Slurm operator.
 /// </summary>
 public sealed class Scontrol(SlurmOptions options)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    /// <summary>Pins held job <paramref name="slurmJobId"/> to <paramref name="node"/> and releases it.</summary>
-    public Task PinAndReleaseAsync(long slurmJobId, string node, CancellationToken cancellationToken)
-    {
-        var id = slurmJobId.ToString(CultureInfo.InvariantCulture);
-        return RunAsync($"update JobId={id} NodeList={node}\nrelease {id}\n", cancellationToken);
-    }
 
     /// <summary>Drains a node (running jobs finish, nothing new starts) with the reason Slurm requires.</summary>
     public Task DrainAsync(string node, string reason, CancellationToken cancellationToken) =>

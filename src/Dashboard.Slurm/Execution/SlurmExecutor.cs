@@ -10,9 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Dashboard.Slurm.Execution;
 
 /// <summary>
-/// Runs the jobs the dashboard places on Slurm nodes through Slurm: each start is a batch job submitted through
-/// slurmrestd as the owner's Unix user (a token minted for that user), held, then pinned to the planned node and
-/// released with scontrol. Its lifecycle is mirrored from the jobs slurmrestd lists (<see cref="MirrorAsync"/>, called
+/// Runs the jobs the dashboard places on Slurm nodes through Slurm: each start is one batch job submitted through
+/// slurmrestd as the owner's Unix user (a token minted for that user), pinned to the planned node by its node list. Its lifecycle is mirrored from the jobs slurmrestd lists (<see cref="MirrorAsync"/>, called
 /// on every poll): an end becomes the dashboard job's exit with its exit code and a reason. A job Slurm keeps pending
 /// longer than <see cref="SlurmOptions.PendingTimeout"/> is cancelled there and requeued in the dashboard. While Slurm
 /// is unreachable nothing is given up: submits and cancels wait and are sent again when it answers.
@@ -20,7 +19,6 @@ namespace Dashboard.Slurm.Execution;
 public sealed partial class SlurmExecutor(
     SlurmOptions options,
     SlurmRestClient rest,
-    Scontrol scontrol,
     SlurmJobStore links,
     UnixUserMapping users,
     SlurmStatus status,
@@ -41,7 +39,7 @@ public sealed partial class SlurmExecutor(
     public bool Handles(Node node) => SlurmNodeView.IsSlurmNode(node) || (node is { Simulated: false, Note: null } && links.EverRanOn(node.Name));
 
     /// <summary>
-    /// Returns at once: the submit (a REST call and an scontrol process) runs beside the engine loop, so one batch's
+    /// Returns at once: the submit (one REST call) runs beside the engine loop, so one batch's
     /// starts never wait on Slurm. A start Slurm refuses (or that has no Unix user) is reported as the job's exit.
     /// </summary>
     public Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
@@ -268,18 +266,6 @@ public sealed partial class SlurmExecutor(
         job.SubmittedAt = time.GetUtcNow();
         links.Save(new SlurmJobLink(launch.Id, slurmId, launch.Allocation.Node, job.SubmittedAt));
         job.SlurmJobId = slurmId;
-        try
-        {
-            await scontrol.PinAndReleaseAsync(slurmId, launch.Allocation.Node, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // A held job nobody will release would wait forever in Slurm: it is cancelled there, and the start fails.
-            job.SlurmJobId = null;
-            await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
-            throw;
-        }
-
         SlurmExecutorLog.Submitted(logger, launch.Id, slurmId, launch.Allocation.Node, account.Name);
     }
 

@@ -8,8 +8,8 @@ namespace Dashboard.Slurm.Execution;
 /// The Slurm batch job a dashboard job becomes: its command as a bash script, the resources the dashboard's plan gave
 /// it (GPUs through gres, with the model when one was asked; CPUs; memory), a time limit a minute past its walltime
 /// (the dashboard ends it at its walltime itself; Slurm's limit, in whole minutes, is the backstop), its folder as
-/// working directory and output.log there, and the dashboard's job id in the environment and the comment. Submitted
-/// held: it is pinned to the planned node (scontrol) before it may start.
+/// working directory and output.log there, and the dashboard's job id in the environment and the comment. Pinned to
+/// the planned node by its node list, in the submit itself.
 /// </summary>
 public static class SlurmJobScript
 {
@@ -34,8 +34,8 @@ public static class SlurmJobScript
         var properties = new SlurmJobProperties(
             Name: $"dash-{id}-{job.Spec.Name}",
             Partition: partition,
+            NodeList: launch.Allocation.Node,
             Comment: CommentPrefix + id,
-            Hold: true,
             CpusPerTask: (int)Math.Max(1, Math.Ceiling(launch.Allocation.CpuMillicores / 1000.0)),
             MemoryPerNode: Math.Max(1, launch.Allocation.MemoryMiB),
             TimeLimit: minutes,

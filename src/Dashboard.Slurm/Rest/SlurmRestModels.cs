@@ -82,12 +82,15 @@ public sealed record SlurmJobsResponse(
     [property: JsonPropertyName("errors")] IReadOnlyList<SlurmError>? Errors,
     [property: JsonPropertyName("jobs")] IReadOnlyList<SlurmJob>? Jobs);
 
-/// <summary>The job properties of a submit (v0.0.38 job_properties): no node list (pinning is done with scontrol).</summary>
+/// <summary>
+/// The job properties of a submit (v0.0.38 job_properties). <see cref="NodeList"/> pins the job to the planned node
+/// (its ReqNodeList; v0.0.38 refuses "required_nodes" but takes "nodelist"), so no scontrol runs per start.
+/// </summary>
 public sealed record SlurmJobProperties(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("partition")] string Partition,
+    [property: JsonPropertyName("nodelist")] string NodeList,
     [property: JsonPropertyName("comment")] string Comment,
-    [property: JsonPropertyName("hold")] bool Hold,
     [property: JsonPropertyName("cpus_per_task")] int CpusPerTask,
     [property: JsonPropertyName("memory_per_node")] long MemoryPerNode,
     [property: JsonPropertyName("time_limit")] int? TimeLimit,
