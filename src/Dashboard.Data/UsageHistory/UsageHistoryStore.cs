@@ -136,6 +136,7 @@ public sealed partial class UsageHistoryStore(Database database)
         using var transaction = connection.BeginTransaction();
         using (var teams = new UsageWrites(connection))
         using (var members = new PreparedStatement(connection, MemberSampleSql, "$team", "$user", "$minute", "$simulated", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_utilisation_pct", "$gpu_memory_used_mib"))
+        using (var jobs = new PreparedStatement(connection, JobSampleSql, "$job", "$minute", "$gpu", "$pct", "$used", "$total", "$simulated"))
         {
             teams.Enlist(transaction);
             foreach (var samples in minutes)
@@ -151,6 +152,8 @@ public sealed partial class UsageHistoryStore(Database database)
                         .Bind("$gpus", (long)m.Gpus).Bind("$cpu_millicores", m.CpuMillicores).Bind("$memory_mib", m.MemoryMiB)
                         .Bind("$gpu_utilisation_pct", m.GpuUtilisationPct).Bind("$gpu_memory_used_mib", m.GpuMemoryUsedMiB).Run();
                 }
+
+                WriteJobSamples(jobs, samples.Jobs);
             }
         }
 
@@ -242,6 +245,7 @@ public sealed partial class UsageHistoryStore(Database database)
             var before = UtcTimestamp.ToStored(Min(hours, now - retention.MinuteSamples));
             Execute(connection, transaction, "DELETE FROM team_utilisation_samples WHERE minute < $before", ("$before", before));
             Execute(connection, transaction, "DELETE FROM member_utilisation_samples WHERE minute < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM job_utilisation_samples WHERE minute < $before", ("$before", before));
         }
 
         if (progress.DaysUntil is { } days)

@@ -14,8 +14,8 @@ public sealed record MemberUtilisationSample(
     long? GpuMemoryUsedMiB,
     bool Simulated);
 
-/// <summary>One minute's samples: per team (team_utilisation_samples) and per team member.</summary>
-public sealed record MinuteSamples(IReadOnlyList<UtilisationSample> Teams, IReadOnlyList<MemberUtilisationSample> Members);
+/// <summary>One minute's samples: per team (team_utilisation_samples), per team member, and per job GPU (none when not given).</summary>
+public sealed record MinuteSamples(IReadOnlyList<UtilisationSample> Teams, IReadOnlyList<MemberUtilisationSample> Members, IReadOnlyList<JobUtilisationSample>? Jobs = null);
 
 public enum RollupGranularity
 {

@@ -8,7 +8,8 @@ namespace Dashboard.Engine.Usage;
 /// <summary>
 /// One minute's samples from a published snapshot: per team and per team member, the GPUs, CPU and memory their
 /// running jobs hold, and, where the node reports it, mean GPU utilisation and GPU memory in use. Jobs on simulated
-/// (demo) nodes get simulated readings and their samples are marked simulated. Reads only the snapshot; no I/O.
+/// (demo) nodes get simulated readings and their samples are marked simulated. Each allocated GPU with a reading also
+/// gives one per-job sample (the job page's utilisation over time). Reads only the snapshot; no I/O.
 /// </summary>
 public static class UtilisationSampling
 {
@@ -24,6 +25,7 @@ public static class UtilisationSampling
 
         var teams = new Dictionary<(string Team, bool Simulated), Tally>();
         var members = new Dictionary<(string Team, string User, bool Simulated), Tally>();
+        var jobSamples = new List<JobUtilisationSample>();
         foreach (var running in snapshot.Running)
         {
             var allocation = running.Allocation;
@@ -41,6 +43,7 @@ public static class UtilisationSampling
                     continue;
                 }
 
+                jobSamples.Add(new JobUtilisationSample(running.Job.Id.Value, minute, index, reading.UtilisationPct, reading.MemoryUsedMiB, node is null ? 0 : GpuMemory(node, index), simulated));
                 job.Readings++;
                 job.UtilisationSum += reading.UtilisationPct;
                 job.MemoryUsedMiB += reading.MemoryUsedMiB;
@@ -62,7 +65,7 @@ public static class UtilisationSampling
             memberSamples.Add(new MemberUtilisationSample(team, user, minute, t.Gpus, t.CpuMillicores, t.MemoryMiB, t.Utilisation, t.MemoryUsed, simulated));
         }
 
-        return new MinuteSamples(teamSamples, memberSamples);
+        return new MinuteSamples(teamSamples, memberSamples, jobSamples);
     }
 
     /// <summary>The same samples stamped with another minute (a sample interval longer than a minute fills every minute).</summary>
@@ -71,7 +74,8 @@ public static class UtilisationSampling
         ArgumentNullException.ThrowIfNull(samples);
         return new MinuteSamples(
             [.. samples.Teams.Select(s => s with { Minute = minute })],
-            [.. samples.Members.Select(s => s with { Minute = minute })]);
+            [.. samples.Members.Select(s => s with { Minute = minute })],
+            samples.Jobs is null ? null : [.. samples.Jobs.Select(s => s with { Minute = minute })]);
     }
 
     private static long GpuMemory(Node node, int index)

@@ -180,6 +180,7 @@ public abstract class JobsTest : ComponentTest
         {
             services.AddSingleton(new JobStore(Database));
             services.AddSingleton(new AllocationStore(Database));
+            services.AddSingleton(new Dashboard.Data.UsageHistory.UsageHistoryStore(Database));
             services.AddSingleton(new Dashboard.Data.JobControl.JobControlStore(Database));
             services.AddSingleton<JobBrowser>();
             services.AddSingleton(Logs);
