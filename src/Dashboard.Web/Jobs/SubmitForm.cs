@@ -34,6 +34,18 @@ public sealed partial class SubmitForm
 
     public string Priority { get; set; } = "0";
 
+    /// <summary>Jobs this one waits for: ids separated by commas (<c>41, 42</c>), each may carry its own rule (<c>42:any</c>); empty: none.</summary>
+    public string After { get; set; } = string.Empty;
+
+    /// <summary>The rule for the ids in <see cref="After"/> that name none.</summary>
+    public Dashboard.Scheduling.Control.DependencyRule AfterRule { get; set; } = Dashboard.Scheduling.Control.DependencyRule.AfterOk;
+
+    /// <summary>A sweep's grid (<c>lr=[1e-4,3e-4] x seed=[1,2]</c>); empty: a single job.</summary>
+    public string SweepGrid { get; set; } = string.Empty;
+
+    /// <summary>The most of the sweep's jobs running at once; empty: no limit.</summary>
+    public string SweepMaxRunning { get; set; } = string.Empty;
+
     /// <summary>When this form was last kept as a draft (null: never, e.g. a fresh form); shown when the draft comes back.</summary>
     public DateTimeOffset? DraftSavedAt { get; set; }
 

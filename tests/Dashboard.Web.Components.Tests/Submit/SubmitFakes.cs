@@ -59,6 +59,15 @@ internal sealed class RecordingSubmission : IJobSubmission
         return Failure is { } failure ? Task.FromException<CommandResult>(failure) : Task.FromResult(Answer);
     }
 
+    /// <summary>The other submit commands (a job that waits, a sweep) the page sent, with their sender.</summary>
+    public ConcurrentQueue<(Dashboard.Web.Commands.ClusterCommand Command, string Actor)> Commands { get; } = new();
+
+    public Task<CommandResult> SendAsync(Dashboard.Web.Commands.ClusterCommand command, ICurrentUser user)
+    {
+        Commands.Enqueue((command, user.Name));
+        return Failure is { } failure ? Task.FromException<CommandResult>(failure) : Task.FromResult(Answer);
+    }
+
     public JobSpec? FindSpec(JobId job) => Stored.GetValueOrDefault(job);
 }
 
