@@ -52,4 +52,8 @@ public sealed record JobSubmitRequest
     /// <summary>-1000 to 1000 (at most the team's maximum priority); higher runs first.</summary>
     [JsonPropertyName("priority")]
     public int Priority { get; init; }
+
+    /// <summary>The number of one of the team's approved advance reservations to run in (see <c>GET /api/v1/reservations</c>); null for none. The job waits until its window opens.</summary>
+    [JsonPropertyName("reservation")]
+    public long? Reservation { get; init; }
 }

@@ -24,3 +24,19 @@ public sealed record ReservationView(
 
 /// <summary>What a booking, approval or cancellation did, in words ("reservation 3 booked; running jobs must end first: ...").</summary>
 public sealed record ReservationActionResult([property: JsonPropertyName("message")] string Message);
+
+/// <summary>
+/// <c>POST /api/v1/reservations</c>: a booking to make. <see cref="Start"/> and <see cref="End"/> are ISO 8601 text
+/// (UTC when no offset is given); <see cref="Recurrence"/> a five-field cron rule in UTC, or null for one window.
+/// </summary>
+public sealed record ReservationBookRequest(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("team")] string Team,
+    [property: JsonPropertyName("gpuModel")] string GpuModel,
+    [property: JsonPropertyName("gpus")] int Gpus,
+    [property: JsonPropertyName("cpu")] decimal Cpu,
+    [property: JsonPropertyName("memory")] decimal Memory,
+    [property: JsonPropertyName("start")] string Start,
+    [property: JsonPropertyName("end")] string End,
+    [property: JsonPropertyName("recurrence")] string? Recurrence);

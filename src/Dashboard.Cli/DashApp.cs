@@ -87,6 +87,7 @@ public sealed class DashApp
         root.Subcommands.Add(WatchCommand.Create(this));
         root.Subcommands.Add(NotificationsCommand.Create(this));
         root.Subcommands.Add(SessionCommand.Create(this));
+        root.Subcommands.Add(ReservationCommand.Create(this));
         return root;
     }
 

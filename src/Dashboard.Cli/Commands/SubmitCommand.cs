@@ -22,8 +22,9 @@ public static class SubmitCommand
         var hold = new Option<bool>("--hold", "-H") { Description = "Submit the job held: it waits until released (dash release ID)" };
         var sweep = new Option<string[]>("--sweep") { Description = "Make a sweep: one job per combination, e.g. --sweep lr=1e-4,3e-4 --sweep seed=1,2 (each job gets LR, SEED and DASH_SWEEP_INDEX)" };
         var maxRunning = new Option<int?>("--max-running") { Description = "With --sweep: at most this many of its jobs run at once" };
+        var reservation = new Option<long?>("--reservation") { Description = "Run inside one of your team's reservations (its number, dash reservation ls); the job waits until its window opens" };
         var command = new Argument<string[]>("command") { Description = "The command line, after --", Arity = ArgumentArity.ZeroOrMore };
-        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, after, hold, sweep, maxRunning, command };
+        var submit = new Command("submit", "Submit a job; prints its id (like sbatch).") { gpus, cpus, mem, time, team, name, gpuModel, priority, after, hold, sweep, maxRunning, reservation, command };
         submit.Options.Add(template);
         submit.SetAction(async (parsed, cancel) =>
         {
@@ -70,6 +71,7 @@ public static class SubmitCommand
                     Memory = memory,
                     Walltime = parsed.GetValue(time),
                     Priority = parsed.GetValue(priority),
+                    Reservation = parsed.GetValue(reservation),
                 }
                 : start with
                 {
@@ -83,6 +85,7 @@ public static class SubmitCommand
                     Memory = Given(parsed, mem) ? memory : start.Memory,
                     Walltime = Given(parsed, time) ? parsed.GetValue(time) : start.Walltime,
                     Priority = Given(parsed, priority) ? parsed.GetValue(priority) : start.Priority,
+                    Reservation = Given(parsed, reservation) ? parsed.GetValue(reservation) : start.Reservation,
                 };
             var grid = parsed.GetValue(sweep) ?? [];
             if (grid.Length > 0)

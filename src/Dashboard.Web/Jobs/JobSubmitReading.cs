@@ -30,6 +30,7 @@ public static class JobSubmitReading
             Memory = body.NumberText(SubmitField.Memory, "Memory"),
             MemoryLimit = body.NumberText(SubmitField.MemoryLimit, "Memory limit"),
             Priority = body.NumberText(SubmitField.Priority, "Priority"),
+            Reservation = body.NumberText(SubmitField.Reservation, "Reservation"),
         };
         return SubmitFormMapping.Read(form, owner, body.Errors);
     }

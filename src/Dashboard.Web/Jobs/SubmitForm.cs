@@ -45,6 +45,8 @@ public sealed partial class SubmitForm
 
     /// <summary>The most of the sweep's jobs running at once; empty: no limit.</summary>
     public string SweepMaxRunning { get; set; } = string.Empty;
+    /// <summary>The number of the team's advance reservation to run in; empty: none.</summary>
+    public string Reservation { get; set; } = string.Empty;
 
     /// <summary>When this form was last kept as a draft (null: never, e.g. a fresh form); shown when the draft comes back.</summary>
     public DateTimeOffset? DraftSavedAt { get; set; }
@@ -68,6 +70,7 @@ public sealed partial class SubmitForm
             MemoryLimit = spec.Limits?.MemoryMiB is { } memoryLimit ? GiB(memoryLimit) : string.Empty,
             Walltime = WalltimeText.Format(spec.Walltime),
             Priority = spec.Priority.ToString(CultureInfo.InvariantCulture),
+            Reservation = spec.Reservation?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         };
     }
 

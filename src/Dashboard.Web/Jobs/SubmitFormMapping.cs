@@ -18,8 +18,9 @@ public static class SubmitField
     public const string MemoryLimit = "memoryLimit";
     public const string Walltime = "walltime";
     public const string Priority = "priority";
+    public const string Reservation = "reservation";
 
-    public static readonly ImmutableArray<string> All = [Name, Command, Team, Gpus, GpuModel, Cpu, CpuLimit, Memory, MemoryLimit, Walltime, Priority];
+    public static readonly ImmutableArray<string> All = [Name, Command, Team, Gpus, GpuModel, Cpu, CpuLimit, Memory, MemoryLimit, Walltime, Priority, Reservation];
 
     /// <summary>The label a person sees, for "fix: GPUs, CPU request".</summary>
     public static string Label(string field) => field switch
@@ -35,6 +36,7 @@ public static class SubmitField
         MemoryLimit => "memory limit",
         Walltime => "walltime",
         Priority => "priority",
+        Reservation => "reservation",
         _ => field,
     };
 }
@@ -72,6 +74,7 @@ public static class SubmitFormMapping
         var cpuLimit = Scaled(parsing, SubmitField.CpuLimit, form.CpuLimit, "CPU limit", "cores", Units.MillicoresPerCore, required: false);
         var memory = Scaled(parsing, SubmitField.Memory, form.Memory, "Memory", "GiB", Units.MiBPerGiB, required: true);
         var memoryLimit = Scaled(parsing, SubmitField.MemoryLimit, form.MemoryLimit, "Memory limit", "GiB", Units.MiBPerGiB, required: false);
+        var reservation = ReservationNumber(parsing, form.Reservation);
         if (!WalltimeText.TryParse(form.Walltime, out var walltime))
         {
             parsing[SubmitField.Walltime] = $"Walltime must be a duration ({WalltimeText.Hint}).";
@@ -90,7 +93,8 @@ public static class SubmitFormMapping
             new ResourceRequest(gpus ?? 0, cpu ?? 1, memory ?? 1, string.IsNullOrWhiteSpace(form.GpuModel) ? null : form.GpuModel),
             cpuLimit is null && memoryLimit is null ? null : new ResourceLimits(cpuLimit, memoryLimit),
             walltime,
-            priority ?? 0);
+            priority ?? 0,
+            Reservation: reservation);
 
         // The rules themselves are validation's; a field that did not read keeps its reading message.
         var fieldErrors = new Dictionary<string, string>(parsing, StringComparer.Ordinal);
@@ -138,6 +142,24 @@ public static class SubmitFormMapping
         SubmitField.GpuModel => SubmitField.Gpus,
         _ => field,
     };
+
+    /// <summary>Empty: no reservation; otherwise a reservation's number (its id, as <c>GET /api/v1/reservations</c> lists it).</summary>
+    private static long? ReservationNumber(Dictionary<string, string> errors, string? text)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+        {
+            return id;
+        }
+
+        errors[SubmitField.Reservation] = "Reservation must be a reservation's number (e.g. 3), or empty for none.";
+        return null;
+    }
 
     private static int? WholeNumber(Dictionary<string, string> errors, string field, string? text, string label, int emptyAs)
     {

@@ -24,7 +24,7 @@ public static class ReservationApi
         reservations.MapGet("/", List).WithName("ListReservations").WithSummary("Bookings that have not ended (and every recurring one), by id").Produces<IReadOnlyList<ReservationView>>();
         reservations.MapPost("/", BookAsync).WithName("BookReservation").WithSummary("Book GPUs of a model for a team from start to end")
             .WithDescription("Checked like a submit: limits, quota, conflicts with other bookings (named). The answer names running jobs that must end first.")
-            .Accepts<ReservationView>("application/json")
+            .Accepts<ReservationBookRequest>("application/json")
             .Produces<ReservationActionResult>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

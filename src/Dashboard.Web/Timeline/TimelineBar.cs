@@ -14,6 +14,9 @@ public enum TimelineBarKind
 
     /// <summary>A draining node: running jobs finish, nothing new starts.</summary>
     Draining,
+
+    /// <summary>The GPUs an approved advance reservation keeps on the node during one of its windows (docs/reservations.md).</summary>
+    Reserved,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Dashboard.Engine.Feed;
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Reservations;
 using Dashboard.Web.Cluster;
 using Dashboard.Web.Identity;
 
@@ -59,8 +60,9 @@ public sealed record TimelineView(
         var notes = update.ElasticPools.SelectMany(p => p.NodeNotes).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
         var runningByNode = snapshot.Running.ToLookup(r => r.Allocation.Node, StringComparer.Ordinal);
         var estimatedByNode = estimated.ToLookup(e => e.Node, StringComparer.Ordinal);
+        var reservedByNode = TimelineReservations.Blocks(snapshot, window).ToLookup(b => b.Pin.Node, StringComparer.Ordinal);
         var rows = snapshot.Nodes
-            .Select(node => Row(node, notes.GetValueOrDefault(node.Name) ?? node.Note, runningByNode[node.Name], estimatedByNode[node.Name], window, colours, viewer))
+            .Select(node => Row(node, notes.GetValueOrDefault(node.Name) ?? node.Note, reservedByNode[node.Name], runningByNode[node.Name], estimatedByNode[node.Name], window, colours, viewer))
             .ToImmutableArray();
         return new TimelineView(window, rows, [], unplaced, legend);
     }
@@ -68,6 +70,7 @@ public sealed record TimelineView(
     private static TimelineRow Row(
         Node node,
         string? note,
+        IEnumerable<ReservedBlock> reserved,
         IEnumerable<RunningJob> running,
         IEnumerable<EstimatedPlacement> estimated,
         TimelineWindow window,
@@ -87,6 +90,25 @@ public sealed record TimelineView(
         for (var at = 0; at < gpuLanes; at++)
         {
             laneOf[node.Gpus[at].Index] = at;
+        }
+
+        // Drawn first, so the jobs that run in a booking's GPUs are drawn over it.
+        foreach (var block in reserved)
+        {
+            var (left, width) = Span(window, block.Window.Start, block.Window.End);
+            var lanesOfModel = Enumerable.Range(0, gpuLanes).Where(at => GpuModels.Match(node.Gpus[at].Model, block.Reservation.GpuModel)).ToList();
+            var chosen = lanesOfModel.Skip(Math.Max(0, lanesOfModel.Count - block.Pin.Gpus)).ToList();
+            if (width <= 0 || chosen.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var (first, count) in Runs(chosen))
+            {
+                bars.Add(new TimelineBar(TimelineBarKind.Reserved, null, $"reserved: {block.Reservation.Name}", block.Reservation.Team,
+                    colours.GetValueOrDefault(block.Reservation.Team, EstimatedColour), first, count, left, width, false, false,
+                    $"{block.Reservation.Describe()}: {Count(block.Pin.Gpus, "GPU")} kept on {node.Name} from {Time(block.Window.Start)} until {Time(block.Window.End)}"));
+            }
         }
 
         foreach (var job in runningJobs)

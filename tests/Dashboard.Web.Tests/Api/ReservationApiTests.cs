@@ -59,4 +59,30 @@ public sealed class ReservationApiTests(ApiHost host) : IClassFixture<ApiHost>
         await host.EngineRoundTripAsync();
         host.Engine.Feed.Current!.Snapshot.Reservations.Length.Should().Be(before);
     }
+
+    [Fact]
+    public async Task A_member_submits_a_job_into_the_teams_reservation_through_the_jobs_endpoint_and_bad_numbers_are_refused()
+    {
+        using var booked = await host.As("lead").PostAsync(Reservations, ApiHost.Json(Booking(1)), Cancel);
+        booked.StatusCode.Should().Be(HttpStatusCode.OK, await booked.Content.ReadAsStringAsync(Cancel));
+        var id = long.Parse((await booked.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel))!.Message.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var jobs = new Uri(ApiRoutes.Jobs, UriKind.Relative);
+        string Job(string reservation) => $$"""{"name":"in-booking","command":"true","team":"vision","gpus":1,"cpu":1,"memory":1,"reservation":{{reservation}}}""";
+
+        using var submitted = await host.As("alice").PostAsync(jobs, ApiHost.Json(Job(id.ToString(System.Globalization.CultureInfo.InvariantCulture))), Cancel);
+        using var quoted = await host.As("alice").PostAsync(jobs, ApiHost.Json(Job("\"1\"")), Cancel);
+        using var unknown = await host.As("alice").PostAsync(jobs, ApiHost.Json(Job("987654")), Cancel);
+
+        submitted.StatusCode.Should().Be(HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync(Cancel));
+        var job = (await submitted.Content.ReadFromJsonAsync<JobView>(Cancel))!;
+        job.State.Should().Be("Pending");
+        await host.EngineRoundTripAsync();
+        host.Engine.Feed.Current!.Snapshot.Pending.AllJobs.Single(j => j.Id.Value == job.Id).Spec.Reservation.Should().Be(id);
+        quoted.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await quoted.Content.ReadAsStringAsync(Cancel)).Should().Contain("Reservation must be a number");
+        unknown.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await unknown.Content.ReadAsStringAsync(Cancel)).Should().Contain("Reservation 987654 does not exist or was cancelled.");
+        using var cancelled = await host.As("lead").PostAsync(new Uri($"api/v1/reservations/{id}/cancel", UriKind.Relative), null, Cancel);
+        cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
 }
