@@ -183,29 +183,8 @@ public sealed class NotificationParticipant : EngineParticipant
         return Queue(key, fact.Kind, fact.Owner, fact.Job.Value, title, body, options.JobLink(fact.Job.Value), fact.At, batch);
     }
 
-    private bool Queue(string key, NotificationKind kind, string owner, long? job, string title, string body, string link, DateTimeOffset at, EngineBatch batch)
-    {
-        var wants = directory.For(owner);
-        var deliveries = ImmutableArray.CreateBuilder<OutboxDelivery>();
-        if (wants.Wants(kind, NotificationChannel.Email) && !string.IsNullOrEmpty(wants.Email))
-        {
-            deliveries.Add(new OutboxDelivery(NotificationChannel.Email, wants.Email));
-        }
-
-        if (wants.Wants(kind, NotificationChannel.Webhook))
-        {
-            deliveries.AddRange(wants.Webhooks.Select(w => new OutboxDelivery(NotificationChannel.Webhook, w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        var inDashboard = wants.Wants(kind, NotificationChannel.Dashboard);
-        if (!inDashboard && deliveries.Count == 0)
-        {
-            return false;
-        }
-
-        batch.Changes.Add(new NotificationQueued(new NewNotification(key, owner, kind, job, title, body, link, at, inDashboard), deliveries.ToImmutable()));
-        return true;
-    }
+    private bool Queue(string key, NotificationKind kind, string owner, long? job, string title, string body, string link, DateTimeOffset at, EngineBatch batch) =>
+        OutboxRouting.TryQueue(directory, new NewNotification(key, owner, kind, job, title, body, link, at, InDashboard: false), batch);
 
     /// <summary>On the writer: the scan's findings for the jobs still waiting now (a few jobs, looked up by id).</summary>
     private ImmutableHashSet<JobId> WriteWaitingLong(WaitingLongScanResult found, ClusterState cluster, EngineBatch batch, SortedSet<string> recipients)

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using Dashboard.Data.Notifications;
 using Dashboard.Data.Sessions;
 using Dashboard.Engine.Feed;
@@ -31,24 +29,6 @@ public sealed class IdleNoticeParticipant(NotificationDirectory directory, Notif
             return null;
         }
 
-        var wants = directory.For(notice.Owner);
-        var deliveries = ImmutableArray.CreateBuilder<OutboxDelivery>();
-        if (wants.Wants(NotificationKind.SessionIdle, NotificationChannel.Email) && !string.IsNullOrEmpty(wants.Email))
-        {
-            deliveries.Add(new OutboxDelivery(NotificationChannel.Email, wants.Email));
-        }
-
-        if (wants.Wants(NotificationKind.SessionIdle, NotificationChannel.Webhook))
-        {
-            deliveries.AddRange(wants.Webhooks.Select(w => new OutboxDelivery(NotificationChannel.Webhook, w.Id.ToString(CultureInfo.InvariantCulture))));
-        }
-
-        var inDashboard = wants.Wants(NotificationKind.SessionIdle, NotificationChannel.Dashboard);
-        if (!inDashboard && deliveries.Count == 0)
-        {
-            return CommandResult.Done("not wanted anywhere");
-        }
-
         var title = notice.Kind switch
         {
             JobNoticeKind.IdleWarning => $"Job {notice.Job} is idle: it stops soon unless you use it",
@@ -57,9 +37,12 @@ public sealed class IdleNoticeParticipant(NotificationDirectory directory, Notif
         };
         var key = $"job:{notice.Job}:{NotificationNames.Of(NotificationKind.SessionIdle)}:{notice.At.ToUnixTimeMilliseconds()}";
         var link = $"{options.PublicUrl.TrimEnd('/')}/sessions/{notice.Job}";
-        batch.Changes.Add(new NotificationQueued(
-            new NewNotification(key, notice.Owner, NotificationKind.SessionIdle, notice.Job.Value, title, notice.Message, link, notice.At, inDashboard),
-            deliveries.ToImmutable()));
+        var notification = new NewNotification(key, notice.Owner, NotificationKind.SessionIdle, notice.Job.Value, title, notice.Message, link, notice.At, InDashboard: false);
+        if (!OutboxRouting.TryQueue(directory, notification, batch))
+        {
+            return CommandResult.Done("not wanted anywhere");
+        }
+
         batch.Events.Add(new NotificationsQueuedEvent([notice.Owner], batch.Now));
         queuedInBatch = true;
         return CommandResult.Done();
