@@ -53,6 +53,20 @@ public sealed class JobLogsTests : IDisposable
     }
 
     [Fact]
+    public void A_follower_holding_the_log_open_neither_blocks_the_folder_being_made_nor_is_refused_while_it_is()
+    {
+        var folder = new JobWorkFolder(root, new JobId(5));
+        folder.Create();
+        File.WriteAllText(folder.LogPath, "started\n");
+        using (var follower = new FileStream(folder.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            // Making the folder again (as a start does) while a reader holds the log: no sharing violation, nothing lost.
+            folder.Invoking(f => f.Create()).Should().NotThrow();
+            logs.Read(new JobId(5), 0).Bytes.ToArray().Should().Equal(Encoding.UTF8.GetBytes("started\n"));
+        }
+    }
+
+    [Fact]
     public void A_log_still_being_written_is_read_without_disturbing_the_writer()
     {
         var folder = new JobWorkFolder(root, new JobId(4));

@@ -29,7 +29,9 @@ public sealed class JobWorkFolder(string jobsRoot, JobId job)
         UnixFiles.SetMode(root, RootMode);
         Directory.CreateDirectory(Path);
         UnixFiles.SetMode(Path, OwnerOnly);
-        using (File.Open(LogPath, FileMode.Append))
+        // Shared opening: on Unix .NET takes an exclusive flock for FileShare.None, which would refuse a follower that
+        // reads the log at that moment (and be refused by one that holds it open).
+        using (new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
         {
         }
 

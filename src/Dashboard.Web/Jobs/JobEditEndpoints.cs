@@ -116,6 +116,9 @@ public static class JobEditEndpoints
         }
 
         var job = record.Job.Id;
+        // Counted before the command: a running job can stop and be back in the queue before the answer is read,
+        // and its return to the queue must not be counted twice.
+        var attempt = controls.Attempts(job) + 1;
         var answer = await commands.SendAsync(ApiCaller.Of(context), new RequeueJob(job)).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
@@ -123,7 +126,6 @@ public static class JobEditEndpoints
         }
 
         var stopping = answer.Outcome == CommandOutcome.Stopping;
-        var attempt = controls.Attempts(job) + (stopping ? 1 : 0);
         var message = stopping
             ? $"Job {job} is stopping; it goes back to the queue (attempt {attempt}) once it has ended."
             : $"Job {job} is back in the queue (attempt {attempt}).";
