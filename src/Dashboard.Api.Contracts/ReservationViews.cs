@@ -22,8 +22,24 @@ public sealed record ReservationView(
     [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("bookedBy")] string BookedBy);
 
-/// <summary>What a booking, approval or cancellation did, in words ("reservation 3 booked; running jobs must end first: ...").</summary>
-public sealed record ReservationActionResult([property: JsonPropertyName("message")] string Message);
+/// <summary>
+/// What a booking, edit, approval or cancellation did, in words ("reservation 3 booked; running jobs must end first: ..."),
+/// and the reservation it was about (<see cref="Id"/>: the new booking's number for a booking).
+/// </summary>
+public sealed record ReservationActionResult(
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("id")] long? Id = null);
+
+/// <summary>
+/// <c>POST /api/v1/reservations/{id}/edit</c>: what to change in a booking; each field left out (or null) keeps the
+/// booking's value. <see cref="Start"/> and <see cref="End"/> are ISO 8601 text (UTC when no offset is given).
+/// </summary>
+public sealed record ReservationEditRequest(
+    [property: JsonPropertyName("name")] string? Name = null,
+    [property: JsonPropertyName("reason")] string? Reason = null,
+    [property: JsonPropertyName("gpus")] int? Gpus = null,
+    [property: JsonPropertyName("start")] string? Start = null,
+    [property: JsonPropertyName("end")] string? End = null);
 
 /// <summary>
 /// <c>POST /api/v1/reservations</c>: a booking to make. <see cref="Start"/> and <see cref="End"/> are ISO 8601 text

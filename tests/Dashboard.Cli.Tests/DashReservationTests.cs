@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Cli.Tests;
 
-/// <summary><c>dash reservation book|ls|cancel</c> and <c>dash submit --reservation</c> against a real server.</summary>
+/// <summary><c>dash reservation book|ls|edit|cancel</c> and <c>dash submit --reservation</c> against a real server.</summary>
 [Collection(nameof(SharedDashServer))]
 public sealed partial class DashReservationTests(DashServer server)
 {
@@ -41,6 +41,16 @@ public sealed partial class DashReservationTests(DashServer server)
         var unknown = await Dash.RunAsync(server, "alice", "submit", "--cpus", "1", "--team", "vision", "--reservation", "987654", "--", "true");
         unknown.ExitCode.Should().Be(ExitCodes.Refused, unknown.ToString());
         unknown.Error.Should().Contain("Reservation 987654 does not exist or was cancelled.");
+
+        var edited = await Dash.RunAsync(server, "lead", "reservation", "edit", id, "--gpus", "1", "--name", "demo day 2", "--end", tomorrow.AddHours(18).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        edited.ExitCode.Should().Be(0, edited.ToString());
+        edited.Out.Should().Be($"reservation {id} changed\n");
+        var relisted = await Dash.RunAsync(server, "bob", "reservation", "ls");
+        relisted.Out.Split('\n').Should().Contain(l => l.StartsWith(id + " ", StringComparison.Ordinal) && l.Contains("demo day 2") && l.Contains($"{tomorrow:yyyy-MM-dd} 18:00"));
+        var editByMember = await Dash.RunAsync(server, "alice", "reservation", "edit", id, "--gpus", "1");
+        editByMember.ExitCode.Should().Be(ExitCodes.Forbidden, editByMember.ToString());
+        var nothing = await Dash.RunAsync(server, "lead", "reservation", "edit", id);
+        nothing.ExitCode.Should().Be(ExitCodes.Usage, nothing.ToString());
 
         var cancelled = await Dash.RunAsync(server, "lead", "reservation", "cancel", id);
         cancelled.ExitCode.Should().Be(0, cancelled.ToString());

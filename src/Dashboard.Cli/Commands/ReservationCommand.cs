@@ -6,7 +6,8 @@ namespace Dashboard.Cli.Commands;
 
 /// <summary>
 /// <c>dash reservation ls</c>, <c>dash reservation book --team vision --gpus 8 --gpu-model H100 --start 2026-12-08T09:00
-/// --end 2026-12-08T17:00 --name demo --reason "live demo"</c>, <c>dash reservation cancel ID</c>: a team's advance
+/// --end 2026-12-08T17:00 --name demo --reason "live demo"</c>, <c>dash reservation edit ID --end 2026-12-08T18:00</c>,
+/// <c>dash reservation cancel ID</c>: a team's advance
 /// reservations (docs/reservations.md).
 /// </summary>
 public static class ReservationCommand
@@ -16,7 +17,7 @@ public static class ReservationCommand
     public static Command Create(DashApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return new Command("reservation", "Book, list and cancel advance reservations of GPUs for a team.") { List(app), Book(app), Cancel(app) };
+        return new Command("reservation", "Book, list, change and cancel advance reservations of GPUs for a team.") { List(app), Book(app), Edit(app), Cancel(app) };
     }
 
     private static Command List(DashApp app)
@@ -89,6 +90,29 @@ public static class ReservationCommand
             return app.WithClientAsync(parsed, client => AnswerAsync(app, parsed, client.PostAsync<ReservationActionResult>(Route, request, cancel)));
         });
         return book;
+    }
+
+    private static Command Edit(DashApp app)
+    {
+        var id = new Argument<long>("id") { Description = "The reservation's number (dash reservation ls)" };
+        var gpus = new Option<int?>("--gpus", "-G") { Description = "How many GPUs" };
+        var start = new Option<string?>("--start") { Description = "When it starts, ISO 8601 (UTC unless an offset is given)" };
+        var end = new Option<string?>("--end") { Description = "When it ends, ISO 8601" };
+        var name = new Option<string?>("--name", "-J") { Description = "A new name" };
+        var reason = new Option<string?>("--reason") { Description = "A new reason" };
+        var command = new Command("edit", "Change a reservation's window, GPUs, name or reason (what you leave out stays); checked like a booking.") { id, gpus, start, end, name, reason };
+        command.SetAction((parsed, cancel) =>
+        {
+            var request = new ReservationEditRequest(parsed.GetValue(name), parsed.GetValue(reason), parsed.GetValue(gpus), parsed.GetValue(start), parsed.GetValue(end));
+            if (request == new ReservationEditRequest())
+            {
+                return Task.FromResult(app.Usage("say what to change: --gpus, --start, --end, --name or --reason"));
+            }
+
+            return app.WithClientAsync(parsed, client =>
+                AnswerAsync(app, parsed, client.PostAsync<ReservationActionResult>(string.Create(CultureInfo.InvariantCulture, $"{Route}/{parsed.GetValue(id)}/edit"), request, cancel)));
+        });
+        return command;
     }
 
     private static Command Cancel(DashApp app)

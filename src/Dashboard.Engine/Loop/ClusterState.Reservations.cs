@@ -38,7 +38,7 @@ internal sealed partial class ClusterState
         var booked = proposed with { Id = NextReservationId, State = verdict.NeedsApproval ? ReservationState.Pending : ReservationState.Approved };
         NextReservationId = booked.Id + 1;
         Write(null, booked, command.Actor, "reservation.book", batch);
-        return CommandResult.Done(Summary(booked, verdict));
+        return CommandResult.Done(Summary(booked, verdict, "booked")) with { Reservation = booked.Id };
     }
 
     private CommandResult Edit(EditReservationCommand command, EngineBatch batch)
@@ -66,7 +66,7 @@ internal sealed partial class ClusterState
         }
 
         Write(existing, edited, command.Actor, "reservation.edit", batch);
-        return CommandResult.Done(Summary(edited, verdict));
+        return CommandResult.Done(Summary(edited, verdict, "changed")) with { Reservation = edited.Id };
     }
 
     private CommandResult Approve(ApproveReservationCommand command, EngineBatch batch)
@@ -141,9 +141,9 @@ internal sealed partial class ClusterState
         batch.NeedsPlan = true;
     }
 
-    private static string Summary(AdvanceReservation reservation, BookingVerdict verdict)
+    private static string Summary(AdvanceReservation reservation, BookingVerdict verdict, string done)
     {
-        var text = $"reservation {reservation.Id} {(reservation.State == ReservationState.Pending ? "waits for an admin's approval" : "booked")}";
+        var text = $"reservation {reservation.Id} {(reservation.State == ReservationState.Pending ? "waits for an admin's approval" : done)}";
         return verdict.JobsInTheWay.IsEmpty
             ? text
             : text + "; running jobs must end first: " + string.Join("; ", verdict.JobsInTheWay.Select(j => j.Describe()));

@@ -39,6 +39,9 @@ public sealed record CommandResult(CommandOutcome Outcome, JobId? Job, string? R
     /// <summary>True when the command took effect (<see cref="CommandOutcome.Accepted"/> or <see cref="CommandOutcome.Stopping"/>).</summary>
     public bool Succeeded => Outcome is CommandOutcome.Accepted or CommandOutcome.Stopping;
 
+    /// <summary>The advance reservation a booking or edit made or changed; null for every other command.</summary>
+    public long? Reservation { get; init; }
+
     public static CommandResult Accepted(JobId job) => new(CommandOutcome.Accepted, job, null, []);
 
     /// <summary>Accepted, with an optional note for the person ("gpu-01 is already Drain").</summary>

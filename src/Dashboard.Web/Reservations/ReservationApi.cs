@@ -11,11 +11,13 @@ namespace Dashboard.Web.Reservations;
 
 /// <summary>
 /// <c>/api/v1/reservations</c>: list the bookings (every signed-in caller), book one (a lead of its team or an admin,
-/// through the command door), approve one (admins), cancel one (a lead of its team or an admin). See docs/reservations.md.
+/// through the command door), change one (the same), approve one (admins), cancel one (a lead of its team or an admin). See docs/reservations.md.
 /// </summary>
 public static class ReservationApi
 {
     private static readonly string[] BookFields = ["name", "reason", "team", "gpuModel", "gpus", "cpu", "memory", "start", "end", "recurrence"];
+
+    private static readonly string[] EditFields = ["name", "reason", "gpus", "start", "end"];
 
     public static RouteGroupBuilder MapReservationEndpoints(this RouteGroupBuilder api)
     {
@@ -27,6 +29,13 @@ public static class ReservationApi
             .Accepts<ReservationBookRequest>("application/json")
             .Produces<ReservationActionResult>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        reservations.MapMethods("/{id:long}/edit", ["POST", "PATCH"], EditAsync).WithName("EditReservation").WithSummary("Change a booking's window, GPUs, name or reason")
+            .WithDescription("Fields left out keep their value. Checked exactly like a booking: limits, quota, conflicts with other bookings (named).")
+            .Accepts<ReservationEditRequest>("application/json")
+            .Produces<ReservationActionResult>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         reservations.MapPost("/{id:long}/approve", ApproveAsync).WithName("ApproveReservation").WithSummary("Approve a booking that waits for approval (admins)")
             .Produces<ReservationActionResult>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -77,13 +86,50 @@ public static class ReservationApi
         }
 
         var result = await commands.SendAsync(user, new BookReservation(proposed, ReservationLimits.From(configuration), ByAdmin: user.IsAdmin())).ConfigureAwait(false);
-        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "booked")) : CommandProblems.Of(result);
+        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "booked", result.Reservation)) : CommandProblems.Of(result);
+    }
+
+    private static async Task<IResult> EditAsync(long id, HttpContext context, ClusterCommands commands, ClusterFeed feed, IConfiguration configuration)
+    {
+        var user = ApiCaller.Of(context);
+        var (body, problem) = await JsonObjectBody.ReadAsync(context.Request, EditFields, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        if (feed.Current?.Snapshot.Reservations.FirstOrDefault(r => r.Id == id && r.State != ReservationState.Cancelled) is not { } existing)
+        {
+            return ApiProblems.NotFound($"Reservation {id} does not exist or was cancelled.");
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var edited = existing with
+        {
+            Name = body.Has("name") ? body.Text("name", "Name") : existing.Name,
+            Reason = body.Has("reason") ? body.Text("reason", "Reason") : existing.Reason,
+            Gpus = body.Has("gpus") ? Whole(body.NumberText("gpus", "GPUs"), "gpus", "GPUs", errors) : existing.Gpus,
+            Start = body.Has("start") ? Instant(body.Text("start", "Start"), "start", "Start", errors) : existing.Start,
+            End = body.Has("end") ? Instant(body.Text("end", "End"), "end", "End", errors) : existing.End,
+        };
+        foreach (var (field, message) in body.Errors)
+        {
+            errors.TryAdd(field, message);
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var result = await commands.SendAsync(user, new EditReservation(edited, ReservationLimits.From(configuration), ByAdmin: user.IsAdmin())).ConfigureAwait(false);
+        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "changed", id)) : CommandProblems.Of(result);
     }
 
     private static async Task<IResult> ApproveAsync(long id, HttpContext context, ClusterCommands commands)
     {
         var result = await commands.SendAsync(ApiCaller.Of(context), new ApproveReservation(id)).ConfigureAwait(false);
-        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "approved")) : CommandProblems.Of(result);
+        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "approved", id)) : CommandProblems.Of(result);
     }
 
     private static async Task<IResult> CancelAsync(long id, HttpContext context, ClusterCommands commands, ClusterFeed feed)
@@ -94,7 +140,7 @@ public static class ReservationApi
         }
 
         var result = await commands.SendAsync(ApiCaller.Of(context), new CancelReservation(id, reservation.Team)).ConfigureAwait(false);
-        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "cancelled")) : CommandProblems.Of(result);
+        return result.Succeeded ? TypedResults.Ok(new ReservationActionResult(result.Reason ?? "cancelled", id)) : CommandProblems.Of(result);
     }
 
     private static int Whole(string text, string field, string label, Dictionary<string, string> errors)

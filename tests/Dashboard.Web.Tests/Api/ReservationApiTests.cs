@@ -85,4 +85,36 @@ public sealed class ReservationApiTests(ApiHost host) : IClassFixture<ApiHost>
         using var cancelled = await host.As("lead").PostAsync(new Uri($"api/v1/reservations/{id}/cancel", UriKind.Relative), null, Cancel);
         cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_booking_answers_with_its_id_and_a_lead_edits_it_through_post_or_patch_a_member_may_not()
+    {
+        using var booked = await host.As("lead").PostAsync(Reservations, ApiHost.Json(Booking(1)), Cancel);
+        booked.StatusCode.Should().Be(HttpStatusCode.OK, await booked.Content.ReadAsStringAsync(Cancel));
+        var answer = (await booked.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel))!;
+        answer.Id.Should().NotBeNull();
+        answer.Message.Should().Be($"reservation {answer.Id} booked");
+        var edit = new Uri($"api/v1/reservations/{answer.Id}/edit", UriKind.Relative);
+
+        using var byMember = await host.As("alice").PostAsync(edit, ApiHost.Json("""{"gpus":2}"""), Cancel);
+        using var posted = await host.As("lead").PostAsync(edit, ApiHost.Json("""{"gpus":2,"name":"demo day 2"}"""), Cancel);
+        using var patched = await host.As("lead").PatchAsync(edit, ApiHost.Json("""{"reason":"a longer demo"}"""), Cancel);
+        using var tooMany = await host.As("lead").PostAsync(edit, ApiHost.Json("""{"gpus":500}"""), Cancel);
+        using var badEnd = await host.As("lead").PostAsync(edit, ApiHost.Json("""{"end":"later"}"""), Cancel);
+        using var unknown = await host.As("lead").PostAsync(new Uri("api/v1/reservations/987654/edit", UriKind.Relative), ApiHost.Json("""{"gpus":2}"""), Cancel);
+
+        byMember.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        posted.StatusCode.Should().Be(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync(Cancel));
+        (await posted.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel)).Should().Be(new ReservationActionResult($"reservation {answer.Id} changed", answer.Id));
+        patched.StatusCode.Should().Be(HttpStatusCode.OK, await patched.Content.ReadAsStringAsync(Cancel));
+        tooMany.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await tooMany.Content.ReadAsStringAsync(Cancel)).Should().Contain("can never be honoured");
+        badEnd.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await badEnd.Content.ReadAsStringAsync(Cancel)).Should().Contain("End must be a date and time");
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var listed = await host.As("bob").GetFromJsonAsync<List<ReservationView>>(Reservations, Cancel);
+        listed!.Single(r => r.Id == answer.Id).Should().BeEquivalentTo(new { Name = "demo day 2", Reason = "a longer demo", Gpus = 2, Team = "vision" });
+        using var cancelled = await host.As("lead").PostAsync(new Uri($"api/v1/reservations/{answer.Id}/cancel", UriKind.Relative), null, Cancel);
+        (await cancelled.Content.ReadFromJsonAsync<ReservationActionResult>(Cancel))!.Id.Should().Be(answer.Id);
+    }
 }
