@@ -20,7 +20,7 @@ public sealed class ShellBrowserTests(BrowserHost host) : IClassFixture<BrowserH
 
     /// <summary>The navigation's links per role: (link id, the path it opens).</summary>
     private static readonly (string Link, string Path)[] EveryoneLinks =
-        [("nav-cluster", "/"), ("nav-jobs", "/jobs"), ("nav-submit", "/jobs/new"), ("nav-timeline", "/timeline"), ("nav-sessions", "/sessions/new"), ("nav-quotas", "/quotas"), ("nav-usage", "/usage")];
+        [("nav-cluster", "/"), ("nav-jobs", "/jobs"), ("nav-submit", "/jobs/new"), ("nav-timeline", "/timeline"), ("nav-sessions", "/sessions/new"), ("nav-quotas", "/quotas"), ("nav-usage", "/usage"), ("nav-reservations", "/reservations")];
 
     private static readonly (string Link, string Path)[] AdminLinks =
         [("nav-admin-quotas", "/admin/quotas"), ("nav-replay", "/admin/quotas/replay"), ("nav-nodes", "/admin/nodes"), ("nav-users", "/admin/users"), ("nav-audit", "/admin/audit")];

@@ -76,7 +76,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage");
+        links.Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage", "reservations");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -93,7 +93,7 @@ public sealed class MainLayoutTests : ComponentTest
             .Select(r => r.Template.TrimStart('/'))
             .ToHashSet();
 
-        links.Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage", "admin/quotas", "admin/quotas/replay", "admin/nodes", "admin/users", "admin/audit");
+        links.Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage", "reservations", "admin/quotas", "admin/quotas/replay", "admin/nodes", "admin/users", "admin/audit");
         links.Should().OnlyContain(href => routes.Contains(href!), "every link leads to a page");
         layout.Find("#interactive").GetAttribute("data-ready").Should().Be("1");
     }
@@ -107,7 +107,7 @@ public sealed class MainLayoutTests : ComponentTest
 
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage");
+        layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage", "reservations");
         layout.FindAll(".nav-group-title").Select(t => t.TextContent).Should().Equal("Work", "Teams");
     }
 
@@ -152,7 +152,7 @@ public sealed class MainLayoutTests : ComponentTest
         var groups = layout.FindAll("#nav-drawer [role='group']");
         groups.Select(g => g.QuerySelector(".nav-group-title")!.TextContent).Should().Equal("Work", "Teams", "Admin");
         groups.Select(g => string.Join(",", g.QuerySelectorAll("a.mud-nav-link").Select(a => a.TextContent.Trim()))).Should().Equal(
-            "Cluster,Jobs,Submit,Timeline,New session", "Quotas,Usage", "Edit quotas,Replay quotas,Nodes,Users,Audit");
+            "Cluster,Jobs,Submit,Timeline,New session", "Quotas,Usage,Reservations", "Edit quotas,Replay quotas,Nodes,Users,Audit");
         layout.Find("main#main-content #body").TextContent.Should().Be("page", "the page sits in the main landmark");
     }
 

@@ -14,6 +14,16 @@ public sealed class ReservationStore(Database database)
     private const string FindSql = $"SELECT {Columns} FROM advance_reservations WHERE id = $id";
     private const string NextIdSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM advance_reservations";
 
+    // Ended one-off bookings (recurring ones never end) that no job was submitted into; the highest id stays, so a
+    // restart never hands out a pruned booking's number again (the next id is the stored highest plus one).
+    private const string PruneSql = """
+        DELETE FROM advance_reservations
+        WHERE ends_at < $before
+          AND recurrence IS NULL
+          AND id < (SELECT MAX(id) FROM advance_reservations)
+          AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.reservation_id = advance_reservations.id)
+        """;
+
     /// <summary>Every reservation that may still have a window after <paramref name="after"/> (recurring ones always), by id.</summary>
     public IReadOnlyList<AdvanceReservation> Current(DateTimeOffset after)
     {
@@ -32,6 +42,18 @@ public sealed class ReservationStore(Database database)
     {
         using var connection = database.OpenConnection();
         return connection.ExecuteScalar<long>(NextIdSql);
+    }
+
+    /// <summary>
+    /// Removes the bookings that ended before <paramref name="before"/>: one-off ones only, and only those no job was
+    /// submitted into (the job history still refers to those), never the highest id. Returns how many were removed.
+    /// Safe beside the engine: it never changes a booking that ended before <paramref name="before"/> (an edit of an
+    /// ended window is refused), so it removes nothing the engine still writes.
+    /// </summary>
+    public int PruneEnded(DateTimeOffset before)
+    {
+        using var connection = database.OpenConnection();
+        return connection.Execute(PruneSql, new { before = UtcTimestamp.ToStored(before) });
     }
 
     private sealed class ReservationRow

@@ -59,4 +59,27 @@ public sealed class ReservationStoreTests : StoreTest
         jobs.Find(new JobId(12))!.Job.Spec.Reservation.Should().Be(3);
         jobs.Find(new JobId(13))!.Job.Spec.Reservation.Should().BeNull();
     }
+
+    [Fact]
+    public void Pruning_removes_ended_one_off_bookings_no_job_refers_to_and_keeps_the_rest_and_the_highest_id()
+    {
+        Writer.Write([
+            new ReservationWritten(Booking(1, fromHours: -300, toHours: -290), Now),
+            new ReservationWritten(Booking(2, fromHours: -300, toHours: -290) with { State = ReservationState.Cancelled }, Now),
+            new ReservationWritten(Booking(3, fromHours: -300, toHours: -290, recurrence: "0 9 * * 1"), Now),
+            new ReservationWritten(Booking(4, fromHours: -300, toHours: -290), Now),
+            new ReservationWritten(Booking(5, fromHours: -30, toHours: -20), Now),
+            new ReservationWritten(Booking(6, fromHours: -300, toHours: -290), Now),
+        ]);
+        var job = TestCluster.Job(12, Now);
+        Writer.Write([new JobSubmitted(job with { Spec = job.Spec with { Reservation = 4 } })]);
+        var store = new ReservationStore(Database);
+
+        var removed = store.PruneEnded(Now.AddHours(-24 * 7));
+
+        removed.Should().Be(2);
+        Enumerable.Range(1, 6).Where(id => store.Find(id) is not null).Should().Equal(3, 4, 5, 6);
+        store.NextId().Should().Be(7, "the highest id stays, so no pruned number is handed out again");
+        store.PruneEnded(Now.AddHours(-24 * 7)).Should().Be(0);
+    }
 }
