@@ -79,12 +79,14 @@ public sealed partial class UsageHistoryStore(Database database)
         """;
 
     private const string FirstMinuteSql = """
-        SELECT MIN(m) FROM (SELECT MIN(minute) AS m FROM team_utilisation_samples UNION ALL SELECT MIN(minute) FROM member_utilisation_samples)
+        SELECT MIN(m) FROM (SELECT MIN(minute) AS m FROM team_utilisation_samples UNION ALL SELECT MIN(minute) FROM member_utilisation_samples
+                            UNION ALL SELECT MIN(minute) FROM team_reservation_samples)
         """;
 
     private const string FirstHourSql = """
         SELECT MIN(m) FROM (SELECT MIN(bucket_start) AS m FROM team_utilisation_rollups WHERE granularity = 'hour'
-                            UNION ALL SELECT MIN(bucket_start) FROM member_utilisation_rollups WHERE granularity = 'hour')
+                            UNION ALL SELECT MIN(bucket_start) FROM member_utilisation_rollups WHERE granularity = 'hour'
+                            UNION ALL SELECT MIN(bucket_start) FROM team_reservation_rollups WHERE granularity = 'hour')
         """;
 
     private const string ProgressSql = "SELECT granularity, rolled_until FROM utilisation_rollup_progress";
@@ -137,6 +139,7 @@ public sealed partial class UsageHistoryStore(Database database)
         using (var teams = new UsageWrites(connection))
         using (var members = new PreparedStatement(connection, MemberSampleSql, "$team", "$user", "$minute", "$simulated", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_utilisation_pct", "$gpu_memory_used_mib"))
         using (var jobs = new PreparedStatement(connection, JobSampleSql, "$job", "$minute", "$gpu", "$pct", "$used", "$total", "$simulated"))
+        using (var reserved = new PreparedStatement(connection, ReservationSampleSql, "$team", "$minute", "$reserved", "$idle"))
         {
             teams.Enlist(transaction);
             foreach (var samples in minutes)
@@ -154,6 +157,7 @@ public sealed partial class UsageHistoryStore(Database database)
                 }
 
                 WriteJobSamples(jobs, samples.Jobs);
+                WriteReservationSamples(reserved, samples.Reservations);
             }
         }
 
@@ -213,6 +217,7 @@ public sealed partial class UsageHistoryStore(Database database)
         {
             Execute(connection, transaction, HoursFromTeamMinutesSql, ("$from", hours.From), ("$to", hours.To));
             Execute(connection, transaction, HoursFromMemberMinutesSql, ("$from", hours.From), ("$to", hours.To));
+            Execute(connection, transaction, ReservedHoursFromMinutesSql, ("$from", hours.From), ("$to", hours.To));
         }
 
         // Asked after the hours above are written: the first hour row may be one of them.
@@ -221,6 +226,7 @@ public sealed partial class UsageHistoryStore(Database database)
         {
             Execute(connection, transaction, TeamDaysFromHoursSql, ("$from", days.From), ("$to", days.To));
             Execute(connection, transaction, MemberDaysFromHoursSql, ("$from", days.From), ("$to", days.To));
+            Execute(connection, transaction, ReservedDaysFromHoursSql, ("$from", days.From), ("$to", days.To));
         }
 
         var result = new RollupProgress(UtcTimestamp.FromStored(hours.Until), UtcTimestamp.FromStored(days.Until));
@@ -246,6 +252,7 @@ public sealed partial class UsageHistoryStore(Database database)
             Execute(connection, transaction, "DELETE FROM team_utilisation_samples WHERE minute < $before", ("$before", before));
             Execute(connection, transaction, "DELETE FROM member_utilisation_samples WHERE minute < $before", ("$before", before));
             Execute(connection, transaction, "DELETE FROM job_utilisation_samples WHERE minute < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM team_reservation_samples WHERE minute < $before", ("$before", before));
         }
 
         if (progress.DaysUntil is { } days)
@@ -253,6 +260,7 @@ public sealed partial class UsageHistoryStore(Database database)
             var before = UtcTimestamp.ToStored(Min(days, now - retention.HourRollups));
             Execute(connection, transaction, "DELETE FROM team_utilisation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
             Execute(connection, transaction, "DELETE FROM member_utilisation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM team_reservation_rollups WHERE granularity = 'hour' AND bucket_start < $before", ("$before", before));
         }
 
         if (retention.DayRollups is { } keepDays)
@@ -260,6 +268,7 @@ public sealed partial class UsageHistoryStore(Database database)
             var before = UtcTimestamp.ToStored(now - keepDays);
             Execute(connection, transaction, "DELETE FROM team_utilisation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", before));
             Execute(connection, transaction, "DELETE FROM member_utilisation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", before));
+            Execute(connection, transaction, "DELETE FROM team_reservation_rollups WHERE granularity = 'day' AND bucket_start < $before", ("$before", before));
         }
 
         transaction.Commit();

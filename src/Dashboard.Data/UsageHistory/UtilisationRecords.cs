@@ -14,8 +14,15 @@ public sealed record MemberUtilisationSample(
     long? GpuMemoryUsedMiB,
     bool Simulated);
 
-/// <summary>One minute's samples: per team (team_utilisation_samples), per team member, and per job GPU (none when not given).</summary>
-public sealed record MinuteSamples(IReadOnlyList<UtilisationSample> Teams, IReadOnlyList<MemberUtilisationSample> Members, IReadOnlyList<JobUtilisationSample>? Jobs = null);
+/// <summary>
+/// One minute's samples: per team (team_utilisation_samples), per team member, per job GPU, and per team its
+/// reserved time (the last two: none when not given).
+/// </summary>
+public sealed record MinuteSamples(
+    IReadOnlyList<UtilisationSample> Teams,
+    IReadOnlyList<MemberUtilisationSample> Members,
+    IReadOnlyList<JobUtilisationSample>? Jobs = null,
+    IReadOnlyList<ReservationSample>? Reservations = null);
 
 public enum RollupGranularity
 {

@@ -9,7 +9,8 @@ namespace Dashboard.Engine.Usage;
 /// One minute's samples from a published snapshot: per team and per team member, the GPUs, CPU and memory their
 /// running jobs hold, and, where the node reports it, mean GPU utilisation and GPU memory in use. Jobs on simulated
 /// (demo) nodes get simulated readings and their samples are marked simulated. Each allocated GPU with a reading also
-/// gives one per-job sample (the job page's utilisation over time). Reads only the snapshot; no I/O.
+/// gives one per-job sample (the job page's utilisation over time), and each team with an open reservation window its
+/// reserved and reserved-but-idle GPUs (<see cref="ReservationSampling"/>). Reads only the snapshot; no I/O.
 /// </summary>
 public static class UtilisationSampling
 {
@@ -65,7 +66,7 @@ public static class UtilisationSampling
             memberSamples.Add(new MemberUtilisationSample(team, user, minute, t.Gpus, t.CpuMillicores, t.MemoryMiB, t.Utilisation, t.MemoryUsed, simulated));
         }
 
-        return new MinuteSamples(teamSamples, memberSamples, jobSamples);
+        return new MinuteSamples(teamSamples, memberSamples, jobSamples, ReservationSampling.Sample(snapshot, minute));
     }
 
     /// <summary>The same samples stamped with another minute (a sample interval longer than a minute fills every minute).</summary>
@@ -75,7 +76,8 @@ public static class UtilisationSampling
         return new MinuteSamples(
             [.. samples.Teams.Select(s => s with { Minute = minute })],
             [.. samples.Members.Select(s => s with { Minute = minute })],
-            samples.Jobs is null ? null : [.. samples.Jobs.Select(s => s with { Minute = minute })]);
+            samples.Jobs is null ? null : [.. samples.Jobs.Select(s => s with { Minute = minute })],
+            samples.Reservations is null ? null : [.. samples.Reservations.Select(s => s with { Minute = minute })]);
     }
 
     private static long GpuMemory(Node node, int index)

@@ -7,7 +7,8 @@ namespace Dashboard.Web.Usage;
 /// <summary>
 /// The usage series as MudBlazor time-series charts: the GPUs-allocated chart stacks the subjects (each area is the
 /// running total up to that subject, drawn from the top down so each band shows) with the cluster's capacity as a
-/// line; the efficiency chart shows all GPUs allocated against those actually busy.
+/// line; the efficiency chart shows all GPUs allocated against those actually busy, and the GPUs reserved but idle
+/// when the range has reserved time.
 /// </summary>
 public sealed class UsageChartData
 {
@@ -17,6 +18,7 @@ public sealed class UsageChartData
     public const string CapacityName = "Cluster capacity";
     public const string AllocatedName = "GPUs allocated";
     public const string UsedName = "GPUs busy (used)";
+    public const string ReservedIdleName = "GPUs reserved, idle";
 
     private static readonly int[] Multiples = [1, 2, 5, 10];
 
@@ -94,6 +96,13 @@ public sealed class UsageChartData
         var efficiency = new List<ChartSeries<double>> { Series(AllocatedName, times, allocated), usedSeries };
         var efficiencyOptions = Options(series, "GPUs", Math.Max(series.CapacityGpus, allocated.DefaultIfEmpty(0).Max()));
         efficiencyOptions.SeriesDisplayOverrides[usedSeries] = new SeriesDisplayOverride { LineDisplayType = LineDisplayType.Line };
+        if (series.Reserved is { Any: true } reserved)
+        {
+            // Booked and not used: a line of its own beside what was allocated and what was busy.
+            var idleSeries = Series(ReservedIdleName, times, reserved.Idle);
+            efficiency.Add(idleSeries);
+            efficiencyOptions.SeriesDisplayOverrides[idleSeries] = new SeriesDisplayOverride { LineDisplayType = LineDisplayType.Line };
+        }
         return new UsageChartData(stacked, stackedOptions, efficiency, efficiencyOptions, [.. bands.Select(b => b.Label)]);
     }
 

@@ -69,25 +69,26 @@ public static class UsageJson
 {
     public sealed record Range(string Name, DateTimeOffset From, DateTimeOffset To, double BucketMinutes, string Group, string? Team);
 
-    public sealed record TableRow(string Team, string? User, double GpuHours, double CpuCoreHours, double MemoryGiBHours, int Jobs, double? MeanWaitMinutes, double? P95WaitMinutes, double? MeanEfficiencyPct, bool Simulated);
+    public sealed record TableRow(string Team, string? User, double GpuHours, double CpuCoreHours, double MemoryGiBHours, int Jobs, double? MeanWaitMinutes, double? P95WaitMinutes, double? MeanEfficiencyPct, bool Simulated, double ReservedGpuHours, double ReservedIdleGpuHours);
 
     public sealed record TableBody(Range Range, IReadOnlyList<TableRow> Rows);
 
     public sealed record SeriesLine(string Team, string? User, IReadOnlyList<double> AllocatedGpus, IReadOnlyList<double>? UsedGpus, double GpuHours, double? EfficiencyPct, bool Simulated);
 
-    public sealed record SeriesBody(Range Range, IReadOnlyList<DateTimeOffset> Buckets, int CapacityGpus, IReadOnlyList<SeriesLine> Series);
+    /// <summary><see cref="ReservedGpus"/> and <see cref="ReservedIdleGpus"/>: the view's mean reserved GPUs per bucket and those idle (null in a member's own view).</summary>
+    public sealed record SeriesBody(Range Range, IReadOnlyList<DateTimeOffset> Buckets, int CapacityGpus, IReadOnlyList<SeriesLine> Series, IReadOnlyList<double>? ReservedGpus, IReadOnlyList<double>? ReservedIdleGpus);
 
     public static TableBody Table(UsageTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return new(RangeOf(table.Query), [.. table.Rows.Select(r => new TableRow(r.Team, r.User, r.GpuHours, r.CpuHours, r.MemoryGiBHours, r.Jobs, r.MeanWaitMinutes, r.P95WaitMinutes, r.MeanEfficiencyPct, r.Simulated))]);
+        return new(RangeOf(table.Query), [.. table.Rows.Select(r => new TableRow(r.Team, r.User, r.GpuHours, r.CpuHours, r.MemoryGiBHours, r.Jobs, r.MeanWaitMinutes, r.P95WaitMinutes, r.MeanEfficiencyPct, r.Simulated, r.ReservedGpuHours, r.ReservedIdleGpuHours))]);
     }
 
     public static SeriesBody Series(UsageSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
         return new(RangeOf(series.Query), series.Buckets, series.CapacityGpus, [.. series.Subjects.Select(s =>
-            new SeriesLine(s.Team, s.User, s.Allocated, s.MeasuredGpuMinutes == 0 ? null : s.Used, s.GpuMinutes / 60.0, s.EfficiencyPct, s.Simulated))]);
+            new SeriesLine(s.Team, s.User, s.Allocated, s.MeasuredGpuMinutes == 0 ? null : s.Used, s.GpuMinutes / 60.0, s.EfficiencyPct, s.Simulated))], series.Reserved?.Reserved, series.Reserved?.Idle);
     }
 
     private static Range RangeOf(UsageQuery q) => new(q.Range, q.From, q.To, q.Bucket.TotalMinutes, q.Group == UsageGrouping.User ? "user" : "team", q.Team);

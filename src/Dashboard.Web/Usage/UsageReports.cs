@@ -47,6 +47,14 @@ public sealed class UsageReports(UsageHistoryStore store, ClusterFeed feed, Usag
         var table = UsageTableBuilder.Build(query, totals, series);
         var lost = store.LostGpuHours(scope.Jobs(query.Team), query.Group == UsageGrouping.User, query.From, query.To, UsageKey.Of);
         table = table with { Rows = [.. table.Rows.Select(r => lost.TryGetValue(r.Key, out var hours) ? r with { LostGpuHours = hours } : r)] };
+        if (scope.OnlyUser is null)
+        {
+            // Reserved time is the team's: charged on team rows (a team that booked and ran nothing gets a row of its own).
+            var reserved = ReservedTimeBuilder.Build(query, store.ReservedPoints(scope.Jobs(query.Team).Teams, query.From, query.To, query.Bucket));
+            series = series with { Reserved = reserved };
+            table = ReservedRows.Charge(table, reserved);
+        }
+
         return new UsageAnswer(series, table, problems, null);
     }
 

@@ -19,6 +19,9 @@ public sealed record UsageSeries(UsageQuery Query, IReadOnlyList<DateTimeOffset>
     public bool Simulated => Subjects.Any(s => s.Simulated);
 
     public double GpuHours => Subjects.Sum(s => s.GpuMinutes) / 60.0;
+
+    /// <summary>The teams' reserved time in the range (none for a member's own view, or when nothing was reserved).</summary>
+    public ReservedTime? Reserved { get; init; }
 }
 
 /// <summary>

@@ -20,6 +20,12 @@ public sealed record UsageTableRow(
 
     /// <summary>GPU-hours of work thrown away when this row's jobs were preempted in the range (issue 20).</summary>
     public double LostGpuHours { get; init; }
+
+    /// <summary>GPU-hours the team's advance reservations kept in the range (team rows only; issue 23).</summary>
+    public double ReservedGpuHours { get; init; }
+
+    /// <summary>Of <see cref="ReservedGpuHours"/>, those no job of the team ran on: booked and not used.</summary>
+    public double ReservedIdleGpuHours { get; init; }
 }
 
 /// <summary>The table and what it covers.</summary>

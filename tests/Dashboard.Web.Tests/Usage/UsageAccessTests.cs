@@ -58,6 +58,31 @@ public sealed partial class UsageAccessTests(UsageAccessTests.Host host) : IClas
     }
 
     [Fact]
+    public async Task Reserved_time_is_charged_to_the_team_in_the_table_and_series_of_the_API_and_the_CSV_and_not_in_a_members_view()
+    {
+        // 30 minutes of vision's booking of 2 GPUs, 1 of them idle: 1 reserved GPU-hour, 0.5 reserved and idle.
+        var store = factory.Services.GetRequiredService<UsageHistoryStore>();
+        var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var first = UsageSplit.AlignDown(now, TimeSpan.FromMinutes(1)).AddMinutes(-40);
+        store.WriteSamples(Enumerable.Range(0, 30).Select(m => new MinuteSamples([], [], null, [new ReservationSample("vision", first.AddMinutes(m), 2, 1)])));
+        store.RollUp(now);
+        using var lead = await As("lead");
+        using var alice = await As("alice");
+
+        var row = (await Table(lead, "?range=24h")).Rows.Single(r => r.Team == "vision");
+        (row.ReservedGpuHours, row.ReservedIdleGpuHours).Should().Be((1.0, 0.5));
+        var series = await lead.GetFromJsonAsync<UsageJson.SeriesBody>(UsageEndpoints.SeriesApiPath + "?range=24h", Json, Cancel);
+        var bucketHours = series!.Range.BucketMinutes / 60;
+        series.ReservedIdleGpus!.Sum().Should().BeApproximately(0.5 / bucketHours, 1e-9, "mean idle GPUs per bucket times its hours are the idle GPU-hours");
+        series.ReservedGpus!.Sum().Should().BeApproximately(1.0 / bucketHours, 1e-9);
+        var csv = (await Text(lead, UsageEndpoints.TableCsvPath + "?range=24h")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        csv.Single(line => line.StartsWith("vision,", StringComparison.Ordinal)).Should().EndWith(",1,0.5");
+        var mine = await alice.GetFromJsonAsync<UsageJson.SeriesBody>(UsageEndpoints.SeriesApiPath + "?range=24h", Json, Cancel);
+        mine!.ReservedGpus.Should().BeNull("a member sees their own jobs; reserved time is the team's");
+        (await Table(alice, "?range=24h")).Rows.Should().OnlyContain(r => r.ReservedGpuHours == 0);
+    }
+
+    [Fact]
     public async Task A_team_lead_sees_only_their_teams_rows_through_the_page_the_CSV_and_the_API()
     {
         using var lead = await As("lead");
