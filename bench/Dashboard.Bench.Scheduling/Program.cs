@@ -6,7 +6,7 @@ using Dashboard.Bench.Scheduling;
 //   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --quick      a smoke run (not a measurement)
 //   ... -- --only bd                                                                 only figures (b) and (d), e.g. to profile one
 //   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --replay PATH [--compress K] [--window FROM,TO] [--longest N]
-//       [--age-weight W] [--starve-hours H] [--backfill-depth D] [--min-run-minutes M] [--max-loss-gpu-hours L] [--drain-hours H (negative: off)] [--follow JOB-NAME]
+//       [--age-weight W] [--starve-hours H] [--backfill-depth D] [--min-run-minutes M] [--max-loss-gpu-hours L] [--drain-hours H (negative: off)] [--max-preemptions N (negative: no limit)] [--follow JOB-NAME]
 //       replays a trace CSV (e.g. the Alibaba GPU v2023 sample) on simulated time, arrivals K times faster, and prints
 //       the issue-20 figures on a window of submit seconds (default the issue's busy day 1846800,1933200) and the whole trace
 //   dotnet run -c Release --project bench/Dashboard.Bench.Scheduling -- --elastic   the elastic pools' decision after a pass
@@ -43,6 +43,7 @@ if (Option("--replay") is { } trace)
         MinRunBeforePreemption = TimeSpan.FromMinutes(Number("--min-run-minutes", defaults.MinRunBeforePreemption.TotalMinutes)),
         MaxPreemptionLoss = TimeSpan.FromHours(Number("--max-loss-gpu-hours", defaults.MaxPreemptionLoss.TotalHours)),
         DrainAfter = Number("--drain-hours", defaults.DrainAfter?.TotalHours ?? -1) is var drain and >= 0 ? TimeSpan.FromHours(drain) : null,
+        MaxPreemptionsPerJob = Number("--max-preemptions", defaults.MaxPreemptionsPerJob ?? -1) is var most and >= 0 ? (int)most : null,
     };
     new TraceReplay(output) { Longest = Option("--longest") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0, Follow = Option("--follow") }.Run(trace, compression, window[0], window[1], settings);
     return 0;

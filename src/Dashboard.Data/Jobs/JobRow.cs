@@ -10,7 +10,7 @@ internal class JobRow
         j.id, j.name, j.owner, j.team, j.command, j.gpus, j.cpu_millicores, j.memory_mib, j.gpu_model,
         j.cpu_limit_millicores, j.memory_limit_mib, j.walltime_ms, j.priority, j.state,
         j.submitted_at, j.started_at, j.ended_at, j.exit_code, j.reason, j.session_type,
-        j.reservation_id
+        j.reservation_id, j.times_preempted
         """;
 
     public long Id { get; set; }
@@ -55,6 +55,8 @@ internal class JobRow
 
     public long? ReservationId { get; set; }
 
+    public long TimesPreempted { get; set; }
+
     /// <summary>Limits come back as null when neither limit is set.</summary>
     public Job ToJob()
     {
@@ -70,7 +72,7 @@ internal class JobRow
             checked((int)Priority),
             SessionType is { } type ? new SessionRequest(type) : null,
             ReservationId);
-        return new Job(new JobId(Id), spec, SubmittedAt);
+        return new Job(new JobId(Id), spec, SubmittedAt) { TimesPreempted = checked((int)TimesPreempted) };
     }
 
     public JobRecord ToRecord() =>

@@ -24,7 +24,8 @@ internal sealed class JobWrites : StatementGroup
             started_at = CASE WHEN $to = 'Running' THEN $at ELSE started_at END,
             ended_at = CASE WHEN $terminal THEN $at ELSE ended_at END,
             exit_code = COALESCE($exit_code, exit_code),
-            reason = $reason
+            reason = $reason,
+            times_preempted = times_preempted + $preempted
         WHERE id = $id AND state = $from
         """;
 
@@ -49,7 +50,7 @@ internal sealed class JobWrites : StatementGroup
             InsertSql,
             "$id", "$name", "$owner", "$team", "$command", "$gpus", "$cpu_millicores", "$memory_mib", "$gpu_model",
             "$cpu_limit_millicores", "$memory_limit_mib", "$walltime_ms", "$priority", "$at", "$session_type", "$reservation_id");
-        changeState = Prepare(ChangeStateSql, "$id", "$from", "$to", "$at", "$terminal", "$exit_code", "$reason");
+        changeState = Prepare(ChangeStateSql, "$id", "$from", "$to", "$at", "$terminal", "$exit_code", "$reason", "$preempted");
         appendEvent = Prepare(EventSql, "$id", "$at", "$from", "$to", "$reason", "$exit_code");
         note = Prepare(NoteSql, "$id", "$reason");
     }
@@ -88,6 +89,7 @@ internal sealed class JobWrites : StatementGroup
             .Bind("$terminal", change.To.IsTerminal())
             .Bind("$exit_code", (long?)change.ExitCode)
             .Bind("$reason", change.Reason)
+            .Bind("$preempted", change.Preempted ? 1L : 0L)
             .Run();
         if (changed != 1)
         {

@@ -18,7 +18,14 @@ public sealed record JobSubmitted(Job Job) : ClusterChange;
 /// A job moved between states (checked against <see cref="JobStateTransitions"/> and against the stored state).
 /// Entering Running sets the start time; entering a terminal state sets the end time. Also appended to job_events.
 /// </summary>
-public sealed record JobStateChanged(JobId Job, JobState From, JobState To, DateTimeOffset At, string? Reason = null, int? ExitCode = null) : ClusterChange;
+public sealed record JobStateChanged(JobId Job, JobState From, JobState To, DateTimeOffset At, string? Reason = null, int? ExitCode = null) : ClusterChange
+{
+    /// <summary>
+    /// Running to Pending because the scheduler preempted the job: its stored preemption count (db/0016) grows by one in
+    /// the same statement, so recovery reads back <see cref="Job.TimesPreempted"/>.
+    /// </summary>
+    public bool Preempted { get; init; }
+}
 
 /// <summary>A job took exactly these GPUs, CPU and memory. SQLite refuses a GPU that another job still holds.</summary>
 public sealed record AllocationMade(GpuAllocation Allocation, bool Borrowing) : ClusterChange;

@@ -128,14 +128,17 @@ internal sealed partial class ClusterState(RecoveredState recovered)
         Stopping = Stopping.Remove(exit.Job);
         var endsAs = intent?.EndsAs ?? (exit.Requeue ? JobState.Pending : exit.ExitCode == 0 ? JobState.Succeeded : JobState.Failed);
         var reason = intent?.Reason ?? exit.Reason ?? (exit.ExitCode is { } code && code != 0 ? $"exited with code {code}" : null);
+        // Only the scheduler's own preemption counts against the job (no thrash); a person's requeue or a backend's
+        // (a failed node) does not.
+        var preempted = intent is { EndsAs: JobState.Pending, Requeued: false };
         var before = Snapshot;
         Snapshot = endsAs == JobState.Pending
-            ? ClusterTransitions.Requeue(Snapshot, exit.Job, batch.Now)
+            ? ClusterTransitions.Requeue(Snapshot, exit.Job, batch.Now, preempted)
             : ClusterTransitions.Release(Snapshot, exit.Job, batch.Now);
 
         var allocation = running.Allocation;
         batch.Changes.Add(new AllocationReleased(exit.Job, batch.Now));
-        batch.Changes.Add(new JobStateChanged(exit.Job, JobState.Running, endsAs, batch.Now, reason, exit.ExitCode));
+        batch.Changes.Add(new JobStateChanged(exit.Job, JobState.Running, endsAs, batch.Now, reason, exit.ExitCode) { Preempted = preempted });
         if (Snapshot.Usage.FirstOrDefault(u => u.Team == running.Job.Team) is { } usage)
         {
             batch.Changes.Add(new TeamUsageSet(usage));

@@ -72,6 +72,13 @@ public sealed record SchedulerSettings(
     public TimeSpan MaxPreemptionLoss { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// No thrash: a job that was preempted this many times (<see cref="Job.TimesPreempted"/>) is never preempted again,
+    /// wherever it restarts; the reclaiming team waits for capacity to free instead. 1: a job loses its work at most once.
+    /// Null: no limit (only the rules above protect a restarted job).
+    /// </summary>
+    public int? MaxPreemptionsPerJob { get; init; } = 1;
+
+    /// <summary>
     /// Drain by plan: a job that would borrow, fits on no node now and has waited this long gets its reservation in the
     /// first walk, at its place in the order, before the guaranteed jobs ranked after it are placed; they then start on
     /// the node it reserved only if they end before its reservation, so that node drains for it. Null: such a job is

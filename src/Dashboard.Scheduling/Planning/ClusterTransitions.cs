@@ -76,8 +76,12 @@ public static class ClusterTransitions
         };
     }
 
-    /// <summary>A preempted job goes back to its team's queue with its original submit time; what it held so far is accrued.</summary>
-    public static ClusterSnapshot Requeue(ClusterSnapshot snapshot, JobId jobId, DateTimeOffset stoppedAt)
+    /// <summary>
+    /// A stopped job goes back to its team's queue with its original submit time; what it held so far is accrued. When
+    /// <paramref name="preempted"/> (the scheduler took its GPUs back) its <see cref="Job.TimesPreempted"/> grows by one;
+    /// a person's requeue or a backend's (a failed node) is not a preemption and leaves the count as it was.
+    /// </summary>
+    public static ClusterSnapshot Requeue(ClusterSnapshot snapshot, JobId jobId, DateTimeOffset stoppedAt, bool preempted = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var index = IndexOfRunning(snapshot, jobId);
@@ -85,7 +89,7 @@ public static class ClusterTransitions
         return snapshot with
         {
             Running = RemarkBorrowing(RunningTeams.RemoveAt(snapshot.Running, index), QuotaOf(snapshot, stopped.Job.Team), newlyMade: true),
-            Pending = snapshot.Pending.Add(stopped.Job),
+            Pending = snapshot.Pending.Add(preempted ? stopped.Job with { TimesPreempted = stopped.Job.TimesPreempted + 1 } : stopped.Job),
             Usage = Accrue(snapshot, stopped, stoppedAt),
         };
     }

@@ -11,7 +11,8 @@ namespace Dashboard.Scheduling.Planning;
 /// victims, then node order). Those jobs are named for preemption, each at most once per pass. A borrowing job is
 /// protected (never a victim) while it has run less than <see cref="SchedulerSettings.MinRunBeforePreemption"/>, once
 /// stopping it would lose more than <see cref="SchedulerSettings.MaxPreemptionLoss"/> GPU-time, and for
-/// good once it started after waiting past the starvation bound: a restarted job is not stopped again straight away.
+/// good once it started after waiting past the starvation bound or was already preempted
+/// <see cref="SchedulerSettings.MaxPreemptionsPerJob"/> times: a restarted job is not stopped again straight away.
 /// </summary>
 internal sealed class QuotaReclaim
 {
@@ -37,7 +38,8 @@ internal sealed class QuotaReclaim
     private bool IsProtected(RunningJob job) =>
         now - job.Allocation.Start < settings.MinRunBeforePreemption
         || LostIfStopped(job) > settings.MaxPreemptionLoss.TotalSeconds
-        || settings.IsStarving(job.Job.SubmittedAt, job.Allocation.Start);
+        || settings.IsStarving(job.Job.SubmittedAt, job.Allocation.Start)
+        || (settings.MaxPreemptionsPerJob is { } most && job.Job.TimesPreempted >= most);
 
     /// <summary>The GPU-seconds of work <paramref name="job"/> would lose if stopped now (no checkpointing assumed).</summary>
     private double LostIfStopped(RunningJob job) =>

@@ -33,6 +33,7 @@ public static class EngineRegistration
             MaxPreemptionLoss = TimeSpan.FromHours(scheduler.GetValue("MaxPreemptionLossGpuHours", SchedulerSettings.Default.MaxPreemptionLoss.TotalHours)),
             DrainAfter = scheduler.GetValue<double?>("DrainAfterHours") is { } drainHours and >= 0 ? TimeSpan.FromHours(drainHours) : null,
             LendReservedGpus = ReservationLending.From(configuration),
+            MaxPreemptionsPerJob = scheduler.GetValue("MaxPreemptionsPerJob", SchedulerSettings.Default.MaxPreemptionsPerJob ?? -1) is var most and >= 0 ? most : null,
         };
         if (settings.AgeWeight < 0 || settings.StarvationAfter <= TimeSpan.Zero || settings.MinRunBeforePreemption < TimeSpan.Zero || settings.MaxPreemptionLoss < TimeSpan.Zero)
         {

@@ -92,6 +92,43 @@ public sealed class ClusterRecoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_preemption_count_is_stored_with_the_requeue_and_read_back_for_pending_and_running_jobs()
+    {
+        BuildScenario();
+        cluster.Requeue(new JobId(2), t0.AddMinutes(40));
+        writer.Write(cluster.TakeChanges());
+        cluster.Start(new JobId(2), Allocation(2, "gpu-02", t0.AddMinutes(41), 3), borrowing: true);
+        cluster.Requeue(new JobId(2), t0.AddMinutes(50));
+        writer.Write(cluster.TakeChanges());
+        cluster.Start(new JobId(2), Allocation(2, "gpu-02", t0.AddMinutes(51), 3), borrowing: true);
+        cluster.Requeue(new JobId(1), t0.AddMinutes(52));
+        writer.Write(cluster.TakeChanges());
+
+        var recovered = ClusterRecovery.Load(database, Settings);
+
+        recovered.Snapshot.Running.Single(r => r.Job.Id == new JobId(2)).Job.TimesPreempted.Should().Be(2, "job 2 was preempted twice and runs again");
+        recovered.Snapshot.Pending.Find(new JobId(1))!.TimesPreempted.Should().Be(1);
+        recovered.Snapshot.Pending.Find(new JobId(3))!.TimesPreempted.Should().Be(0);
+        ShouldMatch(recovered.Snapshot, cluster.Snapshot);
+    }
+
+    [Fact]
+    public void A_requeue_that_is_not_a_preemption_leaves_the_stored_count_as_it_was()
+    {
+        BuildScenario();
+        var batch = new List<ClusterChange>
+        {
+            new AllocationReleased(new JobId(2), t0.AddMinutes(40)),
+            new JobStateChanged(new JobId(2), JobState.Running, JobState.Pending, t0.AddMinutes(40), "requeued by alice"),
+        };
+        writer.Write(batch);
+
+        using var connection = temp.Raw();
+        connection.ExecuteScalar<long>("SELECT times_preempted FROM jobs WHERE id = 2").Should().Be(0);
+        ClusterRecovery.Load(database, Settings).Snapshot.Pending.Find(new JobId(2))!.TimesPreempted.Should().Be(0);
+    }
+
+    [Fact]
     public void A_gpu_allocated_twice_behind_the_schema_is_reported()
     {
         BuildScenario();

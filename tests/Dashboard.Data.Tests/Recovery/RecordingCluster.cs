@@ -74,7 +74,7 @@ internal sealed class RecordingCluster(SchedulerSettings settings)
         var before = BorrowingFlags();
         Snapshot = ClusterTransitions.Requeue(Snapshot, id, at);
         changes.Add(new AllocationReleased(id, at));
-        changes.Add(new JobStateChanged(id, JobState.Running, JobState.Pending, at, "preempted"));
+        changes.Add(new JobStateChanged(id, JobState.Running, JobState.Pending, at, "preempted") { Preempted = true });
         RecordUsage(running, at);
         RecordBorrowingChanges(before);
     }

@@ -95,4 +95,55 @@ public sealed class ReclaimCostTests
 
         snapshot.Plan().Preemptions.Should().BeEmpty();
     }
+
+    /// <summary>One GPU; team b's job 1 borrows it (20 minutes run), team a asks for it within its nominal quota.</summary>
+    private static Dashboard.Scheduling.Model.ClusterSnapshot BorrowerThatWasPreempted(int timesPreempted, int? maxPreemptionsPerJob)
+    {
+        var snapshot = Cluster().ReclaimAnything()
+            .Node("n1", gpus: 1)
+            .Team("a", nominalGpus: 1)
+            .Team("b", nominalGpus: 0, borrowGpus: 1)
+            .Running(1, "b", "n1", [0], startedAt: Time.Now.AddMinutes(-20), borrowing: true)
+            .Pending(10, "a", gpus: 1)
+            .Build();
+        var borrower = snapshot.Running[0];
+        return snapshot with
+        {
+            Running = [borrower with { Job = borrower.Job with { TimesPreempted = timesPreempted } }],
+            Settings = snapshot.Settings with { MaxPreemptionsPerJob = maxPreemptionsPerJob },
+        };
+    }
+
+    [Fact]
+    public void A_job_that_was_preempted_once_is_not_preempted_again_by_default()
+    {
+        BorrowerThatWasPreempted(timesPreempted: 0, maxPreemptionsPerJob: 1).Plan().Preemptions.Select(p => p.Victim.Value).Should().Equal(1);
+
+        var plan = BorrowerThatWasPreempted(timesPreempted: 1, maxPreemptionsPerJob: 1).Plan();
+
+        plan.Preemptions.Should().BeEmpty();
+        plan.WaitingIds().Should().Equal(10);
+    }
+
+    [Fact]
+    public void Without_a_limit_a_restarted_job_may_be_preempted_again()
+    {
+        BorrowerThatWasPreempted(timesPreempted: 3, maxPreemptionsPerJob: null).Plan().Preemptions.Select(p => p.Victim.Value).Should().Equal(1);
+        BorrowerThatWasPreempted(timesPreempted: 1, maxPreemptionsPerJob: 2).Plan().Preemptions.Select(p => p.Victim.Value).Should().Equal(1);
+        BorrowerThatWasPreempted(timesPreempted: 2, maxPreemptionsPerJob: 2).Plan().Preemptions.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_preempted_job_goes_back_to_the_queue_counting_the_preemption()
+    {
+        var snapshot = BorrowerThatWasPreempted(timesPreempted: 0, maxPreemptionsPerJob: 1);
+        var victim = snapshot.Plan().Preemptions.Single().Victim;
+
+        var after = Dashboard.Scheduling.Planning.ClusterTransitions.Requeue(snapshot, victim, Time.Now);
+        var requeued = after.Pending.ByTeam["b"].Single();
+
+        requeued.Id.Should().Be(victim);
+        requeued.TimesPreempted.Should().Be(1);
+        after.Running.Should().BeEmpty();
+    }
 }
