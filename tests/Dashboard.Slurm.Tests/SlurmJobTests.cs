@@ -61,4 +61,35 @@ public sealed class SlurmJobTests(SlurmCluster cluster)
         ended.EndReason.Should().Contain("walltime");
         (await cluster.JobStateAsync(slurmId)).Should().Be("CANCELLED");
     }
+
+    [Fact]
+    public async Task Extending_a_running_jobs_walltime_raises_its_slurm_time_limit_through_the_rest_job_update()
+    {
+        await using var dashboard = await SlurmDashboard.StartAsync(cluster);
+        var alice = dashboard.As("alice");
+        var job = await SlurmDashboard.SubmitAsync(alice, "sleep 300", gpus: 1, walltime: "5m", name: "extended");
+        try
+        {
+            var slurmId = await dashboard.SlurmJobOfAsync(job.Id);
+            await SlurmCluster.EventuallyAsync(async () => await cluster.JobStateAsync(slurmId) == "RUNNING", $"Slurm job {slurmId} to run");
+            (await TimeLimitAsync(slurmId)).Should().Be("00:06:00", "Slurm's limit is the walltime plus a minute");
+
+            var extended = await dashboard.Engine.ExtendWalltimeAsync(new JobId(job.Id), TimeSpan.FromMinutes(30), "alice");
+            extended.Succeeded.Should().BeTrue(extended.Reason);
+
+            await SlurmCluster.EventuallyAsync(async () => await TimeLimitAsync(slurmId) == "00:36:00", $"Slurm job {slurmId}'s time limit to follow the extension");
+            (await cluster.JobStateAsync(slurmId)).Should().Be("RUNNING");
+        }
+        finally
+        {
+            await cluster.CliAsync("scancel", "--user=" + SlurmCluster.JobUser);
+        }
+    }
+
+    private async Task<string> TimeLimitAsync(long slurmJob)
+    {
+        var shown = await cluster.CliAsync("scontrol", "show", "job", slurmJob.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var at = shown.IndexOf("TimeLimit=", StringComparison.Ordinal);
+        return shown[(at + 10)..].Split(' ', '\n')[0];
+    }
 }

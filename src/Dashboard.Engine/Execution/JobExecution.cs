@@ -53,4 +53,11 @@ public interface IJobExecutor
 
     /// <summary>Takes over a job that was running before a restart.</summary>
     Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A running job's walltime was extended (committed) to <paramref name="walltime"/>: an executor whose backend keeps
+    /// its own time limit (Slurm) raises it too. The engine itself ends jobs at their walltime, so by default nothing
+    /// is to be done.
+    /// </summary>
+    Task WalltimeExtendedAsync(JobId job, TimeSpan walltime, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -27,6 +27,7 @@ internal sealed partial class ClusterState
         var before = FindRunning(command.Job)!;
         Snapshot = Snapshot with { Running = Snapshot.Running.Replace(before, granted!.Extended) };
         batch.Changes.Add(new WalltimeExtended(command.Job, granted.Walltime, granted.End));
+        batch.Extensions.Add((command.Job, granted.Walltime));
         batch.Changes.Add(Audit(
             batch.Now,
             command.Actor,

@@ -18,6 +18,9 @@ internal sealed class EngineBatch(DateTimeOffset now)
 
     public List<JobId> Stops { get; } = [];
 
+    /// <summary>Running jobs whose walltime was extended in this batch, with their new walltime, for their executors.</summary>
+    public List<(JobId Job, TimeSpan Walltime)> Extensions { get; } = [];
+
     public List<(EngineCommand Command, CommandResult Result)> Answers { get; } = [];
 
     /// <summary>Elastic pool provider calls to hand out once the batch committed.</summary>

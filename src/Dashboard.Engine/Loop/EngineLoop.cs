@@ -360,6 +360,15 @@ public sealed class EngineLoop(
                 await (preempted ? executor.PreemptAsync(job, cancellationToken) : executor.StopAsync(job, cancellationToken)).ConfigureAwait(false);
             }
         }
+
+        // A backend with its own time limit (Slurm) follows an extended walltime.
+        foreach (var (job, walltime) in batch.Extensions)
+        {
+            if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
+            {
+                await executor.WalltimeExtendedAsync(job, walltime, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)

@@ -56,6 +56,7 @@ public sealed partial class SlurmExecutor(
         try
         {
             await SubmitAsync(job, cancellationToken).ConfigureAwait(false);
+            await SendTimeLimitAsync(job, cancellationToken).ConfigureAwait(false);
             if (job.StopRequested && job.SlurmJobId is { } stopped)
             {
                 await rest.CancelAsync(stopped, cancellationToken).ConfigureAwait(false);
@@ -109,6 +110,57 @@ public sealed partial class SlurmExecutor(
         }
     }
 
+    /// <summary>
+    /// An extended walltime raises the Slurm job's time limit too (REST job update; walltime plus the backstop minute),
+    /// beside the engine loop. Sent again at each poll until Slurm takes it (unreachable, or the submit still in flight).
+    /// </summary>
+    public Task WalltimeExtendedAsync(JobId job, TimeSpan walltime, CancellationToken cancellationToken)
+    {
+        if (!tracked.TryGetValue(job, out var held))
+        {
+            return Task.CompletedTask;
+        }
+
+        var spec = held.Launch.Job.Spec with { Walltime = walltime };
+        held.Launch = held.Launch with { Job = held.Launch.Job with { Spec = spec } };
+        held.TimeLimitToSend = SlurmJobScript.TimeLimitOf(walltime);
+        _ = Task.Run(() => SendTimeLimitAsync(held, cancellationToken), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SendTimeLimitAsync(TrackedJob job, CancellationToken cancellationToken)
+    {
+        if (job.TimeLimitToSend is not { } minutes || job.SlurmJobId is not { } slurmId)
+        {
+            return;
+        }
+
+        try
+        {
+            await rest.UpdateTimeLimitAsync(slurmId, minutes, cancellationToken).ConfigureAwait(false);
+            if (job.TimeLimitToSend == minutes)
+            {
+                job.TimeLimitToSend = null;
+            }
+
+            SlurmExecutorLog.TimeLimitSet(logger, job.Launch.Id, slurmId, minutes);
+        }
+        catch (SlurmUnreachableException error)
+        {
+            SlurmExecutorLog.TimeLimitDeferred(logger, job.Launch.Id, error.Message);
+        }
+        catch (SlurmRefusedException error)
+        {
+            // It ended meanwhile, or Slurm will not: the dashboard still ends it at its walltime.
+            job.TimeLimitToSend = null;
+            SlurmExecutorLog.TimeLimitRefused(logger, job.Launch.Id, error.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the restart's adoption compares the limit again.
+        }
+    }
+
     public async Task<AdoptionOutcome> AdoptAsync(JobLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -135,6 +187,12 @@ public sealed partial class SlurmExecutor(
 
         if (found is not null && SlurmJobStates.PhaseOf(found) != SlurmJobPhase.Ended)
         {
+            // A walltime extended while the dashboard was down (or whose update never reached Slurm) is sent at the next poll.
+            if (SlurmJobScript.TimeLimitOf(launch.Job.Spec.Walltime) is { } minutes && found.TimeLimit is { } limit && limit < minutes)
+            {
+                job.TimeLimitToSend = minutes;
+            }
+
             return AdoptionOutcome.Adopted;
         }
 
@@ -200,6 +258,11 @@ public sealed partial class SlurmExecutor(
                     job.WaitingReason = null;
                     job.BoundGpus = GresText.BoundIndices(slurm.GresDetail);
                     break;
+            }
+
+            if (job.TimeLimitToSend is not null && tracked.ContainsKey(id))
+            {
+                await SendTimeLimitAsync(job, cancellationToken).ConfigureAwait(false);
             }
 
             if (job.StopRequested && !job.CancelSent && tracked.ContainsKey(id))
@@ -277,7 +340,11 @@ public sealed partial class SlurmExecutor(
 
     private sealed class TrackedJob(JobLaunch launch, DateTimeOffset submittedAt)
     {
-        public JobLaunch Launch { get; } = launch;
+        /// <summary>The launch, with its walltime as last extended.</summary>
+        public JobLaunch Launch { get; set; } = launch;
+
+        /// <summary>A time limit (minutes) Slurm has yet to take: an extension not yet sent, or that found Slurm unreachable.</summary>
+        public int? TimeLimitToSend { get; set; }
 
         public DateTimeOffset SubmittedAt { get; set; } = submittedAt;
 
@@ -317,6 +384,15 @@ internal static partial class SlurmExecutorLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cancel of job {Job} could not reach Slurm yet; it is sent again when Slurm answers: {Reason}")]
     public static partial void CancelDeferred(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}'s walltime was extended: Slurm job {SlurmJob}'s time limit is now {Minutes} min")]
+    public static partial void TimeLimitSet(ILogger logger, JobId job, long slurmJob, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}'s new time limit could not reach Slurm yet; it is sent again when Slurm answers: {Reason}")]
+    public static partial void TimeLimitDeferred(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slurm refused job {Job}'s new time limit (the dashboard still ends it at its walltime): {Reason}")]
+    public static partial void TimeLimitRefused(ILogger logger, JobId job, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} was adopted without asking Slurm (unreachable); the next poll says how it stands: {Reason}")]
     public static partial void AdoptDeferred(ILogger logger, JobId job, string reason);

@@ -22,7 +22,7 @@ public static class SlurmJobScript
         var id = job.Id.Value.ToString(CultureInfo.InvariantCulture);
         var request = job.Request;
         var gpus = launch.Allocation.GpuIndices.Length;
-        int? minutes = job.Spec.Walltime is { } walltime ? (int)Math.Ceiling(walltime.TotalMinutes) + 1 : null;
+        var minutes = TimeLimitOf(job.Spec.Walltime);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -47,6 +47,9 @@ public static class SlurmJobScript
         };
         return new SlurmSubmission("#!/bin/bash\n" + job.Spec.Command + "\n", properties);
     }
+
+    /// <summary>Slurm's time limit for a walltime: whole minutes, one past the walltime (null: none).</summary>
+    public static int? TimeLimitOf(TimeSpan? walltime) => walltime is { } w ? (int)Math.Ceiling(w.TotalMinutes) + 1 : null;
 
     /// <summary>The dashboard job id a Slurm job carries in its comment; null for a job submitted outside the dashboard.</summary>
     public static long? DashboardJobOf(SlurmJob job)

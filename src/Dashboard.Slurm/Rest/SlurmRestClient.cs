@@ -66,6 +66,16 @@ public sealed class SlurmRestClient(HttpClient http, SlurmOptions options, Slurm
         ThrowOnErrors(errors, $"cancelling job {slurmJobId}");
     }
 
+    /// <summary>
+    /// Sets a job's time limit in whole minutes (v0.0.38's job update, POST job/{id}, as the admin user: raising a
+    /// limit is an operator's right in Slurm).
+    /// </summary>
+    public async Task UpdateTimeLimitAsync(long slurmJobId, int minutes, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync<SlurmPlainResponse>(HttpMethod.Post, "job/" + slurmJobId.ToString(CultureInfo.InvariantCulture), options.AdminUser, new SlurmTimeLimitUpdate(minutes), cancellationToken).ConfigureAwait(false);
+        ThrowOnErrors(answer.Errors, $"setting the time limit of job {slurmJobId}");
+    }
+
     private static string Describe(SlurmError error) => error.Describe();
 
     private static void ThrowOnErrors(IReadOnlyList<SlurmError>? errors, string doing)

@@ -54,6 +54,10 @@ public sealed record SlurmJob(
     [property: JsonPropertyName("comment")] string? Comment,
     [property: JsonPropertyName("standard_output")] string? StandardOutput)
 {
+    /// <summary>Its time limit in minutes (null when Slurm gives none).</summary>
+    [JsonPropertyName("time_limit")]
+    public long? TimeLimit { get; init; }
+
     /// <summary>Where the job runs, node by node (what a job spanning several nodes holds on each).</summary>
     [JsonPropertyName("job_resources")]
     public SlurmJobResources? Resources { get; init; }
@@ -115,3 +119,6 @@ public sealed record SlurmSubmitResponse(
 public sealed record SlurmPlainResponse(
     [property: JsonPropertyName("meta")] SlurmMeta? Meta,
     [property: JsonPropertyName("errors")] IReadOnlyList<SlurmError>? Errors);
+
+/// <summary>A job update (v0.0.38 job_properties) that changes only the time limit, in minutes.</summary>
+public sealed record SlurmTimeLimitUpdate([property: JsonPropertyName("time_limit")] int TimeLimit);
