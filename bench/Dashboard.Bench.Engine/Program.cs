@@ -38,6 +38,12 @@ foreach (var line in MachineDescription.Lines())
     output.WriteLine(line);
 }
 
+if (args.Contains("--explainer"))
+{
+    ExplainerCost.Run(output, Option("--samples", 15, 1, 1_000));
+    return 0;
+}
+
 output.WriteLine(MachineDescription.Load());
 output.WriteLine($"setup   : node \"local\" (not simulated) with {gpus} GPUs, 64 cores, 256 GiB; each job runs `true` asking 1 GPU, 100 millicores, 64 MiB, 10 min;");
 output.WriteLine("          SQLite synchronous=FULL (the default), LocalProcessExecutor without CPU pinning, one feed subscriber, engine on TimeProvider.System");

@@ -27,7 +27,7 @@ public sealed record ClusterUpdate(
     DateTimeOffset At,
     ClusterSnapshot Snapshot,
     ClusterSummary Summary,
-    ImmutableDictionary<JobId, PendingExplanation> Explanations,
+    IReadOnlyDictionary<JobId, PendingExplanation> Explanations,
     ImmutableArray<ClusterEvent> Events,
     bool EventsTruncated = false)
 {

@@ -75,7 +75,7 @@ internal sealed class WaitingExplainer
         // keeps them, and say why they wait instead.
         var split = Eligibility.Split(snapshot with { Settings = snapshot.Settings with { ExplainAllPending = true } });
         var plan = Scheduler.Plan(split.Eligible, request.At);
-        var byJob = ImmutableDictionary.CreateBuilder<JobId, PendingExplanation>();
+        var byJob = new Dictionary<JobId, PendingExplanation>(plan.Pending.Count + split.Waiting.Length);
         foreach (var explanation in plan.Pending)
         {
             byJob[explanation.Job] = explanation;
@@ -94,7 +94,7 @@ internal sealed class WaitingExplainer
             }
         }
 
-        return new WaitingExplanationSet(request.Version, request.At, byJob.ToImmutable());
+        return new WaitingExplanationSet(request.Version, request.At, byJob.AsReadOnly());
     }
 
     private void Work()
