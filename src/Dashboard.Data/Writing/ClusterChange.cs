@@ -21,7 +21,7 @@ public sealed record JobSubmitted(Job Job) : ClusterChange;
 public sealed record JobStateChanged(JobId Job, JobState From, JobState To, DateTimeOffset At, string? Reason = null, int? ExitCode = null) : ClusterChange
 {
     /// <summary>
-    /// Running to Pending because the scheduler preempted the job: its stored preemption count (db/0016) grows by one in
+    /// Running to Pending because the scheduler preempted the job: its stored preemption count (db/0017) grows by one in
     /// the same statement, so recovery reads back <see cref="Job.TimesPreempted"/>.
     /// </summary>
     public bool Preempted { get; init; }

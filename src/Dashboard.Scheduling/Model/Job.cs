@@ -54,7 +54,7 @@ public sealed record Job(JobId Id, JobSpec Spec, DateTimeOffset SubmittedAt)
 
     /// <summary>
     /// How many times the job was preempted and put back in the queue (<see cref="Planning.ClusterTransitions.Requeue"/>)
-    /// (stored with the job, db/0016, so it survives a restart): reclaim spares a job that was preempted before (no thrash).
+    /// (stored with the job, db/0017, so it survives a restart): reclaim spares a job that was preempted before (no thrash).
     /// </summary>
     public int TimesPreempted { get; init; }
 }

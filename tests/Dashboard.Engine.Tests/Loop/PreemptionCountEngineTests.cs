@@ -7,7 +7,7 @@ namespace Dashboard.Engine.Tests.Loop;
 
 /// <summary>
 /// No thrash across restarts (issue 20): a job preempted once is not preempted again, and the count that says so is
-/// stored with the job (db/0016), so a restarted engine over the same SQLite file still spares it.
+/// stored with the job (db/0017), so a restarted engine over the same SQLite file still spares it.
 /// </summary>
 public class PreemptionCountEngineTests
 {
