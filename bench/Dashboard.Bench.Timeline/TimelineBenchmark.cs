@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Bench.Scheduling;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Feed;
+using Dashboard.Scheduling.Reservations;
 using Dashboard.Web.Components.Tests;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Timeline;
@@ -18,7 +20,8 @@ namespace Dashboard.Bench.Timeline;
 /// <summary>
 /// Server time of the timeline page per cluster update: building its view from the update and rendering the page to
 /// HTML, with 1,000 nodes x 8 GPUs (one row per GPU model) and with 100 nodes (one row per node, every GPU lane drawn),
-/// about 70% of GPUs busy and 2,000 jobs waiting with estimated starts. Each update is a new snapshot (a few jobs
+/// about 70% of GPUs busy, 2,000 jobs waiting with estimated starts (ranked, so some are backfilled) and 24 advance
+/// reservations. Each update is a new snapshot (a few jobs
 /// started or ended), as the engine publishes them. Usage: dotnet run -c Release --project bench/Dashboard.Bench.Timeline [-- --updates 200]
 /// </summary>
 public static class TimelineBenchmark
@@ -110,8 +113,25 @@ public static class TimelineBenchmark
                 node: random.NextDouble() < 0.9 ? $"gpu-{node:D4}" : null, owner: $"user{random.Next(40)}", walltime: TimeSpan.FromHours(1 + random.Next(8)));
         }
 
-        return cluster.Update(version);
+        // Ranked in submission order (job id), so the jobs estimated before one ranked ahead of them are marked backfilled.
+        var update = cluster.Update(version);
+        var explanations = update.Explanations.ToImmutableDictionary(e => e.Key, e => e.Value with { Reason = e.Value.Reason with { JobsAhead = (int)(e.Key.Value % 2_000) } });
+        return update with { Explanations = explanations, Snapshot = update.Snapshot with { Reservations = Bookings(random, teams) } };
     }
+
+    /// <summary>
+    /// 24 approved advance reservations of 8 to 64 GPUs (a quarter of them daily), opening over the next day for 2 to 9
+    /// hours: drawn as blocks (100 nodes) or counted per slice (1,000 nodes), each laid out as the scheduler does.
+    /// </summary>
+    private static ImmutableArray<AdvanceReservation> Bookings(Random random, string[] teams) =>
+    [
+        .. Enumerable.Range(1, 24).Select(id =>
+        {
+            var start = TestCluster.Now.AddHours(random.Next(0, 24));
+            return new AdvanceReservation(id, $"booking {id}", "bench", teams[random.Next(teams.Length)], "A100-80GB", 8 << random.Next(0, 4), 8_000, 64 * 1024,
+                start, start.AddHours(2 + random.Next(8)), id % 4 == 0 ? "0 9 * * *" : null);
+        }),
+    ];
 
     private sealed class FixedNavigationManager : NavigationManager
     {

@@ -15,11 +15,14 @@ public sealed record WhatIfView(string Outcome, string Headline, string? Detail,
 
     public bool CanNeverRun => Outcome == "never";
 
+    /// <summary>The core's answer this view shows (null while waiting or invalid): where and when, for the what-if timeline.</summary>
+    public WhatIfOutcome? Answer { get; init; }
+
     /// <summary>"Starts now on gpu-02 (GPUs 4-5)", "Queued: estimated start 14:20 UTC", "Can never run: ...".</summary>
     public static WhatIfView Of(WhatIfOutcome outcome, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return outcome switch
+        WhatIfView view = outcome switch
         {
             WhatIfOutcome.StartsNow starts => new("starts", starts.Describe(), null),
             WhatIfOutcome.Queued queued => new(
@@ -29,6 +32,7 @@ public sealed record WhatIfView(string Outcome, string Headline, string? Detail,
             WhatIfOutcome.NeverFits never => new("never", never.Describe(), "Change the request: the engine would refuse it.", never.Reason),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown what-if outcome"),
         };
+        return view with { Answer = outcome };
     }
 
     /// <summary>"14:20 UTC" today, "2026-11-30 09:00 UTC" on another day, "now" when it is due already.</summary>

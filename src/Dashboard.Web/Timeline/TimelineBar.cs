@@ -36,7 +36,11 @@ public sealed record TimelineBar(
     double Width,
     bool Borrowing,
     bool MayOpen,
-    string Description);
+    string Description)
+{
+    /// <summary>A waiting job the plan starts early by backfill, before a job ranked ahead of it (<see cref="TimelineBackfill"/>).</summary>
+    public bool Backfilled { get; init; }
+}
 
 /// <summary>
 /// A node's row: its GPU lanes (plus one for CPU-only jobs when it runs any), its state, and its bars.
@@ -60,6 +64,9 @@ public sealed record TimelineGroup(string Label, int Nodes, int Gpus, ImmutableA
 /// <summary>One slice of a group's row: GPUs running and estimated to run at the slice's middle.</summary>
 public sealed record TimelineCell(double Left, double Width, int BusyGpus, int EstimatedGpus, string Description)
 {
+    /// <summary>GPUs of the group that approved advance reservations keep at the slice's middle.</summary>
+    public int ReservedGpus { get; init; }
+
     /// <summary>How dark the cell is drawn: the busy share, at least a trace when anything runs.</summary>
     public double Shade(int gpus) => gpus == 0 ? 0 : Math.Max(BusyGpus == 0 ? 0 : 0.08, (double)BusyGpus / gpus);
 }

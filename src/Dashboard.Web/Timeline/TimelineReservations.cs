@@ -23,11 +23,17 @@ public static class TimelineReservations
         ArgumentNullException.ThrowIfNull(window);
         var honoured = snapshot.Reservations.Where(r => r.IsHonoured).ToList();
         var blocks = ImmutableArray.CreateBuilder<ReservedBlock>();
+        // The layout is a pure function of the nodes, the bookings and the instant: windows opening at the same instant share it.
+        var layouts = new Dictionary<DateTimeOffset, ReservationLayout>();
         foreach (var reservation in honoured)
         {
             foreach (var shown in reservation.Windows(window.From, window.To).Take(MaxWindows))
             {
-                var layout = ReservationPins.Lay(snapshot.Nodes, honoured, shown.Start);
+                if (!layouts.TryGetValue(shown.Start, out var layout))
+                {
+                    layouts[shown.Start] = layout = ReservationPins.Lay(snapshot.Nodes, honoured, shown.Start);
+                }
+
                 blocks.AddRange(layout.Of(reservation.Id).Select(pin => new ReservedBlock(reservation, shown, pin)));
             }
         }

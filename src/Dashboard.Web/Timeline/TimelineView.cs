@@ -13,7 +13,7 @@ namespace Dashboard.Web.Timeline;
 /// their expected end and its waiting jobs at their estimated start (on the node the plan holds for them), drains as
 /// overlays; above <see cref="AggregateAbove"/> nodes, one row per GPU model instead. A pure function of the update.
 /// </summary>
-public sealed record TimelineView(
+public sealed partial record TimelineView(
     TimelineWindow Window,
     ImmutableArray<TimelineRow> Rows,
     ImmutableArray<TimelineGroup> Groups,
@@ -44,9 +44,7 @@ public sealed record TimelineView(
         ArgumentNullException.ThrowIfNull(viewer);
         var snapshot = update.Snapshot;
         var window = new TimelineWindow(update.At, span);
-        var colours = TeamPalette.Assign(snapshot.Quotas.Select(q => q.Team)
-            .Concat(snapshot.Running.Select(r => r.Job.Team))
-            .Concat(snapshot.Pending.ByTeam.Keys));
+        var colours = ColoursOf(snapshot);
         var estimated = EstimatedPlacements(update, window);
         var unplaced = UnplacedOf(update, window, viewer);
         var shownTeams = snapshot.Running.Select(r => r.Job.Team).Concat(estimated.Select(e => e.Job.Team)).ToHashSet(StringComparer.Ordinal);
@@ -61,8 +59,9 @@ public sealed record TimelineView(
         var runningByNode = snapshot.Running.ToLookup(r => r.Allocation.Node, StringComparer.Ordinal);
         var estimatedByNode = estimated.ToLookup(e => e.Node, StringComparer.Ordinal);
         var reservedByNode = TimelineReservations.Blocks(snapshot, window).ToLookup(b => b.Pin.Node, StringComparer.Ordinal);
+        var backfilled = TimelineBackfill.Of(update.Explanations);
         var rows = snapshot.Nodes
-            .Select(node => Row(node, notes.GetValueOrDefault(node.Name) ?? node.Note, reservedByNode[node.Name], runningByNode[node.Name], estimatedByNode[node.Name], window, colours, viewer))
+            .Select(node => Row(node, notes.GetValueOrDefault(node.Name) ?? node.Note, reservedByNode[node.Name], runningByNode[node.Name], estimatedByNode[node.Name], backfilled, window, colours, viewer))
             .ToImmutableArray();
         return new TimelineView(window, rows, [], unplaced, legend);
     }
@@ -73,6 +72,7 @@ public sealed record TimelineView(
         IEnumerable<ReservedBlock> reserved,
         IEnumerable<RunningJob> running,
         IEnumerable<EstimatedPlacement> estimated,
+        ImmutableHashSet<JobId> backfilled,
         TimelineWindow window,
         IReadOnlyDictionary<string, string> colours,
         ICurrentUser viewer)
@@ -147,11 +147,12 @@ public sealed record TimelineView(
                 laneFreeAt[at] = end ?? DateTimeOffset.MaxValue;
             }
 
+            var early = backfilled.Contains(placement.Job.Id);
             foreach (var (first, count) in Runs(chosen.Count == 0 ? [cpuLane] : chosen))
             {
-                bars.Add(new TimelineBar(TimelineBarKind.Estimated, placement.Job.Id, Label(placement.Job, mayOpen), placement.Job.Team,
+                bars.Add(new TimelineBar(TimelineBarKind.Estimated, placement.Job.Id, Label(placement.Job, mayOpen) + (early ? BackfilledLabel : ""), placement.Job.Team,
                     colours.GetValueOrDefault(placement.Job.Team, EstimatedColour), first, count, left, width, false, mayOpen,
-                    EstimatedDescription(placement, mayOpen)));
+                    EstimatedDescription(placement, mayOpen) + (early ? BackfilledNote : "")) { Backfilled = early });
             }
         }
 
@@ -279,6 +280,7 @@ public sealed record TimelineView(
     {
         var modelOf = snapshot.Nodes.ToDictionary(n => n.Name, n => n.Gpus.IsEmpty ? "CPU only" : n.Gpus[0].Model, StringComparer.Ordinal);
         var slice = window.Span / Slices;
+        var reservedByNode = TimelineReservations.Blocks(snapshot, window).ToLookup(b => b.Pin.Node, StringComparer.Ordinal);
         return
         [
             .. snapshot.Nodes.GroupBy(n => modelOf[n.Name], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(group =>
@@ -292,8 +294,12 @@ public sealed record TimelineView(
                     var middle = window.From + (slice * i) + (slice / 2);
                     var busy = running.Where(r => r.Allocation.ExpectedEnd is not { } end || end > middle).Sum(r => r.Allocation.GpuIndices.Length);
                     var planned = waiting.Where(e => e.Start <= middle && (e.Job.Spec.Walltime is not { } w || e.Start + w > middle)).Sum(e => e.Gpus);
+                    var reserved = ReservedAt(reservedByNode, names, middle);
                     return new TimelineCell(100.0 * i / Slices, 100.0 / Slices, busy, planned,
-                        $"{group.Key} at {Time(middle)}: {busy} of {gpus} GPUs running, {planned} more estimated to start by then");
+                        $"{group.Key} at {Time(middle)}: {busy} of {gpus} GPUs running, {planned} more estimated to start by then" + (reserved > 0 ? $", {reserved} kept for advance reservations" : ""))
+                    {
+                        ReservedGpus = reserved,
+                    };
                 }).ToImmutableArray();
                 return new TimelineGroup(group.Key, group.Count(), gpus, cells);
             }),

@@ -10,10 +10,12 @@ public sealed class WhatIfViewTests
     {
         var now = TestCluster.Now;
 
-        WhatIfView.Of(new WhatIfOutcome.StartsNow("demo-gpu-02", [4, 5], false), now)
-            .Should().Be(new WhatIfView("starts", "Starts now on demo-gpu-02 (GPUs 4-5)", null));
-        WhatIfView.Of(new WhatIfOutcome.Queued(now.AddMinutes(20), 3, "team quota 8/8 GPUs in use; 3 jobs ahead"), now)
-            .Should().Be(new WhatIfView("queued", "Queued: estimated start 14:20 UTC", "team quota 8/8 GPUs in use; 3 jobs ahead"));
+        var starts = new WhatIfOutcome.StartsNow("demo-gpu-02", [4, 5], false);
+        WhatIfView.Of(starts, now)
+            .Should().Be(new WhatIfView("starts", "Starts now on demo-gpu-02 (GPUs 4-5)", null) { Answer = starts }, "the answer travels with it, for the what-if timeline");
+        var queued = new WhatIfOutcome.Queued(now.AddMinutes(20), 3, "team quota 8/8 GPUs in use; 3 jobs ahead");
+        WhatIfView.Of(queued, now)
+            .Should().Be(new WhatIfView("queued", "Queued: estimated start 14:20 UTC", "team quota 8/8 GPUs in use; 3 jobs ahead") { Answer = queued });
         WhatIfView.Of(new WhatIfOutcome.Queued(now.AddDays(2), 0, "waiting"), now).Headline.Should().Be("Queued: estimated start 2026-11-30 14:00 UTC");
         WhatIfView.Of(new WhatIfOutcome.Queued(null, 0, "waiting"), now).Headline.Should().Be("Queued: no estimated start (it waits for a job without a walltime, or for a node an elastic pool may add)");
         var never = WhatIfView.Of(new WhatIfOutcome.NeverFits("needs 16 GPUs; the largest node has 8"), now);
