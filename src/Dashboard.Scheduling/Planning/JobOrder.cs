@@ -289,7 +289,8 @@ internal sealed class JobOrder
     /// following a reference into it; a queue with arrays built reads them from <see cref="OrderedTeamQueue.Queued"/>,
     /// front to back. A queue whose arrays are not built yet is first walked in its tree: a deciding pass often takes
     /// a few jobs of each team and stops, and copying every changed team's whole queue into an array was most of
-    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs and a quarter of its queue builds the
+    /// such a pass; a cursor that goes further than <see cref="TreeSteps"/> jobs and a quarter of its queue (or than
+    /// <see cref="TreeSteps"/> jobs alone in a queue of at most <see cref="SmallQueue"/>) builds the
     /// arrays (shared by later passes over the same queue) and switches to them: copying a 2,000-job queue to take a few
     /// dozen of its jobs was the largest cost of figure (d)'s pass (the team's queue changes after every pass that starts
     /// one of its jobs, so its arrays are rarely shared there).
@@ -297,6 +298,9 @@ internal sealed class JobOrder
     private sealed class TeamCursor
     {
         private const int TreeSteps = 16;
+
+        /// <summary>A queue this short is copied into arrays after <see cref="TreeSteps"/> jobs: the copy is bounded.</summary>
+        private const int SmallQueue = 4096;
 
         private readonly ImmutableSortedSet<Job> queue;
         private OrderedTeamQueue? arrays;
@@ -341,7 +345,7 @@ internal sealed class JobOrder
         public void Advance()
         {
             position++;
-            if (arrays is null && position > TreeSteps && position > queue.Count / 4)
+            if (arrays is null && position > TreeSteps && (queue.Count <= SmallQueue || position > queue.Count / 4))
             {
                 // Walking the tree (or reading it by position after a run) this far: the arrays pay for themselves.
                 if (byPosition is null)
