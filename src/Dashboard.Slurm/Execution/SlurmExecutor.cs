@@ -254,6 +254,11 @@ public sealed partial class SlurmExecutor(
                     }
 
                     break;
+                case SlurmJobPhase.Running when !job.StopRequested && job.CancelledForWaiting is null
+                    && SlurmJobStates.EndWhileCompletingOf(id, slurm, now) is { } ended:
+                    // Its room is free in Slurm already: the next wave need not wait for the epilog.
+                    await EndAsync(job, ended).ConfigureAwait(false);
+                    break;
                 case SlurmJobPhase.Running:
                     job.WaitingReason = null;
                     job.BoundGpus = GresText.BoundIndices(slurm.GresDetail);
