@@ -88,11 +88,20 @@ public sealed partial class SlurmSync(
         var tracked = executor.Tracked;
         var ours = tracked.Values.OfType<long>().ToHashSet();
         ours.UnionWith(jobs.Where(j => SlurmJobScript.DashboardJobOf(j) is { } id && tracked.ContainsKey(new JobId(id))).Select(j => j.JobId));
+        var freeGpus = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var slurm in managed.Values)
         {
             var held = snapshot?.Running.Where(r => r.Allocation.Node == slurm.Name).SelectMany(r => r.Allocation.GpuIndices).ToHashSet() ?? [];
             var node = SlurmNodeView.ToNode(slurm, SlurmNodeView.OutsideJobsOn(slurm.Name, jobs, ours), held);
+            freeGpus[slurm.Name] = node.Gpus.Count(g => !held.Contains(g.Index));
             var says = SlurmNodeStates.Describe(slurm.State, slurm.StateFlags) + (string.IsNullOrWhiteSpace(slurm.Reason) ? "" : ": " + slurm.Reason);
+            if (node.State == NodeState.Ready && executor.Avoided.Of(slurm.Name, time.GetUtcNow()) is { } avoided)
+            {
+                // Slurm would not start a job here: nothing new goes here for a while (Draining in the dashboard only).
+                node = node with { State = NodeState.Draining, Note = node.Note + "; avoided: Slurm " + avoided.Describe() };
+                says = avoided.Describe();
+            }
+
             await ReportAsync(node).ConfigureAwait(false);
             await FollowStateAsync(node, says, cancellationToken).ConfigureAwait(false);
         }
@@ -107,6 +116,7 @@ public sealed partial class SlurmSync(
 
         try
         {
+            executor.FreeGpusSeen = freeGpus;
             await executor.MirrorAsync(jobs, cancellationToken).ConfigureAwait(false);
             await corrections.ApplyAsync(executor.Runs).ConfigureAwait(false);
         }
