@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Dashboard.Bench.Slurm;
 
 /// <summary>The real app with Cluster:Slurm on the given cluster and no local or demo node.</summary>
-internal sealed class BenchHost(string dataFolder, string url, string key, string conf) : WebApplicationFactory<Program>
+internal sealed class BenchHost(string dataFolder, string url, string key, string conf, TimeSpan pollInterval) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -23,7 +23,7 @@ internal sealed class BenchHost(string dataFolder, string url, string key, strin
             ["Cluster:Slurm:JwtKeyFile"] = key,
             ["Cluster:Slurm:AdminUser"] = "root",
             ["Cluster:Slurm:Partitions:0"] = "dash",
-            ["Cluster:Slurm:PollInterval"] = "00:00:00.250",
+            ["Cluster:Slurm:PollInterval"] = pollInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:Slurm:SlurmConf"] = conf,
         };
         foreach (var (name, value) in settings)

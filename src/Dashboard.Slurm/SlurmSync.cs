@@ -83,13 +83,27 @@ public sealed partial class SlurmSync(
         }
 
         var snapshot = engine.Feed.Current?.Snapshot;
-        var ours = executor.Tracked.Values.OfType<long>().ToHashSet();
+        // The dashboard's own jobs: by the Slurm id its submit answered, and by the comment a submit carries, so a job
+        // whose submit answer is still on its way is not taken for an outside job (that would take its GPUs off the node).
+        var tracked = executor.Tracked;
+        var ours = tracked.Values.OfType<long>().ToHashSet();
+        ours.UnionWith(jobs.Where(j => SlurmJobScript.DashboardJobOf(j) is { } id && tracked.ContainsKey(new JobId(id))).Select(j => j.JobId));
+        var freeGpus = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var slurm in managed.Values)
         {
             var held = snapshot?.Running.Where(r => r.Allocation.Node == slurm.Name).SelectMany(r => r.Allocation.GpuIndices).ToHashSet() ?? [];
             var node = SlurmNodeView.ToNode(slurm, SlurmNodeView.OutsideJobsOn(slurm.Name, jobs, ours), held);
+            freeGpus[slurm.Name] = node.Gpus.Count(g => !held.Contains(g.Index));
+            var says = SlurmNodeStates.Describe(slurm.State, slurm.StateFlags) + (string.IsNullOrWhiteSpace(slurm.Reason) ? "" : ": " + slurm.Reason);
+            if (node.State == NodeState.Ready && executor.Avoided.Of(slurm.Name, time.GetUtcNow()) is { } avoided)
+            {
+                // Slurm would not start a job here: nothing new goes here for a while (Draining in the dashboard only).
+                node = node with { State = NodeState.Draining, Note = node.Note + "; avoided: Slurm " + avoided.Describe() };
+                says = avoided.Describe();
+            }
+
             await ReportAsync(node).ConfigureAwait(false);
-            await FollowStateAsync(slurm.Name, node.State, SlurmNodeStates.Describe(slurm.State, slurm.StateFlags) + (string.IsNullOrWhiteSpace(slurm.Reason) ? "" : ": " + slurm.Reason), cancellationToken).ConfigureAwait(false);
+            await FollowStateAsync(node, says, cancellationToken).ConfigureAwait(false);
         }
 
         // Nodes that left the managed partitions (or Slurm) go Down; they come back if they return.
@@ -102,6 +116,7 @@ public sealed partial class SlurmSync(
 
         try
         {
+            executor.FreeGpusSeen = freeGpus;
             await executor.MirrorAsync(jobs, cancellationToken).ConfigureAwait(false);
             await corrections.ApplyAsync(executor.Runs).ConfigureAwait(false);
         }
@@ -127,11 +142,19 @@ public sealed partial class SlurmSync(
     /// Makes the dashboard's state of a node and Slurm's agree. A state the dashboard holds that this sync did not put
     /// there was set by an admin: it goes to Slurm (drain or resume). Otherwise Slurm's state comes to the dashboard.
     /// </summary>
-    private async Task FollowStateAsync(string name, NodeState slurmState, string slurmSays, CancellationToken cancellationToken)
+    private async Task FollowStateAsync(Node slurmView, string slurmSays, CancellationToken cancellationToken)
     {
-        var current = engine.Feed.Current?.Snapshot.Nodes.FirstOrDefault(n => n.Name == name)?.State;
-        if (current is not { } dashboardState)
+        var (name, slurmState) = (slurmView.Name, slurmView.State);
+        var known = engine.Feed.Current?.Snapshot.Nodes.FirstOrDefault(n => n.Name == name);
+        if (known is not { State: var dashboardState })
         {
+            return;
+        }
+
+        if (dashboardState == NodeState.Down && known.Gpus.Any(g => !slurmView.Gpus.Any(s => s.Index == g.Index)))
+        {
+            // The engine's own guard: a GPU left the node's report while a job held it (the report raced a placement).
+            // It is not an admin's drain and is not sent to Slurm; the node is Ready again once the report has the GPU.
             return;
         }
 

@@ -49,6 +49,23 @@ public sealed class SlurmJobStatesTests
         SlurmJobStates.ExitOf(job, Job("PREEMPTED", 15), At).Requeue.Should().BeTrue();
     }
 
+    [Fact]
+    public void A_completing_job_that_exited_by_itself_has_ended_and_one_ended_by_a_signal_or_with_a_reason_waits_for_its_final_state()
+    {
+        var job = new JobId(7);
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", 0), At).Should().Be(new JobExit(job, 0, At, null));
+        var failed = SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", 768, "NonZeroExitCode"), At)!;
+        failed.ExitCode.Should().Be(3);
+        failed.Reason.Should().Be("failed with exit code 3 (Slurm job 42)");
+
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", 15), At).Should().BeNull("a signal: cancelled, walltime or out of memory");
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", 9), At).Should().BeNull();
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", 0, "TimeLimit"), At).Should().BeNull("Slurm names a reason");
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETING", null), At).Should().BeNull();
+        SlurmJobStates.EndWhileCompletingOf(job, Job("RUNNING", 0), At).Should().BeNull();
+        SlurmJobStates.EndWhileCompletingOf(job, Job("COMPLETED", 0), At).Should().BeNull("an end in its final state is ExitOf's");
+    }
+
     [Theory]
     [InlineData("PENDING", SlurmJobPhase.Waiting)]
     [InlineData("RUNNING", SlurmJobPhase.Running)]

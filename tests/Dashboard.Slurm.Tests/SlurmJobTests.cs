@@ -27,7 +27,8 @@ public sealed class SlurmJobTests(SlurmCluster cluster)
         var log = dashboard.Services.GetRequiredService<JobLogs>().Tail(new JobId(job.Id));
         // Slurm chose the two GPUs and set CUDA_VISIBLE_DEVICES itself.
         string.Join('\n', log.Lines).Should().MatchRegex($"^gpus=[0-7],[0-7] job={job.Id} user={SlurmCluster.JobUser} parent=slurmstepd slurm={slurmId}$");
-        (await cluster.JobStateAsync(slurmId)).Should().Be("FAILED");
+        // The dashboard may take the end while Slurm still shows COMPLETING (its epilog); Slurm's final word is FAILED.
+        await SlurmCluster.EventuallyAsync(async () => await cluster.JobStateAsync(slurmId) == "FAILED", $"Slurm job {slurmId} to be FAILED");
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class SlurmNodeViewTests
             new(13, "ours", "RUNNING", "None", 0, "alice", "node1", "dash", ["gpu:a100:1(IDX:2)"], "cpu=1,mem=1G", "dashboard job 5", null),
             new(14, "ended", "COMPLETED", "None", 0, "bob", "node1", "dash", [], "cpu=1,mem=1G", "", null),
             new(15, "elsewhere", "RUNNING", "None", 0, "bob", "node2", "dash", ["gpu:1(IDX:0)"], "cpu=1,mem=1G", "", null),
+            new(16, "completing", "COMPLETING", "None", 0, "bob", "node1", "dash", ["gpu:a100:1(IDX:3)"], "cpu=1,mem=1G", "", null),
         ];
         var outside = SlurmNodeView.OutsideJobsOn("node1", jobs, new HashSet<long> { 13 });
         outside.Should().ContainSingle().Which.Should().BeEquivalentTo(new HeldOutside(12, "bob", [0, 1], 2, 4096));

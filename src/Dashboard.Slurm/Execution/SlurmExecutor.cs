@@ -29,6 +29,16 @@ public sealed partial class SlurmExecutor(
 {
     private readonly ConcurrentDictionary<JobId, TrackedJob> tracked = new();
 
+    /// <summary>Nodes Slurm would not start a job on: the poller keeps new placements off them for a while.</summary>
+    public NodeAvoidances Avoided { get; } = new();
+
+    /// <summary>
+    /// Per node, the GPUs the poller's view shows free beside every dashboard job (set before each mirror): a node is
+    /// avoided only when the dashboard sees room there that Slurm would not give; where the dashboard sees the outside
+    /// hold too, the requeued job is not placed there anyway.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> FreeGpusSeen { get; set; } = new Dictionary<string, int>();
+
     /// <summary>The dashboard jobs this executor follows, with their Slurm job ids (null: not yet accepted by Slurm).</summary>
     public IReadOnlyDictionary<JobId, long?> Tracked => tracked.ToDictionary(t => t.Key, t => t.Value.SlurmJobId);
 
@@ -249,10 +259,30 @@ public sealed partial class SlurmExecutor(
                     job.WaitingReason = slurm.StateReason;
                     if (now - job.SubmittedAt > options.PendingTimeout && job.CancelledForWaiting is null && !job.StopRequested)
                     {
-                        job.CancelledForWaiting = $"Slurm kept it pending ({slurm.StateReason}) for more than {options.PendingTimeout.TotalSeconds:0} s; cancelled there and back in the dashboard's queue";
+                        var node = job.Launch.Allocation.Node;
+                        var avoid = NodeAvoidances.IsAboutTheNode(slurm.StateReason)
+                            && FreeGpusSeen.TryGetValue(node, out var free) && free >= job.Launch.Allocation.GpuIndices.Length;
+                        if (avoid)
+                        {
+                            // Avoided from now: the polls before the cancelled job's end reaches the engine mark the node,
+                            // so the plan that requeues it already sees the node Draining.
+                            Avoided.Avoid(new NodeAvoidance(node, id, slurmId, slurm.StateReason ?? "pending", now + options.PendingTimeout));
+                        }
+
+                        job.CancelledForWaiting = $"Slurm kept it pending ({slurm.StateReason}) for more than {options.PendingTimeout.TotalSeconds:0} s; cancelled there and back in the dashboard's queue"
+                            + (avoid
+                                ? $"; {node} takes no new job from the dashboard until {(now + options.PendingTimeout).UtcDateTime:HH:mm:ss} UTC, so it is planned on another node or waits"
+                                : NodeAvoidances.IsAboutTheNode(slurm.StateReason)
+                                    ? $"; the dashboard sees what holds {node} too, so no node is avoided"
+                                    : $"; Slurm's reason is a limit of its user, account or partition, not of {node}, so no node is avoided");
                         await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
                     }
 
+                    break;
+                case SlurmJobPhase.Running when !job.StopRequested && job.CancelledForWaiting is null
+                    && SlurmJobStates.EndWhileCompletingOf(id, slurm, now) is { } ended:
+                    // Its room is free in Slurm already: the next wave need not wait for the epilog.
+                    await EndAsync(job, ended).ConfigureAwait(false);
                     break;
                 case SlurmJobPhase.Running:
                     job.WaitingReason = null;

@@ -63,6 +63,25 @@ public static class SlurmJobStates
         };
     }
 
+    /// <summary>
+    /// The end of a job Slurm shows as COMPLETING: its script has ended and Slurm has released its cores, memory and
+    /// GPUs (its epilog may still run), so its room is free now. Its final state hides behind COMPLETING, so only an end
+    /// that can be nothing else is taken at once: the script exited by itself (no signal in the wait status) and Slurm
+    /// gives no reason beyond a non-zero exit code, i.e. COMPLETED or FAILED. Anything else (a signal: cancelled,
+    /// walltime, out of memory; a node failure) waits for the final state. Null when it is not such an end.
+    /// </summary>
+    public static JobExit? EndWhileCompletingOf(JobId job, SlurmJob slurm, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(slurm);
+        if (slurm.JobState != "COMPLETING" || slurm.ExitCode is not { } status || (status & 0x7f) != 0
+            || slurm.StateReason is not (null or "None" or "NonZeroExitCode"))
+        {
+            return null;
+        }
+
+        return ExitOf(job, slurm with { JobState = ExitCodeOf(status) == 0 ? "COMPLETED" : "FAILED" }, at);
+    }
+
     private static string ReasonText(SlurmJob slurm) =>
         slurm.StateReason is { Length: > 0 } reason && reason != "None" && reason != "NonZeroExitCode" ? "; " + reason : string.Empty;
 }

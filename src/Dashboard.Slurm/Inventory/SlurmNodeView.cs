@@ -38,7 +38,8 @@ public static class SlurmNodeView
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(ours);
         var held = new List<HeldOutside>();
-        foreach (var job in jobs.Where(j => j.JobState is "RUNNING" or "CONFIGURING" or "COMPLETING" or "SUSPENDED" && !ours.Contains(j.JobId)))
+        // A COMPLETING job holds nothing: Slurm released its cores, memory and GPUs when it ended (its epilog may still run).
+        foreach (var job in jobs.Where(j => j.JobState is "RUNNING" or "CONFIGURING" or "SUSPENDED" && !ours.Contains(j.JobId)))
         {
             var user = job.UserName ?? "unknown user";
             var (cpus, memory) = GresText.CpuAndMemory(job.TresAlloc);
