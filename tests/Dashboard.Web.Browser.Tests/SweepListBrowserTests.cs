@@ -8,7 +8,7 @@ namespace Dashboard.Web.Browser.Tests;
 
 /// <summary>
 /// A sweep in the Jobs list of a real Chromium, run by real processes: one row that opens to its jobs, held and
-/// cancelled as a whole, one of its jobs held and released on its page, and its failed jobs resubmitted into it.
+/// cancelled as a whole, one of its jobs held and released on its page.
 /// </summary>
 public sealed class SweepListBrowserTests : IClassFixture<BrowserHost>
 {
@@ -51,26 +51,6 @@ public sealed class SweepListBrowserTests : IClassFixture<BrowserHost>
         await page.Locator(".mud-message-box__yes-button, .mud-dialog-actions button:last-child").Last.ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar").Last).ToContainTextAsync($"jobs of sweep {sweep} cancelled");
         await Assertions.Expect(page.Locator("#jobs-grid tr.sweep-row .sweep-progress")).ToHaveTextAsync("0/3 done, 3 cancelled");
-    }
-
-    [Fact]
-    public async Task A_sweeps_failed_jobs_are_resubmitted_from_its_row_and_join_it()
-    {
-        var sweep = await SubmitSweepAsync("failing-sweep", "exit 3", "seed=[1,2]", maxRunning: null);
-        var page = await host.OpenAsync("/jobs?text=failing-sweep");
-        var progress = page.Locator("#jobs-grid tr.sweep-row .sweep-progress");
-        await Assertions.Expect(progress).ToHaveTextAsync("0/2 done, 2 failed");
-        await page.Locator("#jobs-grid tr.sweep-row .sweep-toggle").ClickAsync();
-
-        await page.Locator("[data-sweep-action='resubmit-failed']").ClickAsync();
-
-        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Sweep {sweep}: 2 failed jobs of sweep {sweep} resubmitted as");
-        var jobs = page.Locator($".sweep-details[data-sweep-id='{sweep}'] tr.sweep-job");
-        await Assertions.Expect(jobs).ToHaveCountAsync(4);
-        await Assertions.Expect(page.Locator($".sweep-details[data-sweep-id='{sweep}'] tr.sweep-job-replaced")).ToHaveCountAsync(2);
-        await Assertions.Expect(progress).ToHaveTextAsync("0/2 done, 2 failed");
-        await Assertions.Expect(page.Locator("#jobs-grid tr.job-row")).ToHaveCountAsync(1);
-        await BrowserHost.ScreenshotAsync(page, "jobs-sweep-resubmitted");
     }
 
     private async Task<long> SubmitSweepAsync(string name, string command, string grid, int? maxRunning)
