@@ -35,6 +35,22 @@ public sealed class SubmitPipelineBrowserTests(BrowserHost host) : IClassFixture
         var first = long.Parse(new Uri(page.Url).Segments[^1], System.Globalization.CultureInfo.InvariantCulture);
         var firstJob = host.Service<Dashboard.Data.Jobs.JobStore>().Find(new JobId(first))!;
         firstJob.Job.Spec.Name.Should().StartWith("browser-sweep");
+
+        // The Jobs list shows the sweep as one row with its progress, not four loose rows; it opens to its four jobs.
+        await host.GoToAsync(page, "/jobs?text=browser-sweep");
+        var sweepRow = page.Locator("#jobs-grid tr.sweep-row");
+        await Assertions.Expect(sweepRow).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#jobs-grid tr.job-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(sweepRow.Locator(".sweep-name")).ToContainTextAsync($"browser-sweep · sweep #{first} of 4 jobs");
+        await Assertions.Expect(sweepRow.Locator(".sweep-progress")).ToContainTextAsync("/4 done");
+        await sweepRow.Locator(".sweep-toggle").ClickAsync();
+        await Assertions.Expect(page.Locator($".sweep-details[data-sweep-id='{first}'] tr.sweep-job")).ToHaveCountAsync(4);
+        await BrowserHost.ScreenshotAsync(page, "jobs-sweep-row");
+
+        await page.Locator(".sweep-list-link").ClickAsync();
+        await Assertions.Expect(page.Locator("#sweep-filter")).ToContainTextAsync($"sweep #{first}");
+        await Assertions.Expect(page.Locator("#jobs-grid tr.job-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("#jobs-grid tr.sweep-row")).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -32,7 +32,9 @@ public sealed class JobControlStore(Database database)
                SUM(j.state = 'Cancelled') AS Cancelled,
                SUM(j.state IN ('Pending', 'Running')) AS Active
         FROM sweeps s JOIN job_controls c ON c.sweep_id = s.id JOIN jobs j ON j.id = c.job_id
-        WHERE s.id = $id OR $id IS NULL
+        WHERE (s.id = $id OR $id IS NULL)
+          -- Only the newest attempt at each index counts: a resubmitted job replaces the failed one.
+          AND c.job_id = (SELECT MAX(n.job_id) FROM job_controls n WHERE n.sweep_id = c.sweep_id AND n.sweep_index = c.sweep_index)
         GROUP BY s.id
         """;
 
@@ -45,7 +47,7 @@ public sealed class JobControlStore(Database database)
 
     private const string NextSweepSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM sweeps";
 
-    private const string SweepJobsSql = "SELECT job_id FROM job_controls WHERE sweep_id = $id ORDER BY sweep_index";
+    private const string SweepJobsSql = "SELECT job_id FROM job_controls WHERE sweep_id = $id ORDER BY sweep_index, job_id";
 
     /// <summary>The hold, dependencies and sweep place of <paramref name="job"/>; null when it has none.</summary>
     public JobControlFacts? Find(JobId job)
@@ -54,14 +56,14 @@ public sealed class JobControlStore(Database database)
         return connection.QuerySingleOrDefault<ControlRow>(FactsSql, new { id = job.Value })?.ToFacts();
     }
 
-    /// <summary>A sweep's tally (how its jobs have ended so far); null when there is no such sweep.</summary>
+    /// <summary>A sweep's tally (how the newest attempt at each index has ended so far); null when there is no such sweep.</summary>
     public SweepTally? Sweep(long id)
     {
         using var connection = database.OpenConnection();
         return connection.QuerySingleOrDefault<TallyRow>(TalliesSql, new { id })?.ToTally();
     }
 
-    /// <summary>The ids of a sweep's jobs, by index.</summary>
+    /// <summary>The ids of a sweep's jobs, by index (a resubmitted attempt after the one it replaces).</summary>
     public IReadOnlyList<JobId> SweepJobs(long id)
     {
         using var connection = database.OpenConnection();

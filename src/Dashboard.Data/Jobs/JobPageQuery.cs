@@ -57,19 +57,9 @@ internal sealed class JobPageQuery
     {
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
-        if (query.States is { Count: > 0 } states)
-        {
-            var names = new List<string>();
-            foreach (var (state, index) in states.Order().Select((s, i) => (s, i)))
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"$state{index}");
-                names.Add(name);
-                parameters.Add(name, state.ToString());
-            }
 
-            conditions.Add($"j.state IN ({string.Join(", ", names)})");
-        }
-
+        // The state and text filters are a job's own; team, owner and visibility are a sweep's too (its jobs share them).
+        var own = OwnConditions(query, "j", parameters);
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
             conditions.Add("j.team = $team");
@@ -95,6 +85,53 @@ internal sealed class JobPageQuery
             parameters.Add("$visibleOwner", visible.Owner);
         }
 
+        if (query.Sweep is { } sweep)
+        {
+            conditions.Add("j.id IN (SELECT sc.job_id FROM job_controls sc WHERE sc.sweep_id = $sweep)");
+            parameters.Add("$sweep", sweep);
+            conditions.AddRange(own);
+        }
+        else if (query.FoldSweeps)
+        {
+            // One row per sweep: its first job (whose id is the sweep's) stands for it, the others are left out; the
+            // sweep is listed when any of its jobs passes the state and text filters.
+            conditions.Add("NOT EXISTS (SELECT 1 FROM job_controls fc WHERE fc.job_id = j.id AND fc.sweep_id IS NOT NULL AND fc.sweep_id <> j.id)");
+            if (own.Count > 0)
+            {
+                var member = OwnConditions(query, "m", parameters);
+                conditions.Add(
+                    $"(({string.Join(" AND ", own)}) OR EXISTS (SELECT 1 FROM job_controls mc JOIN jobs m ON m.id = mc.job_id WHERE mc.sweep_id = j.id AND {string.Join(" AND ", member)}))");
+            }
+        }
+        else
+        {
+            conditions.AddRange(own);
+        }
+
+        parameters.Add("$limit", query.PageSize);
+        parameters.Add("$offset", query.Offset);
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        var keyset = query.After is { } after ? KeysetOf(after, conditions, parameters) : [];
+        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters, keyset);
+    }
+
+    /// <summary>The state and text filters on the job aliased <paramref name="alias"/> (the parameters are shared by every alias).</summary>
+    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters)
+    {
+        var conditions = new List<string>();
+        if (query.States is { Count: > 0 } states)
+        {
+            var names = new List<string>();
+            foreach (var (state, index) in states.Order().Select((s, i) => (s, i)))
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"$state{index}");
+                names.Add(name);
+                parameters.Add(name, state.ToString());
+            }
+
+            conditions.Add($"{alias}.state IN ({string.Join(", ", names)})");
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim();
@@ -103,30 +140,26 @@ internal sealed class JobPageQuery
             {
                 // The FTS5 trigram index finds every name or command that holds the text (as one quoted phrase: no
                 // operator or wildcard of the text reaches the query language).
-                textCondition = "j.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
+                textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
                 parameters.Add("$text", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
             else
             {
                 // One or two characters are shorter than a trigram: only a scan finds them.
-                textCondition = "j.name LIKE $text ESCAPE '\\' OR j.command LIKE $text ESCAPE '\\'";
+                textCondition = $"{alias}.name LIKE $text ESCAPE '\\' OR {alias}.command LIKE $text ESCAPE '\\'";
                 parameters.Add("$text", "%" + EscapeLike(text) + "%");
             }
 
             if (long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
-                textCondition += " OR j.id = $textId";
+                textCondition += $" OR {alias}.id = $textId";
                 parameters.Add("$textId", id);
             }
 
             conditions.Add($"({textCondition})");
         }
 
-        parameters.Add("$limit", query.PageSize);
-        parameters.Add("$offset", query.Offset);
-        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        var keyset = query.After is { } after ? KeysetOf(after, conditions, parameters) : [];
-        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters, keyset);
+        return conditions;
     }
 
     private static List<string> KeysetOf(JobCursor after, List<string> filters, DynamicParameters parameters)

@@ -22,7 +22,9 @@ public enum JobSortColumn
 /// blank <see cref="Team"/>, <see cref="Owner"/> or <see cref="Text"/> means no filter), the sort, and the window.
 /// <see cref="Text"/> matches, case-insensitively and literally (no wildcards), a part of the name or the command, or
 /// the id when it is a number ("42" or "#42"). With <see cref="After"/> the page starts right after that row (keyset
-/// paging: stable under inserts, served by the sort's index) instead of at <see cref="Offset"/>.
+/// paging: stable under inserts, served by the sort's index) instead of at <see cref="Offset"/>. <see cref="Sweep"/>
+/// lists only that sweep's jobs; <see cref="FoldSweeps"/> lists a sweep as one row (its first job's, whose id is the
+/// sweep's) that any of its jobs brings in by passing the state and text filters, so a page counts a sweep once.
 /// </summary>
 public sealed record JobQuery(
     IReadOnlySet<JobState>? States = null,
@@ -34,7 +36,9 @@ public sealed record JobQuery(
     int Offset = 0,
     int PageSize = JobQuery.DefaultPageSize,
     JobVisibility? VisibleTo = null,
-    JobCursor? After = null)
+    JobCursor? After = null,
+    long? Sweep = null,
+    bool FoldSweeps = false)
 {
     public const int DefaultPageSize = 25;
 
@@ -74,6 +78,11 @@ public sealed record JobQuery(
             }
         }
 
+        if (Sweep is <= 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"a sweep id is a positive whole number; it was {Sweep}"));
+        }
+
         foreach (var state in States ?? EmptyStates)
         {
             if (!Enum.IsDefined(state))
@@ -98,9 +107,14 @@ public sealed record JobQuery(
 
 /// <summary>
 /// One page of jobs and how many jobs match the query in all; <see cref="Next"/> continues after its last row (null when
-/// the page was not full: there is nothing after it).
+/// the page was not full: there is nothing after it). In a list that folds sweeps, <see cref="Sweeps"/> holds the
+/// sweep of each row that stands for one, by its id (the row's job id).
 /// </summary>
-public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount, JobCursor? Next = null);
+public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount, JobCursor? Next = null, IReadOnlyDictionary<long, SweepSummary>? Sweeps = null)
+{
+    /// <summary>The sweep the row of <paramref name="job"/> stands for, or null for a job on its own.</summary>
+    public SweepSummary? SweepOf(JobId job) => Sweeps is { } sweeps && sweeps.TryGetValue(job.Value, out var sweep) ? sweep : null;
+}
 
 /// <summary>
 /// Which jobs a person may list, whatever their filters say: their own (<see cref="Owner"/>) and those of the teams

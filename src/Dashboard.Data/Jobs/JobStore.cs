@@ -1,4 +1,5 @@
 using Dapper;
+using Dashboard.Scheduling.Control;
 using Dashboard.Scheduling.Model;
 using Microsoft.Data.Sqlite;
 
@@ -22,7 +23,12 @@ public sealed class JobStore(Database database)
     private const string NextIdSql = "SELECT COALESCE(MAX(id), 0) + 1 FROM jobs";
 
     // Spelled with the IN term of the partial index jobs_active so SQLite uses it.
-    private const string SweepMembersSql = $"SELECT {JobRow.Columns} FROM job_controls c JOIN jobs j ON j.id = c.job_id WHERE c.sweep_id = $sweep ORDER BY c.sweep_index";
+    private const string SweepMembersSql =
+        $"SELECT {JobRow.Columns}, c.sweep_index AS SweepIndex, c.sweep_values AS SweepValues FROM job_controls c JOIN jobs j ON j.id = c.job_id WHERE c.sweep_id = $sweep ORDER BY c.sweep_index, c.job_id";
+
+    private const string SweepHeadSql = "SELECT id AS Id, name AS Name, owner AS Owner, team AS Team, size AS Size, max_running AS MaxRunning FROM sweeps WHERE id = $sweep";
+
+    private const string SweepPlaceSql = "SELECT sweep_id AS Sweep, sweep_index AS SweepIndex FROM job_controls WHERE job_id = $id AND sweep_id IS NOT NULL";
 
     private const string PendingSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state IN ('Pending', 'Running') AND j.state = 'Pending'";
 
@@ -32,45 +38,33 @@ public sealed class JobStore(Database database)
         return connection.QuerySingleOrDefault<JobRow>(FindSql, new { id = id.Value })?.ToRecord();
     }
 
-    /// <summary>
-    /// The newest sweeps (at most <paramref name="limit"/>) owned by <paramref name="owner"/> when given, that
-    /// <paramref name="visibleTo"/> may see (null: every sweep), each with its jobs; newest first.
-    /// </summary>
-    public IReadOnlyList<SweepSummary> RecentSweeps(string? owner, JobVisibility? visibleTo, int limit)
+    /// <summary>The jobs of sweep <paramref name="sweep"/> (its id is its first job's), by their index in it, each index's attempts oldest first.</summary>
+    public IReadOnlyList<SweepJob> SweepMembers(long sweep)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var conditions = new List<string>();
-        var parameters = new DynamicParameters();
-        if (!string.IsNullOrWhiteSpace(owner))
-        {
-            conditions.Add("s.owner = $owner");
-            parameters.Add("$owner", owner.Trim());
-        }
-
-        if (visibleTo is { } visible)
-        {
-            var teams = visible.Teams.Select((t, i) => ($"$team{i}", t)).ToList();
-            foreach (var (name, team) in teams)
-            {
-                parameters.Add(name, team);
-            }
-
-            conditions.Add(teams.Count == 0 ? "s.owner = $visibleOwner" : $"(s.owner = $visibleOwner OR s.team IN ({string.Join(", ", teams.Select(t => t.Item1))}))");
-            parameters.Add("$visibleOwner", visible.Owner);
-        }
-
-        parameters.Add("$limit", limit);
-        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         using var connection = database.OpenConnection();
-        var sweeps = connection.Query<SweepHead>($"SELECT id AS Id, name AS Name, owner AS Owner, team AS Team, size AS Size FROM sweeps s{where} ORDER BY s.id DESC LIMIT $limit", parameters).ToList();
-        return [.. sweeps.Select(s => new SweepSummary(s.Id, s.Name, s.Owner, s.Team, checked((int)s.Size), [.. connection.Query<JobRow>(SweepMembersSql, new { sweep = s.Id }).Select(r => r.ToRecord())]))];
+        return Members(connection, null, sweep);
     }
 
-    /// <summary>The jobs of sweep <paramref name="sweep"/> (its id is its first job's), by their index in it.</summary>
-    public IReadOnlyList<JobRecord> SweepMembers(long sweep)
+    /// <summary>Sweep <paramref name="sweep"/> with its jobs; null when there is no such sweep.</summary>
+    public SweepSummary? Sweep(long sweep)
     {
         using var connection = database.OpenConnection();
-        return [.. connection.Query<JobRow>(SweepMembersSql, new { sweep }).Select(r => r.ToRecord())];
+        return Summary(connection, null, sweep);
+    }
+
+    private static SweepSummary? Summary(SqliteConnection connection, SqliteTransaction? transaction, long sweep) =>
+        connection.QuerySingleOrDefault<SweepHead>(SweepHeadSql, new { sweep }, transaction) is { } head
+            ? new SweepSummary(head.Id, head.Name, head.Owner, head.Team, checked((int)head.Size), Members(connection, transaction, sweep), head.MaxRunning is { } max ? checked((int)max) : null)
+            : null;
+
+    private static List<SweepJob> Members(SqliteConnection connection, SqliteTransaction? transaction, long sweep) =>
+        [.. connection.Query<SweepMemberRow>(SweepMembersSql, new { sweep }, transaction).Select(r => new SweepJob(checked((int)r.SweepIndex), r.ToRecord(), r.SweepValues))];
+
+    /// <summary>The sweep and index of <paramref name="job"/>; null for a job on its own.</summary>
+    public SweepMember? SweepPlace(JobId job)
+    {
+        using var connection = database.OpenConnection();
+        return connection.QuerySingleOrDefault<SweepPlaceRow>(SweepPlaceSql, new { id = job.Value }) is { } row ? new SweepMember(row.Sweep, checked((int)row.SweepIndex)) : null;
     }
 
     /// <summary>Jobs in <paramref name="state"/>, oldest id first, at most <paramref name="limit"/>.</summary>
@@ -114,9 +108,22 @@ public sealed class JobStore(Database database)
             }
         }
 
+        // A folded list's sweeps: each row that stands for one carries it, with its jobs.
+        var sweeps = new Dictionary<long, SweepSummary>();
+        if (query.FoldSweeps && query.Sweep is null)
+        {
+            foreach (var item in items)
+            {
+                if (Summary(connection, transaction, item.Job.Id.Value) is { } sweep)
+                {
+                    sweeps[sweep.Id] = sweep;
+                }
+            }
+        }
+
         transaction.Commit();
         var next = items.Count == query.PageSize ? JobCursor.After(items[^1], query.SortBy, query.Descending) : null;
-        return new JobPage(items, checked((int)total), next);
+        return new JobPage(items, checked((int)total), next, sweeps);
     }
 
     /// <summary>
@@ -192,6 +199,20 @@ public sealed class JobStore(Database database)
             ExitCode is { } code ? checked((int)code) : null);
     }
 
+    private sealed class SweepMemberRow : JobRow
+    {
+        public long SweepIndex { get; set; }
+
+        public string? SweepValues { get; set; }
+    }
+
+    private sealed class SweepPlaceRow
+    {
+        public long Sweep { get; set; }
+
+        public long SweepIndex { get; set; }
+    }
+
     private sealed class SweepHead
     {
         public long Id { get; set; }
@@ -203,5 +224,7 @@ public sealed class JobStore(Database database)
         public string Team { get; set; } = "";
 
         public long Size { get; set; }
+
+        public long? MaxRunning { get; set; }
     }
 }

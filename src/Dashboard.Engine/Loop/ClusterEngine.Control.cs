@@ -33,6 +33,13 @@ public sealed partial class ClusterEngine
     /// Requeues a running job (stopped, then back to the queue) or an ended one (<paramref name="stored"/> and
     /// <paramref name="storedState"/>: the job as stored, which the engine needs for jobs that have ended).
     /// </summary>
-    public Task<CommandResult> RequeueAsync(JobId job, Job? stored, JobState? storedState, string actor) =>
-        Send(new RequeueJobCommand(job, stored, storedState, actor) { Completion = NewCompletion() });
+    public Task<CommandResult> RequeueAsync(JobId job, Job? stored, JobState? storedState, string actor, SweepMember? place = null, SweepTally? storedSweep = null) =>
+        Send(new RequeueJobCommand(job, stored, storedState, actor, place, storedSweep) { Completion = NewCompletion() });
+
+    /// <summary>
+    /// Submits each of <paramref name="jobs"/> again at its index of sweep <paramref name="sweep"/>, within its limit of
+    /// running jobs; the new attempts replace the failed ones in its progress. <paramref name="storedSweep"/>: its tally as stored.
+    /// </summary>
+    public Task<CommandResult> ResubmitSweepJobsAsync(long sweep, ImmutableArray<SweepRetry> jobs, SweepTally storedSweep, string actor) =>
+        Send(new ResubmitSweepJobsCommand(sweep, jobs, storedSweep, actor) { Completion = NewCompletion() });
 }

@@ -25,6 +25,7 @@ internal sealed partial class ClusterState
         SweepActionCommand action => ActOnSweep(action, batch),
         EditJobCommand edit => Edit(edit.Job, edit.Spec, edit.Actor, batch),
         RequeueJobCommand requeue => Requeue(requeue, batch),
+        ResubmitSweepJobsCommand resubmit => ResubmitSweepJobs(resubmit, batch),
         _ => CommandResult.Conflict("unknown job control command"),
     };
 

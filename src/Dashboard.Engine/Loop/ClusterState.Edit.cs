@@ -85,17 +85,18 @@ internal sealed partial class ClusterState
             return CommandResult.Conflict($"job {id} is a session; start a new session instead of requeueing it");
         }
 
-        if (Snapshot.Controls.Sweeps.Values.FirstOrDefault(s => s.Id <= id.Value && id.Value < s.Id + s.Size) is { } sweep)
-        {
-            return CommandResult.Conflict($"job {id} belongs to sweep {sweep.Id}, which still has jobs waiting or running; resubmit its failed jobs once it has finished");
-        }
-
         if (NeverFits.Check(Snapshot, job.Spec) is { } never)
         {
             return CommandResult.NeverFits(never);
         }
 
         Snapshot = ClusterTransitions.Submit(Snapshot, job);
+        if (command.Place is { } place)
+        {
+            // Back in its sweep at its place: the sweep waits for it again, within its limit of running jobs.
+            RejoinSweep(id, place, state, command.StoredSweep);
+        }
+
         Snapshot = Snapshot with { Controls = Snapshot.Controls with { Outcomes = Snapshot.Controls.Outcomes.Remove(id) } };
         batch.Changes.Add(new JobRequeuedFromEnd(id, state, batch.Now, reason));
         batch.Changes.Add(Audit(batch.Now, command.Actor, "job.requeue", Target(id), new { State = state }, new { State = JobState.Pending }));

@@ -49,5 +49,16 @@ internal sealed record EditJobCommand(JobId Job, JobSpec Spec, string Actor) : J
 /// <summary>
 /// Requeue a running job (stopped as a cancel is, then back in the queue) or an ended one. <paramref name="Stored"/> and
 /// <paramref name="StoredState"/>: the job as the door read it (the engine keeps no ended jobs).
+/// <paramref name="Place"/>: its place in a sweep as stored, and <paramref name="StoredSweep"/> that sweep's tally as
+/// stored (the engine forgets a finished sweep): an ended job requeued takes its place in its sweep again.
 /// </summary>
-internal sealed record RequeueJobCommand(JobId Job, Job? Stored, JobState? StoredState, string Actor) : JobControlCommand(Actor);
+internal sealed record RequeueJobCommand(JobId Job, Job? Stored, JobState? StoredState, string Actor, SweepMember? Place = null, SweepTally? StoredSweep = null) : JobControlCommand(Actor);
+
+/// <summary>
+/// Submit again a sweep's failed jobs (<paramref name="Jobs"/>), each as a new job at the failed one's index;
+/// <paramref name="StoredSweep"/>: the sweep's tally as stored (the engine forgets a finished sweep).
+/// </summary>
+internal sealed record ResubmitSweepJobsCommand(long Sweep, ImmutableArray<SweepRetry> Jobs, SweepTally StoredSweep, string Actor) : JobControlCommand(Actor);
+
+/// <summary>A failed job of a sweep to submit again: its id and end, the spec of the new attempt, its index and values (JSON).</summary>
+public sealed record SweepRetry(JobId Failed, JobState FailedState, JobSpec Spec, int Index, string ValuesJson);

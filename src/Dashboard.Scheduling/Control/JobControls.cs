@@ -37,6 +37,20 @@ public sealed record JobControls(
 
     public JobControls StartSweep(SweepTally sweep) => this with { Sweeps = Sweeps.SetItem(sweep.Id, sweep) };
 
+    /// <summary>
+    /// A sweep's job runs again at <paramref name="place"/> (an ended job requeued, or a new attempt replacing a failed
+    /// one): it joins the sweep, whose limit of running jobs applies to it again, and the sweep's tally no longer counts
+    /// the end it replaces (<paramref name="replacedEnd"/>). A sweep already finished (and so forgotten) starts again from
+    /// <paramref name="stored"/>, its tally as stored.
+    /// </summary>
+    public JobControls Rejoin(JobId job, SweepMember place, JobState replacedEnd, SweepTally? stored)
+    {
+        ArgumentNullException.ThrowIfNull(place);
+        var joined = Join(job, place);
+        var tally = Sweeps.GetValueOrDefault(place.Sweep) ?? (stored?.Id == place.Sweep ? stored : null);
+        return tally is null ? joined : joined.StartSweep(tally.Uncount(replacedEnd));
+    }
+
     /// <summary>Every job some waiting job depends on.</summary>
     public IEnumerable<JobId> Targets => Dependencies.Values.SelectMany(t => t).Select(t => t.On).Distinct();
 

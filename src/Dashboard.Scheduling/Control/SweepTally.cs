@@ -23,4 +23,15 @@ public sealed record SweepTally(long Id, string Name, string Owner, string Team,
         Model.JobState.Cancelled => this with { Cancelled = Cancelled + 1 },
         _ => this with { Failed = Failed + 1 },
     };
+
+    /// <summary>
+    /// Takes back the count of a job that had ended as <paramref name="ended"/> and now runs again (requeued, or
+    /// replaced by a resubmitted attempt at its index): the sweep waits for it once more.
+    /// </summary>
+    public SweepTally Uncount(Model.JobState ended) => ended switch
+    {
+        Model.JobState.Succeeded => this with { Succeeded = Math.Max(0, Succeeded - 1) },
+        Model.JobState.Cancelled => this with { Cancelled = Math.Max(0, Cancelled - 1) },
+        _ => this with { Failed = Math.Max(0, Failed - 1) },
+    };
 }

@@ -57,6 +57,19 @@ public sealed record RequeueJob(JobId Job) : ClusterCommand
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(jobs);
         var stored = jobs.Find(Job);
-        return engine.RequeueAsync(Job, stored?.Job, stored?.State, actor);
+        if (jobs.SweepPlace(Job) is not { } place)
+        {
+            return engine.RequeueAsync(Job, stored?.Job, stored?.State, actor);
+        }
+
+        // A job of a sweep goes back to its place there; an attempt a resubmit already replaced has no place to go back to.
+        var sweep = jobs.Sweep(place.Sweep);
+        if (sweep?.Replaced(Job) == true)
+        {
+            var newer = sweep.Jobs.Where(j => j.Index == place.Index).Max(j => j.Record.Job.Id.Value);
+            return Task.FromResult(CommandResult.Conflict($"job {Job} was resubmitted as job {newer} in sweep {place.Sweep}; requeue that one instead"));
+        }
+
+        return engine.RequeueAsync(Job, stored?.Job, stored?.State, actor, place, sweep?.ToTally());
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Collections.Immutable;
 using Dashboard.Data.Jobs;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
@@ -10,7 +10,8 @@ namespace Dashboard.Web.Commands;
 /// Submit again every job of a sweep that failed (ended Failed or TimedOut), each as a new job with the same name,
 /// command (its sweep values included), resources and walltime, owned by the sender. Who may: the cancel rule on the
 /// sweep's first job (its owner, a lead of its team, an admin), and the submit rule for the sweep's team. The new jobs
-/// are ordinary jobs: the sweep's own tally keeps counting the jobs it made.
+/// join the sweep at the failed jobs' indexes: its limit of running jobs applies to them, and its progress counts each
+/// new attempt instead of the failure it replaces.
 /// </summary>
 public sealed record ResubmitFailedSweep(long Sweep) : ClusterCommand
 {
@@ -39,34 +40,17 @@ public sealed record ResubmitFailedSweep(long Sweep) : ClusterCommand
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(jobs);
-        var failed = jobs.SweepMembers(Sweep).Where(j => j.State is JobState.Failed or JobState.TimedOut).ToList();
-        if (failed.Count == 0)
+        if (jobs.Sweep(Sweep) is not { } sweep)
         {
-            return CommandResult.Conflict($"sweep {Sweep} has no failed job to resubmit");
+            return CommandResult.NotFound($"Sweep {Sweep} does not exist.");
         }
 
-        var made = new List<JobId>();
-        var refusals = new List<string>();
-        foreach (var job in failed)
-        {
-            var answer = await engine.SubmitAsync(job.Job.Spec with { Owner = actor }, actor).ConfigureAwait(false);
-            if (answer.Succeeded && answer.Job is { } id)
-            {
-                made.Add(id);
-            }
-            else
-            {
-                refusals.Add($"job {job.Job.Id}: {answer.Reason}");
-            }
-        }
-
-        if (made.Count == 0)
-        {
-            return CommandResult.Conflict($"no failed job of sweep {Sweep} was resubmitted: {string.Join("; ", refusals)}");
-        }
-
-        var note = string.Create(CultureInfo.InvariantCulture, $"{made.Count} failed {(made.Count == 1 ? "job" : "jobs")} of sweep {Sweep} resubmitted as {string.Join(", ", made)}")
-            + (refusals.Count > 0 ? $"; not resubmitted: {string.Join("; ", refusals)}" : "");
-        return new CommandResult(CommandOutcome.Accepted, made[0], note, []);
+        var failed = sweep.Jobs
+            .Where(j => j.Record.State is JobState.Failed or JobState.TimedOut && !sweep.Replaced(j.Record.Job.Id))
+            .Select(j => new SweepRetry(j.Record.Job.Id, j.Record.State, j.Record.Job.Spec with { Owner = actor }, j.Index, j.ValuesJson ?? "{}"))
+            .ToImmutableArray();
+        return failed.IsEmpty
+            ? CommandResult.Conflict($"sweep {Sweep} has no failed job to resubmit")
+            : await engine.ResubmitSweepJobsAsync(Sweep, failed, sweep.ToTally(), actor).ConfigureAwait(false);
     }
 }

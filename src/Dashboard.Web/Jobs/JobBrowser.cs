@@ -13,10 +13,6 @@ public class JobBrowser(JobStore jobs, AllocationStore allocations)
     public virtual Task<JobPage> PageAsync(JobQuery query, CancellationToken cancellationToken = default) =>
         Task.Run(() => jobs.Page(query), cancellationToken);
 
-    /// <summary>The newest sweeps of <paramref name="owner"/> (or of everyone) that <paramref name="visibleTo"/> may see, with their jobs.</summary>
-    public Task<IReadOnlyList<SweepSummary>> SweepsAsync(string? owner, JobVisibility? visibleTo, int limit, CancellationToken cancellationToken = default) =>
-        Task.Run(() => jobs.RecentSweeps(owner, visibleTo, limit), cancellationToken);
-
     /// <summary>The job, its events and allocations; null when no job has that id.</summary>
     public Task<JobDetails?> DetailsAsync(JobId job, CancellationToken cancellationToken = default) =>
         Task.Run(

@@ -50,7 +50,8 @@ public static class JobEndpoints
                 + "false when owner is given); page (from 1); pageSize (1-500, default 25); sort (id, name, owner, team, state, gpus, "
                 + "submitted, started, ended; default id); order (desc, the default, or asc). Each page answers next: a cursor to pass as after= "
                 + "for the page after it (keyset paging: no row is repeated or skipped while jobs are added; the cursor keeps its sort and order; "
-                + "page and after cannot be combined). page/pageSize offsets keep working.")
+                + "page and after cannot be combined). page/pageSize offsets keep working. sweep: a sweep's id (its first job's) lists only its jobs, "
+                + "each attempt one by one.")
             .Produces<ApiJobPage>()
             .ProducesValidationProblem(StatusCodes.Status400BadRequest);
 
@@ -116,10 +117,11 @@ public static class JobEndpoints
         string? pageSize,
         string? sort,
         string? order,
-        string? after)
+        string? after,
+        string? sweep)
     {
         var user = ApiCaller.Of(context);
-        var (query, number, size, problems) = new JobListParameters(state, team, owner, text, mine, page, pageSize, sort, order, after).Read(user.Name);
+        var (query, number, size, problems) = new JobListParameters(state, team, owner, text, mine, page, pageSize, sort, order, after, sweep).Read(user.Name);
         if (query is null)
         {
             return ApiProblems.BadQuery(problems);

@@ -13,8 +13,9 @@ namespace Dashboard.Web.Jobs;
 /// <c>page</c> (from 1), <c>pageSize</c> (1 to 500, default 25), <c>sort</c> (id, name, owner, team, state, gpus,
 /// submitted, started, ended) and <c>order</c> (desc, the default, or asc). <c>after</c> is the <c>next</c> cursor of the
 /// page before (keyset paging: stable while jobs are added); it carries its sort and order, and replaces <c>page</c>.
+/// <c>sweep</c> (a sweep's id, its first job's) lists only that sweep's jobs.
 /// </summary>
-public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order, string? After = null)
+public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order, string? After = null, string? Sweep = null)
 {
     /// <summary>The highest page number accepted (a page beyond the last is simply empty).</summary>
     public const int MaxPage = 1_000_000;
@@ -109,6 +110,19 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
             }
         }
 
+        long? sweep = null;
+        if (!string.IsNullOrWhiteSpace(Sweep))
+        {
+            if (long.TryParse(Sweep.Trim().TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                sweep = id;
+            }
+            else
+            {
+                problems["sweep"] = $"sweep must be a sweep's id (a whole number from 1); '{Short(Sweep)}' is not one.";
+            }
+        }
+
         foreach (var (name, value) in new[] { ("team", Team), ("owner", Owner), ("text", Text) })
         {
             if (value is { Length: > JobSpecValidation.MaxNameLength })
@@ -122,7 +136,7 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
             return (null, column, descending, 0, 0, problems.ToImmutableDictionary(StringComparer.Ordinal));
         }
 
-        return (new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text)), column, descending, page, size, ImmutableDictionary<string, string>.Empty);
+        return (new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text), sweep), column, descending, page, size, ImmutableDictionary<string, string>.Empty);
     }
 
     private static int Whole(Dictionary<string, string> problems, string name, string? text, int empty, int min, int max)

@@ -5,7 +5,8 @@ namespace Dashboard.Web.Jobs;
 
 /// <summary>
 /// One row of the Jobs grid. Its property names are the grid's sort keys and read as <see cref="JobSortColumn"/>
-/// names (see <see cref="JobsFilter.ToQuery"/>).
+/// names (see <see cref="JobsFilter.ToQuery"/>). A row that stands for a sweep carries it (<see cref="Sweep"/>); rows
+/// are equal when their ids are, so the grid keeps a sweep open while the list reloads around it.
 /// </summary>
 public sealed record JobListRow(
     long Id,
@@ -18,29 +19,36 @@ public sealed record JobListRow(
     DateTimeOffset? Ended,
     int Gpus,
     string Command,
-    int? ExitCode = null)
+    int? ExitCode = null,
+    SweepSummary? Sweep = null)
 {
-    public bool IsActive => State is JobState.Pending or JobState.Running;
+    /// <summary>A job of its own that may still be cancelled (a sweep row has its own actions).</summary>
+    public bool IsActive => Sweep is null && State is JobState.Pending or JobState.Running;
+
+    public bool Equals(JobListRow? other) => other is not null && other.Id == Id;
+
+    public override int GetHashCode() => Id.GetHashCode();
 
     /// <summary>How long it ran: start to end, or to <paramref name="now"/> while it runs; empty before it starts.</summary>
     public string DurationAt(DateTimeOffset now) => Started is not { } started
         ? ""
         : WalltimeText.Format(((Ended ?? now) - started) is var span && span > TimeSpan.Zero ? span : TimeSpan.Zero);
 
-    public static JobListRow Of(JobRecord record)
+    public static JobListRow Of(JobRecord record, SweepSummary? sweep = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var job = record.Job;
         return new JobListRow(
-            job.Id.Value, job.Spec.Name, job.Spec.Owner, job.Team, record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Request.Gpus, job.Spec.Command, record.ExitCode);
+            job.Id.Value, job.Spec.Name, job.Spec.Owner, job.Team, record.State, job.SubmittedAt, record.StartedAt, record.EndedAt, job.Request.Gpus, job.Spec.Command, record.ExitCode, sweep);
     }
 }
 
 /// <summary>
 /// What the Jobs page filters on. With <see cref="MineOnly"/> (the default) the owner is the current user and
 /// <see cref="Owner"/> is ignored.
+/// With <see cref="Sweep"/> the list shows that sweep's jobs one by one; without it a sweep is one row.
 /// </summary>
-public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, string? Team, string? Owner, string? Text)
+public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, string? Team, string? Owner, string? Text, long? Sweep = null)
 {
     public static JobsFilter Default { get; } = new(true, new HashSet<JobState>(), null, null, null);
 
@@ -55,12 +63,13 @@ public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, st
         ["owner"] = MineOnly ? null : Owner,
         ["text"] = Text,
         ["mine"] = MineOnly ? null : "false",
+        ["sweep"] = Sweep?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Two filters that show the same jobs (the states compared as a set).</summary>
     public bool SameAs(JobsFilter other) =>
         other is not null && MineOnly == other.MineOnly && States.SetEquals(other.States)
-        && Team == other.Team && Text == other.Text && (MineOnly || Owner == other.Owner);
+        && Team == other.Team && Text == other.Text && Sweep == other.Sweep && (MineOnly || Owner == other.Owner);
 
     /// <summary>
     /// The store query for the grid's <paramref name="page"/> (0-based) of <paramref name="pageSize"/> rows (kept
@@ -79,6 +88,7 @@ public sealed record JobsFilter(bool MineOnly, IReadOnlySet<JobState> States, st
             sorted ? column : JobSortColumn.Id,
             sorted ? descending : true,
             checked(Math.Max(0, page) * size),
-            size);
+            size,
+            Sweep: Sweep);
     }
 }

@@ -9,7 +9,8 @@ namespace Dashboard.Scheduling.Tests.Control;
 /// <summary>
 /// Issue 22's guarantees on seeded random streams of jobs, holds, dependencies and sweeps, each run to the end: a held
 /// job never starts; a job never starts before its dependencies ended as its rules require; a sweep's running count
-/// never exceeds its limit; and every job either runs or is ended with its reason, unless it is held for ever or waits behind such a job.
+/// never exceeds its limit, also while its jobs are requeued (running or ended) back into it; and every job either runs
+/// or is ended with its reason, unless it is held for ever or waits behind such a job.
 /// </summary>
 public sealed class EligibilityPropertyTests
 {
@@ -19,6 +20,7 @@ public sealed class EligibilityPropertyTests
     public void Holds_dependencies_and_sweep_limits_hold_on_every_step_of_random_streams()
     {
         var startsChecked = 0;
+        var sweepRequeues = 0;
         for (var seed = 1; seed <= Streams; seed++)
         {
             var random = new Random(seed);
@@ -27,6 +29,8 @@ public sealed class EligibilityPropertyTests
             var dependencies = run.Snapshot.Controls.Dependencies;
             var sweeps = run.Snapshot.Controls.Sweeps.Values.ToDictionary(s => s.Id, s => s.MaxRunning);
             var members = run.Snapshot.Controls.Members;
+            var requeues = 0;
+            var startedBefore = new HashSet<JobId>();
 
             for (var step = 0; step < 400 && (run.Snapshot.Pending.Count > 0 || !run.Snapshot.Running.IsEmpty); step++)
             {
@@ -44,7 +48,8 @@ public sealed class EligibilityPropertyTests
                 {
                     var id = start.Job.Id;
                     held.Should().NotContain(id, $"seed {seed}: job {id} is held and must never start");
-                    foreach (var term in dependencies.GetValueOrDefault(id, []))
+                    // A requeued job ran once after its dependencies were met; they are not asked for again.
+                    foreach (var term in startedBefore.Add(id) ? dependencies.GetValueOrDefault(id, []) : [])
                     {
                         run.Ends.Should().ContainKey(term.On, $"seed {seed}: job {id} starts only after job {term.On} ended");
                         term.StatusGiven(run.Ends[term.On]).Should().Be(DependencyStatus.Met, $"seed {seed}: job {id} waits for {term}");
@@ -64,6 +69,17 @@ public sealed class EligibilityPropertyTests
                     run.End(running.Job.Id, random.Next(3) == 0 ? JobState.Failed : JobState.Succeeded);
                 }
 
+                // Now and then a job is requeued, running or ended: a sweep's job keeps its place there (at most 6 per stream, so it ends).
+                if (step < 200 && requeues < 6 && random.Next(4) == 0
+                    && run.Started.Keys.Where(id => run.Snapshot.Running.Any(r => r.Job.Id == id) || run.Ends.ContainsKey(id)).Order().ToList() is { Count: > 0 } candidates)
+                {
+                    var chosen = candidates[random.Next(candidates.Count)];
+                    var place = members.GetValueOrDefault(chosen);
+                    run.Requeue(chosen, place);
+                    requeues++;
+                    sweepRequeues += place is null ? 0 : 1;
+                }
+
                 run.Advance(TimeSpan.FromMinutes(1));
             }
 
@@ -81,6 +97,7 @@ public sealed class EligibilityPropertyTests
         }
 
         startsChecked.Should().BeGreaterThan(Streams * 10, "the streams must start many jobs to check");
+        sweepRequeues.Should().BeGreaterThan(Streams / 2, "the streams must requeue many of a sweep's jobs");
     }
 
     /// <summary>A cluster with 20-40 waiting jobs: some held (most released at step 40), some depending on earlier ones, some in a sweep with a limit.</summary>

@@ -31,6 +31,17 @@ public sealed class SweepApiTests(ApiHost host) : IClassFixture<ApiHost>
             byBob.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         }
 
+        var listed = (await alice.GetFromJsonAsync<Dashboard.Api.Contracts.JobPage>(new Uri($"{ApiRoutes.Jobs}?sweep={sweep.Id}&order=asc", UriKind.Relative), Cancel))!;
+        listed.Items.Select(j => j.Id).Should().Equal(sweep.Jobs, "sweep= lists exactly the sweep's jobs");
+        listed.Total.Should().Be(6);
+        (await host.As("bob").GetFromJsonAsync<Dashboard.Api.Contracts.JobPage>(new Uri($"{ApiRoutes.Jobs}?sweep={sweep.Id}&mine=false", UriKind.Relative), Cancel))!
+            .Items.Should().BeEmpty("bob may not see alice's jobs");
+        using (var bad = await alice.GetAsync(new Uri($"{ApiRoutes.Jobs}?sweep=abc", UriKind.Relative), Cancel))
+        {
+            bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await bad.Content.ReadAsStringAsync(Cancel)).Should().Contain("sweep must be a sweep's id");
+        }
+
         using var cancelled = await alice.PostAsync(new Uri(SweepRoutes.Action(sweep.Id, "cancel"), UriKind.Relative), null, Cancel);
         cancelled.StatusCode.Should().Be(HttpStatusCode.OK);
         (await cancelled.Content.ReadFromJsonAsync<SweepActionResult>(Cancel))!.Message.Should().Be($"Sweep {sweep.Id}: 6 jobs of sweep {sweep.Id} cancelled.");

@@ -43,6 +43,15 @@ public sealed class SweepResubmitApiTests
         copy.Command.Should().Be(failed.Command, "the copy keeps the failed job's sweep values");
         copy.Owner.Should().Be("alice");
 
+        // The new attempt joins the sweep at index 1 and replaces the failure in its progress: it fails again here
+        // (its seed is still 2), so the sweep reads one failure, not two.
+        var joined = (await alice.GetFromJsonAsync<SweepView>(SweepRoutes.Sweep(sweep.Id), Cancel))!;
+        joined.Jobs.Should().Equal([sweep.Jobs[0], sweep.Jobs[1], again, sweep.Jobs[2]], "the new attempt is listed after the one it replaces");
+        var listed = (await alice.GetFromJsonAsync<JobPage>(new Uri($"{ApiRoutes.Jobs}?sweep={sweep.Id}&order=asc", UriKind.Relative), Cancel))!;
+        listed.Items.Select(j => j.Id).Should().Equal([.. sweep.Jobs, again]);
+        await WaitForEndAsync(alice, again);
+        (await alice.GetFromJsonAsync<SweepView>(SweepRoutes.Sweep(sweep.Id), Cancel))!.Progress.Should().Be("2/3 done, 1 failed", "the new attempt's failure replaces the first");
+
         var clean = await SubmitSweepAsync(alice, "clean", "true", "seed=[1]");
         await WaitForEndAsync(alice, clean.Jobs[0]);
         using var nothing = await alice.PostAsync(new Uri(SweepRoutes.Action(clean.Id, SweepRoutes.ResubmitFailedAction), UriKind.Relative), null, Cancel);
