@@ -155,6 +155,21 @@ public sealed class ReservationsPageTests : ComponentTest
         page.WaitForAssertion(() => page.Find(".calendar-day[data-date='2026-12-10'] .calendar-block").GetAttribute("data-reservation").Should().Be("5"), Patience);
     }
 
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    [InlineData("tomorrow")]
+    public void A_date_in_the_address_that_is_not_a_date_or_out_of_range_shows_this_week(string date)
+    {
+        Publish();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo($"reservations?view=week&date={date}");
+
+        var page = Render<ReservationsPage>();
+
+        page.Find("#calendar-title").TextContent.Should().Be("Week of 23 Nov 2026 (UTC)");
+    }
+
     /// <summary>Records what the page sends through the door and answers with <see cref="Answer"/>.</summary>
     private sealed class RecordingDesk : IReservationDesk
     {
