@@ -32,6 +32,12 @@ public static class ApiBenchmark
             return;
         }
 
+        if (args.Contains("--starts"))
+        {
+            await StartRateBenchmark.RunAsync(args);
+            return;
+        }
+
         var submits = BenchArguments.PositiveInt(args, "--submits", 2000);
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
         const int warmUp = 200;

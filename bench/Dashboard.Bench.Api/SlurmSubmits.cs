@@ -27,6 +27,40 @@ public static class SlurmSubmits
         return code == 0 && output.Trim().Length > 0 ? null : $"sbatch exited {code}: {error.Trim()}";
     }
 
+    /// <summary>One <c>sbatch --wrap true</c> (1 CPU, 64 MiB, no GPU) named <paramref name="name"/>: its Slurm job id, or why it failed.</summary>
+    public static async Task<(string Id, string? Failure)> SubmitTrueAsync(string name)
+    {
+        var (code, output, error) = await RunAsync("sbatch", ["--parsable", "--job-name", name, "--cpus-per-task=1", "--mem=64M", "--time=5", "--output=/dev/null", "--wrap", "true"]).ConfigureAwait(false);
+        var id = output.Trim().Split(';')[0];
+        return code == 0 && id.Length > 0 ? (id, null) : (string.Empty, $"sbatch exited {code}: {error.Trim()}");
+    }
+
+    /// <summary>
+    /// When Slurm started each job it still knows of (running, or ended less than <c>MinJobAge</c> ago), by job id, from
+    /// <c>scontrol show job -o</c>; jobs not yet started are left out.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, DateTimeOffset>> StartTimesAsync()
+    {
+        var (_, output, _) = await RunAsync("scontrol", ["show", "job", "-o"]).ConfigureAwait(false);
+        var starts = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(f => f.Split('=', 2))
+                .Where(p => p.Length == 2)
+                .GroupBy(p => p[0], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+            if (fields.TryGetValue("JobId", out var id) && fields.TryGetValue("JobState", out var state) && state is not "PENDING"
+                && fields.TryGetValue("StartTime", out var start)
+                && DateTime.TryParseExact(start, "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out var local))
+            {
+                starts[id] = new DateTimeOffset(local);
+            }
+        }
+
+        return starts;
+    }
+
     /// <summary>Cancels every job this benchmark submitted (by name prefix), so the cluster is left as found.</summary>
     public static Task CancelAllAsync() => RunAsync("bash", ["-c", "squeue -h -o '%i %j' | awk '$2 ~ /^bench-/ {print $1}' | xargs -r scancel"]);
 
