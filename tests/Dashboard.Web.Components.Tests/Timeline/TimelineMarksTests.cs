@@ -35,7 +35,7 @@ public sealed class TimelineMarksTests : ComponentTest
             .Waiting("vision", gpus: 1, TestCluster.Now.AddHours(1), node: "gpu-01", owner: "alice", walltime: TimeSpan.FromHours(1), name: "small")
             .Waiting("vision", gpus: 1, TestCluster.Now.AddHours(7), node: "gpu-01", owner: "alice", walltime: TimeSpan.FromHours(1), name: "late")
             .Update();
-        return update with { Explanations = Ranked(Ranked(update.Explanations, 2, 1), 3, 2) };
+        return update with { Explanations = Ranked(Ranked(update.Explanations.ToImmutableDictionary(), 2, 1), 3, 2) };
     }
 
     private static ImmutableDictionary<JobId, PendingExplanation> Ranked(ImmutableDictionary<JobId, PendingExplanation> explanations, long job, int ahead)
@@ -69,7 +69,7 @@ public sealed class TimelineMarksTests : ComponentTest
     {
         var update = Backfill();
         var even = update.Explanations.ToImmutableDictionary(e => e.Key, e => e.Value with { Reason = e.Value.Reason with { JobsAhead = 0 } });
-        var quota = update.Explanations.SetItem(new JobId(1), update.Explanations[new JobId(1)] with { Reason = update.Explanations[new JobId(1)].Reason with { Cause = PendingCause.TeamQuotaFull } });
+        var quota = update.Explanations.ToImmutableDictionary().SetItem(new JobId(1), update.Explanations[new JobId(1)] with { Reason = update.Explanations[new JobId(1)].Reason with { Cause = PendingCause.TeamQuotaFull } });
 
         TimelineBackfill.Of(even).Should().BeEmpty();
         TimelineBackfill.Of(quota).Should().BeEmpty("job 2 passes a job that waits for its team's quota, not for capacity");
