@@ -55,9 +55,11 @@ public sealed class ReservationsPageTests : ComponentTest
         blocks[1].TextContent.Should().Contain("pending approval");
         page.FindAll("#reservation-new").Should().BeEmpty("members do not book");
 
-        blocks[0].Click();
+        // Found again just before the click: the page redraws when the feed's update reaches it, which may replace the
+        // elements found above.
+        page.Find(".calendar-day[data-date='2026-11-29'] .calendar-block[data-reservation='1']").Click();
 
-        page.Find("#reservation-details").TextContent.Should().Contain("Reservation 1: team vision, 8 × A100-80GB").And.Contain("booked by lead");
+        page.WaitForAssertion(() => page.Find("#reservation-details").TextContent.Should().Contain("Reservation 1: team vision, 8 × A100-80GB").And.Contain("booked by lead"));
         page.FindAll("#reservation-edit, #reservation-cancel, #reservation-approve").Should().BeEmpty();
     }
 

@@ -63,7 +63,8 @@ public sealed partial class UsageAccessTests(UsageAccessTests.Host host) : IClas
         // 30 minutes of vision's booking of 2 GPUs, 1 of them idle: 1 reserved GPU-hour, 0.5 reserved and idle.
         var store = factory.Services.GetRequiredService<UsageHistoryStore>();
         var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var first = UsageSplit.AlignDown(now, TimeSpan.FromMinutes(1)).AddMinutes(-40);
+        // Inside one whole past hour: never in the bucket that holds now (averaged over its elapsed part only).
+        var first = UsageSplit.AlignDown(now, TimeSpan.FromHours(1)).AddHours(-2);
         store.WriteSamples(Enumerable.Range(0, 30).Select(m => new MinuteSamples([], [], null, [new ReservationSample("vision", first.AddMinutes(m), 2, 1)])));
         store.RollUp(now);
         using var lead = await As("lead");
