@@ -28,6 +28,9 @@ public static class StartRateBenchmark
 {
     private const string SlurmPrefix = "bench-start-";
 
+    /// <summary>The wall clock both sides are timed on (Slurm's start times are wall-clock times too).</summary>
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
     public static async Task RunAsync(string[] args)
     {
         var jobs = BenchArguments.PositiveInt(args, "--jobs", 200);
@@ -84,10 +87,10 @@ public static class StartRateBenchmark
     {
         var ids = new long[jobs];
         var submitted = new DateTimeOffset[jobs];
-        var first = DateTimeOffset.UtcNow;
+        var first = Clock.GetUtcNow();
         var run = await ConcurrentSubmits.RunAsync(jobs, clients, async (client, index) =>
         {
-            submitted[index] = DateTimeOffset.UtcNow;
+            submitted[index] = Clock.GetUtcNow();
             using var response = await http[client].PostAsJsonAsync(ApiRoutes.Jobs, new JobSubmitRequest
             {
                 Name = $"start-{label}-{index}",
@@ -137,10 +140,10 @@ public static class StartRateBenchmark
         await SlurmSubmits.CancelAllAsync().ConfigureAwait(false);
         var ids = new string[jobs];
         var submitted = new DateTimeOffset[jobs];
-        var first = DateTimeOffset.UtcNow;
+        var first = Clock.GetUtcNow();
         var run = await ConcurrentSubmits.RunAsync(jobs, clients, async (_, index) =>
         {
-            submitted[index] = DateTimeOffset.UtcNow;
+            submitted[index] = Clock.GetUtcNow();
             var (id, failure) = await SlurmSubmits.SubmitTrueAsync(SlurmPrefix + index.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             ids[index] = id;
             return failure;
