@@ -84,26 +84,6 @@ public sealed partial class DashCommandTests(DashServer server)
     }
 
     [Fact]
-    public async Task Logs_follow_a_real_job_on_this_host_to_its_end()
-    {
-        var submitted = await Dash.RunAsync(server, "alice", "submit", "--json", "--cpus", "0.1", "--mem", "64M", "--time", "5m", "--team", "vision", "--", "echo hello from dash; echo second line");
-        submitted.ExitCode.Should().Be(0, submitted.ToString());
-        var id = JsonDocument.Parse(submitted.Out).RootElement.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        var followed = await Dash.RunAsync(server, "alice", "logs", "-f", id).WaitAsync(Patience, TestContext.Current.CancellationToken);
-
-        followed.ExitCode.Should().Be(0, followed.ToString());
-        followed.Out.Should().Be("hello from dash\nsecond line\n");
-        var shown = JsonDocument.Parse((await Dash.RunAsync(server, "alice", "show", id, "--json")).Out).RootElement;
-        shown.GetProperty("state").GetString().Should().Be("Succeeded", "logs -f returns once the job has ended");
-        shown.GetProperty("allocation").GetProperty("node").GetString().Should().Be("test-host");
-
-        var json = JsonDocument.Parse((await Dash.RunAsync(server, "alice", "logs", id, "--json")).Out).RootElement;
-        json.GetProperty("text").GetString().Should().Be("hello from dash\nsecond line\n");
-        json.GetProperty("offset").GetInt64().Should().Be(28);
-    }
-
-    [Fact]
     public async Task Status_reads_like_sinfo()
     {
         var status = await Dash.RunAsync(server, "bob", "status");

@@ -118,6 +118,17 @@ public sealed class ApiHost : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Completes once the waiting jobs' explanations (computed off the writer) belong to the state published after every
+    /// command sent before: a round trip through the writer, then a wait on the feed for explanations of that version or newer.
+    /// </summary>
+    public async Task ExplanationsCaughtUpAsync()
+    {
+        await EngineRoundTripAsync();
+        var version = Engine.Feed.Current?.Version ?? 0;
+        await Engine.Feed.WaitForAsync(u => u.ExplanationsVersion >= version, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+    }
+
     public ClusterEngine Engine => Factory.Services.GetRequiredService<ClusterEngine>();
 
     /// <summary>The job is running (it holds its allocation).</summary>

@@ -58,7 +58,7 @@ public sealed class JobControlApiTests(ApiHost host) : IClassFixture<ApiHost>
             result.Control.Held.Should().BeFalse();
         }
 
-        await host.EngineRoundTripAsync();
+        await host.ExplanationsCaughtUpAsync();
         (await alice.GetFromJsonAsync<JobControlView>(new Uri(JobControlRoutes.Control(second.Id), UriKind.Relative), Cancel))!
             .Waiting.Should().Be($"waits for job {first.Id} to succeed");
     }
