@@ -68,16 +68,18 @@ public sealed record JobPendingView(
     [property: JsonPropertyName("explainedAsOf")] DateTimeOffset? ExplainedAsOf = null);
 
 /// <summary>
-/// One page of a job list: <see cref="Total"/> jobs match in all; <see cref="Page"/> counts from 1 (0 for a page read
-/// with a cursor). <see cref="Next"/> is the cursor of the page after this one (pass it as <c>after</c>); null when
-/// this page was not full.
+/// One page of a job list: <see cref="Total"/> jobs match in all, counted up to 10,000 (when more match,
+/// <see cref="TotalIsLowerBound"/> is true and the total says "at least"); <see cref="Page"/> counts from 1 (0 for a
+/// page read with a cursor). <see cref="Next"/> is the cursor of the page after this one (pass it as <c>after</c>; it
+/// reaches past the counted jobs too); null when this page was not full.
 /// </summary>
 public sealed record JobPage(
     [property: JsonPropertyName("items")] IReadOnlyList<JobView> Items,
     [property: JsonPropertyName("total")] int Total,
     [property: JsonPropertyName("page")] int Page,
     [property: JsonPropertyName("pageSize")] int PageSize,
-    [property: JsonPropertyName("next")] string? Next = null);
+    [property: JsonPropertyName("next")] string? Next = null,
+    [property: JsonPropertyName("totalIsLowerBound")] bool TotalIsLowerBound = false);
 
 /// <summary>The answer to a cancel: the job as it is now, and whether it is still stopping (a running job gets SIGTERM first).</summary>
 public sealed record JobCancelResult(

@@ -45,7 +45,7 @@ public static class ListCommand
             await app.Terminal.Out.WriteAsync(TextTable.Render(JobText.ListHeader, jobs.Items.Select(JobText.Row))).ConfigureAwait(false);
             if (jobs.Total > jobs.Items.Count)
             {
-                await app.Terminal.Error.WriteLineAsync($"({jobs.Items.Count} of {jobs.Total}: page {jobs.Page}; more with --page {jobs.Page + 1})").ConfigureAwait(false);
+                await app.Terminal.Error.WriteLineAsync($"({jobs.Items.Count} of {jobs.Total}{(jobs.TotalIsLowerBound ? "+" : "")}: page {jobs.Page}; more with --page {jobs.Page + 1})").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

@@ -10,8 +10,6 @@ namespace Dashboard.Data.Jobs;
 /// </summary>
 internal sealed class JobPageQuery
 {
-    private const string LikeEscape = "\\";
-
     /// <summary>The FTS5 trigram tokenizer indexes runs of three characters: shorter text cannot use the index.</summary>
     private const int TrigramLength = 3;
 
@@ -28,13 +26,21 @@ internal sealed class JobPageQuery
         [JobSortColumn.Gpus] = "j.gpus",
     };
 
-    private JobPageQuery(string where, string orderBy, DynamicParameters parameters, IReadOnlyList<string> keysetSql)
+    /// <summary>Where a page reads its jobs: the jobs table, or the full-text index's matches joined to their jobs.</summary>
+    private const string TextIndexFirst = "jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid";
+
+    private JobPageQuery(string from, string where, string orderBy, DynamicParameters parameters, IReadOnlyList<string> keysetSql, string countSql)
     {
+        From = from;
         Where = where;
         OrderBy = orderBy;
         Parameters = parameters;
         KeysetSql = keysetSql;
+        CountSql = countSql;
     }
+
+    /// <summary>The SQL function that tells whether a name or a command holds a text (registered by <see cref="JobTextMatch"/>).</summary>
+    public const string TextHoldsFunction = "job_text_holds";
 
     /// <summary>
     /// For a query with a cursor: the page's statements, run in order until the page is full (each reads at most a page).
@@ -49,17 +55,37 @@ internal sealed class JobPageQuery
 
     public DynamicParameters Parameters { get; }
 
-    public string CountSql => $"SELECT COUNT(*) FROM jobs j{Where}";
+    /// <summary>
+    /// How many jobs match, counted up to <c>$countLimit</c> (the caller asks for one more than it shows, so it can
+    /// say "more than"): a count stops after that many rows instead of reading every match of a million.
+    /// </summary>
+    public string CountSql { get; }
 
-    public string PageSql => $"SELECT {JobRow.Columns} FROM jobs j{Where} ORDER BY {OrderBy} LIMIT $limit OFFSET $offset";
+    /// <summary>The tables a page reads (see <see cref="TextIndexFirst"/>).</summary>
+    public string From { get; }
 
-    public static JobPageQuery Of(JobQuery query)
+    public string PageSql => $"SELECT {JobRow.Columns} FROM {From}{Where} ORDER BY {OrderBy} LIMIT $limit OFFSET $offset";
+
+    /// <summary>
+    /// The statements for <paramref name="query"/>. A text of three characters or more is found one of three ways:
+    /// sorted by id, the full-text index's matches are walked in id order (FTS5 keeps them so) and joined to their
+    /// jobs, so a page reads its own matches only; otherwise, with <paramref name="scanText"/> (a text that many jobs
+    /// hold, see <see cref="JobStore.Page"/>), the text is tested on each row the sort's index brings, so a page reads
+    /// about page size / share of matching jobs rows; otherwise every match is gathered from the index and sorted
+    /// (few, since the text is rare). A count of a text walks the index's matches, and stops at the count's limit.
+    /// </summary>
+    public static JobPageQuery Of(JobQuery query, bool scanText = false)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
+        var textBy = !UsesTextIndex(query) ? TextSearch.RowTest
+            : !CountsThroughTextIndex(query) ? (scanText ? TextSearch.RowTest : TextSearch.IndexList)
+            : query.SortBy == JobSortColumn.Id ? TextSearch.IndexFirst
+            : scanText ? TextSearch.RowTest : TextSearch.IndexList;
 
         // The state and text filters are a job's own; team, owner and visibility are a sweep's too (its jobs share them).
-        var own = OwnConditions(query, "j", parameters);
+        var own = OwnConditions(query, "j", parameters, textBy);
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
             conditions.Add("j.team = $team");
@@ -98,7 +124,7 @@ internal sealed class JobPageQuery
             conditions.Add("NOT EXISTS (SELECT 1 FROM job_controls fc WHERE fc.job_id = j.id AND fc.sweep_id IS NOT NULL AND fc.sweep_id <> j.id)");
             if (own.Count > 0)
             {
-                var member = OwnConditions(query, "m", parameters);
+                var member = OwnConditions(query, "m", parameters, textBy);
                 conditions.Add(
                     $"(({string.Join(" AND ", own)}) OR EXISTS (SELECT 1 FROM job_controls mc JOIN jobs m ON m.id = mc.job_id WHERE mc.sweep_id = j.id AND {string.Join(" AND ", member)}))");
             }
@@ -111,12 +137,35 @@ internal sealed class JobPageQuery
         parameters.Add("$limit", query.PageSize);
         parameters.Add("$offset", query.Offset);
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        var keyset = query.After is { } after ? KeysetOf(after, conditions, parameters) : [];
-        return new JobPageQuery(where, OrderByOf(query.SortBy, query.Descending), parameters, keyset);
+        var from = textBy == TextSearch.IndexFirst ? TextIndexFirst : "jobs j";
+        var keyset = query.After is { } after ? KeysetOf(after, from, conditions, parameters) : [];
+        var count = $"SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where} LIMIT $countLimit)";
+        if (textBy == TextSearch.RowTest && CountsThroughTextIndex(query))
+        {
+            // Driven by the full-text index (CROSS JOIN keeps it the outer loop): each match is looked up by id and
+            // tested against the other filters, until the count's limit.
+            var others = Of(query with { Text = null }).Where;
+            var filters = others.Length == 0 ? "" : " AND " + others[" WHERE ".Length..];
+            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid WHERE jobs_text MATCH $text{filters} LIMIT $countLimit)";
+        }
+
+        return new JobPageQuery(from, where, OrderByOf(query.SortBy, query.Descending, textBy), parameters, keyset, count);
     }
 
+    /// <summary>The phrase that asks the FTS5 index for a text: quoted, so no operator or wildcard of the text reaches the query language.</summary>
+    public static string TextPhrase(string text) => "\"" + text.Trim().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Whether the full-text index alone can tell which jobs a query's text brings in (a text of three characters or more, not an id; no folded sweeps, whose rows other jobs bring in).</summary>
+    public static bool UsesTextIndex(JobQuery query) =>
+        query is { Text: { } text } && !string.IsNullOrWhiteSpace(text) && text.Trim().EnumerateRunes().Count() >= TrigramLength;
+
+    private static bool CountsThroughTextIndex(JobQuery query) =>
+        UsesTextIndex(query) && !IsId(query.Text!.Trim(), out _) && !(query.FoldSweeps && query.Sweep is null);
+
+    private static bool IsId(string text, out long id) => long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id);
+
     /// <summary>The state and text filters on the job aliased <paramref name="alias"/> (the parameters are shared by every alias).</summary>
-    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters)
+    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy)
     {
         var conditions = new List<string>();
         if (query.States is { Count: > 0 } states)
@@ -138,19 +187,27 @@ internal sealed class JobPageQuery
             string textCondition;
             if (text.EnumerateRunes().Count() >= TrigramLength)
             {
-                // The FTS5 trigram index finds every name or command that holds the text (as one quoted phrase: no
-                // operator or wildcard of the text reaches the query language).
+                // The FTS5 trigram index knows every name or command that holds the text (see TextPhrase).
+                parameters.Add("$text", TextPhrase(text));
+            }
+
+            if (textBy == TextSearch.IndexFirst)
+            {
+                textCondition = "jobs_text MATCH $text";
+            }
+            else if (textBy == TextSearch.IndexList)
+            {
                 textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
-                parameters.Add("$text", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
             else
             {
-                // One or two characters are shorter than a trigram: only a scan finds them.
-                textCondition = $"{alias}.name LIKE $text ESCAPE '\\' OR {alias}.command LIKE $text ESCAPE '\\'";
-                parameters.Add("$text", "%" + EscapeLike(text) + "%");
+                // Tested on each row: a text most jobs hold (the sort's index finds a page's worth at once), or one or
+                // two characters, shorter than a trigram.
+                textCondition = $"{TextHoldsFunction}({alias}.name, {alias}.command, $needle)";
+                parameters.Add("$needle", text);
             }
 
-            if (long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (IsId(text, out var id))
             {
                 textCondition += $" OR {alias}.id = $textId";
                 parameters.Add("$textId", id);
@@ -162,18 +219,20 @@ internal sealed class JobPageQuery
         return conditions;
     }
 
-    private static List<string> KeysetOf(JobCursor after, List<string> filters, DynamicParameters parameters)
+    private static List<string> KeysetOf(JobCursor after, string from, List<string> filters, DynamicParameters parameters)
     {
         var expression = SortExpressions[after.SortBy];
         var direction = after.Descending ? "DESC" : "ASC";
         var beyond = after.Descending ? "<" : ">";
         parameters.Add("$afterId", after.Id);
         string Statement(string condition, string orderBy) =>
-            $"SELECT {JobRow.Columns} FROM jobs j WHERE {string.Join(" AND ", [.. filters, condition])} ORDER BY {orderBy} LIMIT $limit";
+            $"SELECT {JobRow.Columns} FROM {from} WHERE {string.Join(" AND ", [.. filters, condition])} ORDER BY {orderBy} LIMIT $limit";
 
         if (after.SortBy == JobSortColumn.Id)
         {
-            return [Statement($"j.id {beyond} $afterId", $"j.id {direction}")];
+            // Walking the full-text index first, its rowid is the job's id: the range and the order go to the index.
+            var id = from == TextIndexFirst ? "jobs_text.rowid" : "j.id";
+            return [Statement($"{id} {beyond} $afterId", $"{id} {direction}")];
         }
 
         var statements = new List<string>();
@@ -200,8 +259,13 @@ internal sealed class JobPageQuery
     /// indexes of migration 0009 are, so a page reads only its own rows from an index (empty values are the
     /// smallest, so newest first puts them last by itself; oldest first sorts on "is empty" first).
     /// </summary>
-    private static string OrderByOf(JobSortColumn column, bool descending)
+    private static string OrderByOf(JobSortColumn column, bool descending, TextSearch textBy)
     {
+        if (column == JobSortColumn.Id && textBy == TextSearch.IndexFirst)
+        {
+            return $"jobs_text.rowid {(descending ? "DESC" : "ASC")}";
+        }
+
         var expression = SortExpressions[column];
         var direction = descending ? "DESC" : "ASC";
         var nullable = column is JobSortColumn.Started or JobSortColumn.Ended;
@@ -219,10 +283,17 @@ internal sealed class JobPageQuery
 
         return order.ToString();
     }
+}
 
-    /// <summary>Makes <c>%</c>, <c>_</c> and the escape character itself match only themselves in a LIKE pattern.</summary>
-    private static string EscapeLike(string text) =>
-        text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
-            .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
-            .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+/// <summary>How a list finds the jobs that hold a text (see <see cref="JobPageQuery.Of"/>).</summary>
+internal enum TextSearch
+{
+    /// <summary>Each row the sort's index brings is tested (also any text shorter than a trigram).</summary>
+    RowTest,
+
+    /// <summary>Every match is gathered from the full-text index, then the page sorted from them.</summary>
+    IndexList,
+
+    /// <summary>The full-text index's matches are walked in id order, each joined to its job.</summary>
+    IndexFirst,
 }

@@ -112,6 +112,9 @@ public sealed record JobQuery(
 /// </summary>
 public sealed record JobPage(IReadOnlyList<JobRecord> Items, int TotalCount, JobCursor? Next = null, IReadOnlyDictionary<long, SweepSummary>? Sweeps = null)
 {
+    /// <summary>More jobs match than were counted (<see cref="JobStore.DefaultCountLimit"/>): <see cref="TotalCount"/> is "at least".</summary>
+    public bool TotalIsLowerBound { get; init; }
+
     /// <summary>The sweep the row of <paramref name="job"/> stands for, or null for a job on its own.</summary>
     public SweepSummary? SweepOf(JobId job) => Sweeps is { } sweeps && sweeps.TryGetValue(job.Value, out var sweep) ? sweep : null;
 }

@@ -8,6 +8,23 @@ namespace Dashboard.Data.Jobs;
 /// <summary>Reads jobs and their event history. Writes go through <see cref="Writing.ClusterWriter"/>.</summary>
 public sealed class JobStore(Database database)
 {
+    /// <summary>A list counts its matching jobs up to this many; past it, the page says "more than" (<see cref="JobPage.TotalIsLowerBound"/>).</summary>
+    public const int DefaultCountLimit = 10_000;
+
+    /// <summary>
+    /// A text that at least this many jobs hold is tested row by row along the sort's index (a page is found after
+    /// reading about page size / share of jobs that hold it); a rarer one is gathered from the full-text index and sorted.
+    /// </summary>
+    public const int DefaultCommonTextMatches = 5_000;
+
+    private const string TextMatchesSql = "SELECT COUNT(*) FROM (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text LIMIT $limit)";
+
+    /// <summary>See <see cref="DefaultCountLimit"/> (tests lower it).</summary>
+    internal int CountLimit { get; init; } = DefaultCountLimit;
+
+    /// <summary>See <see cref="DefaultCommonTextMatches"/> (tests lower it).</summary>
+    internal int CommonTextMatches { get; init; } = DefaultCommonTextMatches;
+
     private const string FindSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.id = $id";
 
     private const string InStateSql = $"SELECT {JobRow.Columns} FROM jobs j WHERE j.state = $state ORDER BY j.id LIMIT $limit";
@@ -88,14 +105,17 @@ public sealed class JobStore(Database database)
             throw new ArgumentException("The job query was refused: " + string.Join("; ", problems) + ".", nameof(query));
         }
 
-        var sql = JobPageQuery.Of(query);
         using var connection = database.OpenConnection();
+        JobTextMatch.Register(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
-        var total = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
+        var sql = JobPageQuery.Of(query, IsCommonText(connection, transaction, query));
+        sql.Parameters.Add("$countLimit", CountLimit + 1);
+        var counted = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
+        var total = Math.Min(counted, CountLimit);
         List<JobRecord> items;
         if (query.After is null)
         {
-            items = total <= query.Offset
+            items = counted <= query.Offset
                 ? []
                 : connection.Query<JobRow>(sql.PageSql, sql.Parameters, transaction).Select(r => r.ToRecord()).ToList();
         }
@@ -123,17 +143,24 @@ public sealed class JobStore(Database database)
 
         transaction.Commit();
         var next = items.Count == query.PageSize ? JobCursor.After(items[^1], query.SortBy, query.Descending) : null;
-        return new JobPage(items, checked((int)total), next, sweeps);
+        return new JobPage(items, checked((int)total), next, sweeps) { TotalIsLowerBound = counted > CountLimit };
     }
+
+    /// <summary>Whether at least <see cref="CommonTextMatches"/> jobs hold the query's text (a probe of the full-text index that stops there).</summary>
+    private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query) =>
+        JobPageQuery.UsesTextIndex(query)
+        && connection.ExecuteScalar<long>(TextMatchesSql, new { text = JobPageQuery.TextPhrase(query.Text!), limit = CommonTextMatches }, transaction) >= CommonTextMatches;
 
     /// <summary>
     /// How SQLite runs <paramref name="query"/>'s page and count (EXPLAIN QUERY PLAN, one line per step): tests check
     /// that every sort and filter is served by an index.
     /// </summary>
-    internal IReadOnlyList<string> QueryPlan(JobQuery query)
+    internal IReadOnlyList<string> QueryPlan(JobQuery query, bool scanText = false)
     {
-        var sql = JobPageQuery.Of(query);
+        var sql = JobPageQuery.Of(query, scanText);
+        sql.Parameters.Add("$countLimit", CountLimit + 1);
         using var connection = database.OpenConnection();
+        JobTextMatch.Register(connection);
         var pages = query.After is null ? [sql.PageSql] : sql.KeysetSql;
         return
         [

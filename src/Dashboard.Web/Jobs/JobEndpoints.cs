@@ -129,7 +129,7 @@ public static class JobEndpoints
 
         var found = store.Page(query with { VisibleTo = user.JobVisibility() });
         var update = engine.Feed.Current;
-        return TypedResults.Ok(new ApiJobPage([.. found.Items.Select(r => JobViews.Of(r, update))], found.TotalCount, number, size, found.Next?.Token));
+        return TypedResults.Ok(new ApiJobPage([.. found.Items.Select(r => JobViews.Of(r, update))], found.TotalCount, number, size, found.Next?.Token, found.TotalIsLowerBound));
     }
 
     private static IResult Get(HttpContext context, string id, JobStore store, AllocationStore allocations, ClusterEngine engine)
