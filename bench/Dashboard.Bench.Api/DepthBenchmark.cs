@@ -236,6 +236,8 @@ public static class DepthBenchmark
             {
                 worst = (query, samples.Percentile(95));
             }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  list  : {(query.Length == 0 ? "(no filter)" : query),-40} median {samples.Median,7:0.0} ms, p95 {samples.Percentile(95),7:0.0} ms"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"list    : GET /api/v1/jobs first page (25), {queries.Length} filters/sorts x 20, {finished:N0} finished + {waiting:N0} waiting: median {all.Median:0.0} ms, p95 {all.Percentile(95):0.0} ms, p99 {all.P99:0.0} ms; slowest query p95 {worst.P95:0.0} ms ({(worst.Query.Length == 0 ? "no filter" : worst.Query)})"));

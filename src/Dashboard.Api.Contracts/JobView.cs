@@ -68,7 +68,7 @@ public sealed record JobPendingView(
     [property: JsonPropertyName("explainedAsOf")] DateTimeOffset? ExplainedAsOf = null);
 
 /// <summary>
-/// One page of a job list: <see cref="Total"/> jobs match in all, counted up to 10,000 (when more match,
+/// One page of a job list: <see cref="Total"/> jobs match in all, counted up to 10,000 (1,000 with a text; when more match,
 /// <see cref="TotalIsLowerBound"/> is true and the total says "at least"); <see cref="Page"/> counts from 1 (0 for a
 /// page read with a cursor). <see cref="Next"/> is the cursor of the page after this one (pass it as <c>after</c>; it
 /// reaches past the counted jobs too); null when this page was not full.

@@ -74,9 +74,16 @@ internal sealed class JobPageQuery
     /// about page size / share of matching jobs rows; otherwise every match is gathered from the index and sorted
     /// (few, since the text is rare). A count of a text walks the index's matches, and stops at the count's limit.
     /// </summary>
-    public static JobPageQuery Of(JobQuery query, bool scanText = false)
+    /// <remarks>
+    /// With <paramref name="walkSortIndex"/> (many jobs pass the filters, see <see cref="JobStore.Page"/>) the filters'
+    /// columns are written <c>+j.team</c>, which keeps SQLite from reading them through their own indexes: it walks the
+    /// sort's index and tests each row, and a page costs about page size / share of passing jobs rows, instead of
+    /// reading every passing job through the filter's index and sorting them all.
+    /// </remarks>
+    public static JobPageQuery Of(JobQuery query, bool scanText = false, bool walkSortIndex = false)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var column = walkSortIndex && query.SortBy != JobSortColumn.Id ? "+j." : "j.";
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
         var textBy = !UsesTextIndex(query) ? TextSearch.RowTest
@@ -85,16 +92,16 @@ internal sealed class JobPageQuery
             : scanText ? TextSearch.RowTest : TextSearch.IndexList;
 
         // The state and text filters are a job's own; team, owner and visibility are a sweep's too (its jobs share them).
-        var own = OwnConditions(query, "j", parameters, textBy);
+        var own = OwnConditions(query, "j", parameters, textBy, column != "j.");
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
-            conditions.Add("j.team = $team");
+            conditions.Add($"{column}team = $team");
             parameters.Add("$team", query.Team.Trim());
         }
 
         if (!string.IsNullOrWhiteSpace(query.Owner))
         {
-            conditions.Add("j.owner = $owner");
+            conditions.Add($"{column}owner = $owner");
             parameters.Add("$owner", query.Owner.Trim());
         }
 
@@ -107,7 +114,7 @@ internal sealed class JobPageQuery
                 parameters.Add($"$visibleTeam{i}", visible.Teams[i]);
             }
 
-            conditions.Add(teamNames.Count == 0 ? "j.owner = $visibleOwner" : $"(j.owner = $visibleOwner OR j.team IN ({string.Join(", ", teamNames)}))");
+            conditions.Add(teamNames.Count == 0 ? $"{column}owner = $visibleOwner" : $"({column}owner = $visibleOwner OR {column}team IN ({string.Join(", ", teamNames)}))");
             parameters.Add("$visibleOwner", visible.Owner);
         }
 
@@ -124,7 +131,7 @@ internal sealed class JobPageQuery
             conditions.Add("NOT EXISTS (SELECT 1 FROM job_controls fc WHERE fc.job_id = j.id AND fc.sweep_id IS NOT NULL AND fc.sweep_id <> j.id)");
             if (own.Count > 0)
             {
-                var member = OwnConditions(query, "m", parameters, textBy);
+                var member = OwnConditions(query, "m", parameters, textBy, false);
                 conditions.Add(
                     $"(({string.Join(" AND ", own)}) OR EXISTS (SELECT 1 FROM job_controls mc JOIN jobs m ON m.id = mc.job_id WHERE mc.sweep_id = j.id AND {string.Join(" AND ", member)}))");
             }
@@ -165,7 +172,7 @@ internal sealed class JobPageQuery
     private static bool IsId(string text, out long id) => long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id);
 
     /// <summary>The state and text filters on the job aliased <paramref name="alias"/> (the parameters are shared by every alias).</summary>
-    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy)
+    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy, bool unindexed)
     {
         var conditions = new List<string>();
         if (query.States is { Count: > 0 } states)
@@ -178,7 +185,7 @@ internal sealed class JobPageQuery
                 parameters.Add(name, state.ToString());
             }
 
-            conditions.Add($"{alias}.state IN ({string.Join(", ", names)})");
+            conditions.Add($"{(unindexed ? "+" : "")}{alias}.state IN ({string.Join(", ", names)})");
         }
 
         if (!string.IsNullOrWhiteSpace(query.Text))

@@ -13,14 +13,25 @@ public sealed class JobStore(Database database)
 
     /// <summary>
     /// A text that at least this many jobs hold is tested row by row along the sort's index (a page is found after
-    /// reading about page size / share of jobs that hold it); a rarer one is gathered from the full-text index and sorted.
+    /// reading about page size / share of jobs that hold it); a rarer one is gathered from the full-text index and
+    /// sorted. Likewise, when at least this many jobs pass the state, team, owner or visibility filters, a page sorted
+    /// by another column walks that column's index instead of sorting every passing job.
     /// </summary>
     public const int DefaultCommonTextMatches = 5_000;
 
     private const string TextMatchesSql = "SELECT COUNT(*) FROM (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text LIMIT $limit)";
 
+    /// <summary>
+    /// A list filtered by a text counts up to this many: checking that a phrase is in a job costs the full-text index
+    /// far more than an index range costs per row, and a person who searched reads "more than 1,000" as well as a number.
+    /// </summary>
+    public const int DefaultTextCountLimit = 1_000;
+
     /// <summary>See <see cref="DefaultCountLimit"/> (tests lower it).</summary>
     internal int CountLimit { get; init; } = DefaultCountLimit;
+
+    /// <summary>See <see cref="DefaultTextCountLimit"/> (tests lower it).</summary>
+    internal int TextCountLimit { get; init; } = DefaultTextCountLimit;
 
     /// <summary>See <see cref="DefaultCommonTextMatches"/> (tests lower it).</summary>
     internal int CommonTextMatches { get; init; } = DefaultCommonTextMatches;
@@ -108,10 +119,19 @@ public sealed class JobStore(Database database)
         using var connection = database.OpenConnection();
         JobTextMatch.Register(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
-        var sql = JobPageQuery.Of(query, IsCommonText(connection, transaction, query));
-        sql.Parameters.Add("$countLimit", CountLimit + 1);
+        var commonText = IsCommonText(connection, transaction, query);
+        var limit = string.IsNullOrWhiteSpace(query.Text) ? CountLimit : TextCountLimit;
+        var sql = JobPageQuery.Of(query, commonText);
+        sql.Parameters.Add("$countLimit", limit + 1);
         var counted = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
-        var total = Math.Min(counted, CountLimit);
+        var total = Math.Min(counted, limit);
+        if (counted >= Math.Min(CommonTextMatches, limit) && query.SortBy != JobSortColumn.Id && HasIndexedFilter(query))
+        {
+            // Many jobs pass: walk the sort's index rather than sort every passing job (see JobPageQuery.Of).
+            sql = JobPageQuery.Of(query, commonText, walkSortIndex: true);
+            sql.Parameters.Add("$countLimit", limit + 1);
+        }
+
         List<JobRecord> items;
         if (query.After is null)
         {
@@ -143,8 +163,11 @@ public sealed class JobStore(Database database)
 
         transaction.Commit();
         var next = items.Count == query.PageSize ? JobCursor.After(items[^1], query.SortBy, query.Descending) : null;
-        return new JobPage(items, checked((int)total), next, sweeps) { TotalIsLowerBound = counted > CountLimit };
+        return new JobPage(items, checked((int)total), next, sweeps) { TotalIsLowerBound = counted > limit };
     }
+
+    private static bool HasIndexedFilter(JobQuery query) =>
+        query.States is { Count: > 0 } || !string.IsNullOrWhiteSpace(query.Team) || !string.IsNullOrWhiteSpace(query.Owner) || query.VisibleTo is not null;
 
     /// <summary>Whether at least <see cref="CommonTextMatches"/> jobs hold the query's text (a probe of the full-text index that stops there).</summary>
     private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query) =>
@@ -155,9 +178,9 @@ public sealed class JobStore(Database database)
     /// How SQLite runs <paramref name="query"/>'s page and count (EXPLAIN QUERY PLAN, one line per step): tests check
     /// that every sort and filter is served by an index.
     /// </summary>
-    internal IReadOnlyList<string> QueryPlan(JobQuery query, bool scanText = false)
+    internal IReadOnlyList<string> QueryPlan(JobQuery query, bool scanText = false, bool walkSortIndex = false)
     {
-        var sql = JobPageQuery.Of(query, scanText);
+        var sql = JobPageQuery.Of(query, scanText, walkSortIndex);
         sql.Parameters.Add("$countLimit", CountLimit + 1);
         using var connection = database.OpenConnection();
         JobTextMatch.Register(connection);

@@ -64,6 +64,47 @@ public sealed class JobListTextStrategyTests : StoreTest
         }
     }
 
+    public static TheoryData<JobSortColumn, bool> Sorts()
+    {
+        var sorts = new TheoryData<JobSortColumn, bool>();
+        foreach (var column in Enum.GetValues<JobSortColumn>())
+        {
+            sorts.Add(column, true);
+            sorts.Add(column, false);
+        }
+
+        return sorts;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public void Walking_the_sort_index_past_the_filters_lists_what_the_filter_indexes_list(JobSortColumn column, bool descending)
+    {
+        SubmitMixed(40);
+        var filters = new JobQuery[]
+        {
+            new(Team: "nlp"),
+            new(Owner: "bob", States: new HashSet<JobState> { JobState.Failed, JobState.Succeeded }),
+            new(States: new HashSet<JobState> { JobState.Running }),
+            new(VisibleTo: new JobVisibility("carol", ["vision"])),
+            new(Team: "vision", FoldSweeps: true),
+        };
+
+        foreach (var filter in filters.Select(f => f with { SortBy = column, Descending = descending }))
+        {
+            Walk(rowByRow, filter).Should().Equal(Walk(throughIndex, filter), filter.ToString());
+        }
+    }
+
+    [Fact]
+    public void Many_passing_jobs_sorted_by_another_column_walk_that_columns_index()
+    {
+        var plan = rowByRow.QueryPlan(new JobQuery(Team: "speech", SortBy: JobSortColumn.Submitted, Descending: false), walkSortIndex: true);
+
+        plan.Should().Contain(step => step.StartsWith("page: SCAN j USING INDEX jobs_by_submitted", StringComparison.Ordinal), string.Join(" | ", plan));
+        plan.Should().NotContain(step => step.StartsWith("page:", StringComparison.Ordinal) && step.Contains("TEMP B-TREE", StringComparison.Ordinal), string.Join(" | ", plan));
+    }
+
     [Fact]
     public void Case_is_ignored_beyond_ascii_as_the_full_text_index_ignores_it()
     {
@@ -96,8 +137,10 @@ public sealed class JobListTextStrategyTests : StoreTest
         var few = capped.Page(new JobQuery(Owner: "ada", Team: "vision"));
         few.TotalCount.Should().Be(Ids(capped.Page(new JobQuery(Owner: "ada", Team: "vision", PageSize: 100))).Count);
         few.TotalIsLowerBound.Should().BeFalse("5 jobs are under the limit: the count is exact");
-        new JobStore(Database) { CountLimit = 10, CommonTextMatches = 1 }.Page(new JobQuery(Text: "py")).TotalIsLowerBound.Should().BeTrue();
-        new JobStore(Database) { CountLimit = 10, CommonTextMatches = 1 }.Page(new JobQuery(Text: "python")).TotalCount.Should().Be(10);
+        new JobStore(Database) { TextCountLimit = 10, CommonTextMatches = 1 }.Page(new JobQuery(Text: "py")).TotalIsLowerBound.Should().BeTrue();
+        new JobStore(Database) { TextCountLimit = 10, CommonTextMatches = 1 }.Page(new JobQuery(Text: "python")).TotalCount.Should().Be(10);
+        new JobStore(Database) { TextCountLimit = 10 }.Page(new JobQuery(Text: "python", SortBy: JobSortColumn.Name)).TotalCount.Should().Be(10, "a text's count stops at its own limit whichever way the text is found");
+        capped.Page(new JobQuery(Text: "python")).TotalIsLowerBound.Should().BeFalse("the text's limit is 1,000 by default");
     }
 
     [Fact]
