@@ -13,20 +13,8 @@ public sealed class JobListIndexTests : StoreTest
         store = new JobStore(Database);
     }
 
-    public static TheoryData<JobSortColumn, bool> Sorts()
-    {
-        var sorts = new TheoryData<JobSortColumn, bool>();
-        foreach (var column in Enum.GetValues<JobSortColumn>())
-        {
-            sorts.Add(column, true);
-            sorts.Add(column, false);
-        }
-
-        return sorts;
-    }
-
     [Theory]
-    [MemberData(nameof(Sorts))]
+    [MemberData(nameof(JobSorts.All), MemberType = typeof(JobSorts))]
     public void Every_sort_both_ways_reads_an_index_in_order_without_sorting_the_table(JobSortColumn column, bool descending)
     {
         var plan = store.QueryPlan(new JobQuery(SortBy: column, Descending: descending));

@@ -64,20 +64,8 @@ public sealed class JobListTextStrategyTests : StoreTest
         }
     }
 
-    public static TheoryData<JobSortColumn, bool> Sorts()
-    {
-        var sorts = new TheoryData<JobSortColumn, bool>();
-        foreach (var column in Enum.GetValues<JobSortColumn>())
-        {
-            sorts.Add(column, true);
-            sorts.Add(column, false);
-        }
-
-        return sorts;
-    }
-
     [Theory]
-    [MemberData(nameof(Sorts))]
+    [MemberData(nameof(JobSorts.All), MemberType = typeof(JobSorts))]
     public void Walking_the_sort_index_past_the_filters_lists_what_the_filter_indexes_list(JobSortColumn column, bool descending)
     {
         SubmitMixed(40);

@@ -18,20 +18,8 @@ public sealed class JobStoreKeysetTests : StoreTest
         store = new JobStore(Database);
     }
 
-    public static TheoryData<JobSortColumn, bool> Sorts()
-    {
-        var sorts = new TheoryData<JobSortColumn, bool>();
-        foreach (var column in Enum.GetValues<JobSortColumn>())
-        {
-            sorts.Add(column, true);
-            sorts.Add(column, false);
-        }
-
-        return sorts;
-    }
-
     [Theory]
-    [MemberData(nameof(Sorts))]
+    [MemberData(nameof(JobSorts.All), MemberType = typeof(JobSorts))]
     public void Walking_the_cursors_visits_every_job_once_in_the_order_of_one_big_page(JobSortColumn column, bool descending)
     {
         SubmitMixed(23);
@@ -113,7 +101,7 @@ public sealed class JobStoreKeysetTests : StoreTest
     }
 
     [Theory]
-    [MemberData(nameof(Sorts))]
+    [MemberData(nameof(JobSorts.All), MemberType = typeof(JobSorts))]
     public void Every_cursor_page_walks_its_index_from_the_cursor_without_sorting(JobSortColumn column, bool descending)
     {
         foreach (var after in new[] { new JobCursor(column, descending, TextOf(column), NumberOf(column), 500), new JobCursor(column, descending, null, null, 500) })
