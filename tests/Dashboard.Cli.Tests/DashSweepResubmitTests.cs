@@ -28,9 +28,10 @@ public sealed partial class DashSweepResubmitTests : IAsyncLifetime
     [Fact]
     public async Task A_sweeps_failed_jobs_are_resubmitted_from_the_terminal_and_their_success_shows_in_its_progress()
     {
-        // A sweep's job N has id sweep + N; a resubmitted attempt gets a new id, so it takes the other branch.
+        // A sweep's job N has id sweep + N; a resubmitted attempt gets a new id, so it takes the other branch. One at a
+        // time: two jobs ending at the same instant on this host can be marked failed for a process left running.
         var submitted = await Dash.RunAsync(server, "alice", "submit", "--team", "vision", "--gpus", "0", "--cpus", "0.5", "--mem", "256M", "--time", "10m",
-            "--name", "flaky", "--sweep", "seed=1,2", "--", "[ \"$DASHBOARD_JOB_ID\" -eq $((DASH_SWEEP_ID + DASH_SWEEP_INDEX)) ] && exit 3; exit 0");
+            "--name", "flaky", "--sweep", "seed=1,2", "--max-running", "1", "--", "[ \"$DASHBOARD_JOB_ID\" -eq $((DASH_SWEEP_ID + DASH_SWEEP_INDEX)) ] && exit 3; exit 0");
         submitted.ExitCode.Should().Be(ExitCodes.Ok, submitted.ToString());
         var match = SubmittedSweep().Match(submitted.Out);
         match.Success.Should().BeTrue(submitted.ToString());
