@@ -166,6 +166,9 @@ internal sealed class JobPageQuery
     public static bool UsesTextIndex(JobQuery query) =>
         query is { Text: { } text } && !string.IsNullOrWhiteSpace(text) && text.Trim().EnumerateRunes().Count() >= TrigramLength;
 
+    /// <summary>Whether a page of <paramref name="query"/> walks the full-text index's matches in id order (then how common its text is does not matter).</summary>
+    public static bool WalksTextIndexFirst(JobQuery query) => query.SortBy == JobSortColumn.Id && CountsThroughTextIndex(query);
+
     private static bool CountsThroughTextIndex(JobQuery query) =>
         UsesTextIndex(query) && !IsId(query.Text!.Trim(), out _) && !(query.FoldSweeps && query.Sweep is null);
 

@@ -172,6 +172,7 @@ public sealed class JobStore(Database database)
     /// <summary>Whether at least <see cref="CommonTextMatches"/> jobs hold the query's text (a probe of the full-text index that stops there).</summary>
     private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query) =>
         JobPageQuery.UsesTextIndex(query)
+        && !JobPageQuery.WalksTextIndexFirst(query)
         && connection.ExecuteScalar<long>(TextMatchesSql, new { text = JobPageQuery.TextPhrase(query.Text!), limit = CommonTextMatches }, transaction) >= CommonTextMatches;
 
     /// <summary>

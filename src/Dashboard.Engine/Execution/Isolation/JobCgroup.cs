@@ -85,11 +85,13 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
         }
 
         TryWrite(freezer, "freezer.state", "FROZEN");
+        // Counted: the processes that were still living when seen. A v1 cgroup also lists a process that has already
+        // ended and waits for its parent to collect it (a zombie): that one was not left running.
         var killed = new HashSet<int>();
         foreach (var pid in Processes())
         {
+            CountIfLiving(pid);
             ProcessSignals.Signal(pid, ProcessSignals.SigKill);
-            killed.Add(pid);
         }
 
         TryWrite(freezer, "freezer.state", "THAWED");
@@ -100,7 +102,7 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
         {
             foreach (var pid in left)
             {
-                killed.Add(pid);
+                CountIfLiving(pid);
                 ProcessSignals.Signal(pid, ProcessSignals.SigKill);
             }
 
@@ -108,6 +110,14 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
         }
 
         return killed.Count;
+
+        void CountIfLiving(int pid)
+        {
+            if (ProcessSignals.ProcessAlive(pid))
+            {
+                killed.Add(pid);
+            }
+        }
     }
 
     /// <summary>Removes the job's (empty) cgroups, and their executor's folder once no job is left in it; ones still in use stay.</summary>
