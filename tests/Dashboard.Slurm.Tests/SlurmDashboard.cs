@@ -12,6 +12,7 @@ using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Slurm.Tests;
 
@@ -49,6 +50,9 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>What the dashboard logged (Information and above).</summary>
+    public CapturedLog Log { get; } = new();
 
     public ClusterEngine Engine => Services.GetRequiredService<ClusterEngine>();
 
@@ -99,6 +103,8 @@ public sealed class SlurmDashboard : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }
 
     /// <summary>A client that sends <paramref name="user"/>'s personal token.</summary>
