@@ -66,7 +66,14 @@ internal static class SlurmBench
                 // 2. The same jobs through the dashboard, Cluster:Slurm on this cluster, once its view shows sbatch's jobs
                 // gone (their GPUs count as held outside the dashboard until a poll sees them end; a 1-GPU job would
                 // then be refused as never fitting).
-                await engine.Feed.WaitForAsync(u => u.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.Gpus.Length == 8) == 2);
+                // A poll of its own after squeue shows them gone, so the view is not one from before they ended (that
+                // view may show them holding every core of a node: a submit was refused as never fitting in one run).
+                var sync = dashboard.Services.GetRequiredService<Dashboard.Slurm.SlurmSync>();
+                do
+                {
+                    await sync.PollAsync(CancellationToken.None);
+                }
+                while (engine.Feed.Current!.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.Gpus.Length == 8 && n.CpuMillicores == 8000) != 2);
                 watch.Restart();
                 var ids = new List<long>();
                 for (var i = 0; i < jobs; i++)
