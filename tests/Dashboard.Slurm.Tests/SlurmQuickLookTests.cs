@@ -23,11 +23,4 @@ public sealed class SlurmQuickLookTests(SlurmCluster cluster)
         read.ExitCode.Should().Be(4);
         read.EndReason.Should().Contain($"Slurm job {slurmId}");
     }
-
-    [Fact]
-    public void A_negative_quick_look_count_is_refused_by_name()
-    {
-        var options = new SlurmOptions { Enabled = true, RestUrl = "http://slurm-head:6820", Token = "t", Partitions = ["gpu"], QuickLookJobs = -1 };
-        options.Problems().Should().ContainSingle().Which.Should().Contain("QuickLookJobs");
-    }
 }
