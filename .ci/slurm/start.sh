@@ -2,7 +2,8 @@
 # Starts a real single-host Slurm cluster (Debian's slurm-wlm, slurmrestd and munge, 22.05) in a scratch folder:
 # its own munged, slurmctld, two slurmd (node1: 8 GPUs typed a100, node2: 8 untyped GPUs; device files are links
 # to /dev/null) and slurmrestd with auth/jwt, all on free loopback ports, so several clusters can run side by side
-# on one machine. Runs as root. Usage:
+# on one machine. Memory is enforced through cgroup v1 where the host has it (a job past its --mem ends OUT_OF_MEMORY).
+# Runs as root. Usage:
 #   .ci/slurm/start.sh [SCRATCH]     # SCRATCH defaults to a new folder under /tmp
 # Prints the scratch folder on its last line and writes SCRATCH/env, lines of NAME=value:
 #   DASHBOARD_TEST_SLURM_URL      slurmrestd's base address (http://127.0.0.1:PORT)
@@ -72,6 +73,25 @@ chmod 0600 jwt.key
 for i in 0 1 2 3 4 5 6 7; do ln -sf /dev/null "dev/gpu$i"; done
 
 cluster="dash$(basename "$scratch" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z' | tail -c 8)"
+
+# Memory is enforced where this host has cgroup v1's memory controller (the CI machines do): task/cgroup puts each job
+# step in a memory cgroup of its --mem, so a job past it is killed by the kernel and ends OUT_OF_MEMORY in Slurm, as
+# on a real cluster. Elsewhere task/none (nothing enforced). The cgroups are named by node and job id
+# (slurm_node1/uid_N/job_M), which clusters side by side on one host share: each cluster numbers its jobs from a
+# random first id, so their job ids do not meet.
+if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
+    task_plugin=task/cgroup
+else
+    task_plugin=task/none
+fi
+first_job_id=$(( (RANDOM * 32768 + RANDOM) % 60000000 + 1000 ))
+cat > cgroup.conf <<CONF
+CgroupPlugin=cgroup/v1
+CgroupMountpoint=/sys/fs/cgroup
+ConstrainRAMSpace=yes
+ConstrainCores=no
+ConstrainDevices=no
+CONF
 cat > slurm.conf <<CONF
 ClusterName=$cluster
 SlurmctldHost=localhost(127.0.0.1)
@@ -90,7 +110,7 @@ SlurmdPidFile=$scratch/slurmd-%n.pid
 SlurmctldLogFile=$scratch/log/slurmctld.log
 SlurmdLogFile=$scratch/log/slurmd-%n.log
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=$task_plugin
 JobAcctGatherType=jobacct_gather/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
@@ -101,6 +121,7 @@ ReturnToService=2
 MpiDefault=none
 KillWait=5
 MinJobAge=300
+FirstJobId=$first_job_id
 SchedulerParameters=sched_interval=2
 SlurmctldTimeout=10
 SlurmdTimeout=30
@@ -114,7 +135,7 @@ cat > gres.conf <<CONF
 NodeName=node1 Name=gpu Type=a100 File=$scratch/dev/gpu[0-7]
 NodeName=node2 Name=gpu File=$scratch/dev/gpu[0-7]
 CONF
-chmod 0644 slurm.conf gres.conf
+chmod 0644 slurm.conf gres.conf cgroup.conf
 export SLURM_CONF="$scratch/slurm.conf"
 
 fail() {

@@ -44,9 +44,9 @@ public sealed class TraceReplay(TextWriter log)
             {
                 window.Add(new ReplayJob(job.Job, job.Duration));
             }
-            else if (submitted < start && submitted + job.Duration > start)
+            else if (ReplayJob.RunningAt(job.Job, submitted, job.Duration, start) is { } background)
             {
-                window.Add(new ReplayJob(job.Job, submitted + job.Duration - start, ArrivesAt: start));
+                window.Add(background);
             }
         }
 
@@ -71,7 +71,7 @@ public sealed class TraceReplay(TextWriter log)
                 foreach (var n in snapshot.Nodes)
                 {
                     var on = snapshot.Running.Where(r => r.Allocation.Node == n.Name).ToList();
-                    log.WriteLine($"follow:   {n.Name}: free {8 - on.Sum(r => r.Allocation.GpuIndices.Length)} " + string.Join(" ", on.Select(r => $"{r.Job.Spec.Name}:{r.Allocation.GpuIndices.Length}g/{r.Job.Team}/{(r.Allocation.ExpectedEnd - now)?.TotalHours:N0}h{(r.Borrowing ? "B" : "")}")));
+                    log.WriteLine($"follow:   {n.Name}: free {8 - on.Sum(r => r.Allocation.GpuIndices.Length)} " + string.Join(" ", on.Select(r => $"{r.Job.Spec.Name}:{r.Allocation.GpuIndices.Length}g/{r.Job.Team}/{(r.Allocation.ExpectedEnd - now)?.TotalHours:N0}h{(r.Borrowing ? "B" : "")}@{(r.Allocation.Start - Origin).TotalSeconds:0}")));
                 }
             }
 

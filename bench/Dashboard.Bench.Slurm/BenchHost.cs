@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Dashboard.Bench.Slurm;
 
 /// <summary>The real app with Cluster:Slurm on the given cluster and no local or demo node.</summary>
-internal sealed class BenchHost(string dataFolder, string url, string key, string conf, TimeSpan pollInterval) : WebApplicationFactory<Program>
+internal sealed class BenchHost(string dataFolder, string url, string key, string conf, TimeSpan pollInterval, int quickLookJobs) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -25,6 +25,7 @@ internal sealed class BenchHost(string dataFolder, string url, string key, strin
             ["Cluster:Slurm:Partitions:0"] = "dash",
             ["Cluster:Slurm:PollInterval"] = pollInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:Slurm:SlurmConf"] = conf,
+            ["Cluster:Slurm:QuickLookJobs"] = quickLookJobs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (name, value) in settings)
         {

@@ -13,7 +13,7 @@ namespace Dashboard.Bench.Slurm;
 // alternating rounds (sbatch, dashboard, sbatch, dashboard, ...) so both see the same load; and the delay from a
 // Slurm job's end to its GPUs showing free in the dashboard's published state.
 // Needs the cluster .ci/slurm/start.sh starts: export the lines of SCRATCH/env, then run as root:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Slurm -- [jobs] [rounds] [poll ms]
+//   dotnet run -c Release --project bench/Dashboard.Bench.Slurm -- [jobs] [rounds] [poll ms] [quick look jobs, 0: off]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class SlurmBench
 {
@@ -22,18 +22,19 @@ internal static class SlurmBench
         var jobs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 48;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         var pollMs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 250;
+        var quickLook = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
         var url = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_URL") ?? throw new InvalidOperationException("start a cluster with .ci/slurm/start.sh and export SCRATCH/env first");
         var key = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_JWT_KEY")!;
         var conf = Environment.GetEnvironmentVariable("DASHBOARD_TEST_SLURM_CONF")!;
         var cli = new SlurmCli(conf);
         await cli.RunAsync("useradd", "--system", "--no-create-home", "dashslurm").ContinueWith(_ => { }, TaskScheduler.Default);
 
-        Console.WriteLine($"Slurm start rate: {jobs} jobs of `true`, 1 GPU, 1 CPU, 1 GiB each, on 2 nodes x 8 GPUs ({Environment.ProcessorCount} cores), {rounds} alternating rounds, dashboard polling every {pollMs} ms");
+        Console.WriteLine($"Slurm start rate: {jobs} jobs of `true`, 1 GPU, 1 CPU, 1 GiB each, on 2 nodes x 8 GPUs ({Environment.ProcessorCount} cores), {rounds} alternating rounds, dashboard polling every {pollMs} ms, quick look at {(quickLook == 0 ? "no job (off)" : $"up to {quickLook} new jobs")}");
         var folder = Directory.CreateTempSubdirectory("dashboard-bench-slurm-").FullName;
         File.SetUnixFileMode(folder, (UnixFileMode)0x1C9);
         var sbatchRates = new List<double>();
         var dashboardRates = new List<double>();
-        await using (var dashboard = new BenchHost(folder, url, key, conf, TimeSpan.FromMilliseconds(pollMs)))
+        await using (var dashboard = new BenchHost(folder, url, key, conf, TimeSpan.FromMilliseconds(pollMs), quickLook))
         {
             dashboard.StartServer();
             var engine = dashboard.Services.GetRequiredService<ClusterEngine>();
@@ -65,7 +66,14 @@ internal static class SlurmBench
                 // 2. The same jobs through the dashboard, Cluster:Slurm on this cluster, once its view shows sbatch's jobs
                 // gone (their GPUs count as held outside the dashboard until a poll sees them end; a 1-GPU job would
                 // then be refused as never fitting).
-                await engine.Feed.WaitForAsync(u => u.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.Gpus.Length == 8) == 2);
+                // A poll of its own after squeue shows them gone, so the view is not one from before they ended (that
+                // view may show them holding every core of a node: a submit was refused as never fitting in one run).
+                var sync = dashboard.Services.GetRequiredService<Dashboard.Slurm.SlurmSync>();
+                do
+                {
+                    await sync.PollAsync(CancellationToken.None);
+                }
+                while (engine.Feed.Current!.Snapshot.Nodes.Count(n => n.Name is "node1" or "node2" && n.Gpus.Length == 8 && n.CpuMillicores == 8000) != 2);
                 watch.Restart();
                 var ids = new List<long>();
                 for (var i = 0; i < jobs; i++)

@@ -48,8 +48,17 @@ public sealed class ApiClient : IDisposable
             () => new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) },
             cancellationToken);
 
+    public Task<ApiResult<T>> PutAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(
+            () => new HttpRequestMessage(HttpMethod.Put, Relative(path)) { Content = JsonContent.Create(body, body.GetType(), options: Json) },
+            cancellationToken);
+
     public Task<ApiResult<T>> DeleteAsync<T>(string path, CancellationToken cancellationToken) =>
         SendAsync<T>(() => new HttpRequestMessage(HttpMethod.Delete, Relative(path)), cancellationToken);
+
+    /// <summary>A DELETE whose success has no body (204 No Content): the value is true when it succeeded.</summary>
+    public Task<ApiResult<bool>> DeleteWithoutContentAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, Relative(path)), _ => ApiResult.Ok(true, string.Empty), cancellationToken);
 
     /// <summary>
     /// Streams a response body to <paramref name="onChunk"/> as it arrives (for logs); returns the response headers'
@@ -97,7 +106,25 @@ public sealed class ApiClient : IDisposable
 
     private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
 
-    private async Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    private Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> build, CancellationToken cancellationToken) =>
+        SendAsync(build, ReadJson<T>, cancellationToken);
+
+    private ApiResult<T> ReadJson<T>(string json)
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(json, Json);
+            return value is null
+                ? ApiResult.Failed<T>(ExitCodes.Refused, $"the server at {Server.Url} answered with no content")
+                : ApiResult.Ok(value, json);
+        }
+        catch (JsonException)
+        {
+            return ApiResult.Failed<T>(ExitCodes.Refused, $"the server at {Server.Url} answered something that is not the dashboard's API (is --server right?)");
+        }
+    }
+
+    private async Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> build, Func<string, ApiResult<T>> read, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
@@ -111,18 +138,7 @@ public sealed class ApiClient : IDisposable
                 return ApiResult.Failed<T>(failure.Code, failure.Message);
             }
 
-            var json = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            try
-            {
-                var value = JsonSerializer.Deserialize<T>(json, Json);
-                return value is null
-                    ? ApiResult.Failed<T>(ExitCodes.Refused, $"the server at {Server.Url} answered with no content")
-                    : ApiResult.Ok(value, json);
-            }
-            catch (JsonException)
-            {
-                return ApiResult.Failed<T>(ExitCodes.Refused, $"the server at {Server.Url} answered something that is not the dashboard's API (is --server right?)");
-            }
+            return read(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

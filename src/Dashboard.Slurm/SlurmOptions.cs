@@ -41,6 +41,12 @@ public sealed class SlurmOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How many just-accepted jobs at most are looked at one by one (GET job/{id} every 100 ms for their first 3 s), so a
+    /// job that ends at once frees its GPUs before the next poll; 0 turns the quick look off (ends wait for the poll).
+    /// </summary>
+    public int QuickLookJobs { get; set; } = 32;
+
+    /// <summary>
     /// A started job Slurm still keeps pending after this many seconds (an outside job took the room meanwhile) is
     /// cancelled there and put back in the dashboard's queue.
     /// </summary>
@@ -87,9 +93,9 @@ public sealed class SlurmOptions
             problems.Add("Cluster:Slurm:Partitions must name at least one partition");
         }
 
-        if (PollInterval <= TimeSpan.Zero || PendingTooLongSeconds <= 0 || TokenLifetime < TimeSpan.FromMinutes(1))
+        if (PollInterval <= TimeSpan.Zero || PendingTooLongSeconds <= 0 || TokenLifetime < TimeSpan.FromMinutes(1) || QuickLookJobs < 0)
         {
-            problems.Add("Cluster:Slurm: PollInterval and PendingTooLongSeconds must be more than 0, TokenLifetime at least 1 minute");
+            problems.Add("Cluster:Slurm: PollInterval and PendingTooLongSeconds must be more than 0, TokenLifetime at least 1 minute, QuickLookJobs 0 or more");
         }
 
         return problems;

@@ -97,9 +97,19 @@ public sealed partial class SlurmSync(
             var says = SlurmNodeStates.Describe(slurm.State, slurm.StateFlags) + (string.IsNullOrWhiteSpace(slurm.Reason) ? "" : ": " + slurm.Reason);
             if (node.State == NodeState.Ready && executor.Avoided.Of(slurm.Name, time.GetUtcNow()) is { } avoided)
             {
-                // Slurm would not start a job here: nothing new goes here for a while (Draining in the dashboard only).
-                node = node with { State = NodeState.Draining, Note = node.Note + "; avoided: Slurm " + avoided.Describe() };
-                says = avoided.Describe();
+                if (ResumedInTheDashboard(slurm.Name))
+                {
+                    // The avoidance is the dashboard's own (Slurm's node is not drained): an admin's resume ends it, and
+                    // nothing is sent to Slurm (a RESUME of a node Slurm does not hold drained is refused there).
+                    executor.Avoided.End(slurm.Name);
+                    SlurmSyncLog.AvoidanceEnded(logger, slurm.Name, avoided.Job);
+                }
+                else
+                {
+                    // Slurm would not start a job here: nothing new goes here for a while (Draining in the dashboard only).
+                    node = node with { State = NodeState.Draining, Note = node.Note + "; avoided: Slurm " + avoided.Describe() };
+                    says = avoided.Describe();
+                }
             }
 
             await ReportAsync(node).ConfigureAwait(false);
@@ -137,6 +147,14 @@ public sealed partial class SlurmSync(
         await engine.ReportInventoryAsync(node).ConfigureAwait(false);
         reported[node.Name] = node;
     }
+
+    /// <summary>
+    /// Whether the dashboard shows <paramref name="node"/> Ready although this sync last made it Draining: an admin
+    /// resumed it in the dashboard (the Draining this sync applies while a node is avoided is the only one Slurm does not also show).
+    /// </summary>
+    private bool ResumedInTheDashboard(string node) =>
+        applied.TryGetValue(node, out var ours) && ours == NodeState.Draining
+        && engine.Feed.Current?.Snapshot.Nodes.FirstOrDefault(n => n.Name == node) is { State: NodeState.Ready };
 
     /// <summary>
     /// Makes the dashboard's state of a node and Slurm's agree. A state the dashboard holds that this sync did not put
@@ -228,6 +246,9 @@ internal static partial class SlurmSyncLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} was set {State} in the dashboard; sent to Slurm")]
     public static partial void SentToSlurm(ILogger logger, string node, NodeState state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} was resumed in the dashboard while it was avoided after Slurm kept job {Job} pending there; the avoidance ends (nothing is sent to Slurm: its node is not drained)")]
+    public static partial void AvoidanceEnded(ILogger logger, string node, JobId job);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}'s state could not be sent to Slurm: {Reason}")]
     public static partial void SendFailed(ILogger logger, string node, string reason);

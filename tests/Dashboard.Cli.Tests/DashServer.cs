@@ -18,7 +18,18 @@ public sealed class DashServer : IAsyncLifetime
 {
     private readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
 
-    public DashboardFactory Factory { get; } = new() { LocalNode = true };
+    public DashServer()
+        : this(new DashboardFactory { LocalNode = true })
+    {
+    }
+
+    /// <summary>A server over an app configured otherwise (e.g. this host as its only node), for a test's own use.</summary>
+    internal DashServer(DashboardFactory factory)
+    {
+        Factory = factory;
+    }
+
+    public DashboardFactory Factory { get; }
 
     public Uri Address { get; private set; } = null!;
 

@@ -64,6 +64,25 @@ public sealed class SlurmJobTests(SlurmCluster cluster)
     }
 
     [Fact]
+    public async Task A_job_past_its_memory_is_killed_in_its_slurm_cgroup_and_ends_out_of_memory()
+    {
+        (await cluster.CliAsync("scontrol", "show", "config")).Should().MatchRegex(@"TaskPlugin\s*=\s*task/cgroup",
+            ".ci/slurm/start.sh enforces memory with task/cgroup only where the host has cgroup v1's memory controller (/sys/fs/cgroup/memory, writable by root), as the CI machines do");
+        await using var dashboard = await SlurmDashboard.StartAsync(cluster);
+        var alice = dashboard.As("alice");
+
+        // 1 GiB asked (the job's memory, Slurm's --mem); 1.5 GiB written.
+        var job = await SlurmDashboard.SubmitAsync(alice, "python3 -c \"a = b'x' * (1536 << 20)\"", name: "eats-memory");
+        var slurmId = await dashboard.SlurmJobOfAsync(job.Id);
+        await dashboard.WaitForAsync(SlurmDashboard.HasEnded(job.Id), $"job {job.Id} to end");
+
+        var ended = await SlurmDashboard.ReadJobAsync(alice, job.Id);
+        ended.State.Should().Be("Failed");
+        ended.EndReason.Should().Contain("ran out of memory").And.Contain($"job {slurmId}");
+        (await cluster.JobStateAsync(slurmId)).Should().Be("OUT_OF_MEMORY");
+    }
+
+    [Fact]
     public async Task Extending_a_running_jobs_walltime_raises_its_slurm_time_limit_through_the_rest_job_update()
     {
         await using var dashboard = await SlurmDashboard.StartAsync(cluster);

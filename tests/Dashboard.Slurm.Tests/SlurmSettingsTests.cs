@@ -27,6 +27,13 @@ public sealed class SlurmSettingsTests
     }
 
     [Fact]
+    public void A_negative_quick_look_count_is_refused_by_name()
+    {
+        var options = new SlurmOptions { Enabled = true, RestUrl = "http://slurm-head:6820", Token = "t", Partitions = ["gpu"], QuickLookJobs = -1 };
+        options.Problems().Should().ContainSingle().Which.Should().Contain("QuickLookJobs");
+    }
+
+    [Fact]
     public async Task A_minted_token_is_hs256_over_the_key_file_with_iat_exp_and_the_user_name_as_scontrol_token_makes_it()
     {
         var keyFile = Path.GetTempFileName();

@@ -4,7 +4,10 @@ using Dashboard.Api.Contracts;
 
 namespace Dashboard.Cli.Commands;
 
-/// <summary><c>dash notifications [--unread] [--limit N] [--mark-read]</c>: your notifications, newest first.</summary>
+/// <summary>
+/// <c>dash notifications [--unread] [--limit N] [--mark-read]</c>: your notifications, newest first; its subcommands
+/// (settings, set, email, waiting, webhook) read and change your preferences.
+/// </summary>
 public static class NotificationsCommand
 {
     public static Command Create(DashApp app)
@@ -13,7 +16,13 @@ public static class NotificationsCommand
         var unread = new Option<bool>("--unread") { Description = "Only the ones not read yet" };
         var limit = new Option<int>("--limit", "-n") { Description = "How many (1 to 200)", DefaultValueFactory = _ => 20 };
         var markRead = new Option<bool>("--mark-read") { Description = "Mark all of them read after listing" };
-        var command = new Command("notifications", "List your notifications (job started, ended, preempted, waiting long).") { unread, limit, markRead };
+        var command = new Command("notifications", "List your notifications (job started, ended, preempted, waiting long); its subcommands set what you are told and where.") { unread, limit, markRead };
+        foreach (var settings in NotificationSettingsCommand.Create(app))
+        {
+            command.Subcommands.Add(settings);
+        }
+
+        command.Subcommands.Add(NotificationWebhookCommand.Create(app));
         command.SetAction((parsed, cancel) => app.WithClientAsync(parsed, async client =>
         {
             var path = string.Create(CultureInfo.InvariantCulture, $"{NotificationRoutes.Notifications}?unread={(parsed.GetValue(unread) ? "true" : "false")}&limit={parsed.GetValue(limit)}");

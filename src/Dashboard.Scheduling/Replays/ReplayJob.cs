@@ -14,6 +14,27 @@ public sealed record ReplayJob(Job Job, TimeSpan RunTime, DateTimeOffset? Arrive
     public DateTimeOffset Arrival => ArrivesAt ?? Job.SubmittedAt;
 
     public bool Background => ArrivesAt is not null;
+
+    /// <summary>
+    /// <paramref name="job"/>, started at <paramref name="startedAt"/> and running <paramref name="runTime"/> in all, as a
+    /// job of the background of a window that opens at <paramref name="windowStart"/>: it arrives then with what is left
+    /// of its run and of its walltime (the limit counts from its real start, not from the window's, so the reservations
+    /// of the replay see when it must end at the latest). Null when it does not run at <paramref name="windowStart"/>
+    /// (it has not started, it has ended, or its walltime stopped it).
+    /// </summary>
+    public static ReplayJob? RunningAt(Job job, DateTimeOffset startedAt, TimeSpan runTime, DateTimeOffset windowStart)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var ranFor = windowStart - startedAt;
+        var limit = job.Spec.Walltime is { } walltime && walltime < runTime ? walltime : runTime;
+        if (ranFor <= TimeSpan.Zero || ranFor >= limit)
+        {
+            return null;
+        }
+
+        var spec = job.Spec.Walltime is { } w ? job.Spec with { Walltime = w - ranFor } : job.Spec;
+        return new ReplayJob(job with { Spec = spec }, limit - ranFor, windowStart);
+    }
 }
 
 /// <summary>What happened to one replayed job.</summary>

@@ -34,6 +34,9 @@ public sealed class NodeAvoidances
         byNode[avoidance.Node] = avoidance;
     }
 
+    /// <summary>Ends the avoidance of <paramref name="node"/> now (an admin resumed the node in the dashboard); false when there was none.</summary>
+    public bool End(string node) => byNode.TryRemove(node, out _);
+
     /// <summary>The avoidance of <paramref name="node"/> still in force at <paramref name="now"/>; null when none (an ended one is forgotten).</summary>
     public NodeAvoidance? Of(string node, DateTimeOffset now)
     {

@@ -72,6 +72,10 @@ public sealed partial class SlurmExecutor(
                 await rest.CancelAsync(stopped, cancellationToken).ConfigureAwait(false);
                 job.CancelSent = true;
             }
+            else if (job.SlurmJobId is { } accepted)
+            {
+                await QuickLookAsync(job, accepted, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (SlurmUnreachableException error)
         {
@@ -244,17 +248,14 @@ public sealed partial class SlurmExecutor(
                 continue;
             }
 
+            if (EndOf(job, slurm, now) is { } exit)
+            {
+                await EndAsync(job, exit).ConfigureAwait(false);
+                continue;
+            }
+
             switch (SlurmJobStates.PhaseOf(slurm))
             {
-                case SlurmJobPhase.Ended:
-                    var exit = SlurmJobStates.ExitOf(id, slurm, now);
-                    if (job.CancelledForWaiting is { } waited)
-                    {
-                        exit = new JobExit(id, null, now, waited, Requeue: true);
-                    }
-
-                    await EndAsync(job, exit).ConfigureAwait(false);
-                    break;
                 case SlurmJobPhase.Waiting:
                     job.WaitingReason = slurm.StateReason;
                     if (now - job.SubmittedAt > options.PendingTimeout && job.CancelledForWaiting is null && !job.StopRequested)
@@ -278,11 +279,6 @@ public sealed partial class SlurmExecutor(
                         await rest.CancelAsync(slurmId, cancellationToken).ConfigureAwait(false);
                     }
 
-                    break;
-                case SlurmJobPhase.Running when !job.StopRequested && job.CancelledForWaiting is null
-                    && SlurmJobStates.EndWhileCompletingOf(id, slurm, now) is { } ended:
-                    // Its room is free in Slurm already: the next wave need not wait for the epilog.
-                    await EndAsync(job, ended).ConfigureAwait(false);
                     break;
                 case SlurmJobPhase.Running:
                     job.WaitingReason = null;
@@ -313,9 +309,23 @@ public sealed partial class SlurmExecutor(
     /// <summary>The GPU indices Slurm bound for a job (its gres detail, IDX), once it runs.</summary>
     public IReadOnlyList<int>? BoundGpusOf(JobId job) => tracked.TryGetValue(job, out var held) ? held.BoundGpus : null;
 
+    /// <summary>
+    /// How a Slurm job that <paramref name="job"/> follows ends it, when it has ended: its end state, or (COMPLETING) an
+    /// end that can be nothing else, taken at once since its room is free in Slurm already (the next wave need not wait
+    /// for the epilog); a job cancelled for waiting too long goes back to the queue. Null while it waits or runs.
+    /// </summary>
+    private static JobExit? EndOf(TrackedJob job, SlurmJob slurm, DateTimeOffset now) => SlurmJobStates.PhaseOf(slurm) switch
+    {
+        SlurmJobPhase.Ended when job.CancelledForWaiting is { } waited => new JobExit(job.Launch.Id, null, now, waited, Requeue: true),
+        SlurmJobPhase.Ended => SlurmJobStates.ExitOf(job.Launch.Id, slurm, now),
+        SlurmJobPhase.Running when !job.StopRequested && job.CancelledForWaiting is null => SlurmJobStates.EndWhileCompletingOf(job.Launch.Id, slurm, now),
+        _ => null,
+    };
+
+    /// <summary>Reports the end once: only while this very start is tracked (a quick look and a poll may both see it end).</summary>
     private async Task EndAsync(TrackedJob job, JobExit exit)
     {
-        if (tracked.TryRemove(job.Launch.Id, out _))
+        if (tracked.TryRemove(new KeyValuePair<JobId, TrackedJob>(job.Launch.Id, job)))
         {
             await sink.JobExitedAsync(exit).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Reservations;
 
@@ -9,32 +10,31 @@ public sealed record ReservedBlock(AdvanceReservation Reservation, ReservationWi
 
 /// <summary>
 /// Where the approved advance reservations keep GPUs during the windows that fall in the timeline's window: the
-/// scheduler's own layout (<see cref="ReservationPins.Lay"/>) at each window's start, so the timeline shows the nodes
-/// the scheduler holds.
+/// scheduler's own layout (<see cref="ReservationPins.Lay"/>, here <see cref="LaidReservations"/>) at each window's
+/// start, so the timeline shows the nodes the scheduler holds. Each snapshot is laid out once per instant, whichever
+/// circuit or window asks.
 /// </summary>
 public static class TimelineReservations
 {
     /// <summary>Windows drawn per reservation at most (a recurring booking in a long window).</summary>
     public const int MaxWindows = 60;
 
+    private static readonly ConditionalWeakTable<ClusterSnapshot, LaidReservations> Laid = [];
+
     public static ImmutableArray<ReservedBlock> Blocks(ClusterSnapshot snapshot, TimelineWindow window)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(window);
-        var honoured = snapshot.Reservations.Where(r => r.IsHonoured).ToList();
+        var laid = Laid.GetValue(snapshot, s => new LaidReservations(s.Nodes, s.Reservations.Where(r => r.IsHonoured)));
         var blocks = ImmutableArray.CreateBuilder<ReservedBlock>();
-        // The layout is a pure function of the nodes, the bookings and the instant: windows opening at the same instant share it.
-        var layouts = new Dictionary<DateTimeOffset, ReservationLayout>();
-        foreach (var reservation in honoured)
+        foreach (var reservation in laid.Honoured)
         {
             foreach (var shown in reservation.Windows(window.From, window.To).Take(MaxWindows))
             {
-                if (!layouts.TryGetValue(shown.Start, out var layout))
+                foreach (var pin in laid.At(shown.Start).Of(reservation.Id))
                 {
-                    layouts[shown.Start] = layout = ReservationPins.Lay(snapshot.Nodes, honoured, shown.Start);
+                    blocks.Add(new ReservedBlock(reservation, shown, pin));
                 }
-
-                blocks.AddRange(layout.Of(reservation.Id).Select(pin => new ReservedBlock(reservation, shown, pin)));
             }
         }
 

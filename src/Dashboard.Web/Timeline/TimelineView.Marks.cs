@@ -14,24 +14,20 @@ public sealed partial record TimelineView
     /// <summary>Added to a backfilled job's description (its title and accessible name).</summary>
     public const string BackfilledNote = "; backfilled: estimated to start early, before a job ranked ahead of it, and to end before that job starts";
 
-    /// <summary>GPUs the reservations keep at <paramref name="at"/> on the group's nodes.</summary>
-    private static int ReservedAt(ILookup<string, ReservedBlock> reservedByNode, IEnumerable<string> nodes, DateTimeOffset at)
+    /// <summary>GPUs the reservation blocks <paramref name="blocks"/> (a group's) keep at <paramref name="at"/>.</summary>
+    private static int ReservedAt(List<ReservedBlock> blocks, DateTimeOffset at)
     {
         var gpus = 0;
-        foreach (var node in nodes)
+        foreach (var block in blocks)
         {
-            foreach (var block in reservedByNode[node])
+            if (block.Window.Contains(at))
             {
-                if (block.Window.Contains(at))
-                {
-                    gpus += block.Pin.Gpus;
-                }
+                gpus += block.Pin.Gpus;
             }
         }
 
         return gpus;
     }
-
 
     /// <summary>Each team's colour, as on the Cluster page.</summary>
     private static IReadOnlyDictionary<string, string> ColoursOf(ClusterSnapshot snapshot) =>
