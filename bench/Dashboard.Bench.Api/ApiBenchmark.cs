@@ -42,12 +42,7 @@ public static class ApiBenchmark
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
         const int warmUp = 200;
 
-        foreach (var line in MachineDescription.Lines())
-        {
-            Console.WriteLine(line);
-        }
-
-        Console.WriteLine(MachineDescription.Load());
+        BenchApp.PrintMachine();
         Console.WriteLine($"setup   : the real app on Kestrel (loopback), SQLite synchronous=FULL in a temp folder, 2 simulated nodes x 4 GPUs;");
         Console.WriteLine($"          {clients} clients (one HttpClient each, keep-alive) share one member's API token; the submit rate limit is raised");
         Console.WriteLine($"          out of the way; each submit asks for 1 GPU, 1 CPU, 1 GiB, 1 h (most wait: the queue grows to {submits + warmUp});");
@@ -62,13 +57,8 @@ public static class ApiBenchmark
                 ["Logging:LogLevel:Default"] = "Warning",
             },
         };
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        await app.Services.GetRequiredService<EngineLoop>().Started;
-        await app.AccountsReady;
-        var token = app.Services.GetRequiredService<ApiTokens>()
-            .Create(SignedInUser.Of(app.Services.GetRequiredService<UserStore>().Find("alice")!), "api benchmark").Created!.Secret;
+        var address = await BenchApp.StartAsync(app);
+        var token = BenchApp.TokenOf(app, "alice", "api benchmark");
 
         var http = Enumerable.Range(0, clients).Select(_ =>
         {

@@ -47,12 +47,7 @@ public static class DepthBenchmark
             depths = [depths[^1]];
         }
 
-        foreach (var line in MachineDescription.Lines())
-        {
-            Console.WriteLine(line);
-        }
-
-        Console.WriteLine(MachineDescription.Load());
+        BenchApp.PrintMachine();
         await using var app = new DashboardFactory
         {
             Settings = new Dictionary<string, string>
@@ -73,16 +68,10 @@ public static class DepthBenchmark
         SeedFinished(app.DataFolder, finished);
         Console.WriteLine($"setup   : {finished:N0} finished jobs written to the database in {seeding.Elapsed.TotalSeconds:0} s (FTS5 index included); {nodes:N0} simulated nodes x 8 GPUs");
 
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        await app.Services.GetRequiredService<EngineLoop>().Started;
-        await app.AccountsReady;
+        var address = await BenchApp.StartAsync(app);
         var engine = app.Services.GetRequiredService<ClusterEngine>();
-        var users = app.Services.GetRequiredService<UserStore>();
-        var tokens = app.Services.GetRequiredService<ApiTokens>();
-        var memberToken = tokens.Create(SignedInUser.Of(users.Find("alice")!), "depth benchmark").Created!.Secret;
-        var adminToken = tokens.Create(SignedInUser.Of(users.Find("admin")!), "depth benchmark").Created!.Secret;
+        var memberToken = BenchApp.TokenOf(app, "alice", "depth benchmark");
+        var adminToken = BenchApp.TokenOf(app, "admin", "depth benchmark");
         var http = Enumerable.Range(0, 64).Select(_ => Client(address, memberToken)).ToArray();
         using var admin = Client(address, adminToken);
 

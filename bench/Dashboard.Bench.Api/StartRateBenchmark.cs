@@ -35,12 +35,7 @@ public static class StartRateBenchmark
     {
         var jobs = BenchArguments.PositiveInt(args, "--jobs", 200);
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
-        foreach (var line in MachineDescription.Lines())
-        {
-            Console.WriteLine(line);
-        }
-
-        Console.WriteLine(MachineDescription.Load());
+        BenchApp.PrintMachine();
         await using var app = new DashboardFactory
         {
             LocalNode = true,
@@ -52,20 +47,16 @@ public static class StartRateBenchmark
                 ["Logging:LogLevel:Default"] = "Warning",
             },
         };
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        await app.Services.GetRequiredService<EngineLoop>().Started;
-        await app.AccountsReady;
-        var users = app.Services.GetRequiredService<UserStore>();
-        var token = app.Services.GetRequiredService<ApiTokens>().Create(SignedInUser.Of(users.Find("alice")!), "start benchmark").Created!.Secret;
+        var address = await BenchApp.StartAsync(app);
+        var token = BenchApp.TokenOf(app, "alice", "start benchmark");
         var store = app.Services.GetRequiredService<JobStore>();
+        var engine = app.Services.GetRequiredService<ClusterEngine>();
         var http = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } }).ToArray();
         Console.WriteLine($"setup   : the real app on Kestrel, its only node this host ({Environment.ProcessorCount} cores; each job asks 0.1 core, 64 MiB, 0 GPUs, runs `true`);");
         Console.WriteLine($"          {clients} concurrent clients; a job counts as started when its process has started (the job's startedAt)");
 
-        await DashboardRunAsync(http, store, 20, clients, "warm-up");
-        var dashboard = await DashboardRunAsync(http, store, jobs, clients, "dashboard");
+        await DashboardRunAsync(http, engine, store, 20, clients, "warm-up");
+        var dashboard = await DashboardRunAsync(http, engine, store, jobs, clients, "dashboard");
         var slurm = await SlurmSubmits.UnavailableAsync();
         if (slurm is not null)
         {
@@ -83,7 +74,7 @@ public static class StartRateBenchmark
         }
     }
 
-    private static async Task<double> DashboardRunAsync(HttpClient[] http, JobStore store, int jobs, int clients, string label)
+    private static async Task<double> DashboardRunAsync(HttpClient[] http, ClusterEngine engine, JobStore store, int jobs, int clients, string label)
     {
         var ids = new long[jobs];
         var submitted = new DateTimeOffset[jobs];
@@ -114,22 +105,14 @@ public static class StartRateBenchmark
             throw new InvalidOperationException($"{run.Failures} submits failed: {run.FirstFailure}");
         }
 
-        // Read back when each process started (a bench may poll: it times the server, not itself).
-        var started = new DateTimeOffset?[jobs];
-        var patience = Stopwatch.StartNew();
-        while (started.Any(s => s is null))
+        // Wait on the engine's feed until no job of the run still waits (a publication follows its commit), then read
+        // when each process started.
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await engine.Feed.WaitForAsync(u => ids.All(id => u.Snapshot.Pending.Find(new JobId(id)) is null), patience.Token).ConfigureAwait(false);
+        var started = ids.Select(id => store.Find(new JobId(id))?.StartedAt).ToArray();
+        if (started.Any(s => s is null))
         {
-            for (var i = 0; i < jobs; i++)
-            {
-                started[i] ??= store.Find(new JobId(ids[i])) is { StartedAt: { } at } ? at : null;
-            }
-
-            if (patience.Elapsed > TimeSpan.FromMinutes(10))
-            {
-                throw new TimeoutException($"{started.Count(s => s is null)} jobs had not started after 10 minutes");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
+            throw new InvalidOperationException($"{started.Count(s => s is null)} jobs left the queue without starting");
         }
 
         return Report(label, jobs, clients, first, submitted, [.. started.Select(s => s!.Value)]);
