@@ -38,7 +38,7 @@ public sealed class ReservationsPageTests : ComponentTest
     }
 
     [Fact]
-    public void A_member_sees_the_week_with_their_teams_bookings_as_blocks_and_may_not_book_or_change_them()
+    public async Task A_member_sees_the_week_with_their_teams_bookings_as_blocks_and_may_not_book_or_change_them()
     {
         Publish(Booking(1), Booking(2, team: "nlp"), Booking(3, state: ReservationState.Pending));
 
@@ -55,9 +55,9 @@ public sealed class ReservationsPageTests : ComponentTest
         blocks[1].TextContent.Should().Contain("pending approval");
         page.FindAll("#reservation-new").Should().BeEmpty("members do not book");
 
-        // Found again just before the click: the page redraws when the feed's update reaches it, which may replace the
-        // elements found above.
-        page.Find(".calendar-day[data-date='2026-11-29'] .calendar-block[data-reservation='1']").Click();
+        // Found and clicked in one step on the renderer's thread: the page redraws when the feed's update reaches it,
+        // which may replace the elements found above (and one found a moment earlier).
+        await Click(page, ".calendar-day[data-date='2026-11-29'] .calendar-block[data-reservation='1']");
 
         page.WaitForAssertion(() => page.Find("#reservation-details").TextContent.Should().Contain("Reservation 1: team vision, 8 × A100-80GB").And.Contain("booked by lead"));
         page.FindAll("#reservation-edit, #reservation-cancel, #reservation-approve").Should().BeEmpty();
