@@ -7,6 +7,8 @@ using Dashboard.Scheduling.Model;
 // placed by the scheduler and started as real processes (`true`) on the local node. Usage:
 //   dotnet run -c Release --project bench/Dashboard.Bench.Engine
 //   ... -- --jobs 2000 --gpus 8 --submitters 16 --latency-jobs 200
+//   ... -- --explainer [--samples N]   (the waiting explanations' computation, issue 19)
+//   ... -- --whatif [--rounds N]       (the submit form's what-if, issue 19)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var output = Console.Out;
@@ -41,6 +43,12 @@ foreach (var line in MachineDescription.Lines())
 if (args.Contains("--explainer"))
 {
     ExplainerCost.Run(output, Option("--samples", 15, 1, 1_000));
+    return 0;
+}
+
+if (args.Contains("--whatif"))
+{
+    WhatIfCost.Run(output, Option("--rounds", 8, 1, 1_000));
     return 0;
 }
 

@@ -14,16 +14,7 @@ internal sealed partial class PlanningPass
         var estimates = settings.ExplainAllPending ? waiting.Estimates : null;
         if (estimates is not null)
         {
-            // Estimates expect each running job to end as its owner's history predicts (walltime as the limit).
-            var holding = snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing)));
-            if (!snapshot.RunTimes.IsEmpty)
-            {
-                holding = holding.Select(r => RunTimePredictions.ExpectedEnd(snapshot.RunTimes, r, now) is var end && end != r.Allocation.ExpectedEnd
-                    ? r with { Allocation = r.Allocation with { ExpectedEnd = end } }
-                    : r);
-            }
-
-            estimator(capacity, quota.Clone(), holding, waiting, now, estimates);
+            estimator(capacity, quota.Clone(), Holding(), waiting, now, estimates);
         }
 
         // Quota use and ceilings are final now: look each team up once, not once per job.
@@ -38,5 +29,19 @@ internal sealed partial class PlanningPass
 
         var explanations = new WaitingExplanations(waiting, estimates, now, inUse, ceilings, predicted: !snapshot.RunTimes.IsEmpty);
         return PendingExplanations.Lazy(quotaFullRuns.Runs is not { } runs ? explanations : new QuotaFullRunsExplanations(explanations, runs, inUse, ceilings));
+    }
+
+    /// <summary>Every job that holds capacity after the walk (running and just started), each expected to end as its owner's history predicts (walltime as the limit).</summary>
+    private IEnumerable<RunningJob> Holding()
+    {
+        var holding = snapshot.Running.Concat(starts.Select(s => new RunningJob(s.Job, s.Allocation, s.Borrowing)));
+        if (!snapshot.RunTimes.IsEmpty)
+        {
+            holding = holding.Select(r => RunTimePredictions.ExpectedEnd(snapshot.RunTimes, r, now) is var end && end != r.Allocation.ExpectedEnd
+                ? r with { Allocation = r.Allocation with { ExpectedEnd = end } }
+                : r);
+        }
+
+        return holding;
     }
 }

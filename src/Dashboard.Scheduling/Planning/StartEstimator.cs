@@ -60,13 +60,22 @@ internal sealed class StartEstimator
     /// scheduling order) given the capacity and quota use after the plan; <paramref name="holding"/> are all jobs that
     /// hold capacity (running and just started). Neither the capacity nor the ledger is changed.
     /// </summary>
-    public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates)
+    public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates) =>
+        Estimate(capacity, quota, holding, jobsInOrder, now, estimates, decidedLast: -1);
+
+    /// <summary>
+    /// As <see cref="Estimate(NodeCapacity, QuotaLedger, IEnumerable{RunningJob}, WaitingJobs, DateTimeOffset, DateTimeOffset?[])"/>,
+    /// but stops as soon as the job at position <paramref name="decidedLast"/> (-1: none) has its estimate or is known
+    /// to have none (the what-if's one job): the simulation is sequential and never changes an estimate it wrote,
+    /// so that job's estimate is the full run's; the other positions are left unfinished.
+    /// </summary>
+    public static void Estimate(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates, int decidedLast)
     {
         Array.Clear(estimates, 0, jobsInOrder.Count);
         var queues = Queues.Take();
         try
         {
-            new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates, queues).Run();
+            new StartEstimator(capacity, quota, holding, jobsInOrder, now, estimates, queues).Run(decidedLast);
         }
         finally
         {
@@ -74,7 +83,7 @@ internal sealed class StartEstimator
         }
     }
 
-    private void Run()
+    private void Run(int decidedLast)
     {
         var next = 0;
         var count = jobs.Count;
@@ -115,6 +124,11 @@ internal sealed class StartEstimator
             {
                 TakeFromSource(fromAdmissible, ref next);
                 Start(index, in job, node);
+                if (index == decidedLast)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -122,6 +136,10 @@ internal sealed class StartEstimator
             {
                 // Nothing with a known end will ever free capacity for it: no estimate.
                 TakeFromSource(fromAdmissible, ref next);
+                if (index == decidedLast)
+                {
+                    return;
+                }
             }
         }
     }

@@ -105,12 +105,23 @@ internal sealed class WaitingExplanations : PendingExplanations.Source
         var team = bits >> TeamShift;
         var reservation = (bits & HasReservation) != 0 ? reservations[Array.BinarySearch(reservedAt, index)] : null;
         JobId? blocking = (bits & HasBlockingJob) != 0 ? blockingJobs[Array.BinarySearch(blockedAt, index)] : null;
+        return Explain(new JobFacts(job, team, cause, reservation, blocking), index, EstimateAt(index), now, inUse[team], ceilings[team], predicted);
+    }
+
+    /// <summary>
+    /// The explanation of the waiting job at position <paramref name="index"/>, from its facts, its simulated start
+    /// and its team's final quota use and ceiling: what <see cref="At"/> builds, for a pass that explains one job only.
+    /// </summary>
+    public static PendingExplanation Explain(in JobFacts facts, int index, DateTimeOffset? simulated, DateTimeOffset now, ResourceAmount inUse, ResourceAmount ceiling, bool predicted)
+    {
+        var job = facts.Job;
+        var cause = facts.Cause;
+        var reservation = facts.Reservation;
         // A reserved job starts at its reservation at the latest; earlier when running jobs end as their owners' histories predict.
-        var simulated = EstimateAt(index);
         var estimate = cause == PendingCause.WaitingForReclaim ? now
             : reservation is null ? simulated
             : predicted && simulated is { } earlier && earlier < reservation.Start ? earlier : reservation.Start;
-        var reason = new PendingReason(cause, job.Request, index, inUse[team], ceilings[team], blocking, Team: job.Team);
+        var reason = new PendingReason(cause, job.Request, index, inUse, ceiling, facts.BlockingJob, Team: job.Team);
         return new PendingExplanation(job.Id, estimate, reason, reservation);
     }
 

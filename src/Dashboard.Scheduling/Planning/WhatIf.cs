@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Dashboard.Scheduling.Control;
 using Dashboard.Scheduling.Model;
+using Dashboard.Scheduling.Reservations;
 
 namespace Dashboard.Scheduling.Planning;
 
 /// <summary>
 /// What would happen to a job if it were submitted now: the submit form's live panel. It runs the real core, not a
 /// copy of its rules: the hypothetical job is submitted into the snapshot (<see cref="ClusterTransitions.Submit"/>,
-/// with an id above every existing one, as the engine's next id is) and <see cref="Scheduler.Plan"/> decides; the
-/// outcome is read from that plan.
+/// with an id above every existing one, as the engine's next id is) and a pass decides every pending job as
+/// <see cref="Scheduler.Plan"/> would; only step 6 is cut to the one job asked about (its explanation alone, its start
+/// simulated only until it is known), so the answer is exactly what the full plan says of it
+/// (<see cref="EvaluateByFullPlan"/> reads it from a full plan; the tests compare the two).
 /// </summary>
 public static class WhatIf
 {
@@ -17,6 +21,45 @@ public static class WhatIf
     /// (the state the engine last published, its plan applied). The spec must pass <see cref="JobSpecValidation"/>.
     /// </summary>
     public static WhatIfOutcome Evaluate(ClusterSnapshot snapshot, JobSpec spec, DateTimeOffset now)
+    {
+        var (hypothetical, job) = Hypothetical(snapshot, spec, now);
+        return Decide(hypothetical, job.Id, now);
+    }
+
+    /// <summary>
+    /// The same answer as <see cref="Evaluate"/>, read from a full <see cref="Scheduler.Plan"/> that decides and
+    /// explains every pending job: the reference the fast answer is tested against.
+    /// </summary>
+    internal static WhatIfOutcome EvaluateByFullPlan(ClusterSnapshot snapshot, JobSpec spec, DateTimeOffset now)
+    {
+        var (hypothetical, job) = Hypothetical(snapshot, spec, now);
+        return OutcomeOf(Scheduler.Plan(hypothetical, now), job.Id);
+    }
+
+    /// <summary>An id above every job the snapshot holds, so the hypothetical job is ordered after its equals, as a real new job is.</summary>
+    public static JobId NextId(ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var highest = 0L;
+        foreach (var running in snapshot.Running)
+        {
+            highest = Math.Max(highest, running.Job.Id.Value);
+        }
+
+        // Each team's ordered arrays are built once per version of its queue and shared with every pass (the what-if's
+        // own pass reads them next): a flat walk, where the queue's trees cost ~100 ns a job.
+        foreach (var (_, queue) in snapshot.Pending.ByTeam)
+        {
+            foreach (ref readonly var pending in PendingQueue.OrderedTeam(queue).Queued.AsSpan())
+            {
+                highest = Math.Max(highest, pending.Id.Value);
+            }
+        }
+
+        return new JobId(highest + 1);
+    }
+
+    private static (ClusterSnapshot Hypothetical, Job Job) Hypothetical(ClusterSnapshot snapshot, JobSpec spec, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(spec);
@@ -34,30 +77,50 @@ public static class WhatIf
         {
             Settings = snapshot.Settings with { ExplainAllPending = true },
         };
-        var plan = Scheduler.Plan(hypothetical, now);
-        return OutcomeOf(plan, job.Id);
+        return (hypothetical, job);
     }
 
-    /// <summary>An id above every job the snapshot holds, so the hypothetical job is ordered after its equals, as a real new job is.</summary>
-    public static JobId NextId(ClusterSnapshot snapshot)
+    /// <summary>
+    /// <see cref="Scheduler.Plan"/>'s decision about <paramref name="job"/> alone: the reservation gate as the plan has
+    /// it (a job it refuses or keeps waiting never reaches the pass), then the pass's walks and the one job's step 6.
+    /// </summary>
+    private static WhatIfOutcome Decide(ClusterSnapshot hypothetical, JobId job, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var highest = 0L;
-        foreach (var running in snapshot.Running)
+        var eligible = hypothetical;
+        if (!hypothetical.Reservations.IsEmpty)
         {
-            highest = Math.Max(highest, running.Job.Id.Value);
-        }
-
-        foreach (var (_, queue) in snapshot.Pending.ByTeam)
-        {
-            foreach (var pending in queue)
+            var gate = ReservationGate.Split(hypothetical, now);
+            foreach (var refusal in gate.Refused)
             {
-                highest = Math.Max(highest, pending.Id.Value);
+                if (refusal.Job == job)
+                {
+                    return new WhatIfOutcome.NeverFits(refusal.Reason);
+                }
             }
+
+            foreach (var waiting in gate.Waiting)
+            {
+                if (waiting.Job.Id == job)
+                {
+                    return Queued(EligibilitySplit.Explain(waiting));
+                }
+            }
+
+            eligible = gate.Eligible;
         }
 
-        return new JobId(highest + 1);
+        using var pass = new PlanningPass(eligible, now, StartEstimator.Estimate);
+        return pass.RunFor(job) switch
+        {
+            { Start: { } start } => new WhatIfOutcome.StartsNow(start.Allocation.Node, start.Allocation.GpuIndices, start.Borrowing),
+            { Refusal: { } refusal } => new WhatIfOutcome.NeverFits(refusal.Reason),
+            { Waiting: { } pending } => Queued(pending),
+            _ => throw new InvalidOperationException($"The pass decides nothing about job {job}: it neither starts, is refused nor waits."),
+        };
     }
+
+    private static WhatIfOutcome.Queued Queued(PendingExplanation pending) =>
+        new(pending.EstimatedStart, pending.Reason.JobsAhead, pending.Reason.Describe());
 
     /// <summary>Reads one job's outcome from a plan: started, refused, or waiting.</summary>
     public static WhatIfOutcome OutcomeOf(SchedulePlan plan, JobId job)
@@ -81,7 +144,7 @@ public static class WhatIf
 
         if (plan.Pending.Find(job) is { } pending)
         {
-            return new WhatIfOutcome.Queued(pending.EstimatedStart, pending.Reason.JobsAhead, pending.Reason.Describe());
+            return Queued(pending);
         }
 
         throw new InvalidOperationException($"The plan decides nothing about job {job}: it neither starts, is refused nor waits.");
