@@ -8,7 +8,9 @@ internal sealed partial class PlanningPass
     /// <summary>Decides one job; returns true when it was left for the second walk because it would borrow.</summary>
     private bool Decide(in QueuedJob queued, bool borrowingAllowed)
     {
-        reservations.Member = queued.Job.Spec.Reservation;
+        // Only an advance reservation's hold reads the membership: without holds the job's spec is not followed
+        // (a cache miss per job, about a fifth of a full-cluster pass).
+        reservations.Member = reservations.HasHolds ? queued.Job.Spec.Reservation : null;
 
         // 1. Refuse what can never fit.
         if (RefusedAsNeverFitting(queued.Job))

@@ -15,6 +15,9 @@ internal sealed partial class ReservationBook
     /// <summary>The advance reservation the job being decided runs in (null: none); its holds do not apply to it.</summary>
     public long? Member { get; set; }
 
+    /// <summary>Whether any advance reservation holds GPUs in the book (only then does <see cref="Member"/> matter).</summary>
+    public bool HasHolds => holds > 0;
+
     /// <summary>Holds <paramref name="hold"/> on <paramref name="node"/> for an advance reservation.</summary>
     public void Hold(int node, BackfillReservation hold)
     {
