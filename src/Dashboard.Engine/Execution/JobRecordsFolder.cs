@@ -22,7 +22,8 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
     /// The supervisor runs as the server's user, outside the sandbox, in its own session. It starts the workload in
     /// the background (joined to the job's cgroups, in the job's folder, its output appended to the log) and waits
     /// for it, so a SIGTERM to the group reaches the workload while the supervisor (which only traps it) survives to
-    /// record the exit code, written to a temporary file and renamed so a reader never sees half of it.
+    /// record the exit code, written by the shell itself in one write of a few bytes (no extra process): a reader finds
+    /// no file, an empty one (read as no code yet) or the whole code, never a part of it.
     /// Arguments: log file, job folder, the cgroup.procs files to join (space separated), 1 to start the workload with
     /// SIGTERM ignored (bwrap; the workload resets it), then the workload's command line.
     /// </summary>
@@ -42,8 +43,7 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
           wait "$child"
           code=$?
         done
-        echo "$code" > exit_code.tmp
-        mv exit_code.tmp exit_code
+        echo "$code" > exit_code
         """;
 
     public string Path { get; } = System.IO.Path.Combine(recordsRoot, job.Value.ToString(CultureInfo.InvariantCulture));
