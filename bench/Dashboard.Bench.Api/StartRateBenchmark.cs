@@ -23,7 +23,7 @@ namespace Dashboard.Bench.Api;
 // job's process has started; then, where a local Slurm answers, the same N jobs with `sbatch --wrap true` by as many
 // concurrent clients, timed from the first sbatch until Slurm says every one has started (`scontrol show job`).
 // Usage:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Api -- --starts [--jobs 200] [--clients 8]
+//   dotnet run -c Release --project bench/Dashboard.Bench.Api -- --starts [--jobs 200] [--clients 8] [--warmup 20]
 public static class StartRateBenchmark
 {
     private const string SlurmPrefix = "bench-start-";
@@ -35,6 +35,7 @@ public static class StartRateBenchmark
     {
         var jobs = BenchArguments.PositiveInt(args, "--jobs", 200);
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
+        var warmUp = BenchArguments.PositiveInt(args, "--warmup", 20);
         BenchApp.PrintMachine();
         await using var app = new DashboardFactory
         {
@@ -55,7 +56,7 @@ public static class StartRateBenchmark
         Console.WriteLine($"setup   : the real app on Kestrel, its only node this host ({Environment.ProcessorCount} cores; each job asks 0.1 core, 64 MiB, 0 GPUs, runs `true`);");
         Console.WriteLine($"          {clients} concurrent clients; a job counts as started when its process has started (the job's startedAt)");
 
-        await DashboardRunAsync(http, engine, store, 20, clients, "warm-up");
+        await DashboardRunAsync(http, engine, store, warmUp, clients, "warm-up");
         var dashboard = await DashboardRunAsync(http, engine, store, jobs, clients, "dashboard");
         var slurm = await SlurmSubmits.UnavailableAsync();
         if (slurm is not null)
