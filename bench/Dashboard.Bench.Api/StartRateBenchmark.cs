@@ -22,8 +22,16 @@ namespace Dashboard.Bench.Api;
 // whose only node is this host (real processes, the configured isolation), timed from the first submit until every
 // job's process has started; then, where a local Slurm answers, the same N jobs with `sbatch --wrap true` by as many
 // concurrent clients, timed from the first sbatch until Slurm says every one has started (`scontrol show job`).
+// The same shape on both sides: a job counts as started when the scheduler has allocated it and recorded it running
+// (the dashboard's startedAt is committed just before its process is forked; Slurm's StartTime is set by slurmctld
+// before slurmd and slurmstepd launch the batch script), and a slot is free again only once the job's end has been
+// recorded, so the rate covers each job's whole life. `sbatch --wrap true --cpus-per-task=1 --mem=64M` on the CI
+// cluster (.ci/slurm/start.sh: 2 nodes declaring 8 CPUs and 16 GiB each on this 2-core host) runs 16 at once; the
+// dashboard's node is this host (2 cores, 0.1 core each: 20 at once). Slurm runs its jobs as root in a memory cgroup
+// without a sandbox or a user switch; the dashboard's run as their owner's Unix user, in bubblewrap, in cgroups.
+// --warmup N (default 20) jobs first, untimed: the server's JIT keeps compiling hot paths for a few thousand jobs.
 // Usage:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Api -- --starts [--jobs 200] [--clients 8]
+//   dotnet run -c Release --project bench/Dashboard.Bench.Api -- --starts [--jobs 200] [--clients 8] [--warmup 20]
 public static class StartRateBenchmark
 {
     private const string SlurmPrefix = "bench-start-";
@@ -35,6 +43,7 @@ public static class StartRateBenchmark
     {
         var jobs = BenchArguments.PositiveInt(args, "--jobs", 200);
         var clients = BenchArguments.PositiveInt(args, "--clients", 8);
+        var warmUp = BenchArguments.PositiveInt(args, "--warmup", 20);
         BenchApp.PrintMachine();
         await using var app = new DashboardFactory
         {
@@ -55,7 +64,7 @@ public static class StartRateBenchmark
         Console.WriteLine($"setup   : the real app on Kestrel, its only node this host ({Environment.ProcessorCount} cores; each job asks 0.1 core, 64 MiB, 0 GPUs, runs `true`);");
         Console.WriteLine($"          {clients} concurrent clients; a job counts as started when its process has started (the job's startedAt)");
 
-        await DashboardRunAsync(http, engine, store, 20, clients, "warm-up");
+        await DashboardRunAsync(http, engine, store, warmUp, clients, "warm-up");
         var dashboard = await DashboardRunAsync(http, engine, store, jobs, clients, "dashboard");
         var slurm = await SlurmSubmits.UnavailableAsync();
         if (slurm is not null)

@@ -20,9 +20,11 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
 
     /// <summary>
     /// The supervisor runs as the server's user, outside the sandbox, in its own session. It starts the workload in
-    /// the background (joined to the job's cgroups, in the job's folder, its output appended to the log) and waits
+    /// the background from a subshell (no extra shell program: the subshell joins the job's cgroups itself, writing 0
+    /// to each cgroup.procs, goes to the job's folder and execs the workload, its output appended to the log) and waits
     /// for it, so a SIGTERM to the group reaches the workload while the supervisor (which only traps it) survives to
-    /// record the exit code, written to a temporary file and renamed so a reader never sees half of it.
+    /// record the exit code, written by the shell itself in one write of a few bytes (no extra process): a reader finds
+    /// no file, an empty one (read as no code yet) or the whole code, never a part of it.
     /// Arguments: log file, job folder, the cgroup.procs files to join (space separated), 1 to start the workload with
     /// SIGTERM ignored (bwrap; the workload resets it), then the workload's command line.
     /// </summary>
@@ -33,8 +35,12 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
         trap 'stopping=1' TERM
         log=$1 work=$2 cgroups=$3 ignore_term=$4
         shift 4
-        sh -c 'for f in $1; do echo $$ > "$f" || exit 125; done; cd "$2" || exit 125; [ "$3" = 1 ] && trap "" TERM; shift 3; exec "$@"' \
-          workload "$cgroups" "$work" "$ignore_term" "$@" >> "$log" 2>&1 &
+        (
+          for f in $cgroups; do echo 0 > "$f" || exit 125; done
+          cd "$work" || exit 125
+          [ "$ignore_term" = 1 ] && trap "" TERM
+          exec "$@"
+        ) >> "$log" 2>&1 &
         child=$!
         wait "$child"
         code=$?
@@ -42,8 +48,7 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
           wait "$child"
           code=$?
         done
-        echo "$code" > exit_code.tmp
-        mv exit_code.tmp exit_code
+        echo "$code" > exit_code
         """;
 
     public string Path { get; } = System.IO.Path.Combine(recordsRoot, job.Value.ToString(CultureInfo.InvariantCulture));

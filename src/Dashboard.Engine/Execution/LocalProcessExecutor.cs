@@ -33,6 +33,9 @@ public sealed class LocalProcessExecutor(
     /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a job's processes that are on their way out when its workload has ended may take to leave (see <see cref="JobCgroup.SettleAsync"/>).</summary>
+    private static readonly TimeSpan SettlePatience = TimeSpan.FromSeconds(1);
+
     private static readonly string[] KeptEnvironment = ["PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM"];
 
     private readonly ConcurrentDictionary<JobId, Watched> watched = new();
@@ -293,8 +296,10 @@ public sealed class LocalProcessExecutor(
         var leftovers = 0;
         if (entry.Cgroup is { } cgroup)
         {
+            await cgroup.SettleAsync(SettlePatience, CancellationToken.None).ConfigureAwait(false);
             leftovers = await cgroup.KillAllAsync(KillPatience, CancellationToken.None).ConfigureAwait(false);
-            cgroup.Remove();
+            // The executor's own cgroup folder is left to the last job to end (removing it while others run would fail).
+            cgroup.RemoveOwn();
         }
 
         if (ProcessSignals.GroupAlive(entry.Pid))
@@ -303,6 +308,11 @@ public sealed class LocalProcessExecutor(
         }
 
         watched.TryRemove(entry.Job, out _);
+        if (watched.IsEmpty)
+        {
+            entry.Cgroup?.RemoveScopeFolder();
+        }
+
         sessions?.Close(entry.Job);
         pinning.Release(entry.Job);
         var code = entry.Records.ReadExitCode();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dashboard.Engine.Execution.Isolation;
 
 namespace Dashboard.Engine.Tests.Execution;
@@ -59,4 +60,19 @@ public sealed class UnixUserMappingTests
     [Fact]
     public void A_passwd_line_gives_the_users_ids() =>
         UnixAccount.FromPasswdLine("nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n").Should().Be(new UnixAccount("nobody", 65534, 65534));
+
+    [Fact]
+    public void A_host_user_is_found_with_the_ids_getent_gives()
+    {
+        using var getent = Process.Start(new ProcessStartInfo("getent", ["passwd", "root"]) { RedirectStandardOutput = true })!;
+        var line = getent.StandardOutput.ReadToEnd();
+        getent.WaitForExit();
+
+        UnixAccount.Find("root").Should().Be(UnixAccount.FromPasswdLine(line)).And.Be(new UnixAccount("root", 0, 0));
+    }
+
+    [Theory]
+    [InlineData("no-such-user-here")]
+    [InlineData("../etc")]
+    public void A_name_that_is_no_host_user_finds_none(string name) => UnixAccount.Find(name).Should().BeNull();
 }

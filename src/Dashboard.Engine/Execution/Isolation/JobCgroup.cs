@@ -72,6 +72,21 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
     }
 
     /// <summary>
+    /// Waits (up to <paramref name="patience"/>) until no living process is left in the job's cgroups by itself. Once
+    /// its workload has ended a job's processes may still be on their way out: bubblewrap reports the workload's exit
+    /// as soon as its pid namespace's init says so, a moment before that init (and whatever the kernel ends with it)
+    /// has left. Those are not processes left running; a daemon the job left is still there when this returns.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        while (Processes().Any(ProcessSignals.ProcessAlive) && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Ends every process of the job: freezes the group (so none can fork meanwhile), sends SIGKILL to each, thaws
     /// it, and waits (up to <paramref name="patience"/>) until it is empty. Returns how many processes were found.
     /// </summary>
@@ -123,7 +138,19 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
     /// <summary>Removes the job's (empty) cgroups, and their executor's folder once no job is left in it; ones still in use stay.</summary>
     public void Remove()
     {
-        foreach (var folder in Folders.Concat(Folders.Select(f => Path.GetDirectoryName(f)!)))
+        RemoveOwn();
+        RemoveScopeFolder();
+    }
+
+    /// <summary>Removes the job's (empty) cgroups only: the executor knows other jobs of its are in the executor's folder.</summary>
+    public void RemoveOwn() => TryDelete(Folders);
+
+    /// <summary>Removes the executor's folder of each controller when no job is left in it.</summary>
+    public void RemoveScopeFolder() => TryDelete(Folders.Select(f => Path.GetDirectoryName(f)!));
+
+    private static void TryDelete(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
         {
             try
             {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Dashboard.Engine.Execution.Isolation;
@@ -10,7 +10,10 @@ public sealed partial record UnixAccount(string Name, int Uid, int Gid)
     /// <summary>The names this server accepts for a Unix user (the portable subset useradd takes): never empty, at most 32 characters.</summary>
     public static bool IsValidName(string? name) => name is not null && ValidName().IsMatch(name);
 
-    /// <summary>The user of that name on this host (through NSS, so LDAP/SSSD users count), or null when there is none.</summary>
+    /// <summary>
+    /// The user of that name on this host (through NSS, so LDAP/SSSD users count), or null when there is none. Asked
+    /// in this process with getpwnam_r, as getent would: a job's launch costs no extra process.
+    /// </summary>
     public static UnixAccount? Find(string name)
     {
         if (!IsValidName(name))
@@ -18,18 +21,31 @@ public sealed partial record UnixAccount(string Name, int Uid, int Gid)
             return null;
         }
 
-        var start = new ProcessStartInfo("getent") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("passwd");
-        start.ArgumentList.Add(name);
-        using var process = Process.Start(start);
-        if (process is null)
+        // The buffer holds the entry's strings; ERANGE asks for a larger one.
+        for (var size = 4096; size <= MaxEntryBytes; size *= 2)
         {
-            return null;
+            var buffer = Marshal.AllocHGlobal(size);
+            try
+            {
+                var error = GetPwNamR(name, out var entry, buffer, (nuint)size, out var found);
+                if (error == ERange)
+                {
+                    continue;
+                }
+
+                // As with a passwd line: ids past int (a 32-bit "nobody" of some systems) are not taken.
+                return error == 0 && found != IntPtr.Zero && entry.Uid <= int.MaxValue && entry.Gid <= int.MaxValue
+                    && Marshal.PtrToStringUTF8(entry.Name) is { } foundName
+                    ? new UnixAccount(foundName, (int)entry.Uid, (int)entry.Gid)
+                    : null;
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(buffer);
+            }
         }
 
-        var line = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? FromPasswdLine(line) : null;
+        return null;
     }
 
     /// <summary>Reads one passwd line ("name:x:uid:gid:gecos:home:shell"); null when it is not one.</summary>
@@ -44,6 +60,25 @@ public sealed partial record UnixAccount(string Name, int Uid, int Gid)
             : null;
     }
 
+    private const int ERange = 34;
+    private const int MaxEntryBytes = 1 << 20;
+
+    [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int GetPwNamR(string name, out PasswdEntry entry, IntPtr buffer, nuint length, out IntPtr result);
+
     [GeneratedRegex("^[a-z_][a-z0-9_.-]{0,30}[a-z0-9_.$-]?$", RegexOptions.CultureInvariant)]
     private static partial Regex ValidName();
+}
+
+/// <summary>glibc's struct passwd (Linux, 64-bit): the strings point into the caller's buffer.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct PasswdEntry
+{
+    public readonly IntPtr Name;
+    public readonly IntPtr Password;
+    public readonly uint Uid;
+    public readonly uint Gid;
+    public readonly IntPtr Gecos;
+    public readonly IntPtr Home;
+    public readonly IntPtr Shell;
 }
