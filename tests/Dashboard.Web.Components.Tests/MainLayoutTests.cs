@@ -1,5 +1,6 @@
 using Dashboard.Web.Components.Layout;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Components.Tests;
 
@@ -52,15 +53,15 @@ public sealed class MainLayoutTests : ComponentTest
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
         var theme = layout.FindComponent<MudBlazor.MudThemeProvider>();
-        var links = layout.FindComponents<MudBlazor.MudNavLink>();
+        var links = layout.FindComponent<NavigationMenu>();
         var tooltip = layout.FindComponent<MudBlazor.MudTooltip>();
-        var (themeRenders, linkRenders, tooltipRenders) = (theme.RenderCount, links.Sum(l => l.RenderCount), tooltip.RenderCount);
+        var (themeRenders, linkRenders, tooltipRenders) = (theme.RenderCount, links.RenderCount, tooltip.RenderCount);
 
         Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Run("gpu-01", [0, 1], "vision").Update(version: 2));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("2/8"), Patience);
 
         theme.RenderCount.Should().Be(themeRenders, "the theme's style sheet does not change with the cluster");
-        links.Sum(l => l.RenderCount).Should().Be(linkRenders, "the navigation does not change with the cluster");
+        links.RenderCount.Should().Be(linkRenders, "the navigation does not change with the cluster");
         tooltip.RenderCount.Should().Be(tooltipRenders, "the mode button's tooltip does not change with the cluster");
         layout.Find("#body").TextContent.Should().Be("page");
     }
@@ -109,6 +110,26 @@ public sealed class MainLayoutTests : ComponentTest
 
         layout.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).Should().Equal("", "jobs", "jobs/new", "timeline", "sessions/new", "quotas", "usage", "reservations");
         layout.FindAll(".nav-group-title").Select(t => t.TextContent).Should().Equal("Work", "Teams");
+    }
+
+    [Fact]
+    public void The_link_to_the_page_shown_is_the_active_one_and_follows_navigation()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        var active = () => layout.FindAll("a.mud-nav-link.active").Select(a => a.Id).ToList();
+        active().Should().Equal("nav-cluster");
+        layout.Find("#nav-cluster").GetAttribute("aria-current").Should().Be("page");
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        layout.InvokeAsync(() => navigation.NavigateTo("jobs/new?team=vision"));
+
+        layout.WaitForAssertion(() => active().Should().Equal("nav-submit"), Patience);
+        layout.Find("#nav-cluster").HasAttribute("aria-current").Should().BeFalse();
+        layout.Find("#nav-submit svg.mud-nav-link-icon").Should().NotBeNull("each link keeps its icon");
+
+        layout.InvokeAsync(() => navigation.NavigateTo("jobs/42"));
+
+        layout.WaitForAssertion(() => active().Should().BeEmpty("no link leads to a job's own page"), Patience);
     }
 
     [Fact]
