@@ -54,15 +54,16 @@ public sealed class MainLayoutTests : ComponentTest
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
         var theme = layout.FindComponent<MudBlazor.MudThemeProvider>();
         var links = layout.FindComponent<NavigationMenu>();
-        var tooltip = layout.FindComponent<MudBlazor.MudTooltip>();
-        var (themeRenders, linkRenders, tooltipRenders) = (theme.RenderCount, links.RenderCount, tooltip.RenderCount);
+        var totals = layout.FindComponent<ClusterTotalsBar>();
+        var (themeRenders, linkRenders, totalsRenders) = (theme.RenderCount, links.RenderCount, totals.RenderCount);
 
         Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Run("gpu-01", [0, 1], "vision").Update(version: 2));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("2/8"), Patience);
 
         theme.RenderCount.Should().Be(themeRenders, "the theme's style sheet does not change with the cluster");
         links.RenderCount.Should().Be(linkRenders, "the navigation does not change with the cluster");
-        tooltip.RenderCount.Should().Be(tooltipRenders, "the mode button's tooltip does not change with the cluster");
+        totals.RenderCount.Should().Be(totalsRenders + 1, "only the totals render again");
+        layout.Find("#theme-toggle-tip").TextContent.Should().Be("Dark mode", "the mode button's tooltip says what a click switches to");
         layout.Find("#body").TextContent.Should().Be("page");
     }
 
@@ -144,6 +145,7 @@ public sealed class MainLayoutTests : ComponentTest
         toggle().Click();
 
         toggle().InnerHtml.Should().NotBe(icon, "the icon shows the mode a click switches to");
+        layout.Find("#theme-toggle-tip").TextContent.Should().Be("Light mode");
         theme().Should().NotBe(light, "the theme's palette switches to dark");
 
         toggle().Click();
