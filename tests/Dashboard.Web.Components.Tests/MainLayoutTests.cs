@@ -134,6 +134,23 @@ public sealed class MainLayoutTests : ComponentTest
     }
 
     [Fact]
+    public void Closed_menus_hold_no_popover_and_an_opened_one_has_its_popover()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty("a closed popover is components every idle circuit would hold");
+        layout.FindComponents<MudBlazor.MudTooltip>().Should().BeEmpty("the mode button's tooltip is CSS");
+
+        layout.Find("#user-menu-button").Click();
+
+        layout.FindComponents<MudBlazor.MudPopover>().Should().ContainSingle();
+        layout.Find("#sign-out").GetAttribute("form").Should().Be("sign-out-form");
+
+        layout.Find("#user-menu-button").Click();
+
+        layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty();
+    }
+
+    [Fact]
     public void The_mode_button_switches_between_light_and_dark()
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
