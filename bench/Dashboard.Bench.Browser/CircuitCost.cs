@@ -30,6 +30,7 @@ public static class CircuitCost
         var nodes = BenchArguments.PositiveInt(args, "--nodes", 1000);
         var pending = BenchArguments.PositiveInt(args, "--pending", 100_000);
         var updates = BenchArguments.PositiveInt(args, "--updates", 200);
+        var dumps = BenchArguments.Text(args, "--heapdump");
         foreach (var line in MachineDescription.Lines())
         {
             Console.WriteLine(line);
@@ -77,6 +78,7 @@ public static class CircuitCost
         await login.GotoAsync(new Uri(address, "account/tokens").ToString()); // this page's circuit is not on the Cluster page, and stays open in every figure
 
         var heapBefore = ManagedHeap();
+        await HeapDumps.TakeAsync(dumps, "before");
         var open = new List<IPage>();
         for (var i = 0; i < pages; i++)
         {
@@ -89,6 +91,7 @@ public static class CircuitCost
 
         await Task.Delay(2_000);
         var heapAfter = ManagedHeap();
+        await HeapDumps.TakeAsync(dumps, $"after-{pages}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory  : {(heapAfter - heapBefore) / 1024.0 / pages:0} KB managed heap per idle circuit on the Cluster page ({pages} circuits, {nodes:N0} nodes, {state.Summary.PendingJobs:N0} waiting)  target <= 250 KB"));
 
         // Two states that differ by one node's GPUs, published alternately with new versions: rounds of an idle stretch

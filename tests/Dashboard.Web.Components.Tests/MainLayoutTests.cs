@@ -1,5 +1,6 @@
 using Dashboard.Web.Components.Layout;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Components.Tests;
 
@@ -52,16 +53,17 @@ public sealed class MainLayoutTests : ComponentTest
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
         var theme = layout.FindComponent<MudBlazor.MudThemeProvider>();
-        var links = layout.FindComponents<MudBlazor.MudNavLink>();
-        var tooltip = layout.FindComponent<MudBlazor.MudTooltip>();
-        var (themeRenders, linkRenders, tooltipRenders) = (theme.RenderCount, links.Sum(l => l.RenderCount), tooltip.RenderCount);
+        var links = layout.FindComponent<NavigationMenu>();
+        var totals = layout.FindComponent<ClusterTotalsBar>();
+        var (themeRenders, linkRenders, totalsRenders) = (theme.RenderCount, links.RenderCount, totals.RenderCount);
 
         Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Run("gpu-01", [0, 1], "vision").Update(version: 2));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("2/8"), Patience);
 
         theme.RenderCount.Should().Be(themeRenders, "the theme's style sheet does not change with the cluster");
-        links.Sum(l => l.RenderCount).Should().Be(linkRenders, "the navigation does not change with the cluster");
-        tooltip.RenderCount.Should().Be(tooltipRenders, "the mode button's tooltip does not change with the cluster");
+        links.RenderCount.Should().Be(linkRenders, "the navigation does not change with the cluster");
+        totals.RenderCount.Should().Be(totalsRenders + 1, "only the totals render again");
+        layout.Find("#theme-toggle-tip").TextContent.Should().Be("Dark mode", "the mode button's tooltip says what a click switches to");
         layout.Find("#body").TextContent.Should().Be("page");
     }
 
@@ -112,6 +114,43 @@ public sealed class MainLayoutTests : ComponentTest
     }
 
     [Fact]
+    public void The_link_to_the_page_shown_is_the_active_one_and_follows_navigation()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        var active = () => layout.FindAll("a.mud-nav-link.active").Select(a => a.Id).ToList();
+        active().Should().Equal("nav-cluster");
+        layout.Find("#nav-cluster").GetAttribute("aria-current").Should().Be("page");
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        layout.InvokeAsync(() => navigation.NavigateTo("jobs/new?team=vision"));
+
+        layout.WaitForAssertion(() => active().Should().Equal("nav-submit"), Patience);
+        layout.Find("#nav-cluster").HasAttribute("aria-current").Should().BeFalse();
+        layout.Find("#nav-submit svg.mud-nav-link-icon").Should().NotBeNull("each link keeps its icon");
+
+        layout.InvokeAsync(() => navigation.NavigateTo("jobs/42"));
+
+        layout.WaitForAssertion(() => active().Should().BeEmpty("no link leads to a job's own page"), Patience);
+    }
+
+    [Fact]
+    public void Closed_menus_hold_no_popover_and_an_opened_one_has_its_popover()
+    {
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
+        layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty("a closed popover is components every idle circuit would hold");
+        layout.FindComponents<MudBlazor.MudTooltip>().Should().BeEmpty("the mode button's tooltip is CSS");
+
+        layout.Find("#user-menu-button").Click();
+
+        layout.FindComponents<MudBlazor.MudPopover>().Should().ContainSingle();
+        layout.Find("#sign-out").GetAttribute("form").Should().Be("sign-out-form");
+
+        layout.Find("#user-menu-button").Click();
+
+        layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty();
+    }
+
+    [Fact]
     public void The_mode_button_switches_between_light_and_dark()
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
@@ -123,6 +162,7 @@ public sealed class MainLayoutTests : ComponentTest
         toggle().Click();
 
         toggle().InnerHtml.Should().NotBe(icon, "the icon shows the mode a click switches to");
+        layout.Find("#theme-toggle-tip").TextContent.Should().Be("Light mode");
         theme().Should().NotBe(light, "the theme's palette switches to dark");
 
         toggle().Click();

@@ -144,6 +144,11 @@ public sealed record NodeView(
 {
     private string? heatTitle;
     private string? heatUsage;
+    private HeatRowMarkup? heatRow;
+
+    /// <summary>The heat map row as <paramref name="viewer"/> may read it: one shared HTML text per node view and visibility pattern.</summary>
+    public Microsoft.AspNetCore.Components.MarkupString HeatRow(ICurrentUser? viewer) =>
+        (heatRow ?? Interlocked.CompareExchange(ref heatRow, new HeatRowMarkup(this), null) ?? heatRow).For(viewer);
 
     public int GpusUsed => Gpus.Count(g => g.Allocation is not null);
 
