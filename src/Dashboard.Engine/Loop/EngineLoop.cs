@@ -10,18 +10,11 @@ namespace Dashboard.Engine.Loop;
 
 /// <summary>
 /// The only writer of cluster state. It takes every command waiting in the inbox as one batch, applies them,
-/// runs the scheduler, commits the batch's changes in one transaction, then publishes the new state, answers the
-/// callers and hands starts and stops to the executors. A batch whose commit fails is undone and its callers
-/// get the error: nothing is acknowledged or published that is not on disk.
+/// runs the scheduler, commits the batch's changes in one transaction, then answers the callers, publishes the
+/// new state and hands starts and stops to the executors. A batch whose commit fails is undone and its callers
+/// get the error: nothing is acknowledged that is not on disk.
 /// </summary>
-/// <remarks>
-/// Pipelined by one batch: while a batch's commit waits on the disk (on another thread), the commands that arrived
-/// meanwhile are taken and applied on top of it as the next batch, scheduling pass included; that batch's commit
-/// starts only once the one before it has returned and has been published and answered. When a commit fails, the
-/// state goes back to before that batch (so the batch applied on top of it is undone too) and the next batch's
-/// commands are applied again on the restored state.
-/// </remarks>
-public sealed partial class EngineLoop(
+public sealed class EngineLoop(
     EngineInbox inbox,
     IClusterStateSource source,
     IClusterJournal journal,
@@ -48,9 +41,6 @@ public sealed partial class EngineLoop(
 
     /// <summary>Completes once the engine has recovered its state and is taking commands.</summary>
     public Task Started => started.Task;
-
-    /// <summary>Called on the loop each time a batch has been applied in memory and scheduled, before its commit (tests).</summary>
-    internal Action<int>? Applied { get; set; }
 
     /// <summary>Whether the loop is running (for readiness checks).</summary>
     public bool IsRunning => started.Task.IsCompletedSuccessfully && ExecuteTask is { IsCompleted: false };
@@ -80,76 +70,24 @@ public sealed partial class EngineLoop(
         }
 
         using var ticker = time.CreateTimer(_ => _ = inbox.Post(new TickCommand()).AsTask(), null, options.TickInterval, options.TickInterval);
-        var commands = new List<EngineCommand>(options.MaxBatch);
-        PreparedBatch? inFlight = null;
-        PreparedBatch? next = null;
-        Task<bool>? arriving = null;
+        var batch = new List<EngineCommand>(options.MaxBatch);
         try
         {
-            while (true)
+            while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                // While a batch commits, the next one is taken and applied (its pass runs while the commit waits on the
-                // disk); it is committed only after the one before it, and nobody is answered before their own commit.
-                if (inFlight is null)
+                batch.Clear();
+                while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
                 {
-                    if (!await (arriving ?? inbox.Reader.WaitToReadAsync(stoppingToken).AsTask()).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                else
-                {
-                    arriving ??= inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                    await Task.WhenAny(arriving, inFlight.Commit).ConfigureAwait(false);
-                    var closed = arriving.IsCompleted && !await arriving.ConfigureAwait(false);
-                    if (closed || !arriving.IsCompleted)
-                    {
-                        // The commit returned first (or nothing more will come): finish it, then wait for commands.
-                        await FinishAsync(inFlight, stoppingToken).ConfigureAwait(false);
-                        inFlight = null;
-                        if (closed)
-                        {
-                            break;
-                        }
-
-                        continue;
-                    }
+                    batch.Add(command);
                 }
 
-                arriving = null;
-                commands.Clear();
-                while (commands.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
-                {
-                    commands.Add(command);
-                }
-
-                next = Prepare([.. commands]);
-                if (inFlight is not null)
-                {
-                    var committed = await FinishAsync(inFlight, stoppingToken).ConfigureAwait(false);
-                    inFlight = null;
-                    if (!committed)
-                    {
-                        // The batch before it was undone, and with it what this one applied on top: apply it again.
-                        next = Prepare(next.Commands);
-                    }
-                }
-
-                inFlight = next;
-                next = null;
-                inFlight.Commit = StartCommit(inFlight, stoppingToken);
+                await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            // Shutting down: nobody waits forever for an answer that will not come. A batch whose commit was under way
-            // is answered as its commit went.
-            if (inFlight is not null)
-            {
-                await SettleAsync(inFlight).ConfigureAwait(false);
-            }
-
-            foreach (var command in (next?.Commands ?? []).Concat(DrainInbox()))
+            // Shutting down: nobody waits forever for an answer that will not come.
+            foreach (var command in batch.Concat(DrainInbox()))
             {
                 command.Completion?.TrySetException(new InvalidOperationException("The engine is shutting down; nothing was changed."));
             }
@@ -203,24 +141,11 @@ public sealed partial class EngineLoop(
         }
     }
 
-    /// <summary>The start-up batch: applied, committed, answered and handed on before the loop takes commands.</summary>
     private async Task RunBatchAsync(List<EngineCommand> commands, CancellationToken cancellationToken, IReadOnlyDictionary<JobId, string>? resumeCancels = null)
-    {
-        var prepared = Prepare(commands, resumeCancels);
-        prepared.Commit = StartCommit(prepared, cancellationToken);
-        await FinishAsync(prepared, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Applies <paramref name="commands"/> to the state in memory and runs the scheduler: everything a batch does
-    /// before its commit. What the batch will publish and hand to the executors is read from the state now, so it is
-    /// the same whether or not the next batch is applied before this one's commit returns.
-    /// </summary>
-    private PreparedBatch Prepare(List<EngineCommand> commands, IReadOnlyDictionary<JobId, string>? resumeCancels = null)
     {
         var cluster = state!;
         var saved = cluster.Save();
-        var before = (lastPlanned, lastFullExplanation, version);
+        var planned = false;
         var batch = new EngineBatch(time.GetUtcNow());
         if (resumeCancels is not null)
         {
@@ -241,11 +166,13 @@ public sealed partial class EngineLoop(
         // reads every job's reason (elastic pools) has small backlogs fully explained here, as before.
         // Some decisions come with time alone (a borrower's minimum run ends, say): while jobs wait, a pass runs at
         // least every ExplainInterval.
+        var explainedAll = false;
         var readsReasons = Array.Exists(participants, p => p.ReadsPlanReasons);
         var dueForExplanation = readsReasons && DueSince(cluster, lastFullExplanation, batch.Now);
         if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || DueSince(cluster, lastPlanned, batch.Now))
         {
-            var explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
+            planned = true;
+            explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
             var eligibility = cluster.SplitEligible(settings, batch);
@@ -253,13 +180,6 @@ public sealed partial class EngineLoop(
             metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
             cluster.ApplyPlan(plan, batch);
             cluster.AfterPass(batch);
-
-            // Recorded now so the next batch, applied on top of this one, sees it; undone with the batch.
-            lastPlanned = batch.Now;
-            if (explainedAll)
-            {
-                lastFullExplanation = batch.Now;
-            }
         }
 
         foreach (var participant in participants)
@@ -267,17 +187,66 @@ public sealed partial class EngineLoop(
             participant.AfterPlan(cluster, batch);
         }
 
-        Applied?.Invoke(commands.Count);
-        return new PreparedBatch(commands, batch, () => cluster.Restore(saved), before)
+        try
         {
-            Snapshot = cluster.Snapshot,
-            Provisioning = cluster.Provisioning,
-            Update = Describe(cluster, batch),
-            Version = version,
-            Launches = [.. batch.Launches.Select(launch => (launch, ExecutorFor(launch.Allocation.Node)))],
-            Stops = [.. StopsOf(batch)],
-            Extensions = [.. batch.Extensions.Select(e => (e.Job, e.Walltime, state!.FindRunning(e.Job) is { } running ? ExecutorFor(running.Allocation.Node) : null))],
-        };
+            if (batch.Changes.Count > 0)
+            {
+                await journal.CommitAsync(batch.Changes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            cluster.Restore(saved);
+
+            EngineLog.CommitFailed(logger, error, commands.Count);
+            foreach (var (command, _) in batch.Answers)
+            {
+                command.Completion!.TrySetException(new InvalidOperationException("The change could not be saved; nothing was changed. " + error.Message, error));
+            }
+
+            // Exits reported by executors are facts, not requests: try them again in a later batch, a few times, so
+            // one exit that can never be written does not block every batch after it.
+            foreach (var exited in commands.OfType<JobExitedCommand>())
+            {
+                if (exited.Attempt + 1 < MaxExitAttempts)
+                {
+                    await inbox.Post(exited with { Attempt = exited.Attempt + 1 }).ConfigureAwait(false);
+                }
+                else
+                {
+                    EngineLog.ExitDropped(logger, exited.Exit.Job, MaxExitAttempts);
+                }
+            }
+
+            return;
+        }
+
+        if (planned)
+        {
+            lastPlanned = batch.Now;
+        }
+
+        if (explainedAll)
+        {
+            lastFullExplanation = batch.Now;
+        }
+
+        metrics?.BatchCommitted(batch.Events, cluster.Snapshot);
+        JobLifecycleLog.Committed(logger, batch.Events);
+
+        // Published before answering: whoever awaited a command sees its effect in the feed.
+        Publish(cluster, batch);
+        RequestExplanations(cluster, batch.Now);
+        foreach (var (command, result) in batch.Answers)
+        {
+            command.Completion!.TrySetResult(result);
+        }
+
+        await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
+        foreach (var participant in participants)
+        {
+            participant.AfterCommit(batch, cancellationToken);
+        }
     }
 
     private CommandResult Apply(ClusterState cluster, EngineCommand command, EngineBatch batch)
@@ -327,12 +296,11 @@ public sealed partial class EngineLoop(
     private bool DueSince(ClusterState cluster, DateTimeOffset last, DateTimeOffset now) =>
         cluster.Snapshot.Pending.Count > 0 && now - last >= options.ExplainInterval;
 
-    /// <summary>The update the batch publishes once committed; null when it changes nothing anyone sees.</summary>
-    private ClusterUpdate? Describe(ClusterState cluster, EngineBatch batch)
+    private void Publish(ClusterState cluster, EngineBatch batch)
     {
         if (batch.Changes.Count == 0 && batch.Events.Count == 0 && feed.Current is not null && batch.Stops.Count == 0 && !batch.NeedsPlan && !batch.StatusChanged)
         {
-            return null;
+            return;
         }
 
         version++;
@@ -355,7 +323,7 @@ public sealed partial class EngineLoop(
             update = participant.Describe(update, cluster, batch.Now);
         }
 
-        return update;
+        feed.Publish(update);
     }
 
     /// <summary>
@@ -363,18 +331,58 @@ public sealed partial class EngineLoop(
     /// <see cref="EngineOptions.ExplainInterval"/> old (estimated starts move with the clock). Costs the writer nothing
     /// that grows with the queue: the explainer copies nothing, the snapshot is immutable.
     /// </summary>
-    private void RequestExplanations(PreparedBatch committed, DateTimeOffset now)
+    private void RequestExplanations(ClusterState cluster, DateTimeOffset now)
     {
-        var snapshot = committed.Snapshot;
-        var unchanged = lastExplained is { } last && ReferenceEquals(snapshot, last.Snapshot) && committed.Provisioning == last.Provisioning
-            && (snapshot.Pending.Count == 0 || now - last.At < options.ExplainInterval);
+        var unchanged = lastExplained is { } last && ReferenceEquals(cluster.Snapshot, last.Snapshot) && cluster.Provisioning == last.Provisioning
+            && (cluster.Snapshot.Pending.Count == 0 || now - last.At < options.ExplainInterval);
         if (unchanged)
         {
             return;
         }
 
-        lastExplained = new ExplanationRequest(committed.Version, now, snapshot, committed.Provisioning);
+        lastExplained = new ExplanationRequest(version, now, cluster.Snapshot, cluster.Provisioning);
         explainer.Request(lastExplained);
+    }
+
+    private async Task HandToExecutorsAsync(EngineBatch batch, CancellationToken cancellationToken)
+    {
+        // Starting a process costs a few milliseconds of fork and exec: the batch's starts run side by side, and
+        // all of them are under way before any stop of this batch is handed out.
+        await Task.WhenAll(batch.Launches.Select(launch => Task.Run(() => StartAsync(launch, cancellationToken), cancellationToken))).ConfigureAwait(false);
+
+        foreach (var job in batch.Stops)
+        {
+            if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
+            {
+                // A job stopped to go back to its queue (preempted) gets the preemption grace to checkpoint.
+                // A person's requeue stops it as a cancel does.
+                var preempted = state.Stopping.TryGetValue(job, out var intent) && intent.EndsAs == JobState.Pending && !intent.Requeued;
+                await (preempted ? executor.PreemptAsync(job, cancellationToken) : executor.StopAsync(job, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        // A backend with its own time limit (Slurm) follows an extended walltime.
+        foreach (var (job, walltime) in batch.Extensions)
+        {
+            if (state!.FindRunning(job) is { } running && ExecutorFor(running.Allocation.Node) is { } executor)
+            {
+                await executor.WalltimeExtendedAsync(job, walltime, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task StartAsync(JobLaunch launch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var executor = ExecutorFor(launch.Allocation.Node) ?? throw new InvalidOperationException($"no executor runs jobs on {launch.Allocation.Node}");
+            await executor.StartAsync(launch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            EngineLog.StartFailed(logger, error, launch.Id);
+            await inbox.JobExitedAsync(new JobExit(launch.Id, null, time.GetUtcNow(), "could not be started: " + error.Message)).ConfigureAwait(false);
+        }
     }
 
     private IJobExecutor? ExecutorFor(string nodeName)
