@@ -72,7 +72,10 @@ app.MapAuditEndpoints();
 app.MapUsageEndpoints();
 app.MapNotificationApi();
 app.MapHub<ClusterHub>(ClusterHub.Path);
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// No per-message deflate on the circuits' WebSockets: every live update is a small render batch to every open page,
+// and compressing each one costs the server CPU per watcher (bench/README.md, "What a watcher costs"); the pages'
+// CSP already forbids framing (frame-ancestors 'none'), which is what Blazor pairs compression with.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);
 
 // The live views declare what they show; finding them now stops the start-up when one took the layout's live state
 // without saying so, rather than the first live update.
