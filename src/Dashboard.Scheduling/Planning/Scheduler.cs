@@ -45,6 +45,22 @@ public static class Scheduler
         return pass.Run();
     }
 
+    /// <summary>
+    /// What <see cref="Plan"/> decides about <paramref name="job"/> alone (the what-if): the same gate and walks, with
+    /// step 6 cut to that job (<see cref="PlanningPass.RunFor"/>).
+    /// </summary>
+    internal static OneJobOutcome PlanFor(ClusterSnapshot snapshot, DateTimeOffset now, JobId job)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!snapshot.Reservations.IsEmpty)
+        {
+            return Reservations.ReservedPlanning.PlanFor(snapshot, now, job);
+        }
+
+        using var pass = new PlanningPass(snapshot, now, StartEstimator.Estimate);
+        return pass.RunFor(job);
+    }
+
     /// <summary>Step 6's estimator: see <see cref="StartEstimator.Estimate"/>.</summary>
     internal delegate void EstimateStarts(NodeCapacity capacity, QuotaLedger quota, IEnumerable<RunningJob> holding, WaitingJobs jobsInOrder, DateTimeOffset now, DateTimeOffset?[] estimates);
 }

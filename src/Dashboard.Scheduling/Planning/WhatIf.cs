@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Dashboard.Scheduling.Control;
 using Dashboard.Scheduling.Model;
-using Dashboard.Scheduling.Reservations;
 
 namespace Dashboard.Scheduling.Planning;
 
@@ -80,44 +78,15 @@ public static class WhatIf
         return (hypothetical, job);
     }
 
-    /// <summary>
-    /// <see cref="Scheduler.Plan"/>'s decision about <paramref name="job"/> alone: the reservation gate as the plan has
-    /// it (a job it refuses or keeps waiting never reaches the pass), then the pass's walks and the one job's step 6.
-    /// </summary>
-    private static WhatIfOutcome Decide(ClusterSnapshot hypothetical, JobId job, DateTimeOffset now)
-    {
-        var eligible = hypothetical;
-        if (!hypothetical.Reservations.IsEmpty)
-        {
-            var gate = ReservationGate.Split(hypothetical, now);
-            foreach (var refusal in gate.Refused)
-            {
-                if (refusal.Job == job)
-                {
-                    return new WhatIfOutcome.NeverFits(refusal.Reason);
-                }
-            }
-
-            foreach (var waiting in gate.Waiting)
-            {
-                if (waiting.Job.Id == job)
-                {
-                    return Queued(EligibilitySplit.Explain(waiting));
-                }
-            }
-
-            eligible = gate.Eligible;
-        }
-
-        using var pass = new PlanningPass(eligible, now, StartEstimator.Estimate);
-        return pass.RunFor(job) switch
+    /// <summary><see cref="Scheduler.Plan"/>'s decision about <paramref name="job"/> alone (<see cref="Scheduler.PlanFor"/>).</summary>
+    private static WhatIfOutcome Decide(ClusterSnapshot hypothetical, JobId job, DateTimeOffset now) =>
+        Scheduler.PlanFor(hypothetical, now, job) switch
         {
             { Start: { } start } => new WhatIfOutcome.StartsNow(start.Allocation.Node, start.Allocation.GpuIndices, start.Borrowing),
             { Refusal: { } refusal } => new WhatIfOutcome.NeverFits(refusal.Reason),
             { Waiting: { } pending } => Queued(pending),
             _ => throw new InvalidOperationException($"The pass decides nothing about job {job}: it neither starts, is refused nor waits."),
         };
-    }
 
     private static WhatIfOutcome.Queued Queued(PendingExplanation pending) =>
         new(pending.EstimatedStart, pending.Reason.JobsAhead, pending.Reason.Describe());

@@ -35,4 +35,25 @@ internal static class ReservedPlanning
             Pending = gate.Waiting.IsEmpty ? plan.Pending : PendingExplanations.From([.. plan.Pending, .. gate.Waiting.Select(EligibilitySplit.Explain)]),
         };
     }
+
+    /// <summary>
+    /// What <see cref="Plan"/> decides about <paramref name="job"/> alone: the gate's refusal or wait as the plan adds
+    /// them, else the pass's answer on what the gate leaves (evictions name running jobs, never change a pending one's).
+    /// </summary>
+    public static OneJobOutcome PlanFor(ClusterSnapshot snapshot, DateTimeOffset now, JobId job)
+    {
+        var gate = ReservationGate.Split(snapshot, now);
+        if (gate.Refused.FirstOrDefault(r => r.Job == job) is { } refused)
+        {
+            return new OneJobOutcome(null, refused, null);
+        }
+
+        if (gate.Waiting.FirstOrDefault(w => w.Job.Id == job) is { } waiting)
+        {
+            return new OneJobOutcome(null, null, EligibilitySplit.Explain(waiting));
+        }
+
+        using var pass = new PlanningPass(gate.Eligible, now, StartEstimator.Estimate);
+        return pass.RunFor(job);
+    }
 }
