@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Dashboard.Engine.Execution;
 using Dashboard.Web.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        // Jobs outlive their server by design (a restart adopts them); this server's data goes now, so its jobs go too
+        // (a test's sleeping job or notebook session would otherwise run on after the test run).
+        await LeftoverJobs.EndAllAsync(Path.Combine(DataFolder, new LocalExecutorOptions().RecordsFolder), TimeSpan.FromSeconds(10));
         if (Directory.Exists(DataFolder))
         {
             Directory.Delete(DataFolder, recursive: true);
