@@ -14,6 +14,8 @@ public static class NotificationRoutes
     public const string Webhooks = Notifications + "/webhooks";
 
     public static string Webhook(long id) => Webhooks + "/" + id.ToString(CultureInfo.InvariantCulture);
+
+    public static string WebhookTest(long id) => Webhook(id) + "/test";
 }
 
 /// <summary>One of the caller's notifications. <see cref="Kind"/>: job.started, job.succeeded, job.failed, job.cancelled, job.timed-out, job.preempted, job.waiting-long, sweep.finished.</summary>
@@ -53,3 +55,9 @@ public sealed record NewWebhookRequest(string? Url);
 
 /// <summary>A webhook just registered: <see cref="Secret"/> signs its POSTs and is shown this once.</summary>
 public sealed record CreatedWebhookView(long Id, string Url, string Secret);
+
+/// <summary>
+/// A test POST sent to one of the caller's webhooks: whether the endpoint took it (a 2xx answer) and, when not, why
+/// (its answer, the network's error, or this server's refusal of the address).
+/// </summary>
+public sealed record WebhookTestView(long Id, bool Delivered, string Detail);

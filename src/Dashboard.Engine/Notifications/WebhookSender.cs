@@ -34,22 +34,14 @@ public sealed class WebhookSender : INotificationSender, IDisposable
 
     public NotificationChannel Channel => NotificationChannel.Webhook;
 
+    /// <summary>The <c>event</c> of a test delivery (<see cref="SendTestAsync"/>).</summary>
+    public const string TestEvent = "test";
+
     /// <summary>The JSON body of a delivery.</summary>
     public static byte[] BodyOf(OutboxMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            id = message.IdempotencyKey,
-            @event = NotificationNames.Of(message.Kind),
-            text = $"{message.Title}\n{message.Body}\n{message.Link}",
-            title = message.Title,
-            body = message.Body,
-            link = message.Link,
-            job = message.Job,
-            user = message.Recipient,
-            createdAt = message.CreatedAt,
-        }, Json);
+        return BodyOf(message.IdempotencyKey, NotificationNames.Of(message.Kind), message.Title, message.Body, message.Link, message.Job, message.Recipient, message.CreatedAt);
     }
 
     public async Task SendAsync(OutboxMessage message, CancellationToken cancellationToken)
@@ -60,18 +52,49 @@ public sealed class WebhookSender : INotificationSender, IDisposable
             throw new UndeliverableException("the webhook was removed");
         }
 
-        if (WebhookAddress.Problem(message.WebhookUrl, options) is { } problem)
+        await PostAsync(message.WebhookUrl, message.WebhookSecret, message.IdempotencyKey, BodyOf(message), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a test POST to <paramref name="url"/> now, signed with <paramref name="secret"/> like every delivery, with
+    /// <c>event</c> "test" (not through the outbox: nothing is stored or retried). Throws as <see cref="SendAsync"/> does.
+    /// </summary>
+    public Task SendTestAsync(string url, string secret, string user, string link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(secret);
+        var key = "test-" + Guid.NewGuid().ToString("N");
+        var body = BodyOf(key, TestEvent, "Test from Compute Dashboard", $"{user} sent this test from the notification preferences.", link, null, user, time.GetUtcNow());
+        return PostAsync(url, secret, key, body, cancellationToken);
+    }
+
+    private static byte[] BodyOf(string key, string eventName, string title, string body, string link, long? job, string user, DateTimeOffset createdAt) =>
+        JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = key,
+            @event = eventName,
+            text = $"{title}\n{body}\n{link}",
+            title,
+            body,
+            link,
+            job,
+            user,
+            createdAt,
+        }, Json);
+
+    private async Task PostAsync(string url, string secret, string key, byte[] body, CancellationToken cancellationToken)
+    {
+        if (WebhookAddress.Problem(url, options) is { } problem)
         {
             throw new UndeliverableException(problem);
         }
 
-        var body = BodyOf(message);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, message.WebhookUrl) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(message.WebhookSecret, timestamp, body));
-        request.Headers.Add(WebhookSignature.DeliveryHeader, message.IdempotencyKey);
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.DeliveryHeader, key);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ComputeDashboard", "1"));
         try
         {

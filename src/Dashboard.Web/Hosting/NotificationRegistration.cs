@@ -28,7 +28,8 @@ public static class NotificationRegistration
         services.AddSingleton(sp => new NotificationOutbox(sp.GetRequiredService<Database>()));
         services.AddSingleton(sp => new NotificationChoiceStore(sp.GetRequiredService<Database>()));
         services.AddSingleton(sp => new NotificationDirectory(sp.GetRequiredService<NotificationChoiceStore>()));
-        services.AddSingleton<INotificationSender>(sp => new WebhookSender(options.Webhooks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WebhookSender(options.Webhooks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<WebhookSender>());
         if (options.Smtp.IsConfigured)
         {
             services.AddSingleton<INotificationSender>(new EmailSender(options.Smtp));

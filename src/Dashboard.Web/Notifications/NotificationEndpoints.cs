@@ -80,6 +80,27 @@ public static class NotificationEndpoints
             .WithSummary("Remove a webhook")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/webhooks/{id:long}/test", async (HttpContext context, NotificationPreferencesEditor editor, long id) =>
+            {
+                var (result, tooSoonBy) = await editor.TestWebhookAsync(ApiCaller.Of(context), id, context.RequestAborted);
+                if (tooSoonBy is { } wait)
+                {
+                    var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return ApiProblems.Problem(
+                        StatusCodes.Status429TooManyRequests, "Too soon",
+                        $"Webhook {id} was tested less than {NotificationPreferencesEditor.TestInterval.TotalSeconds:0} s ago; try again in {seconds} s.");
+                }
+
+                return result is null ? ApiProblems.NotFound($"You have no webhook {id}.") : Results.Ok(result);
+            })
+            .WithName("TestNotificationWebhook")
+            .WithSummary("Send a test POST to a webhook")
+            .WithDescription("Sends a signed POST with event \"test\" to one of the caller's webhooks now (not through the outbox: not stored, not retried) and answers whether the endpoint took it (2xx) and, if not, why. One test per webhook every 10 s (429 with Retry-After).")
+            .Produces<WebhookTestView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
 }

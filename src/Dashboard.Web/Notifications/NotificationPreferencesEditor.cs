@@ -18,8 +18,14 @@ public sealed class NotificationPreferencesEditor(
     NotificationOutbox outbox,
     NotificationDirectory directory,
     NotificationOptions options,
+    WebhookSender webhooks,
     TimeProvider time)
 {
+    /// <summary>How often one webhook may be sent a test (so the button cannot be used to flood an endpoint).</summary>
+    public static readonly TimeSpan TestInterval = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> lastTests = new();
+
     public const int MaxWebhooks = 10;
     public const int MaxWaitingMinutes = 7 * 24 * 60;
     public const int MaxEmailLength = 254;
@@ -126,6 +132,38 @@ public sealed class NotificationPreferencesEditor(
         var removed = store.RemoveWebhook(user.Name, id, now, hook is null ? null : NotificationAudit.WebhookRemoved(user.Name, id, hook.Url, now));
         directory.Reload();
         return removed;
+    }
+
+    /// <summary>
+    /// Sends a signed test POST to one of the caller's webhooks now and says whether the endpoint took it. Null when the
+    /// caller has no such webhook; <c>TooSoonBy</c> set (nothing sent) when that webhook was tested less than
+    /// <see cref="TestInterval"/> ago.
+    /// </summary>
+    public async Task<(WebhookTestView? Result, TimeSpan? TooSoonBy)> TestWebhookAsync(ICurrentUser user, long id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (store.Load(user.Name).Webhooks.FirstOrDefault(w => w.Id == id) is not { } hook)
+        {
+            return (null, null);
+        }
+
+        var now = time.GetUtcNow();
+        var last = lastTests.GetOrAdd(id, DateTimeOffset.MinValue);
+        if (now - last < TestInterval || !lastTests.TryUpdate(id, now, last))
+        {
+            var wait = TestInterval - (now - lastTests[id]);
+            return (null, wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
+        }
+
+        try
+        {
+            await webhooks.SendTestAsync(hook.Url, hook.Secret, user.Name, $"{options.PublicUrl.TrimEnd('/')}/account/notifications", cancellationToken).ConfigureAwait(false);
+            return (new WebhookTestView(id, true, "Delivered: the endpoint answered with success."), null);
+        }
+        catch (Exception error) when (error is UndeliverableException or HttpRequestException or TimeoutException)
+        {
+            return (new WebhookTestView(id, false, "Not delivered: " + error.Message), null);
+        }
     }
 
     public static string? EmailProblem(string email)

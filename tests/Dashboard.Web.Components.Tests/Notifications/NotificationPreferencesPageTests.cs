@@ -21,7 +21,9 @@ public sealed class NotificationPreferencesPageTests : ComponentTest
             var choices = new NotificationChoiceStore(data.Database);
             var options = new NotificationOptions { Smtp = new SmtpOptions { Host = "smtp.example" } };
             services.AddSingleton(new NotificationDirectory(choices));
-            services.AddSingleton(sp => new NotificationPreferencesEditor(choices, new NotificationOutbox(data.Database), sp.GetRequiredService<NotificationDirectory>(), options, data.Clock));
+            services.AddSingleton(new WebhookSender(options.Webhooks, data.Clock));
+            services.AddSingleton(sp => new NotificationPreferencesEditor(
+                choices, new NotificationOutbox(data.Database), sp.GetRequiredService<NotificationDirectory>(), options, sp.GetRequiredService<WebhookSender>(), data.Clock));
         }) => this.data = data;
 
     private NotificationChoiceStore Choices => new(data.Database);
@@ -104,5 +106,21 @@ public sealed class NotificationPreferencesPageTests : ComponentTest
         await reopened.InvokeAsync(() => reopened.Find(".remove-webhook").Click());
         reopened.Find("#no-webhooks");
         Choices.Load("alice").Webhooks.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Send_test_shows_the_endpoints_outcome_in_the_webhooks_row_and_a_second_click_at_once_is_held_back()
+    {
+        var page = Render<NotificationPreferencesPage>();
+        // This server sends no webhook to a private address (the default): the test says so without sending anything.
+        await Input(page, "#webhook-url", "http://127.0.0.1:9/hook");
+        await Click(page, "#add-webhook");
+
+        await Click(page, ".test-webhook");
+        page.WaitForAssertion(() => page.Find(".webhook-test-result").TextContent.Should().StartWith("Not delivered: ").And.Contain("private-network address"));
+        page.Find(".webhook-test-result").GetAttribute("role").Should().Be("status");
+
+        await Click(page, ".test-webhook");
+        page.WaitForAssertion(() => page.Find(".webhook-test-result").TextContent.Should().Be("Tested a moment ago: try again in 10 s."));
     }
 }
