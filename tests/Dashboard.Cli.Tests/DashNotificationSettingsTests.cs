@@ -135,6 +135,12 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
         bad.ExitCode.Should().Be(ExitCodes.Refused, bad.ToString());
         bad.Error.Should().Contain("A webhook URL starts with https://");
         var id = created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A test to a private address: this server refuses to send it, and says so (exit 1), before any connection.
+        var tested = await Dash.RunAsync(server, "bob", "notifications", "webhook", "test", id);
+        tested.ExitCode.Should().Be(ExitCodes.Refused, tested.ToString());
+        tested.Error.Should().Contain($"Webhook {id}: Not delivered: ").And.Contain("private-network address");
+        var testedByAlice = await Dash.RunAsync(server, "alice", "notifications", "webhook", "test", id);
+        testedByAlice.ExitCode.Should().Be(ExitCodes.NotFound, testedByAlice.ToString());
         var byAlice = await Dash.RunAsync(server, "alice", "notifications", "webhook", "rm", id);
         byAlice.ExitCode.Should().Be(ExitCodes.NotFound, byAlice.ToString());
         byAlice.Error.Should().Contain($"You have no webhook {id}.");

@@ -7,14 +7,15 @@ namespace Dashboard.Cli.Commands;
 
 /// <summary>
 /// <c>dash notifications webhook add URL</c> (its signing secret printed this once), <c>... webhook ls</c> (with each
-/// one's delivery state: a failing endpoint says why) and <c>... webhook rm ID</c>; only your own webhooks.
+/// one's delivery state: a failing endpoint says why), <c>... webhook rm ID</c> and <c>... webhook test ID</c> (a
+/// signed test POST sent now); only your own webhooks.
 /// </summary>
 public static class NotificationWebhookCommand
 {
     public static Command Create(DashApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var webhook = new Command("webhook", "Your notification webhooks (a signed JSON POST per notification): add, list, remove.");
+        var webhook = new Command("webhook", "Your notification webhooks (a signed JSON POST per notification): add, list, remove, test.");
 
         var url = new Argument<string>("url") { Description = "An http(s) URL, e.g. https://hooks.slack.com/services/..." };
         var add = new Command("add", "Add a webhook; prints its signing secret, shown only this once.") { url };
@@ -90,9 +91,33 @@ public static class NotificationWebhookCommand
             return ExitCodes.Ok;
         }));
 
+        var test = new Command("test", "Send a signed test POST (event \"test\") to one of your webhooks now and say whether it was taken; exit 1 when not.") { id };
+        test.SetAction((parsed, cancel) => app.WithClientAsync(parsed, async client =>
+        {
+            var sent = await client.PostAsync<WebhookTestView>(NotificationRoutes.WebhookTest(parsed.GetValue(id)), null, cancel).ConfigureAwait(false);
+            if (!sent.Succeeded)
+            {
+                return app.Fail(sent);
+            }
+
+            var outcome = sent.Value!;
+            if (app.Json(parsed))
+            {
+                app.WriteJson(sent.Json);
+            }
+            else
+            {
+                var line = string.Create(CultureInfo.InvariantCulture, $"Webhook {outcome.Id}: {outcome.Detail}");
+                await (outcome.Delivered ? app.Terminal.Out : app.Terminal.Error).WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            return outcome.Delivered ? ExitCodes.Ok : ExitCodes.Refused;
+        }));
+
         webhook.Subcommands.Add(add);
         webhook.Subcommands.Add(ls);
         webhook.Subcommands.Add(rm);
+        webhook.Subcommands.Add(test);
         return webhook;
     }
 }
