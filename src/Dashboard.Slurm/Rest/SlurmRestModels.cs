@@ -89,6 +89,9 @@ public sealed record SlurmJobsResponse(
 /// <summary>
 /// The job properties of a submit (v0.0.38 job_properties). <see cref="NodeList"/> pins the job to the planned node
 /// (its ReqNodeList; v0.0.38 refuses "required_nodes" but takes "nodelist"), so no scontrol runs per start.
+/// <see cref="NoRequeue"/>: Slurm never requeues the job itself (on a node failure it ends NODE_FAIL and the dashboard
+/// puts it back in its own queue); 22.05's v0.0.38 ignores its documented "requeue": false (the job shows Requeue=1,
+/// and Slurm reruns it on its own) but honours "no_requeue", sbatch's --no-requeue.
 /// </summary>
 public sealed record SlurmJobProperties(
     [property: JsonPropertyName("name")] string Name,
@@ -101,7 +104,7 @@ public sealed record SlurmJobProperties(
     [property: JsonPropertyName("current_working_directory")] string CurrentWorkingDirectory,
     [property: JsonPropertyName("standard_output")] string StandardOutput,
     [property: JsonPropertyName("environment")] IReadOnlyDictionary<string, string> Environment,
-    [property: JsonPropertyName("requeue")] bool Requeue = false)
+    [property: JsonPropertyName("no_requeue")] bool NoRequeue = true)
 {
     [JsonPropertyName("gres")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
