@@ -1,18 +1,10 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Loop;
 using Dashboard.Engine.Notifications;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Notifications;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Web.Tests.Notifications;
 
@@ -25,22 +17,8 @@ public sealed class NotificationDeliveryHostTests
     [Fact]
     public async Task A_started_job_reaches_its_owners_webhook_signed_through_the_running_app()
     {
-        var received = new ConcurrentQueue<(string? Signature, string? Timestamp, byte[] Body)>();
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        await using var receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            received.Enqueue((context.Request.Headers[WebhookSignature.SignatureHeader], context.Request.Headers[WebhookSignature.TimestampHeader], body.ToArray()));
-            arrived.TrySetResult();
-            return Results.Ok();
-        });
-        await receiver.StartAsync(TestContext.Current.CancellationToken);
-        var url = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/hook";
+        await using var receiver = await LoopbackWebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
+        var url = receiver.Url;
 
         await using var app = new DashboardFactory
         {
@@ -64,8 +42,8 @@ public sealed class NotificationDeliveryHostTests
             new JobSpec("hooked", "alice", "vision", "sleep 600", new ResourceRequest(1, 1000, 1024), Walltime: TimeSpan.FromHours(1)), "alice");
         submitted.Succeeded.Should().BeTrue(submitted.Reason);
 
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        var post = received.Should().ContainSingle().Subject;
+        await receiver.FirstArrived.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var post = receiver.Received.Should().ContainSingle().Subject;
         WebhookSignature.Verify(hook!.Secret, post.Timestamp, post.Signature, post.Body, DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance).Should().BeTrue();
         using var json = System.Text.Json.JsonDocument.Parse(post.Body);
         json.RootElement.GetProperty("text").GetString().Should().StartWith($"Job {submitted.Job} \"hooked\" started").And.EndWith($"https://gpu.example.org/jobs/{submitted.Job}");

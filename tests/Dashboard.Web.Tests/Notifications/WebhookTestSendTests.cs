@@ -1,17 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Dashboard.Api.Contracts;
 using Dashboard.Engine.Notifications;
 using Dashboard.Web.Tests.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Web.Tests.Notifications;
@@ -25,33 +16,14 @@ public sealed class WebhookTestSendTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider clock = new(Start);
-    private readonly ConcurrentQueue<(string? Event, string? Signature, string? Timestamp, string? Delivery, byte[] Body)> received = new();
-    private WebApplication receiver = null!;
+    private LoopbackWebhookReceiver receiver = null!;
     private ApiHost host = null!;
-    private string url = "";
-
-    /// <summary>What the receiver answers.</summary>
-    private int answer = 200;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            using var json = JsonDocument.Parse(body.ToArray());
-            received.Enqueue((json.RootElement.GetProperty("event").GetString(), context.Request.Headers[WebhookSignature.SignatureHeader],
-                context.Request.Headers[WebhookSignature.TimestampHeader], context.Request.Headers[WebhookSignature.DeliveryHeader], body.ToArray()));
-            return Results.StatusCode(answer);
-        });
-        await receiver.StartAsync(Cancel);
-        url = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/hook";
+        receiver = await LoopbackWebhookReceiver.StartAsync(Cancel);
         host = new ApiHost(new DashboardFactory
         {
             Clock = clock,
@@ -70,21 +42,21 @@ public sealed class WebhookTestSendTests : IAsyncLifetime
     public async Task A_test_reaches_the_endpoint_signed_and_a_failing_endpoint_is_reported_with_its_answer()
     {
         var alice = host.As("alice");
-        var hook = await AddAsync(alice, url);
+        var hook = await AddAsync(alice, receiver.Url);
 
         var sent = await TestAsync(alice, hook.Id, HttpStatusCode.OK);
         sent.Delivered.Should().BeTrue(sent.Detail);
-        var post = received.Should().ContainSingle().Subject;
+        var post = receiver.Received.Should().ContainSingle().Subject;
         post.Event.Should().Be("test");
         post.Delivery.Should().StartWith("test-");
         WebhookSignature.Verify(hook.Secret, post.Timestamp, post.Signature, post.Body, clock.GetUtcNow(), WebhookSignature.DefaultTolerance).Should().BeTrue("a test is signed like every delivery");
 
-        answer = 500;
+        receiver.Answer = 500;
         clock.Advance(TimeSpan.FromSeconds(10));
         var failed = await TestAsync(alice, hook.Id, HttpStatusCode.OK);
         failed.Delivered.Should().BeFalse();
         failed.Detail.Should().Contain("500");
-        received.Should().HaveCount(2);
+        receiver.Received.Should().HaveCount(2);
 
         var preferences = (await alice.GetFromJsonAsync<NotificationPreferencesView>(NotificationRoutes.Preferences, Cancel))!;
         preferences.Webhooks.Single(w => w.Id == hook.Id).LastError.Should().BeNull("a test is not a delivery: nothing is stored or retried");
@@ -94,7 +66,7 @@ public sealed class WebhookTestSendTests : IAsyncLifetime
     public async Task A_second_test_within_ten_seconds_is_refused_with_retry_after_and_sends_nothing()
     {
         var alice = host.As("alice");
-        var hook = await AddAsync(alice, url);
+        var hook = await AddAsync(alice, receiver.Url);
         (await TestAsync(alice, hook.Id, HttpStatusCode.OK)).Delivered.Should().BeTrue();
 
         clock.Advance(TimeSpan.FromSeconds(4));
@@ -104,17 +76,17 @@ public sealed class WebhookTestSendTests : IAsyncLifetime
             again.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(6));
         }
 
-        received.Should().ContainSingle("the refused test sent nothing");
+        receiver.Received.Should().ContainSingle("the refused test sent nothing");
         clock.Advance(TimeSpan.FromSeconds(6));
         (await TestAsync(alice, hook.Id, HttpStatusCode.OK)).Delivered.Should().BeTrue();
-        received.Should().HaveCount(2);
+        receiver.Received.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task Only_the_owner_tests_a_webhook_and_an_endpoint_that_does_not_answer_is_reported()
     {
         var alice = host.As("alice");
-        var hook = await AddAsync(alice, url);
+        var hook = await AddAsync(alice, receiver.Url);
         using (var bobs = await host.As("bob").PostAsync(NotificationRoutes.WebhookTest(hook.Id), null, Cancel))
         {
             bobs.StatusCode.Should().Be(HttpStatusCode.NotFound, "another person's webhook is not there for bob");
@@ -130,7 +102,7 @@ public sealed class WebhookTestSendTests : IAsyncLifetime
             anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         }
 
-        received.Should().BeEmpty();
+        receiver.Received.Should().BeEmpty();
 
         // A port nobody listens on: the test answers with the network's error, not a server error.
         using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

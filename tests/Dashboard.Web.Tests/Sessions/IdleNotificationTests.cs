@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Notifications;
 using Dashboard.Data.Users;
@@ -7,13 +5,7 @@ using Dashboard.Engine.Notifications;
 using Dashboard.Engine.Sessions;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Notifications;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dashboard.Web.Tests.Sessions;
@@ -43,22 +35,8 @@ public sealed class IdleNotificationTests(IdleNotificationHost host) : IClassFix
     [Fact]
     public async Task An_idle_warning_goes_to_the_channels_each_owner_chose_for_session_idle()
     {
-        var received = new ConcurrentQueue<(string? Signature, string? Timestamp, byte[] Body)>();
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        await using var receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            received.Enqueue((context.Request.Headers[WebhookSignature.SignatureHeader], context.Request.Headers[WebhookSignature.TimestampHeader], body.ToArray()));
-            arrived.TrySetResult();
-            return Results.Ok();
-        });
-        await receiver.StartAsync(Cancel);
-        var url = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/hook";
+        await using var receiver = await Dashboard.Web.Tests.Notifications.LoopbackWebhookReceiver.StartAsync(Cancel);
+        var url = receiver.Url;
 
         var services = host.Api.Factory.Services;
         var editor = services.GetRequiredService<NotificationPreferencesEditor>();
@@ -77,12 +55,12 @@ public sealed class IdleNotificationTests(IdleNotificationHost host) : IClassFix
 
         clock.Advance(TimeSpan.FromMinutes(61));
         var verdicts = await idle.SampleAsync(clock.GetUtcNow(), Cancel);
-        await arrived.Task.WaitAsync(SessionHost.Patience, Cancel);
+        await receiver.FirstArrived.WaitAsync(SessionHost.Patience, Cancel);
 
         verdicts[new(alices.Id)].Should().Be(IdleVerdict.Warn);
         verdicts[new(bobs.Id)].Should().Be(IdleVerdict.Warn);
         var warning = $"Your session {alices.Id} has been idle for 61 min; it stops in 15 min unless you use it.";
-        var post = received.Should().ContainSingle("only alice chose a webhook, and only for her own session").Subject;
+        var post = receiver.Received.Should().ContainSingle("only alice chose a webhook, and only for her own session").Subject;
         WebhookSignature.Verify(hook!.Secret, post.Timestamp, post.Signature, post.Body, clock.GetUtcNow(), WebhookSignature.DefaultTolerance).Should().BeTrue();
         using var json = System.Text.Json.JsonDocument.Parse(post.Body);
         json.RootElement.GetProperty("event").GetString().Should().Be("session.idle");
