@@ -166,19 +166,31 @@ public sealed class EngineLoop(
         // reads every job's reason (elastic pools) has small backlogs fully explained here, as before.
         // Some decisions come with time alone (a borrower's minimum run ends, say): while jobs wait, a pass runs at
         // least every ExplainInterval.
+        // A batch that only added waiting jobs to a full cluster, where the full pass provably decides nothing
+        // (CheapPass.DecidesNothing), takes the cheap pass: the full one still runs at least every ExplainInterval.
         var explainedAll = false;
         var readsReasons = Array.Exists(participants, p => p.ReadsPlanReasons);
         var dueForExplanation = readsReasons && DueSince(cluster, lastFullExplanation, batch.Now);
-        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || DueSince(cluster, lastPlanned, batch.Now))
+        var duePass = DueSince(cluster, lastPlanned, batch.Now);
+        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || duePass)
         {
-            planned = true;
             explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
             var eligibility = cluster.SplitEligible(settings, batch);
-            var plan = Scheduler.Plan(eligibility.Eligible, batch.Now);
-            metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
-            cluster.ApplyPlan(plan, batch);
+            if (!duePass && !readsReasons && OnlySubmits(commands, resumeCancels) && CheapPass.DecidesNothing(eligibility.Eligible))
+            {
+                cluster.KeepWaiting(CheapPass.PendingOf(eligibility.Eligible, batch.Now));
+                metrics?.CheapPassTook(time.GetElapsedTime(planStarted));
+            }
+            else
+            {
+                planned = true;
+                var plan = Scheduler.Plan(eligibility.Eligible, batch.Now);
+                metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
+                cluster.ApplyPlan(plan, batch);
+            }
+
             cluster.AfterPass(batch);
         }
 
@@ -292,6 +304,9 @@ public sealed class EngineLoop(
                 return CommandResult.Conflict("unknown command");
         }
     }
+
+    private static bool OnlySubmits(List<EngineCommand> commands, IReadOnlyDictionary<JobId, string>? resumeCancels) =>
+        resumeCancels is null && commands.Count > 0 && commands.TrueForAll(c => c is SubmitJobCommand);
 
     private bool DueSince(ClusterState cluster, DateTimeOffset last, DateTimeOffset now) =>
         cluster.Snapshot.Pending.Count > 0 && now - last >= options.ExplainInterval;
