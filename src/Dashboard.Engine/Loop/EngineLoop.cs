@@ -33,7 +33,8 @@ public sealed class EngineLoop(
     private readonly EngineParticipant[] participants = [.. participants ?? []];
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
-    private readonly WaitingExplainer explainer = new(feed, logger);
+    // The explainer paces itself on the machine's clock: its computations cost real CPU time, whatever the engine's clock.
+    private readonly WaitingExplainer explainer = new(feed, TimeProvider.System, options.ExplainerRest, logger);
     private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
     private DateTimeOffset lastPlanned = DateTimeOffset.MinValue;
     private ExplanationRequest? lastExplained;
