@@ -168,7 +168,9 @@ public sealed class EngineLoop(
         // Some decisions come with time alone (a borrower's minimum run ends, say): while jobs wait, a pass runs at
         // least every ExplainInterval.
         // A batch that only added waiting jobs to a full cluster, where the full pass provably decides nothing
-        // (CheapPass.DecidesNothing), takes the cheap pass: the full one still runs at least every ExplainInterval.
+        // (CheapPass.DecidesNothing), takes the cheap pass: the full one still runs at least every ExplainInterval. The
+        // waiting jobs' reasons are that full pass's (explaining every job where it would), computed only if read (an
+        // elastic pool with room to grow reads them).
         var explainedAll = false;
         var readsReasons = Array.Exists(participants, p => p.ReadsPlanReasons);
         var dueForExplanation = readsReasons && DueSince(cluster, lastFullExplanation, batch.Now);
@@ -179,7 +181,7 @@ public sealed class EngineLoop(
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
             var eligibility = cluster.SplitEligible(settings, batch);
-            if (!duePass && !readsReasons && OnlySubmits(commands, resumeCancels) && CheapPass.DecidesNothing(eligibility.Eligible))
+            if (!duePass && OnlySubmits(commands, resumeCancels) && CheapPass.DecidesNothing(eligibility.Eligible))
             {
                 cluster.KeepWaiting(CheapPass.PendingOf(eligibility.Eligible, batch.Now));
                 metrics?.CheapPassTook(time.GetElapsedTime(planStarted));
