@@ -22,7 +22,8 @@ public sealed class EngineOptions
 
     /// <summary>
     /// After each computation the explainer rests this many times as long as the computation took before it starts the
-    /// next (1: it takes at most about half a core while states stream in; 0: back to back).
+    /// next (1: it takes at most about half a core while states stream in; 0: back to back), and never more than a quarter
+    /// of <see cref="ExplainInterval"/>.
     /// </summary>
     public double ExplainerRest { get; set; } = 1.0;
 }

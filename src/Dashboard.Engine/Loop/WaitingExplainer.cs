@@ -20,7 +20,8 @@ internal sealed record ExplanationRequest(long Version, DateTimeOffset At, Clust
 /// states arrived meanwhile it takes only the newest (at most one computation in flight, the newest wins). Each
 /// result is published beside the state with the time of the state it was computed from. While states stream in, it
 /// rests after each computation for <c>rest</c> times as long as the computation took (<see cref="EngineOptions.ExplainerRest"/>),
-/// so it leaves the writer and the requests most of the cores; the rest is measured and waited on <c>pacing</c>, the
+/// at most <c>maxRest</c> (so the explanations' age stays bounded on a slow machine), and leaves the writer and the
+/// requests most of the cores; the rest is measured and waited on <c>pacing</c>, the
 /// machine's clock (the work is real CPU time whatever the engine's own clock says).
 /// </summary>
 internal sealed class WaitingExplainer
@@ -30,6 +31,7 @@ internal sealed class WaitingExplainer
     private readonly ILogger logger;
     private readonly TimeProvider pacing;
     private readonly double rest;
+    private readonly TimeSpan maxRest;
     private readonly Lock gate = new();
     private ExplanationRequest? next;
     private bool working;
@@ -37,13 +39,13 @@ internal sealed class WaitingExplainer
     /// <summary>When the next computation may start (on <see cref="pacing"/>); read and written by the one worker in flight.</summary>
     private DateTimeOffset restUntil = DateTimeOffset.MinValue;
 
-    public WaitingExplainer(ClusterFeed feed, TimeProvider pacing, double rest, ILogger logger)
-        : this(Explain, feed.PublishExplanations, logger, pacing, rest)
+    public WaitingExplainer(ClusterFeed feed, TimeProvider pacing, double rest, TimeSpan maxRest, ILogger logger)
+        : this(Explain, feed.PublishExplanations, logger, pacing, rest, maxRest)
     {
     }
 
     /// <summary>With another computation and destination (tests hold a computation to see requests coalesce, or move <paramref name="pacing"/> to see it rest).</summary>
-    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger, TimeProvider? pacing = null, double rest = 0)
+    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger, TimeProvider? pacing = null, double rest = 0, TimeSpan? maxRest = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rest);
         this.explain = explain;
@@ -51,6 +53,7 @@ internal sealed class WaitingExplainer
         this.logger = logger;
         this.pacing = pacing ?? TimeProvider.System;
         this.rest = rest;
+        this.maxRest = maxRest ?? TimeSpan.MaxValue;
     }
 
     /// <summary>
@@ -113,10 +116,10 @@ internal sealed class WaitingExplainer
         while (true)
         {
             // Rest first: the newest state that arrived meanwhile is the one explained after it.
-            var resting = restUntil - pacing.GetUtcNow();
-            if (resting > TimeSpan.Zero)
+            var left = restUntil - pacing.GetUtcNow();
+            if (left > TimeSpan.Zero)
             {
-                await Task.Delay(resting, pacing).ConfigureAwait(false);
+                await Task.Delay(left, pacing).ConfigureAwait(false);
             }
 
             ExplanationRequest request;
@@ -145,7 +148,8 @@ internal sealed class WaitingExplainer
                 ExplainerLog.Failed(logger, error, request.Version);
             }
 
-            restUntil = pacing.GetUtcNow() + (pacing.GetElapsedTime(started) * rest);
+            var resting = pacing.GetElapsedTime(started) * rest;
+            restUntil = pacing.GetUtcNow() + (resting < maxRest ? resting : maxRest);
             if (explained is not null)
             {
                 publish(explained);

@@ -85,6 +85,36 @@ public class WaitingExplainerTests
     }
 
     [Fact]
+    public async Task The_rest_is_never_longer_than_its_limit()
+    {
+        var clock = new TimerWatchingClock(Start);
+        var explained = new ConcurrentQueue<long>();
+        var published = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var explainer = new WaitingExplainer(
+            request =>
+            {
+                explained.Enqueue(request.Version);
+                clock.Advance(TimeSpan.FromSeconds(4)); // a slow computation
+                return new WaitingExplanationSet(request.Version, request.At, ImmutableDictionary<JobId, PendingExplanation>.Empty);
+            },
+            set => published.Writer.TryWrite(set.Version),
+            NullLogger.Instance,
+            clock,
+            rest: 1.0,
+            maxRest: TimeSpan.FromMilliseconds(500));
+
+        explainer.Request(Request(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(1);
+        explainer.Request(Request(2));
+
+        await clock.TimerCreated.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        explained.Should().Equal([1L], "the explainer rests half a second, its limit, not the four seconds the computation took");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_state_that_cannot_be_explained_does_not_stop_the_next_one()
     {
         var published = new TaskCompletionSource<WaitingExplanationSet>(TaskCreationOptions.RunContinuationsAsynchronously);
