@@ -16,12 +16,14 @@ internal sealed class EngineReadings : IDisposable
     private double commitSeconds;
     private long passes;
     private double passSeconds;
+    private long cheapPasses;
+    private double cheapSeconds;
 
     public EngineReadings()
     {
         listener.InstrumentPublished = (instrument, subscriber) =>
         {
-            if (instrument.Meter.Name == "Dashboard.Engine" && instrument.Name is "dashboard.database.commit.duration" or "dashboard.scheduling.pass.duration")
+            if (instrument.Meter.Name == "Dashboard.Engine" && instrument.Name is "dashboard.database.commit.duration" or "dashboard.scheduling.pass.duration" or "dashboard.scheduling.cheap_pass.duration")
             {
                 subscriber.EnableMeasurementEvents(instrument);
             }
@@ -34,6 +36,11 @@ internal sealed class EngineReadings : IDisposable
                 {
                     commits++;
                     commitSeconds += seconds;
+                }
+                else if (instrument.Name == "dashboard.scheduling.cheap_pass.duration")
+                {
+                    cheapPasses++;
+                    cheapSeconds += seconds;
                 }
                 else
                 {
@@ -50,7 +57,7 @@ internal sealed class EngineReadings : IDisposable
     {
         lock (gate)
         {
-            return new Reading(commits, commitSeconds, passes, passSeconds, Environment.CpuUsage.TotalTime);
+            return new Reading(commits, commitSeconds, passes, passSeconds, Environment.CpuUsage.TotalTime) { CheapPasses = cheapPasses, CheapSeconds = cheapSeconds };
         }
     }
 
@@ -58,15 +65,21 @@ internal sealed class EngineReadings : IDisposable
 
     public sealed record Reading(long Commits, double CommitSeconds, long Passes, double PassSeconds, TimeSpan Cpu)
     {
+        /// <summary>Batches of submits to a full cluster that took the cheap pass instead of a full one (CheapPass).</summary>
+        public long CheapPasses { get; init; }
+
+        public double CheapSeconds { get; init; }
+
         /// <summary>One line: what happened between <paramref name="start"/> and this reading, for <paramref name="submits"/> submits taking <paramref name="elapsed"/>.</summary>
         public string Since(Reading start, int submits, TimeSpan elapsed)
         {
             var commits = Commits - start.Commits;
             var passes = Passes - start.Passes;
+            var cheap = CheapPasses - start.CheapPasses;
             var cpu = Cpu - start.Cpu;
             return string.Create(CultureInfo.InvariantCulture,
                 $"          {commits} commits ({(double)submits / Math.Max(1, commits):0.0} submits each), {1000 * (CommitSeconds - start.CommitSeconds) / Math.Max(1, commits):0.00} ms per commit; "
-                + $"{passes} writer passes, {1000 * (PassSeconds - start.PassSeconds) / Math.Max(1, passes):0.00} ms each; "
+                + $"{passes} writer passes, {1000 * (PassSeconds - start.PassSeconds) / Math.Max(1, passes):0.00} ms each, {cheap} cheap ones, {1000 * (CheapSeconds - start.CheapSeconds) / Math.Max(1, cheap):0.000} ms each; "
                 + $"process CPU {cpu.TotalMicroseconds / submits:0} us per submit ({cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores busy)");
         }
     }

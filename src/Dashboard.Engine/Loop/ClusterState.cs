@@ -292,6 +292,12 @@ internal sealed partial class ClusterState(RecoveredState recovered)
         PlanPending = plan.Pending;
     }
 
+    /// <summary>
+    /// Records a cheap pass (<see cref="CheapPass.DecidesNothing"/>): nothing starts, is refused or preempted; the waiting
+    /// jobs' reasons are the full pass's, computed when read.
+    /// </summary>
+    public void KeepWaiting(PendingExplanations pending) => PlanPending = pending;
+
     public RunningJob? FindRunning(JobId id)
     {
         foreach (var running in Snapshot.Running)

@@ -33,7 +33,9 @@ public sealed class EngineLoop(
     private readonly EngineParticipant[] participants = [.. participants ?? []];
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
-    private readonly WaitingExplainer explainer = new(feed, logger);
+    // The explainer paces itself on the machine's clock: its computations cost real CPU time, whatever the engine's clock.
+    // It rests at most a quarter of ExplainInterval, so explanations stay well within that age.
+    private readonly WaitingExplainer explainer = new(feed, TimeProvider.System, options.ExplainerRest, options.ExplainInterval / 4, logger);
     private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
     private DateTimeOffset lastPlanned = DateTimeOffset.MinValue;
     private ExplanationRequest? lastExplained;
@@ -166,19 +168,33 @@ public sealed class EngineLoop(
         // reads every job's reason (elastic pools) has small backlogs fully explained here, as before.
         // Some decisions come with time alone (a borrower's minimum run ends, say): while jobs wait, a pass runs at
         // least every ExplainInterval.
+        // A batch that only added waiting jobs to a full cluster, where the full pass provably decides nothing
+        // (CheapPass.DecidesNothing), takes the cheap pass: the full one still runs at least every ExplainInterval. The
+        // waiting jobs' reasons are that full pass's (explaining every job where it would), computed only if read (an
+        // elastic pool with room to grow reads them).
         var explainedAll = false;
         var readsReasons = Array.Exists(participants, p => p.ReadsPlanReasons);
         var dueForExplanation = readsReasons && DueSince(cluster, lastFullExplanation, batch.Now);
-        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || DueSince(cluster, lastPlanned, batch.Now))
+        var duePass = DueSince(cluster, lastPlanned, batch.Now);
+        if (batch.NeedsPlan || commands.Count == 0 || dueForExplanation || duePass)
         {
-            planned = true;
             explainedAll = readsReasons && (cluster.Snapshot.Pending.Count < options.ExplainAlwaysBelow || dueForExplanation);
             var settings = cluster.Snapshot.Settings with { ExplainAllPending = explainedAll };
             var planStarted = time.GetTimestamp();
             var eligibility = cluster.SplitEligible(settings, batch);
-            var plan = Scheduler.Plan(eligibility.Eligible, batch.Now);
-            metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
-            cluster.ApplyPlan(plan, batch);
+            if (!duePass && OnlySubmits(commands, resumeCancels) && CheapPass.DecidesNothing(eligibility.Eligible))
+            {
+                cluster.KeepWaiting(CheapPass.PendingOf(eligibility.Eligible, batch.Now));
+                metrics?.CheapPassTook(time.GetElapsedTime(planStarted));
+            }
+            else
+            {
+                planned = true;
+                var plan = Scheduler.Plan(eligibility.Eligible, batch.Now);
+                metrics?.SchedulingPassTook(time.GetElapsedTime(planStarted));
+                cluster.ApplyPlan(plan, batch);
+            }
+
             cluster.AfterPass(batch);
         }
 
@@ -292,6 +308,9 @@ public sealed class EngineLoop(
                 return CommandResult.Conflict("unknown command");
         }
     }
+
+    private static bool OnlySubmits(List<EngineCommand> commands, IReadOnlyDictionary<JobId, string>? resumeCancels) =>
+        resumeCancels is null && commands.Count > 0 && commands.TrueForAll(c => c is SubmitJobCommand);
 
     private bool DueSince(ClusterState cluster, DateTimeOffset last, DateTimeOffset now) =>
         cluster.Snapshot.Pending.Count > 0 && now - last >= options.ExplainInterval;

@@ -19,4 +19,11 @@ public sealed class EngineOptions
 
     /// <summary>With elastic pools (whose planner reads every job's reason): below this many pending jobs, every writer's pass explains every job.</summary>
     public int ExplainAlwaysBelow { get; set; } = 5_000;
+
+    /// <summary>
+    /// After each computation the explainer rests this many times as long as the computation took before it starts the
+    /// next (1: it takes at most about half a core while states stream in; 0: back to back), and never more than a quarter
+    /// of <see cref="ExplainInterval"/>.
+    /// </summary>
+    public double ExplainerRest { get; set; } = 1.0;
 }

@@ -18,28 +18,42 @@ internal sealed record ExplanationRequest(long Version, DateTimeOffset At, Clust
 /// Explains the waiting jobs (reason and estimated start) off the engine's writer. The writer hands it each state it
 /// publishes and moves on; the explainer works on one state at a time on a thread of its own, and when several
 /// states arrived meanwhile it takes only the newest (at most one computation in flight, the newest wins). Each
-/// result is published beside the state with the time of the state it was computed from.
+/// result is published beside the state with the time of the state it was computed from. While states stream in, it
+/// rests after each computation for <c>rest</c> times as long as the computation took (<see cref="EngineOptions.ExplainerRest"/>),
+/// at most <c>maxRest</c> (so the explanations' age stays bounded on a slow machine), and leaves the writer and the
+/// requests most of the cores; the rest is measured and waited on <c>pacing</c>, the
+/// machine's clock (the work is real CPU time whatever the engine's own clock says).
 /// </summary>
 internal sealed class WaitingExplainer
 {
     private readonly Func<ExplanationRequest, WaitingExplanationSet> explain;
     private readonly Action<WaitingExplanationSet> publish;
     private readonly ILogger logger;
+    private readonly TimeProvider pacing;
+    private readonly double rest;
+    private readonly TimeSpan maxRest;
     private readonly Lock gate = new();
     private ExplanationRequest? next;
     private bool working;
 
-    public WaitingExplainer(ClusterFeed feed, ILogger logger)
-        : this(Explain, feed.PublishExplanations, logger)
+    /// <summary>When the next computation may start (on <see cref="pacing"/>); read and written by the one worker in flight.</summary>
+    private DateTimeOffset restUntil = DateTimeOffset.MinValue;
+
+    public WaitingExplainer(ClusterFeed feed, TimeProvider pacing, double rest, TimeSpan maxRest, ILogger logger)
+        : this(Explain, feed.PublishExplanations, logger, pacing, rest, maxRest)
     {
     }
 
-    /// <summary>With another computation and destination (tests hold a computation to see requests coalesce).</summary>
-    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger)
+    /// <summary>With another computation and destination (tests hold a computation to see requests coalesce, or move <paramref name="pacing"/> to see it rest).</summary>
+    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger, TimeProvider? pacing = null, double rest = 0, TimeSpan? maxRest = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rest);
         this.explain = explain;
         this.publish = publish;
         this.logger = logger;
+        this.pacing = pacing ?? TimeProvider.System;
+        this.rest = rest;
+        this.maxRest = maxRest ?? TimeSpan.MaxValue;
     }
 
     /// <summary>
@@ -60,7 +74,7 @@ internal sealed class WaitingExplainer
             working = true;
         }
 
-        _ = Task.Run(Work);
+        _ = Task.Run(WorkAsync);
     }
 
     /// <summary>
@@ -97,10 +111,17 @@ internal sealed class WaitingExplainer
         return new WaitingExplanationSet(request.Version, request.At, byJob.AsReadOnly());
     }
 
-    private void Work()
+    private async Task WorkAsync()
     {
         while (true)
         {
+            // Rest first: the newest state that arrived meanwhile is the one explained after it.
+            var left = restUntil - pacing.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                await Task.Delay(left, pacing).ConfigureAwait(false);
+            }
+
             ExplanationRequest request;
             lock (gate)
             {
@@ -114,15 +135,24 @@ internal sealed class WaitingExplainer
                 next = null;
             }
 
+            var started = pacing.GetTimestamp();
+            WaitingExplanationSet? explained = null;
             try
             {
-                publish(explain(request));
+                explained = explain(request);
             }
 #pragma warning disable CA1031 // One state that cannot be explained must not stop the explanations of the next.
             catch (Exception error)
 #pragma warning restore CA1031
             {
                 ExplainerLog.Failed(logger, error, request.Version);
+            }
+
+            var resting = pacing.GetElapsedTime(started) * rest;
+            restUntil = pacing.GetUtcNow() + (resting < maxRest ? resting : maxRest);
+            if (explained is not null)
+            {
+                publish(explained);
             }
         }
     }

@@ -22,6 +22,7 @@ public sealed class EngineMetrics
 
     private readonly ClusterFeed feed;
     private readonly Histogram<double> schedulingPass;
+    private readonly Histogram<double> cheapPass;
     private readonly Histogram<double> commit;
     private readonly Histogram<double> queueWait;
     private readonly Counter<long> jobsSubmitted;
@@ -34,6 +35,7 @@ public sealed class EngineMetrics
         var meter = meters.Create(MeterName);
 
         schedulingPass = meter.CreateHistogram("dashboard.scheduling.pass.duration", "s", "Time one scheduling pass (Scheduler.Plan on the engine's snapshot) took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PassBuckets });
+        cheapPass = meter.CreateHistogram("dashboard.scheduling.cheap_pass.duration", "s", "Time one cheap pass took: a batch that only added waiting jobs to a full cluster, where the full pass could decide nothing (CheapPass).", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PassBuckets });
         commit = meter.CreateHistogram("dashboard.database.commit.duration", "s", "Time one engine batch's database transaction took to commit.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
         queueWait = meter.CreateHistogram("dashboard.job.queue.wait", "s", "Time a job waited from submission to its start.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueueWaitBuckets });
         jobsSubmitted = meter.CreateCounter<long>("dashboard.jobs.submitted", "{job}", "Jobs accepted by the engine, by team.");
@@ -58,6 +60,9 @@ public sealed class EngineMetrics
 
     /// <summary>One scheduling pass took <paramref name="elapsed"/>.</summary>
     public void SchedulingPassTook(TimeSpan elapsed) => schedulingPass.Record(elapsed.TotalSeconds);
+
+    /// <summary>One cheap pass (instead of a scheduling pass) took <paramref name="elapsed"/>.</summary>
+    public void CheapPassTook(TimeSpan elapsed) => cheapPass.Record(elapsed.TotalSeconds);
 
     /// <summary>One batch's transaction took <paramref name="elapsed"/> to commit.</summary>
     public void CommitTook(TimeSpan elapsed) => commit.Record(elapsed.TotalSeconds);

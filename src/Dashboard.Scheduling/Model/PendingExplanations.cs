@@ -110,6 +110,41 @@ public sealed class PendingExplanations : IReadOnlyList<PendingExplanation>
     /// <summary>Explanations built on reading, from the scheduler's flat arrays.</summary>
     internal static PendingExplanations Lazy(Source source) => source.Count == 0 ? Empty : new([], source);
 
+    /// <summary>
+    /// Explanations that <paramref name="compute"/> gives, computed on the first read of any of them (once, on the
+    /// reader's thread), not now.
+    /// </summary>
+    internal static PendingExplanations Deferred(Func<PendingExplanations> compute) => new([], new DeferredSource(compute));
+
+    private int IndexOf(JobId job)
+    {
+        if (source is not null)
+        {
+            return source.IndexOf(job);
+        }
+
+        for (var i = 0; i < built.Length; i++)
+        {
+            if (built[i].Job == job)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed class DeferredSource(Func<PendingExplanations> compute) : Source
+    {
+        private readonly Lazy<PendingExplanations> computed = new(compute, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public override int Count => computed.Value.Length;
+
+        public override PendingExplanation At(int index) => computed.Value[index];
+
+        public override int IndexOf(JobId job) => computed.Value.IndexOf(job);
+    }
+
     /// <summary>Where lazily built explanations come from: a count, one by position, and a job's position.</summary>
     internal abstract class Source
     {

@@ -54,6 +54,67 @@ public class WaitingExplainerTests
     }
 
     [Fact]
+    public async Task After_each_computation_the_explainer_rests_as_long_as_it_took_before_the_next()
+    {
+        var clock = new TimerWatchingClock(Start);
+        var explained = new ConcurrentQueue<long>();
+        var published = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var explainer = new WaitingExplainer(
+            request =>
+            {
+                explained.Enqueue(request.Version);
+                clock.Advance(TimeSpan.FromSeconds(1)); // the computation takes a second
+                return new WaitingExplanationSet(request.Version, request.At, ImmutableDictionary<JobId, PendingExplanation>.Empty);
+            },
+            set => published.Writer.TryWrite(set.Version),
+            NullLogger.Instance,
+            clock,
+            rest: 1.0);
+
+        explainer.Request(Request(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(1);
+        explainer.Request(Request(2));
+        explainer.Request(Request(3));
+
+        await clock.TimerCreated.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        explained.Should().Equal([1L], "the explainer rests a second (as long as the computation took) before the next");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(3, "after the rest the newest state is explained");
+        explained.Should().Equal([1L, 3L]);
+    }
+
+    [Fact]
+    public async Task The_rest_is_never_longer_than_its_limit()
+    {
+        var clock = new TimerWatchingClock(Start);
+        var explained = new ConcurrentQueue<long>();
+        var published = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var explainer = new WaitingExplainer(
+            request =>
+            {
+                explained.Enqueue(request.Version);
+                clock.Advance(TimeSpan.FromSeconds(4)); // a slow computation
+                return new WaitingExplanationSet(request.Version, request.At, ImmutableDictionary<JobId, PendingExplanation>.Empty);
+            },
+            set => published.Writer.TryWrite(set.Version),
+            NullLogger.Instance,
+            clock,
+            rest: 1.0,
+            maxRest: TimeSpan.FromMilliseconds(500));
+
+        explainer.Request(Request(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(1);
+        explainer.Request(Request(2));
+
+        await clock.TimerCreated.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        explained.Should().Equal([1L], "the explainer rests half a second, its limit, not the four seconds the computation took");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_state_that_cannot_be_explained_does_not_stop_the_next_one()
     {
         var published = new TaskCompletionSource<WaitingExplanationSet>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,4 +183,19 @@ public class WaitingExplainerTests
 
     private static ExplanationRequest Request(long version) =>
         new(version, Start + TimeSpan.FromSeconds(version), ClusterSnapshot.Empty, []);
+
+    /// <summary>A fake clock that says when a timer (the explainer's rest) is first set on it.</summary>
+    private sealed class TimerWatchingClock(DateTimeOffset start) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start)
+    {
+        private readonly TaskCompletionSource created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => created.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            created.TrySetResult();
+            return timer;
+        }
+    }
 }
