@@ -108,7 +108,7 @@ public sealed class QuietUpdateTests : ComponentTest
     {
         Feed.Publish(Update(version: 1));
         var page = Render<QuotasPage>();
-        var table = page.FindComponent<QuotaTable>();
+        var table = page.FindComponent<LiveQuotas>();
         var before = table.RenderCount;
 
         Feed.Publish(Update(version: 2, pending: true) with { At = TestCluster.Now.AddSeconds(5) });
@@ -205,12 +205,12 @@ public sealed class QuietUpdateTests : ComponentTest
 
     /// <summary>
     /// How often the page's quota panel and its pools panel have rendered themselves. bunit's RenderCount of a
-    /// component also counts renders inside it (MudBlazor nests several components, some rendering more than once),
-    /// so each is counted on a child it renders again exactly once per render of its own: the quota panel's
-    /// QuotaTable and the pools panel's provider chip.
+    /// component also counts renders inside it (MudBlazor nests several components, some rendering more than once):
+    /// the quota panel holds no component (its rows are shared HTML), and the pools panel is counted on a child it
+    /// renders again exactly once per render of its own, its provider chip.
     /// </summary>
     private static (int Quotas, int Pools) Renders(IRenderedComponent<ClusterPage> page) => (
-        page.FindComponent<QuotaTable>().RenderCount,
+        page.FindComponent<LiveQuotas>().RenderCount,
         page.FindComponent<ElasticPoolsPanel>().FindComponent<MudChip<string>>().RenderCount);
 
     /// <summary>Renders of the page, its quota panel and its pools panel, or of anything inside them.</summary>

@@ -42,8 +42,11 @@ public sealed class QuotaRowMarkupTests : ComponentTest
     [Fact]
     public void A_row_shows_the_teams_numbers_bars_and_borrowing_and_is_one_text_for_every_viewer()
     {
-        var view = QuotaView.Of(new TestCluster().Team("vision", nominalGpus: 2).Team("nlp", nominalGpus: 4).Node("gpu-01")
-            .Run("gpu-01", [0, 1, 2], "vision", borrowing: true).Update());
+        SignInAs(new SignedInUser("lena", UserRole.TeamLead, ["nlp"]));
+        var update = new TestCluster().Team("vision", nominalGpus: 2).Team("nlp", nominalGpus: 4).Node("gpu-01")
+            .Run("gpu-01", [0, 1, 2], "vision", borrowing: true).Update();
+        Feed.Publish(update);
+        var view = QuotaView.Of(update);
         var vision = view.Teams.Single(t => t.Team == "vision");
 
         var compact = QuotaRowMarkup.Of(vision, compact: true).Value;
@@ -53,7 +56,7 @@ public sealed class QuotaRowMarkupTests : ComponentTest
         var member = view.For(new SignedInUser("alice", UserRole.Member, ["vision"])).Teams.Single();
         QuotaRowMarkup.Of(member, compact: true).Value.Should().BeSameAs(compact, "a member sees fewer rows, the same row");
 
-        var page = Render<QuotaTable>(p => p.Add(t => t.View, view).Add(t => t.Compact, true).Add(t => t.Id, "quota-panel"));
+        var page = Render<LiveQuotas>(p => p.Add(t => t.Compact, true).Add(t => t.Id, "quota-panel"));
         var row = page.Find("[data-team='vision']");
         row.QuerySelector("[data-field='used']")!.TextContent.Should().Be("3");
         row.QuerySelector("[data-field='nominal']")!.TextContent.Should().Be("2");
@@ -65,7 +68,7 @@ public sealed class QuotaRowMarkupTests : ComponentTest
         row.QuerySelector(".quota-compact-text")!.TextContent.Should().Be("CPU 4 / 64 cores · Memory 16 / 512 GiB");
         page.Find("[data-team='nlp']").QuerySelectorAll(".mud-chip").Should().BeEmpty("nlp does not borrow");
 
-        var table = Render<QuotaTable>(p => p.Add(t => t.View, view).Add(t => t.Id, "quota-page-table"));
+        var table = Render<LiveQuotas>(p => p.Add(t => t.Id, "quota-page-table"));
         table.Find("[data-team='vision'] [data-resource='cpu'] [role='progressbar']").GetAttribute("aria-label").Should().Be("vision: CPU 4 / 64 cores");
         table.Find("[data-team='vision'] [data-resource='memory'] [role='progressbar']").GetAttribute("aria-valuenow").Should().Be("3.125");
         full.Should().Contain("may borrow up to 8");
@@ -75,9 +78,10 @@ public sealed class QuotaRowMarkupTests : ComponentTest
     public void A_team_name_with_markup_in_it_is_shown_as_text()
     {
         const string sneaky = "<img src=x onerror=alert(1)>";
-        var view = QuotaView.Of(new TestCluster().Team(sneaky).Node("gpu-01").Update());
+        SignInAs(new SignedInUser("admin", UserRole.Admin, []));
+        Feed.Publish(new TestCluster().Team(sneaky).Node("gpu-01").Update());
 
-        var page = Render<QuotaTable>(p => p.Add(t => t.View, view).Add(t => t.Compact, true));
+        var page = Render<LiveQuotas>(p => p.Add(t => t.Compact, true));
 
         page.FindAll("img").Should().BeEmpty("a team's name is text, never markup");
         page.Find(".quota-team b").TextContent.Should().Be(sneaky);
