@@ -34,6 +34,7 @@ public static class CircuitCost
         var pending = BenchArguments.PositiveInt(args, "--pending", 100_000);
         var updates = BenchArguments.PositiveInt(args, "--updates", 200);
         var dumps = BenchArguments.Text(args, "--heapdump");
+        var counters = args.Contains("--counters"); // also count allocations, thread-pool work items and context switches per circuit per update
         foreach (var line in MachineDescription.Lines())
         {
             Console.WriteLine(line);
@@ -122,7 +123,9 @@ public static class CircuitCost
 
         await UpdatesAsync(); // warm-up: the publication paths compiled before either measure
         sent = 0;
+        var countedWithout = UpdateCounters.Now();
         var withoutCircuits = await UpdatesAsync();
+        countedWithout = UpdateCounters.Now() - countedWithout;
         var updatesSent = sent;
 
         var heapBefore = ManagedHeap();
@@ -141,11 +144,18 @@ public static class CircuitCost
         var heapAfter = ManagedHeap();
         await HeapDumps.TakeAsync(dumps, $"after-{pages}");
         sent = 0;
+        var countedWith = UpdateCounters.Now();
         var withCircuits = await UpdatesAsync();
+        countedWith = UpdateCounters.Now() - countedWith;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory  : {(heapAfter - heapBefore) / 1024.0 / pages:0} KB managed heap per idle circuit on the Cluster page ({pages} circuits, {nodes:N0} nodes, {state.Summary.PendingJobs:N0} waiting)  target <= 250 KB"));
 
         var perCircuit = (withCircuits - withoutCircuits).TotalMilliseconds / (pages * (double)updatesSent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long: process CPU {withoutCircuits.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutCircuits.TotalMilliseconds / updatesSent:0.000} ms per update), {withCircuits.TotalMilliseconds:0} ms with {pages} circuits -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
+
+        if (counters)
+        {
+            Console.WriteLine(UpdateCounters.Describe(countedWithout, countedWith, pages * (double)updatesSent));
+        }
 
         // Every update reached the pages: the last one (the full state) is drawn, and the next (the freed node) is too.
         const string allocated = "document.querySelectorAll('#heat-map .heat-cell.allocated').length";

@@ -274,14 +274,23 @@ public sealed record ClusterTotals(string Gpus, string Cpu, string Memory, int P
 {
     public static ClusterTotals Empty { get; } = new("–", "–", "–", 0, 0);
 
+    private static readonly ConditionalWeakTable<ClusterSummary, ClusterTotals> Shared = [];
+
+    /// <summary>
+    /// The totals of <paramref name="summary"/>, worked out once however many circuits show them and however often
+    /// each compares them (every update, in the layout's check and in the app bar).
+    /// </summary>
     public static ClusterTotals Of(ClusterSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return new(
+        return Shared.GetValue(summary, From);
+    }
+
+    private static ClusterTotals From(ClusterSummary summary) =>
+        new(
             $"{summary.GpusUsed}/{summary.GpusTotal}",
             $"{Display.CoresValue(summary.CpuMillicoresUsed)}/{Display.Cores(summary.CpuMillicoresTotal)}",
             $"{Display.GiBValue(summary.MemoryMiBUsed)}/{Display.GiB(summary.MemoryMiBTotal)}",
             summary.PendingJobs,
             summary.RunningJobs);
-    }
 }

@@ -17,8 +17,10 @@ namespace Dashboard.Web.Cluster;
 /// </summary>
 public sealed class HeatRowMarkup(NodeView node)
 {
-    private MarkupString? allSeen;
-    private MarkupString? noneSeen;
+    // Strings, not MarkupString?: a nullable struct is written in two parts, and circuits on other threads read these
+    // while one writes them (a reference is read whole).
+    private string? allSeen;
+    private string? noneSeen;
     private ConcurrentDictionary<int, MarkupString>? mixed;
 
     /// <summary>The row as <paramref name="viewer"/> may read it.</summary>
@@ -39,12 +41,12 @@ public sealed class HeatRowMarkup(NodeView node)
 
         if (seen == allocated)
         {
-            return allSeen ??= Build(viewer);
+            return new(allSeen ??= Build(viewer).Value);
         }
 
         if (seen == 0)
         {
-            return noneSeen ??= Build(viewer);
+            return new(noneSeen ??= Build(viewer).Value);
         }
 
         var byPattern = mixed ?? Interlocked.CompareExchange(ref mixed, new ConcurrentDictionary<int, MarkupString>(), null) ?? mixed;

@@ -19,6 +19,11 @@ public sealed record LiveClusterState(ClusterUpdate? Update)
     /// own render, even with nothing below it rendering, would still send the browser a render batch, and an unchanged
     /// update must cost the browser nothing.
     /// </summary>
+    /// <remarks>
+    /// Every circuit asks this of the same two updates (the one it shows, usually the one all show, and the one just
+    /// published), so the last answer is kept and given again: one comparison per update, not one per circuit. The
+    /// views' answers depend on the two updates only.
+    /// </remarks>
     public static bool ShowSame(ClusterUpdate shown, ClusterUpdate next)
     {
         ArgumentNullException.ThrowIfNull(shown);
@@ -28,14 +33,34 @@ public sealed record LiveClusterState(ClusterUpdate? Update)
             return true;
         }
 
+        if (Volatile.Read(ref lastAnswer) is { } answer && ReferenceEquals(answer.Shown, shown) && ReferenceEquals(answer.Next, next))
+        {
+            return answer.Same;
+        }
+
+        var same = true;
         foreach (var view in LiveViews.All)
         {
             if (!view.ShowsSame(shown, next))
             {
-                return false;
+                same = false;
+                break;
             }
         }
 
-        return true;
+        Volatile.Write(ref lastAnswer, new Answer(shown, next, same));
+        return same;
+    }
+
+    private static Answer? lastAnswer;
+
+    /// <summary>What <see cref="ShowSame"/> answered last, for which two updates.</summary>
+    private sealed class Answer(ClusterUpdate shown, ClusterUpdate next, bool same)
+    {
+        public ClusterUpdate Shown { get; } = shown;
+
+        public ClusterUpdate Next { get; } = next;
+
+        public bool Same { get; } = same;
     }
 }
