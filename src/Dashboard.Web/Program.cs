@@ -29,6 +29,8 @@ builder.WebHost.UseStaticWebAssets();
 ListenAddresses.UseDefaultWhenNoneGiven(builder);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Dialogs have the layout draw MudBlazor's dialog provider when first shown (registered before AddMudServices, whose own is TryAdd).
+builder.Services.AddScoped<MudBlazor.IDialogService, Dashboard.Web.Components.Layout.OnDemandDialogService>();
 builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomEnd);
 
 builder.Services.AddComputeEngine(builder.Configuration, root);

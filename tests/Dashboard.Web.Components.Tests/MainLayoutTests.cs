@@ -52,7 +52,7 @@ public sealed class MainLayoutTests : ComponentTest
         Feed.Publish(new TestCluster().Node("gpu-01", gpus: 8).Update(version: 1));
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
         layout.WaitForAssertion(() => Total(layout, "gpus").Should().Be("0/8"), Patience);
-        var theme = layout.FindComponent<MudBlazor.MudThemeProvider>();
+        var theme = layout.FindComponent<SharedThemeProvider>();
         var links = layout.FindComponent<NavigationMenu>();
         var totals = layout.FindComponent<ClusterTotalsBar>();
         var (themeRenders, linkRenders, totalsRenders) = (theme.RenderCount, links.RenderCount, totals.RenderCount);
@@ -155,7 +155,8 @@ public sealed class MainLayoutTests : ComponentTest
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
         var toggle = () => layout.Find("button[aria-label='Toggle light or dark mode']");
-        var theme = () => layout.FindComponent<MudBlazor.MudThemeProvider>().Markup;
+        var theme = () => layout.FindComponent<SharedThemeProvider>().Markup;
+        layout.WaitForAssertion(() => theme().Should().Contain("--mud-palette-background:"), Patience);
         var icon = toggle().InnerHtml;
         var light = theme();
 
@@ -163,11 +164,11 @@ public sealed class MainLayoutTests : ComponentTest
 
         toggle().InnerHtml.Should().NotBe(icon, "the icon shows the mode a click switches to");
         layout.Find("#theme-toggle-tip").TextContent.Should().Be("Light mode");
-        theme().Should().NotBe(light, "the theme's palette switches to dark");
+        layout.WaitForAssertion(() => theme().Should().NotBe(light, "the theme's palette switches to dark"), Patience);
 
         toggle().Click();
 
-        theme().Should().Be(light);
+        layout.WaitForAssertion(() => theme().Should().Be(light), Patience);
     }
 
     [Fact]
@@ -228,13 +229,11 @@ public sealed class MainLayoutTests : ComponentTest
                 builder.CloseComponent();
             })));
         layout.Find("#theme-toggle").GetAttribute("aria-label").Should().Be("Toggle light or dark mode");
-#pragma warning disable MUD0012 // the test reads the parameter the layout gave the provider
-        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeTrue("the stored choice was dark");
+        layout.FindComponent<SharedThemeProvider>().Instance.IsDarkMode.Should().BeTrue("the stored choice was dark");
 
         layout.Find("#theme-toggle").Click();
 
-        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
-#pragma warning restore MUD0012
+        layout.FindComponent<SharedThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
         JSInterop.VerifyInvoke("dashboardShell.rememberTheme").Arguments.Should().Equal(ThemeChoice.Light);
     }
 
@@ -243,9 +242,7 @@ public sealed class MainLayoutTests : ComponentTest
     {
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, PageBody));
 
-#pragma warning disable MUD0012 // the test reads the parameter the layout gave the provider
-        layout.FindComponent<MudBlazor.MudThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
-#pragma warning restore MUD0012
+        layout.FindComponent<SharedThemeProvider>().Instance.IsDarkMode.Should().BeFalse();
     }
 
     private static string Total(IRenderedComponent<MainLayout> layout, string name) =>

@@ -1,50 +1,88 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Components.RenderTree;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 
 namespace Dashboard.Web.Components.Layout;
 
 /// <summary>
-/// MudBlazor's theme provider whose style sheets are shared by every circuit. MudThemeProvider writes the theme's CSS
-/// variables (~11,600 characters, 23 KB) as a new string at each render, and every circuit's render tree held its own
-/// copy; this one draws the same markup, with each text taken from a small process-wide set (one per theme and mode).
-/// Anything else in the provider's output (a future MudBlazor version) is drawn as the provider draws it.
+/// MudBlazor's theme style sheets without a MudThemeProvider in every circuit. The provider's markup (the theme's CSS
+/// variables, ~23 KB, and the scrollbar rules) is rendered once per theme and mode by a <see cref="MudThemeProvider"/>
+/// in an <see cref="HtmlRenderer"/>, and every circuit draws that one shared text. A provider in a circuit held its own
+/// default <see cref="MudTheme"/> (108 colours), parameter states, and made three JS interop calls whose argument and
+/// result types each circuit's JSON options cached (~25 KB a circuit); the app stores the mode itself
+/// (<see cref="ThemeChoice"/>), so the provider's watch of the system's dark mode is not wanted.
 /// </summary>
-public sealed class SharedThemeProvider : MudThemeProvider
+public sealed class SharedThemeProvider : ComponentBase
 {
-    // Texts seen: a handful (light and dark of one theme, the scrollbar and chart rules); bounded all the same.
-    private static readonly ConcurrentDictionary<string, string> Texts = new(StringComparer.Ordinal);
+    private static readonly ConditionalWeakTable<MudTheme, ConcurrentDictionary<bool, Task<string>>> StyleSheets = [];
 
-    // Reading the provider's frames (RenderTreeFrame, BL0006) is what lets its texts be shared; should the frame types
-    // change in a future Blazor, a frame that is not markup makes this draw exactly what the provider draws.
-#pragma warning disable BL0006
-    protected override void BuildRenderTree(RenderTreeBuilder __builder)
+    private string? drawn;
+    private string? styleSheet;
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    /// <summary>The theme drawn; MudBlazor's default theme when null.</summary>
+    [Parameter]
+    public MudTheme? Theme { get; set; }
+
+    /// <summary>Whether the dark palette is drawn.</summary>
+    [Parameter]
+    public bool IsDarkMode { get; set; }
+
+    /// <summary>The style sheets MudThemeProvider draws for <paramref name="theme"/> in the given mode, made once per process.</summary>
+    public static Task<string> StyleSheetFor(MudTheme theme, bool dark, IServiceProvider services)
     {
-        var builder = __builder;
-        ArgumentNullException.ThrowIfNull(builder);
-        using var scratch = new RenderTreeBuilder();
-        base.BuildRenderTree(scratch);
-        var frames = scratch.GetFrames();
-        for (var i = 0; i < frames.Count; i++)
+        ArgumentNullException.ThrowIfNull(theme);
+        ArgumentNullException.ThrowIfNull(services);
+        var modes = StyleSheets.GetValue(theme, _ => new ConcurrentDictionary<bool, Task<string>>());
+        var sheet = modes.GetOrAdd(dark, _ => RenderAsync(theme, dark, services));
+        if (sheet.IsFaulted || sheet.IsCanceled)
         {
-            if (frames.Array[i].FrameType is not (RenderTreeFrameType.Markup or RenderTreeFrameType.Region))
-            {
-                base.BuildRenderTree(builder);
-                return;
-            }
+            // A failed rendering is not kept: the next circuit tries again.
+            modes.TryRemove(new KeyValuePair<bool, Task<string>>(dark, sheet));
         }
 
-        for (var i = 0; i < frames.Count; i++)
+        return sheet;
+    }
+
+    protected override async Task OnParametersSetAsync() =>
+        styleSheet = await StyleSheetFor(Theme ?? DefaultTheme, IsDarkMode, Services);
+
+    /// <summary>Renders again only when the text changed (another mode or theme): the text itself is shared.</summary>
+    protected override bool ShouldRender() => !ReferenceEquals(drawn, styleSheet);
+
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        drawn = styleSheet;
+        if (styleSheet is not null)
         {
-            if (frames.Array[i].FrameType == RenderTreeFrameType.Markup)
-            {
-                builder.AddMarkupContent(0, Shared(frames.Array[i].MarkupContent));
-            }
+            builder.AddMarkupContent(0, styleSheet);
         }
     }
-#pragma warning restore BL0006
 
-    private static string Shared(string text) =>
-        Texts.TryGetValue(text, out var shared) ? shared : Texts.Count < 64 ? Texts.GetOrAdd(text, text) : text;
+    private static MudTheme DefaultTheme { get; } = new();
+
+    private static async Task<string> RenderAsync(MudTheme theme, bool dark, IServiceProvider services)
+    {
+        await using var renderer = new HtmlRenderer(services, services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(MudThemeProvider.Theme)] = theme,
+                [nameof(MudThemeProvider.IsDarkMode)] = dark,
+                [nameof(MudThemeProvider.ObserveSystemDarkModeChange)] = false,
+            });
+            var output = await renderer.RenderComponentAsync<MudThemeProvider>(parameters);
+            return output.ToHtmlString();
+        });
+    }
 }
