@@ -19,6 +19,9 @@ public sealed class NotificationOptions
 
     /// <summary>The absolute link to a job's page.</summary>
     public string JobLink(long job) => $"{PublicUrl.TrimEnd('/')}/jobs/{job}";
+
+    /// <summary>The page where a person chooses their notifications (the link of a webhook's test message).</summary>
+    public string PreferencesLink => $"{PublicUrl.TrimEnd('/')}/account/notifications";
 }
 
 /// <summary>Where email goes out (MailKit); without a Host, no email is sent and the email channel is shown as off.</summary>

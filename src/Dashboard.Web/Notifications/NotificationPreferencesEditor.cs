@@ -24,7 +24,8 @@ public sealed class NotificationPreferencesEditor(
     /// <summary>How often one webhook may be sent a test (so the button cannot be used to flood an endpoint).</summary>
     public static readonly TimeSpan TestInterval = TimeSpan.FromSeconds(10);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> lastTests = new();
+    private readonly Dictionary<long, DateTimeOffset> lastTests = [];
+    private readonly Lock testsGate = new();
 
     public const int MaxWebhooks = 10;
     public const int MaxWaitingMinutes = 7 * 24 * 60;
@@ -147,22 +148,34 @@ public sealed class NotificationPreferencesEditor(
             return (null, null);
         }
 
-        var now = time.GetUtcNow();
-        var last = lastTests.GetOrAdd(id, DateTimeOffset.MinValue);
-        if (now - last < TestInterval || !lastTests.TryUpdate(id, now, last))
+        if (TooSoonToTest(id, time.GetUtcNow()) is { } wait)
         {
-            var wait = TestInterval - (now - lastTests[id]);
-            return (null, wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
+            return (null, wait);
         }
 
         try
         {
-            await webhooks.SendTestAsync(hook.Url, hook.Secret, user.Name, $"{options.PublicUrl.TrimEnd('/')}/account/notifications", cancellationToken).ConfigureAwait(false);
+            await webhooks.SendTestAsync(hook.Url, hook.Secret, user.Name, options.PreferencesLink, cancellationToken).ConfigureAwait(false);
             return (new WebhookTestView(id, true, "Delivered: the endpoint answered with success."), null);
         }
         catch (Exception error) when (error is UndeliverableException or HttpRequestException or TimeoutException)
         {
             return (new WebhookTestView(id, false, "Not delivered: " + error.Message), null);
+        }
+    }
+
+    /// <summary>How long until <paramref name="id"/> may be tested again; null (and the test counted now) when it may be now.</summary>
+    private TimeSpan? TooSoonToTest(long id, DateTimeOffset now)
+    {
+        lock (testsGate)
+        {
+            if (lastTests.TryGetValue(id, out var last) && now - last < TestInterval)
+            {
+                return TestInterval - (now - last);
+            }
+
+            lastTests[id] = now;
+            return null;
         }
     }
 
