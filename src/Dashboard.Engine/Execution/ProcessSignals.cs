@@ -9,16 +9,24 @@ internal static partial class ProcessSignals
     public const int SigTerm = 15;
     public const int SigKill = 9;
 
-    /// <summary>Sends <paramref name="signal"/> to every process in the group led by <paramref name="groupLeader"/>.</summary>
-    public static bool SignalGroup(int groupLeader, int signal) => Kill(-groupLeader, signal) == 0;
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every process in the group led by <paramref name="groupLeader"/>. Never to a
+    /// group that is not a job's: 0 and 1 (kill(2) reads -0 as the caller's own group and -1 as every process it may
+    /// signal) and the server's own group are refused (false), whatever a launch record says.
+    /// </summary>
+    public static bool SignalGroup(int groupLeader, int signal) => IsJobGroup(groupLeader) && Kill(-groupLeader, signal) == 0;
 
-    /// <summary>Sends <paramref name="signal"/> to one process.</summary>
-    public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
+    /// <summary>Sends <paramref name="signal"/> to one process; never to init, to no process (0) or to the server itself.</summary>
+    public static bool Signal(int pid, int signal) => pid > 1 && pid != Environment.ProcessId && Kill(pid, signal) == 0;
 
-    /// <summary>Whether any process of the group is still alive.</summary>
-    public static bool GroupAlive(int groupLeader) => Kill(-groupLeader, 0) == 0;
+    /// <summary>Whether any process of the group is still alive (false for a group that cannot be a job's).</summary>
+    public static bool GroupAlive(int groupLeader) => IsJobGroup(groupLeader) && Kill(-groupLeader, 0) == 0;
 
-    public static bool ProcessAlive(int pid) => Kill(pid, 0) == 0 && !IsZombie(pid);
+    public static bool ProcessAlive(int pid) => pid > 0 && Kill(pid, 0) == 0 && !IsZombie(pid);
+
+    /// <summary>A job's supervisor leads its own group: never 0, 1, the server's process or the server's group.</summary>
+    private static bool IsJobGroup(int groupLeader) =>
+        groupLeader > 1 && groupLeader != Environment.ProcessId && groupLeader != GroupOf(Environment.ProcessId);
 
     /// <summary>The process's start time in clock ticks since boot (field 22 of /proc/PID/stat); null when it is gone.</summary>
     public static long? StartTicks(int pid)
