@@ -123,12 +123,9 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
             }
         }
 
-        foreach (var (name, value) in new[] { ("team", Team), ("owner", Owner), ("text", Text) })
+        foreach (var (name, problem) in TextProblems(Team, Owner, Text))
         {
-            if (value is { Length: > JobSpecValidation.MaxNameLength })
-            {
-                problems.TryAdd(name, $"{name} may be at most {JobSpecValidation.MaxNameLength} characters.");
-            }
+            problems.TryAdd(name, problem);
         }
 
         if (problems.Count > 0)
@@ -137,6 +134,34 @@ public sealed record JobListParameters(string? State, string? Team, string? Owne
         }
 
         return (new JobsFilter(mine, states, Blank(Team), Blank(Owner), Blank(Text), sweep), column, descending, page, size, ImmutableDictionary<string, string>.Empty);
+    }
+
+    /// <summary>
+    /// What is wrong with the filters people type (team, owner, the searched text), by parameter name: too long, or
+    /// holding control or invisible formatting characters (<see cref="TextRules"/>), which no name or one-line text
+    /// holds and which the full-text index's query cannot take. Empty when all are fine.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TextProblems(string? team, string? owner, string? text)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in new[] { ("team", team), ("owner", owner), ("text", text) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (value.Length > JobSpecValidation.MaxNameLength)
+            {
+                problems[name] = $"{name} may be at most {JobSpecValidation.MaxNameLength} characters.";
+            }
+            else if (TextRules.OneLineProblem(name, value) is { } problem)
+            {
+                problems[name] = problem;
+            }
+        }
+
+        return problems;
     }
 
     private static int Whole(Dictionary<string, string> problems, string name, string? text, int empty, int min, int max)

@@ -43,6 +43,28 @@ public sealed class JobsSearchAndSelectionTests : JobsTest
     }
 
     [Fact]
+    public async Task A_search_with_a_control_character_is_refused_in_its_field_and_the_list_keeps_its_filter()
+    {
+        Submit(Job(1, "train-resnet"), Job(2, "train-bert"));
+        var page = Render<JobsPage>();
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(2, 1), Patience);
+        var before = Reads.Queries.Count;
+
+        await page.InvokeAsync(() => page.Find("#text-filter").Input("res\0net"));
+        Time.Advance(JobsPage.SearchPause);
+
+        page.WaitForAssertion(() => page.Markup.Should().Contain("text must not contain control or invisible formatting characters"), Patience);
+        Reads.Queries.Count.Should().Be(before, "a text no job can hold is not searched");
+        RowIds(page).Should().Equal(2, 1);
+        new Uri(Services.GetRequiredService<NavigationManager>().Uri).Query.Should().NotContain("text=");
+
+        await page.InvokeAsync(() => page.Find("#text-filter").Input("bert"));
+        Time.Advance(JobsPage.SearchPause);
+        page.WaitForAssertion(() => RowIds(page).Should().Equal(2), Patience);
+        page.Markup.Should().NotContain("must not contain control");
+    }
+
+    [Fact]
     public async Task Several_selected_jobs_are_cancelled_together_each_through_the_door_with_one_answer_per_job()
     {
         Submit(Job(4, "a"), Job(7, "b"), Job(9, "c"), Job(12, "bobs", owner: "bob", team: "speech"), Job(13, "ended"));

@@ -32,6 +32,20 @@ public sealed class TextFieldApiTests(ApiHost host) : IClassFixture<ApiHost>
         (await list.Content.ReadAsStringAsync(Cancel)).Should().Contain("\"total\":0");
     }
 
+    [Theory]
+    [InlineData("text=ab%00cd", "text", "U+0000")]
+    [InlineData("text=%01abc", "text", "U+0001")]
+    [InlineData("team=vis%0Aion", "team", "U+000A")]
+    [InlineData("owner=al%E2%80%AEice", "owner", "U+202E")]
+    public async Task A_list_filter_with_a_control_or_format_character_is_refused_under_its_parameter(string query, string parameter, string character)
+    {
+        using var response = await host.As("alice").GetAsync(new Uri(ApiRoutes.Jobs + "?mine=false&" + query, UriKind.Relative), Cancel);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a text no job holds is a bad query, not a server error");
+        var problem = await ApiHost.ProblemOf(response);
+        problem.Errors.Should().ContainKey(parameter).WhoseValue.Single().Should().Contain("must not contain control or invisible formatting characters").And.Contain(character);
+    }
+
     [Fact]
     public async Task A_command_keeps_its_line_breaks_and_tabs()
     {
