@@ -57,7 +57,7 @@ internal sealed class EngineReadings : IDisposable
     {
         lock (gate)
         {
-            return new Reading(commits, commitSeconds, passes, passSeconds, Environment.CpuUsage.TotalTime) { CheapPasses = cheapPasses, CheapSeconds = cheapSeconds };
+            return new Reading(commits, commitSeconds, passes, passSeconds, Environment.CpuUsage.TotalTime) { CheapPasses = cheapPasses, CheapSeconds = cheapSeconds, Jit = System.Runtime.JitInfo.GetCompilationTime() };
         }
     }
 
@@ -70,6 +70,9 @@ internal sealed class EngineReadings : IDisposable
 
         public double CheapSeconds { get; init; }
 
+        /// <summary>Time the JIT spent compiling (all threads; tiering up included) until this reading.</summary>
+        public TimeSpan Jit { get; init; }
+
         /// <summary>One line: what happened between <paramref name="start"/> and this reading, for <paramref name="submits"/> submits taking <paramref name="elapsed"/>.</summary>
         public string Since(Reading start, int submits, TimeSpan elapsed)
         {
@@ -80,7 +83,7 @@ internal sealed class EngineReadings : IDisposable
             return string.Create(CultureInfo.InvariantCulture,
                 $"          {commits} commits ({(double)submits / Math.Max(1, commits):0.0} submits each), {1000 * (CommitSeconds - start.CommitSeconds) / Math.Max(1, commits):0.00} ms per commit; "
                 + $"{passes} writer passes, {1000 * (PassSeconds - start.PassSeconds) / Math.Max(1, passes):0.00} ms each, {cheap} cheap ones, {1000 * (CheapSeconds - start.CheapSeconds) / Math.Max(1, cheap):0.000} ms each; "
-                + $"process CPU {cpu.TotalMicroseconds / submits:0} us per submit ({cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores busy)");
+                + $"process CPU {cpu.TotalMicroseconds / submits:0} us per submit ({cpu.TotalSeconds / elapsed.TotalSeconds:0.00} cores busy), of it JIT {(Jit - start.Jit).TotalMicroseconds / submits:0} us");
         }
     }
 }

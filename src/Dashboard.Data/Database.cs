@@ -116,6 +116,18 @@ public sealed class Database : IDisposable
         }
     }
 
+    private long accountsVersion;
+
+    /// <summary>
+    /// Moves on after every committed change of accounts, team memberships or API tokens through this process's stores
+    /// (<see cref="Users.UserStore"/>, <see cref="Tokens.ApiTokenStore"/>; only they write those tables): a cache of
+    /// what was read while it had one value is exact while it still has it.
+    /// </summary>
+    public long AccountsVersion => Interlocked.Read(ref accountsVersion);
+
+    /// <summary>Called by the account and token stores after each of their writes (committed or not: a spurious move only costs a read).</summary>
+    public void AccountsChanged() => Interlocked.Increment(ref accountsVersion);
+
     /// <summary>An open connection with this database's pragmas applied. The caller disposes it (it returns to the pool).</summary>
     public SqliteConnection OpenConnection()
     {

@@ -47,13 +47,23 @@ public sealed class ApiTokenStore(Database database)
     public long Create(string userName, string name, string prefix, string secretSha256, DateTimeOffset createdAt, Func<long, AuditEntry> audit)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        var id = connection.ExecuteScalar<long>(InsertSql, new { userName, name, prefix, hash = secretSha256, createdAt }, transaction);
-        AuditWrites.AppendWithin(connection, transaction, audit(id));
-        transaction.Commit();
-        return id;
+        try
+        {
+            using var connection = database.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            var id = connection.ExecuteScalar<long>(InsertSql, new { userName, name, prefix, hash = secretSha256, createdAt }, transaction);
+            AuditWrites.AppendWithin(connection, transaction, audit(id));
+            transaction.Commit();
+            return id;
+        }
+        finally
+        {
+            database.AccountsChanged();
+        }
     }
+
+    /// <summary>See <see cref="Database.AccountsVersion"/>: read it before reading tokens or accounts to cache them.</summary>
+    public long AccountsVersion => database.AccountsVersion;
 
     /// <summary>The token whose secret hashes to <paramref name="secretSha256"/>, revoked or not; null when there is none.</summary>
     public ApiTokenRecord? FindBySecretHash(string secretSha256)
@@ -79,18 +89,26 @@ public sealed class ApiTokenStore(Database database)
     public bool Revoke(long id, DateTimeOffset at, AuditEntry audit)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        if (connection.Execute(RevokeSql, new { id, at }, transaction) == 0)
+        try
         {
-            return false;
-        }
+            using var connection = database.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            if (connection.Execute(RevokeSql, new { id, at }, transaction) == 0)
+            {
+                return false;
+            }
 
-        AuditWrites.AppendWithin(connection, transaction, audit);
-        transaction.Commit();
-        return true;
+            AuditWrites.AppendWithin(connection, transaction, audit);
+            transaction.Commit();
+            return true;
+        }
+        finally
+        {
+            database.AccountsChanged();
+        }
     }
 
+    /// <summary>Writes when the token was last used (shown on the tokens page; no sign-in reads it, so it moves no <see cref="AccountsVersion"/>).</summary>
     public void RecordUse(long id, DateTimeOffset at)
     {
         using var connection = database.OpenConnection();

@@ -209,11 +209,18 @@ public sealed class UserStore(Database database)
     private void InTransaction(AuditEntry audit, Action<SqliteConnection, SqliteTransaction> change)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        change(connection, transaction);
-        AuditWrites.AppendWithin(connection, transaction, audit);
-        transaction.Commit();
+        try
+        {
+            using var connection = database.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            change(connection, transaction);
+            AuditWrites.AppendWithin(connection, transaction, audit);
+            transaction.Commit();
+        }
+        finally
+        {
+            database.AccountsChanged();
+        }
     }
 
     private sealed class UserRow

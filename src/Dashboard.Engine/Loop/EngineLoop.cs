@@ -34,8 +34,8 @@ public sealed class EngineLoop(
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterState? state;
     // The explainer paces itself on the machine's clock: its computations cost real CPU time, whatever the engine's clock.
-    // It rests at most a quarter of ExplainInterval, so explanations stay well within that age.
-    private readonly WaitingExplainer explainer = new(feed, TimeProvider.System, options.ExplainerRest, options.ExplainInterval / 4, logger);
+    // It rests at least ExplainerMinRest and at most a quarter of ExplainInterval, so explanations stay well within that age.
+    private readonly WaitingExplainer explainer = new(feed, TimeProvider.System, options.ExplainerRest, options.ExplainerMinRest, options.ExplainInterval / 4, logger);
     private DateTimeOffset lastFullExplanation = DateTimeOffset.MinValue;
     private DateTimeOffset lastPlanned = DateTimeOffset.MinValue;
     private ExplanationRequest? lastExplained;

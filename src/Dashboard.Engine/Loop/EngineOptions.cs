@@ -26,4 +26,12 @@ public sealed class EngineOptions
     /// of <see cref="ExplainInterval"/>.
     /// </summary>
     public double ExplainerRest { get; set; } = 1.0;
+
+    /// <summary>
+    /// While states stream in, the explainer rests at least this long after each computation (never more than a quarter
+    /// of <see cref="ExplainInterval"/>): over a short queue a computation is cheap but would otherwise run for nearly
+    /// every batch of submits, a full pass over the whole cluster each time. The first state after a quiet spell is
+    /// explained at once.
+    /// </summary>
+    public TimeSpan ExplainerMinRest { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -20,7 +20,9 @@ internal sealed record ExplanationRequest(long Version, DateTimeOffset At, Clust
 /// states arrived meanwhile it takes only the newest (at most one computation in flight, the newest wins). Each
 /// result is published beside the state with the time of the state it was computed from. While states stream in, it
 /// rests after each computation for <c>rest</c> times as long as the computation took (<see cref="EngineOptions.ExplainerRest"/>),
-/// at most <c>maxRest</c> (so the explanations' age stays bounded on a slow machine), and leaves the writer and the
+/// at least <c>minRest</c> (<see cref="EngineOptions.ExplainerMinRest"/>: a cheap computation over a short queue is not
+/// repeated for every batch of submits) and at most <c>maxRest</c> (so the explanations' age stays bounded on a slow
+/// machine; it wins over <c>minRest</c>), and leaves the writer and the
 /// requests most of the cores; the rest is measured and waited on <c>pacing</c>, the
 /// machine's clock (the work is real CPU time whatever the engine's own clock says).
 /// </summary>
@@ -31,6 +33,7 @@ internal sealed class WaitingExplainer
     private readonly ILogger logger;
     private readonly TimeProvider pacing;
     private readonly double rest;
+    private readonly TimeSpan minRest;
     private readonly TimeSpan maxRest;
     private readonly Lock gate = new();
     private ExplanationRequest? next;
@@ -39,21 +42,23 @@ internal sealed class WaitingExplainer
     /// <summary>When the next computation may start (on <see cref="pacing"/>); read and written by the one worker in flight.</summary>
     private DateTimeOffset restUntil = DateTimeOffset.MinValue;
 
-    public WaitingExplainer(ClusterFeed feed, TimeProvider pacing, double rest, TimeSpan maxRest, ILogger logger)
-        : this(Explain, feed.PublishExplanations, logger, pacing, rest, maxRest)
+    public WaitingExplainer(ClusterFeed feed, TimeProvider pacing, double rest, TimeSpan minRest, TimeSpan maxRest, ILogger logger)
+        : this(Explain, feed.PublishExplanations, logger, pacing, rest, maxRest, minRest)
     {
     }
 
     /// <summary>With another computation and destination (tests hold a computation to see requests coalesce, or move <paramref name="pacing"/> to see it rest).</summary>
-    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger, TimeProvider? pacing = null, double rest = 0, TimeSpan? maxRest = null)
+    internal WaitingExplainer(Func<ExplanationRequest, WaitingExplanationSet> explain, Action<WaitingExplanationSet> publish, ILogger logger, TimeProvider? pacing = null, double rest = 0, TimeSpan? maxRest = null, TimeSpan? minRest = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rest);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minRest ?? TimeSpan.Zero, TimeSpan.Zero);
         this.explain = explain;
         this.publish = publish;
         this.logger = logger;
         this.pacing = pacing ?? TimeProvider.System;
         this.rest = rest;
         this.maxRest = maxRest ?? TimeSpan.MaxValue;
+        this.minRest = minRest ?? TimeSpan.Zero;
     }
 
     /// <summary>
@@ -149,6 +154,7 @@ internal sealed class WaitingExplainer
             }
 
             var resting = pacing.GetElapsedTime(started) * rest;
+            resting = resting > minRest ? resting : minRest;
             restUntil = pacing.GetUtcNow() + (resting < maxRest ? resting : maxRest);
             if (explained is not null)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -104,30 +105,61 @@ public sealed class ApiTokens(ApiTokenStore store, UserStore users, TimeProvider
             return (null, "This is not a Compute Dashboard token (they start with dash_).");
         }
 
-        var token = store.FindBySecretHash(HashOf(presented));
-        if (token is null)
+        var hash = HashOf(presented);
+        // Read before the token and the account: an entry read while the version had this value is exact while it has it.
+        var version = store.AccountsVersion;
+        if (!signedIn.TryGetValue(hash, out var entry) || entry.Version != version)
         {
-            return (null, "The token is not known.");
-        }
+            var token = store.FindBySecretHash(hash);
+            if (token is null)
+            {
+                return (null, "The token is not known.");
+            }
 
-        if (token.IsRevoked)
-        {
-            return (null, "The token has been revoked.");
-        }
+            if (token.IsRevoked)
+            {
+                return (null, "The token has been revoked.");
+            }
 
-        var account = users.Find(token.UserName);
-        if (account is not { Enabled: true })
-        {
-            return (null, "The token's account is disabled.");
+            var found = users.Find(token.UserName);
+            if (found is not { Enabled: true })
+            {
+                return (null, "The token's account is disabled.");
+            }
+
+            if (signedIn.Count >= MaxSignedInTokens)
+            {
+                signedIn.Clear();
+            }
+
+            entry = new SignedInToken(version, token.Id, found) { LastUsedAt = token.LastUsedAt };
+            signedIn[hash] = entry;
         }
 
         var now = time.GetUtcNow();
-        if (token.LastUsedAt is not { } last || now - last >= LastUsedResolution)
+        if (entry.LastUsedAt is not { } last || now - last >= LastUsedResolution)
         {
-            store.RecordUse(token.Id, now);
+            store.RecordUse(entry.TokenId, now);
+            entry.LastUsedAt = now;
         }
 
-        return (account, null);
+        return (entry.Account, null);
+    }
+
+    /// <summary>How many presented tokens are remembered at most (all forgotten when full).</summary>
+    internal const int MaxSignedInTokens = 1_024;
+
+    /// <summary>
+    /// Tokens that signed in, by hash, with their account as read at <see cref="SignedInToken.Version"/> of
+    /// <see cref="ApiTokenStore.AccountsVersion"/>: any change of an account, a membership or a token (a revocation, a
+    /// disabled account, a new role) moves it, and the next request reads both again. Refusals are not remembered.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, SignedInToken> signedIn = new(StringComparer.Ordinal);
+
+    private sealed record SignedInToken(long Version, long TokenId, UserAccount Account)
+    {
+        /// <summary>When its use was last written (written at most once per <see cref="LastUsedResolution"/>).</summary>
+        public DateTimeOffset? LastUsedAt { get; set; }
     }
 
     /// <summary>The stored form of a token: SHA-256 of its UTF-8 text, lower-case hex.</summary>

@@ -23,7 +23,8 @@ public sealed class JobControlEngineTests
         (await engine.Engine.CancelAsync(blocker, "alice")).Succeeded.Should().BeTrue();
         await engine.RoundTripAsync();
 
-        var now = engine.Feed.Current!;
+        // Explanations are computed off the writer and follow the state they explain (the explainer may be resting).
+        var now = await engine.WaitForExplanationsAsync(engine.Feed.Current!);
         now.Snapshot.Running.Should().BeEmpty("the only waiting job is held, and the GPUs are free");
         now.Explanations[job].Reason.Describe().Should().Be("held by its owner alice");
         new JobControlStore(engine.Database).Find(job)!.Hold.Should().Be(new JobHold("alice", HoldAuthority.Owner));

@@ -115,6 +115,62 @@ public class WaitingExplainerTests
     }
 
     [Fact]
+    public async Task After_a_quick_computation_the_explainer_still_rests_its_minimum_while_states_stream_in()
+    {
+        var clock = new TimerWatchingClock(Start);
+        var explained = new ConcurrentQueue<long>();
+        var published = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var explainer = new WaitingExplainer(
+            request =>
+            {
+                explained.Enqueue(request.Version);
+                clock.Advance(TimeSpan.FromMilliseconds(10)); // a short queue: a cheap computation
+                return new WaitingExplanationSet(request.Version, request.At, ImmutableDictionary<JobId, PendingExplanation>.Empty);
+            },
+            set => published.Writer.TryWrite(set.Version),
+            NullLogger.Instance,
+            clock,
+            rest: 1.0,
+            maxRest: TimeSpan.FromMilliseconds(500),
+            minRest: TimeSpan.FromMilliseconds(250));
+
+        explainer.Request(Request(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(1, "the first state after a quiet spell is explained at once");
+        explainer.Request(Request(2));
+        explainer.Request(Request(3));
+
+        await clock.TimerCreated.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMilliseconds(249));
+        explained.Should().Equal([1L], "the explainer rests its minimum of 250 ms, not the 10 ms the computation took");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(3, "after the rest the newest state is explained");
+        explained.Should().Equal([1L, 3L]);
+    }
+
+    [Fact]
+    public async Task The_rest_limit_wins_over_a_longer_minimum()
+    {
+        var clock = new TimerWatchingClock(Start);
+        var published = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var explainer = new WaitingExplainer(
+            request => new WaitingExplanationSet(request.Version, request.At, ImmutableDictionary<JobId, PendingExplanation>.Empty),
+            set => published.Writer.TryWrite(set.Version),
+            NullLogger.Instance,
+            clock,
+            rest: 1.0,
+            maxRest: TimeSpan.FromMilliseconds(100),
+            minRest: TimeSpan.FromSeconds(1));
+
+        explainer.Request(Request(1));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(1);
+        explainer.Request(Request(2));
+
+        await clock.TimerCreated.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        (await published.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be(2, "the rest never passes its limit (a quarter of ExplainInterval in the engine)");
+    }
+
+    [Fact]
     public async Task A_state_that_cannot_be_explained_does_not_stop_the_next_one()
     {
         var published = new TaskCompletionSource<WaitingExplanationSet>(TaskCreationOptions.RunContinuationsAsynchronously);
