@@ -129,6 +129,7 @@ public static class CircuitCost
         var updatesSent = sent;
 
         var heapBefore = ManagedHeap();
+        var smallBefore = SmallObjectHeap();
         await HeapDumps.TakeAsync(dumps, "before");
         var open = new List<IPage>();
         for (var i = 0; i < pages; i++)
@@ -142,12 +143,14 @@ public static class CircuitCost
 
         await Task.Delay(2_000);
         var heapAfter = ManagedHeap();
+        var smallAfter = SmallObjectHeap();
         await HeapDumps.TakeAsync(dumps, $"after-{pages}");
         sent = 0;
         var countedWith = UpdateCounters.Now();
         var withCircuits = await UpdatesAsync();
         countedWith = UpdateCounters.Now() - countedWith;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory  : {(heapAfter - heapBefore) / 1024.0 / pages:0} KB managed heap per idle circuit on the Cluster page ({pages} circuits, {nodes:N0} nodes, {state.Summary.PendingJobs:N0} waiting)  target <= 250 KB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"small   : {(smallAfter - smallBefore) / 1024.0 / pages:0} KB small-object heap per idle circuit (generations 0-2 less their free space, after the same collections; the large-object heap, where one shared buffer's growth moves the figure above by tens of KB a circuit, left out)"));
 
         var perCircuit = (withCircuits - withoutCircuits).TotalMilliseconds / (pages * (double)updatesSent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long: process CPU {withoutCircuits.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutCircuits.TotalMilliseconds / updatesSent:0.000} ms per update), {withCircuits.TotalMilliseconds:0} ms with {pages} circuits -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
@@ -175,6 +178,20 @@ public static class CircuitCost
         }
 
         return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>
+    /// The small-object heap (generations 0 to 2, less their free space) after the last full blocking collection (<see cref="ManagedHeap"/>'s):
+    /// every object a circuit holds is small (its largest, a render buffer, is 5 KB), while the large-object heap holds a
+    /// few shared buffers whose size moves between runs by more than all the circuits together.
+    /// </summary>
+    private static long SmallObjectHeap()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var generations = info.GenerationInfo;
+        return generations[0].SizeAfterBytes - generations[0].FragmentationAfterBytes
+            + generations[1].SizeAfterBytes - generations[1].FragmentationAfterBytes
+            + generations[2].SizeAfterBytes - generations[2].FragmentationAfterBytes;
     }
 
     /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time.</summary>

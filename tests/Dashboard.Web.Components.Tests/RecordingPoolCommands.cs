@@ -11,10 +11,18 @@ internal sealed class RecordingPoolCommands : IElasticPoolCommands
 
     public CommandResult Answer { get; set; } = CommandResult.Done("pool burst paused: it neither grows nor shrinks");
 
-    public Task<CommandResult> SetPausedAsync(string pool, bool paused, ICurrentUser user)
+    /// <summary>When set, the answer waits for it (a command still under way).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public async Task<CommandResult> SetPausedAsync(string pool, bool paused, ICurrentUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         Sent.Add((pool, paused, user.Name));
-        return Task.FromResult(Answer);
+        if (Hold is { } hold)
+        {
+            await hold.Task;
+        }
+
+        return Answer;
     }
 }

@@ -5,7 +5,7 @@ namespace Dashboard.Web.Components.Layout;
 /// <summary>
 /// The light or dark choice, kept in the browser as a cookie (<see cref="CookieName"/>) so that it survives a reload
 /// and the server renders the first, prerendered page in the chosen theme (no flash of the other one). The app reads it
-/// from the request (<see cref="IsDark"/>) and hands it to the layout as a cascading value; wwwroot/shell.js writes it
+/// from the request (<see cref="IsDark"/>) and hands it to the layout as a cascading value (<see cref="StoredTheme"/>); wwwroot/shell.js writes it
 /// when the person switches.
 /// </summary>
 public static class ThemeChoice
