@@ -231,48 +231,6 @@ public class ClusterFeedTests
     }
 
     [Fact]
-    public async Task One_publication_reaches_every_idle_subscriber_from_one_work_item_off_the_publishers_thread()
-    {
-        var feed = new ClusterFeed(new FakeTimeProvider());
-        var threads = Channel.CreateUnbounded<(long Version, int Thread)>();
-        var subscriptions = Enumerable.Range(0, 20)
-            .Select(_ => feed.Subscribe(u => threads.Writer.WriteAsync((u.Version, Environment.CurrentManagedThreadId)).AsTask()))
-            .ToList();
-
-        feed.Publish(Update(1, events: 0));
-        var delivered = new List<(long Version, int Thread)>();
-        for (var i = 0; i < subscriptions.Count; i++)
-        {
-            delivered.Add(await threads.Reader.ReadAsync().AsTask().WaitAsync(Patience));
-        }
-
-        delivered.Should().OnlyContain(d => d.Version == 1);
-        delivered.Select(d => d.Thread).Distinct().Should().ContainSingle(
-            "the callbacks completed at once, so one work item delivered the publication to all twenty in turn");
-        delivered[0].Thread.Should().NotBe(Environment.CurrentManagedThreadId, "publishing never runs a subscriber's callback");
-        subscriptions.ForEach(s => s.Dispose());
-    }
-
-    [Fact]
-    public async Task Each_subscriber_is_called_in_its_own_execution_context_as_it_subscribed()
-    {
-        var feed = new ClusterFeed(new FakeTimeProvider());
-        var circuit = new AsyncLocal<string?>();
-        var seen = Channel.CreateUnbounded<(string Subscriber, string? Context)>();
-        circuit.Value = "first";
-        using var first = feed.Subscribe(_ => seen.Writer.WriteAsync(("first", circuit.Value)).AsTask());
-        circuit.Value = "second";
-        using var second = feed.Subscribe(_ => seen.Writer.WriteAsync(("second", circuit.Value)).AsTask());
-        circuit.Value = null;
-
-        feed.Publish(Update(1, events: 0));
-
-        var calls = new[] { await seen.Reader.ReadAsync().AsTask().WaitAsync(Patience), await seen.Reader.ReadAsync().AsTask().WaitAsync(Patience) };
-        calls.Should().BeEquivalentTo([("first", (string?)"first"), ("second", (string?)"second")],
-            "a circuit's callback sees what its circuit set (services, scopes), whoever started the delivery");
-    }
-
-    [Fact]
     public async Task A_disposed_subscription_receives_nothing_more()
     {
         var clock = new FakeTimeProvider();

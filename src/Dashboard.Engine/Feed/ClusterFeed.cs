@@ -5,8 +5,7 @@ namespace Dashboard.Engine.Feed;
 /// <summary>
 /// Hands the engine's state to everyone who watches it (Blazor circuits, the SignalR relay). Publishing is O(1) per
 /// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
-/// accumulates events, and its own deliveries paced by a token bucket (one thread-pool work item starts those of every
-/// idle subscriber for a publication, see Deliver): it may deliver up to <see cref="BurstDeliveries"/>
+/// accumulates events, and its own pump paced by a token bucket: it may deliver up to <see cref="BurstDeliveries"/>
 /// updates back to back, one token comes back per <see cref="TokenInterval"/> up to that many, and while no token
 /// is left everything published meanwhile is merged into the one update that goes out with the next token. So an
 /// isolated change after a quiet moment goes out at once, while sustained churn reaches a subscriber at most once per
@@ -69,16 +68,10 @@ public sealed partial class ClusterFeed(TimeProvider time)
             pending = waiters;
         }
 
-        List<Subscriber>? idle = null;
         foreach (var subscriber in targets)
         {
-            if (subscriber.Offer(update))
-            {
-                (idle ??= []).Add(subscriber);
-            }
+            subscriber.Offer(update);
         }
-
-        Deliver(idle);
 
         foreach (var waiter in pending)
         {
@@ -143,35 +136,12 @@ public sealed partial class ClusterFeed(TimeProvider time)
             current = Current;
         }
 
-        if (current is not null && subscriber.Offer(current with { Events = [] }))
+        if (current is not null)
         {
-            Deliver([subscriber]);
+            subscriber.Offer(current with { Events = [] });
         }
 
         return subscriber;
-    }
-
-    /// <summary>
-    /// Starts the deliveries of <paramref name="idle"/> (subscribers with an update waiting and no delivery under way)
-    /// from one thread-pool work item: each subscriber's delivery runs in it until its callback has to wait (a busy
-    /// circuit, a slow client: it then goes on by itself when the callback completes) or its bucket is empty (it goes
-    /// on when a token comes back), so a publication costs one work item, not one per subscriber, and never the
-    /// publisher's time.
-    /// </summary>
-    private static void Deliver(List<Subscriber>? idle)
-    {
-        if (idle is null)
-        {
-            return;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(static subscribers =>
-        {
-            foreach (var subscriber in subscribers)
-            {
-                subscriber.StartDelivery();
-            }
-        }, idle, preferLocal: false);
     }
 
     private void Remove(Subscriber subscriber)
@@ -219,13 +189,8 @@ public sealed partial class ClusterFeed(TimeProvider time)
         private readonly CancellationTokenSource disposed = new();
         private readonly CancellationToken stopping;
         private int disposeCalls;
+        private readonly SemaphoreSlim signal = new(0, 1);
         private ClusterUpdate? waiting;
-
-        /// <summary>1 while a delivery (<see cref="DeliverAsync"/>) runs: the callback is called one update at a time.</summary>
-        private int delivering;
-
-        /// <summary>The subscriber's execution context (a circuit's), in which its deliveries run, as its own pump did.</summary>
-        private readonly ExecutionContext? context = ExecutionContext.Capture();
 
         /// <summary>
         /// The token bucket, kept as the time it will be full again: each delivery takes a token, i.e. moves this one
@@ -245,20 +210,33 @@ public sealed partial class ClusterFeed(TimeProvider time)
             this.time = time;
             bucketFullAt = time.GetUtcNow();
             stopping = disposed.Token;
+            _ = Task.Run(PumpAsync);
         }
 
-        /// <summary>
-        /// Keeps <paramref name="update"/> (merged into what already waits); true when no delivery is under way, so the
-        /// caller must start one (<see cref="DeliverAsync"/>), and it is now marked as under way.
-        /// </summary>
-        public bool Offer(ClusterUpdate update)
+        public void Offer(ClusterUpdate update)
         {
+            bool wake;
             lock (gate)
             {
+                wake = waiting is null;
                 waiting = waiting is null ? update : Merge(waiting, update);
             }
 
-            return !stopping.IsCancellationRequested && Interlocked.CompareExchange(ref delivering, 1, 0) == 0;
+            if (wake && !stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    signal.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already awake: the pump will take the merged update.
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Unsubscribed meanwhile.
+                }
+            }
         }
 
         public void Dispose()
@@ -319,40 +297,13 @@ public sealed partial class ClusterFeed(TimeProvider time)
             bucketFullAt = (bucketFullAt > now ? bucketFullAt : now) + feed.TokenInterval;
         }
 
-        /// <summary>Runs <see cref="DeliverAsync"/> in the subscriber's own execution context, up to its first wait.</summary>
-        public void StartDelivery()
-        {
-            if (context is null)
-            {
-                _ = DeliverAsync();
-                return;
-            }
-
-            ExecutionContext.Run(context, static state => _ = ((Subscriber)state!).DeliverAsync(), this);
-        }
-
-        /// <summary>
-        /// Delivers what waits, one update at a time and paced by the bucket, until nothing waits. Started by whoever
-        /// offered an update while no delivery was under way; runs on that thread until the first wait.
-        /// </summary>
-        public async Task DeliverAsync()
+        private async Task PumpAsync()
         {
             try
             {
                 while (true)
                 {
-                    stopping.ThrowIfCancellationRequested();
-                    if (!Waits())
-                    {
-                        Volatile.Write(ref delivering, 0);
-
-                        // An offer between the check and the reset saw a delivery under way and started none: take it.
-                        if (!Waits() || Interlocked.CompareExchange(ref delivering, 1, 0) != 0)
-                        {
-                            return;
-                        }
-                    }
-
+                    await signal.WaitAsync(stopping).ConfigureAwait(false);
                     await WaitUntilAsync(NextTokenAt()).ConfigureAwait(false);
 
                     ClusterUpdate? update;
@@ -384,13 +335,9 @@ public sealed partial class ClusterFeed(TimeProvider time)
             {
                 // Unsubscribed.
             }
-        }
-
-        private bool Waits()
-        {
-            lock (gate)
+            finally
             {
-                return waiting is not null;
+                signal.Dispose();
             }
         }
     }
