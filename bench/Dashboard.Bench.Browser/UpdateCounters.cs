@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 
 namespace Dashboard.Bench.Browser;
@@ -8,59 +7,19 @@ namespace Dashboard.Bench.Browser;
 /// --counters`): bytes allocated, thread-pool work items completed and the process's context switches (every thread's,
 /// from /proc), over the same update stretches with no circuit and with N; the difference per circuit and update.
 /// </summary>
-public readonly record struct UpdateCounters(long Allocated, long WorkItems, long ContextSwitches, long LockContentions, long Batches, long Rendered)
+public readonly record struct UpdateCounters(long Allocated, long WorkItems, long ContextSwitches, long LockContentions)
 {
-    // Blazor's own metrics (meter Microsoft.AspNetCore.Components): each render batch's duration, and its size, the
-    // number of components it rendered. Counted from the first reading on.
-    private static readonly MeterListener Listener = Listen();
-
-    private static long batches;
-    private static long rendered;
-
-    public static UpdateCounters Now()
-    {
-        GC.KeepAlive(Listener);
-        return Read();
-    }
-
-    private static UpdateCounters Read() => new(
-        GC.GetTotalAllocatedBytes(precise: false), ThreadPool.CompletedWorkItemCount, ContextSwitchesOfThisProcess(), Monitor.LockContentionCount,
-        Interlocked.Read(ref batches), Interlocked.Read(ref rendered));
+    public static UpdateCounters Now() => new(
+        GC.GetTotalAllocatedBytes(precise: false), ThreadPool.CompletedWorkItemCount, ContextSwitchesOfThisProcess(), Monitor.LockContentionCount);
 
     public static UpdateCounters operator -(UpdateCounters a, UpdateCounters b) =>
-        new(a.Allocated - b.Allocated, a.WorkItems - b.WorkItems, a.ContextSwitches - b.ContextSwitches, a.LockContentions - b.LockContentions,
-            a.Batches - b.Batches, a.Rendered - b.Rendered);
-
-    private static MeterListener Listen()
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "Microsoft.AspNetCore.Components" && instrument.Name == "aspnetcore.components.render_diff.size")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, value, _, _) => Count(value));
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Count(value));
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => Count((long)value));
-        listener.Start();
-        return listener;
-    }
-
-    private static void Count(long components)
-    {
-        Interlocked.Increment(ref batches);
-        Interlocked.Add(ref rendered, components);
-    }
+        new(a.Allocated - b.Allocated, a.WorkItems - b.WorkItems, a.ContextSwitches - b.ContextSwitches, a.LockContentions - b.LockContentions);
 
     public static string Describe(UpdateCounters without, UpdateCounters with, double circuitUpdates)
     {
         var extra = with - without;
         return string.Create(CultureInfo.InvariantCulture,
-            $"counters: per circuit per update {extra.Allocated / circuitUpdates / 1024.0:0.0} KB allocated, {extra.WorkItems / circuitUpdates:0.00} thread-pool work items, {extra.ContextSwitches / circuitUpdates:0.00} context switches, {extra.LockContentions / circuitUpdates:0.000} lock contentions, {extra.Batches / circuitUpdates:0.00} render batches, {extra.Rendered / circuitUpdates:0.00} components rendered (Blazor's render_diff.size; no circuit: {without.Allocated / 1024.0:0} KB, {without.WorkItems} items, {without.ContextSwitches} switches in all)");
+            $"counters: per circuit per update {extra.Allocated / circuitUpdates / 1024.0:0.0} KB allocated, {extra.WorkItems / circuitUpdates:0.00} thread-pool work items, {extra.ContextSwitches / circuitUpdates:0.00} context switches, {extra.LockContentions / circuitUpdates:0.000} lock contentions (no circuit: {without.Allocated / 1024.0:0} KB, {without.WorkItems} items, {without.ContextSwitches} switches in all)");
     }
 
     private static long ContextSwitchesOfThisProcess()
