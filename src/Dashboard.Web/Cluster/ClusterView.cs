@@ -42,6 +42,20 @@ public sealed record ClusterView(
                 && (Legend == other.Legend || Legend.AsSpan().SequenceEqual(other.Legend.AsSpan()))));
 
     /// <summary>
+    /// True when the Cluster page itself (not its heat map) would draw <paramref name="other"/> as this. With cards
+    /// (up to <see cref="CompactAbove"/> nodes) that is <see cref="ShowsSameAs"/>; with the heat map the page draws the
+    /// node count, the legend and whether it explains borrowed stripes, and the rows are the map's own (it takes newer
+    /// nodes without the page rendering and renders only when a row it draws changed).
+    /// </summary>
+    public bool PageShowsSameAs(ClusterView? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Compact && other.Compact
+                ? Nodes.Length == other.Nodes.Length && AnyBorrowed == other.AnyBorrowed
+                    && (Legend == other.Legend || Legend.AsSpan().SequenceEqual(other.Legend.AsSpan()))
+                : ShowsSameAs(other)));
+
+    /// <summary>
     /// The view of <paramref name="update"/>'s snapshot, built once however many circuits show it: every subscriber
     /// gets the same snapshot object, so at 1,000 nodes x 8 GPUs each update costs one view, not one per browser.
     /// </summary>

@@ -1,4 +1,6 @@
 using Dashboard.Engine.Notifications;
+using Dashboard.Web.Cluster;
+using Dashboard.Web.Components.Layout;
 using Dashboard.Web.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,5 +65,39 @@ public sealed class NotificationBellTests : ComponentTest
         await Click(bell, "#notifications-mark-all-read");
         bell.Find("#notification-bell").GetAttribute("data-unread").Should().Be("0");
         data.Store.UnreadCount("bob").Should().Be(1, "marking all read is alice's only");
+    }
+
+    [Fact]
+    public void Under_the_layout_the_bell_renders_again_only_when_a_notification_changes_what_it_shows()
+    {
+        data.Add("alice", 1);
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Update(version: 1));
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body =>
+        {
+            body.OpenComponent<ClusterPage>(0);
+            body.CloseComponent();
+        }));
+        layout.WaitForAssertion(() => layout.FindAll(".node-card").Should().HaveCount(1), Patience);
+        var bell = layout.FindComponent<NotificationBell>();
+        var renders = bell.RenderCount;
+
+        // A GPU allocated: the layout cascades it (the page, the totals and the quotas show it), the bell draws the same.
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Run("gpu-01", [0], "vision").Update(version: 2));
+        layout.WaitForAssertion(() => layout.Find(".gpu-tile[data-gpu='0']").ClassList.Should().Contain("allocated"), Patience);
+        bell.RenderCount.Should().Be(renders, "nothing the bell shows changed");
+
+        // Someone else's notification: the bell reads nothing new and draws nothing.
+        data.Add("bob", 2);
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Update(version: 3) with { Events = [new NotificationsQueuedEvent(["bob"], NotificationsDatabase.Start)] });
+        layout.WaitForAssertion(() => layout.Find(".gpu-tile[data-gpu='0']").ClassList.Should().NotContain("allocated"), Patience);
+        bell.RenderCount.Should().Be(renders, "bob's notification is not alice's");
+        bell.Find("#notification-bell").GetAttribute("data-unread").Should().Be("1");
+
+        // Alice's: the count changes and the bell renders, once.
+        data.Add("alice", 3);
+        Feed.Publish(new TestCluster().Team("vision").Node("gpu-01", gpus: 2).Update(version: 4) with { Events = [new NotificationsQueuedEvent(["alice"], NotificationsDatabase.Start)] });
+        layout.WaitForAssertion(() => bell.Find("#notification-bell").GetAttribute("data-unread").Should().Be("2"), Patience);
+        bell.RenderCount.Should().Be(renders + 1);
+        bell.Find("#notification-bell-button").GetAttribute("aria-label").Should().Be("Notifications, 2 unread");
     }
 }
