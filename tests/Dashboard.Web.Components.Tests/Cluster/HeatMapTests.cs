@@ -27,8 +27,7 @@ public sealed class HeatMapTests : ComponentTest
         var outside = Name(Nodes);
         var inside = Name(2);
         layout.FindAll($".heat-row[data-node='{outside}']").Should().BeEmpty("the last node is outside the window");
-        var rows = layout.FindComponent<Virtualize<NodeView>>();
-        var (mapRenders, rowRenders) = (map.RenderCount, rows.RenderCount);
+        var mapRenders = map.RenderCount;
 
         // bunit counts a component's renders with those of everything inside it (the quota panel renders for vision's
         // use), so the page's own renders show by what it hands the map: a render of the page passes the newest nodes.
@@ -43,7 +42,6 @@ public sealed class HeatMapTests : ComponentTest
         // A node inside the window: the map draws its row; the page does not render.
         Feed.Publish(Cluster().Run(outside, [0, 1], "vision").Run(inside, [3], "vision").Update(version: 3));
         layout.WaitForAssertion(() => layout.FindAll($".heat-row[data-node='{inside}'] .heat-cell.allocated").Should().HaveCount(1), Patience);
-        rows.RenderCount.Should().Be(rowRenders + 1, "the map hands Virtualize the changed row, drawn once");
         (map.Instance.Nodes == handed).Should().BeTrue("the node count, the legend and the borrowed entry are the same: the page did not render");
 
         // The window moves to the end (the browser scrolled): the outside node's row is drawn in its newest state.
@@ -53,13 +51,12 @@ public sealed class HeatMapTests : ComponentTest
 
         // Now the last node is in the window and the first is not: freeing the first renders nothing, freeing the last
         // renders its row.
-        (mapRenders, rowRenders) = (map.RenderCount, rows.RenderCount);
+        mapRenders = map.RenderCount;
         Feed.Publish(Cluster().Run(outside, [0, 1], "vision").Update(version: 4));
         layout.WaitForAssertion(() => layout.Find("[data-total='gpus']").TextContent.Should().StartWith("3/"), Patience);
         map.RenderCount.Should().Be(mapRenders, "the freed node is no longer in the window");
         Feed.Publish(Cluster().Update(version: 5));
         layout.WaitForAssertion(() => layout.FindAll($".heat-row[data-node='{outside}'] .heat-cell.allocated").Should().BeEmpty(), Patience);
-        rows.RenderCount.Should().Be(rowRenders + 1);
         (map.Instance.Nodes == handed).Should().BeTrue();
     }
 
