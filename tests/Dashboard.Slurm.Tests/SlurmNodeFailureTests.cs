@@ -37,11 +37,7 @@ public sealed class SlurmNodeFailureTests(SlurmCluster cluster)
                 "the dashboard to put the job back in its queue");
             dashboard.Log.Entries.Should().NotContain(e => e.Message.Contains($"job {job.Id}", StringComparison.Ordinal) && e.Message.Contains("Failed", StringComparison.Ordinal),
                 "a node failure is not the job's failure");
-            if ((await cluster.CliAsync("scontrol", "show", "node", "node1")).Contains("State=DOWN", StringComparison.Ordinal))
-            {
-                await cluster.CliAsync("scontrol", "update", "NodeName=node1", "State=RESUME");
-            }
-
+            await ResumeIfDownAsync();
             down = false;
             long second = 0;
             await SlurmCluster.EventuallyAsync(
@@ -58,12 +54,37 @@ public sealed class SlurmNodeFailureTests(SlurmCluster cluster)
         }
         finally
         {
-            if (down && (await cluster.CliAsync("scontrol", "show", "node", "node1")).Contains("State=DOWN", StringComparison.Ordinal))
+            if (down)
             {
-                await cluster.CliAsync("scontrol", "update", "NodeName=node1", "State=RESUME");
+                await ResumeIfDownAsync();
             }
 
             await cluster.CliAsync("scancel", "--user=" + SlurmCluster.JobUser);
         }
     }
+
+    /// <summary>
+    /// Returns node1 to service unless Slurm already did: with ReturnToService=2 it may do so between reading the node
+    /// DOWN and asking to resume it, and then refuses the resume ("Invalid node state specified").
+    /// </summary>
+    private async Task ResumeIfDownAsync()
+    {
+        if (!await NodeDownAsync())
+        {
+            return;
+        }
+
+        try
+        {
+            await cluster.CliAsync("scontrol", "update", "NodeName=node1", "State=RESUME");
+        }
+        catch (InvalidOperationException refused) when (refused.Message.Contains("Invalid node state specified", StringComparison.Ordinal))
+        {
+            // Back in service by itself meanwhile; anything else is a failure.
+            (await NodeDownAsync()).Should().BeFalse($"Slurm refused to resume node1 ({refused.Message}) while it is down");
+        }
+    }
+
+    private async Task<bool> NodeDownAsync() =>
+        (await cluster.CliAsync("scontrol", "show", "node", "node1")).Contains("State=DOWN", StringComparison.Ordinal);
 }
