@@ -42,7 +42,15 @@ public static class LeftoverJobs
             {
                 var cgroup = new JobCgroup(cgroups);
                 killed = await cgroup.KillAllAsync(patience, CancellationToken.None).ConfigureAwait(false);
+                // An emptied cgroup may refuse its removal for a moment (busy while its last process is collected):
+                // look again until the job's folders are gone.
+                var removeBy = Environment.TickCount64 + (long)patience.TotalMilliseconds;
                 cgroup.Remove();
+                while (cgroup.Folders.Any(Directory.Exists) && Environment.TickCount64 < removeBy)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(5)).ConfigureAwait(false);
+                    cgroup.Remove();
+                }
             }
 
             // A killed process is gone once the kernel has ended it (it may wait as a zombie for its parent: not living).

@@ -27,6 +27,8 @@ public sealed class JobControlApiTests(ApiHost host) : IClassFixture<ApiHost>
         var first = await SubmitAsync(alice, ApiRoutes.Jobs, ApiHost.SubmitJson("vision", walltime: "4h"));
         var second = await SubmitAsync(alice, JobControlRoutes.Submit($"{first.Id}:ok", hold: true), ApiHost.SubmitJson("vision"));
         await host.EngineRoundTripAsync();
+        // Explanations are computed off the writer and follow the state (the explainer may be resting between states).
+        await host.ExplanationsCaughtUpAsync();
 
         var control = (await alice.GetFromJsonAsync<JobControlView>(new Uri(JobControlRoutes.Control(second.Id), UriKind.Relative), Cancel))!;
         control.After.Should().Equal($"{first.Id}:ok");
