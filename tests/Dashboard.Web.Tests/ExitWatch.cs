@@ -44,7 +44,7 @@ public sealed class ExitWatch : IDisposable
 
     private static void Say(string what) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[exit-watch] {DateTime.UtcNow:HH:mm:ss.fff} UTC: test process {Environment.ProcessId} (parent {ParentId()}) {what}"));
+            $"[exit-watch] {TimeProvider.System.GetUtcNow():HH:mm:ss.fff} UTC: test process {Environment.ProcessId} (parent {ParentId()}) {what}"));
 
     private static string ParentId()
     {
