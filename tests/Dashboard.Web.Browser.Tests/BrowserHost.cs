@@ -19,6 +19,13 @@ public sealed class BrowserHost : IAsyncLifetime
     /// <summary>How long a browser step may take before the test fails (a slow CI machine, not a sleep).</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    static BrowserHost()
+    {
+        // Every expectation in every class waits up to a minute (it ends as soon as it holds): real processes and a
+        // loaded CI machine, and the same limit whatever order the classes run in (Playwright's default is 5 s).
+        Assertions.SetDefaultExpectTimeout(60_000);
+    }
+
     private IPlaywright? playwright;
     private IBrowser? browser;
 

@@ -19,8 +19,6 @@ public sealed class SweepListBrowserTests : IClassFixture<BrowserHost>
     public SweepListBrowserTests(BrowserHost host)
     {
         this.host = host;
-        // Real processes end on a loaded machine: every expectation here waits up to a minute (a wait only ends early).
-        Assertions.SetDefaultExpectTimeout(60_000);
     }
 
     [Fact]
