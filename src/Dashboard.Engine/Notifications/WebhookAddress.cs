@@ -7,7 +7,10 @@ namespace Dashboard.Engine.Notifications;
 /// <summary>
 /// Which webhook URLs are accepted: absolute http(s) only (http when <see cref="WebhookOptions.AllowHttp"/>), no user
 /// name or password in them, no control characters, at most 2,000 characters, and, when the admin set
-/// <see cref="WebhookOptions.AllowedHosts"/>, a host among them. Checked when a person adds a URL and again before each POST.
+/// <see cref="WebhookOptions.AllowedHosts"/>, a host among them; unless <see cref="WebhookOptions.AllowPrivateNetworks"/>,
+/// no host that is itself a loopback or private-network address (an IP literal, <c>localhost</c> or a name under
+/// <c>.localhost</c>). Checked when a person adds a URL and again before each POST; names that only resolve to private
+/// addresses are refused when the POST connects (<see cref="WebhookSender"/>), since a name may resolve otherwise later.
 /// </summary>
 public static class WebhookAddress
 {
@@ -52,7 +55,25 @@ public static class WebhookAddress
             return $"Webhooks may only go to {string.Join(", ", options.AllowedHosts)} (an admin's setting, Notifications:Webhooks:AllowedHosts).";
         }
 
+        if (!options.AllowPrivateNetworks && NamesPrivateHost(uri))
+        {
+            return $"{uri.Host} is a loopback or private-network address; this server does not send webhooks there (an admin's setting, Notifications:Webhooks:AllowPrivateNetworks).";
+        }
+
         return null;
+    }
+
+    /// <summary>Whether the URL's host is, by its text alone, this machine or a private network.</summary>
+    private static bool NamesPrivateHost(Uri uri)
+    {
+        var host = uri.IdnHost.TrimStart('[').TrimEnd(']');
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            return IPAddress.TryParse(host, out var address) && IsPrivate(address);
+        }
+
+        host = host.TrimEnd('.');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether an address a webhook connects to is inside this machine or its private network.</summary>

@@ -80,6 +80,34 @@ public sealed class NotificationApiTests(ApiHost host) : IClassFixture<ApiHost>
         (await ApiHost.ProblemOf(response)).Errors.Should().ContainKey("url");
     }
 
+    [Theory]
+    [InlineData("https://127.0.0.1/hook")]
+    [InlineData("https://10.1.2.3:8443/hook")]
+    [InlineData("https://192.168.0.10/hook")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://[::1]/hook")]
+    [InlineData("https://[::ffff:127.0.0.1]/hook")]
+    [InlineData("https://[fd00::1]/hook")]
+    [InlineData("https://localhost/hook")]
+    [InlineData("https://LOCALHOST./hook")]
+    [InlineData("https://api.localhost/hook")]
+    public async Task A_webhook_to_this_machine_or_a_private_network_is_refused_when_added_and_nothing_is_stored(string url)
+    {
+        var bob = host.As("bob");
+        using var response = await bob.PostAsJsonAsync(NotificationRoutes.Webhooks, new NewWebhookRequest(url), Cancel);
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await ApiHost.ProblemOf(response)).Errors!["url"].Should().ContainSingle().Which.Should().Contain("private-network").And.Contain("AllowPrivateNetworks");
+        (await bob.GetFromJsonAsync<NotificationPreferencesView>(NotificationRoutes.Preferences, Cancel))!.Webhooks.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example/x")]
+    [InlineData("https://8.8.8.8/x")]
+    [InlineData("https://localhost.example.org/x")]
+    public void A_public_host_or_a_name_that_only_looks_local_is_accepted_when_added(string url) =>
+        Dashboard.Engine.Notifications.WebhookAddress.Problem(url, new Dashboard.Engine.Notifications.WebhookOptions()).Should().BeNull();
+
     [Fact]
     public async Task A_webhook_shows_its_secret_once_and_only_its_owner_removes_it()
     {
