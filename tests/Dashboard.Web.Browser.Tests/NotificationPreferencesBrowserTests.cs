@@ -13,8 +13,8 @@ namespace Dashboard.Web.Browser.Tests;
 /// <summary>
 /// The notification preferences page (/account/notifications) in a real Chromium, on a server that sends email: kinds
 /// switched per channel, the email address and the waiting threshold saved and kept across a reload, a bad address
-/// refused with nothing saved, a webhook added with its secret shown once, shown failing with its error after a
-/// delivery to it fails, and removed.
+/// refused with nothing saved, a webhook to a loopback address refused when added, one stored before shown failing
+/// with its error after a delivery to it fails, and removed.
 /// </summary>
 public sealed class NotificationPreferencesBrowserTests : IAsyncLifetime
 {
@@ -60,10 +60,18 @@ public sealed class NotificationPreferencesBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#notification-preferences-page")).ToContainTextAsync("'not-an-address' is not an email address");
         host.Service<NotificationPreferencesEditor>().Read(Bob).Email.Should().Be("bob@example.org", "a refused save changes nothing");
 
-        // A loopback address: accepted when added, refused at delivery, so its deliveries fail and are given up.
+        // A loopback address is refused when added: the field says why and nothing is stored.
         await TypeAsync(page, "#webhook-url", "https://127.0.0.1:9/hook");
         await page.ClickAsync("#add-webhook");
-        await Assertions.Expect(page.Locator("#new-webhook-secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^whsec_"));
+        await Assertions.Expect(page.Locator("#notification-preferences-page")).ToContainTextAsync("127.0.0.1 is a loopback or private-network address");
+        await Assertions.Expect(page.Locator("#new-webhook-secret")).ToHaveCountAsync(0);
+        host.Service<NotificationPreferencesEditor>().Read(Bob).Webhooks.Should().BeEmpty("a refused webhook is not stored");
+
+        // One stored before (while an admin allowed private networks, say) is refused at delivery: its deliveries fail
+        // and are given up.
+        host.Service<Dashboard.Data.Notifications.NotificationChoiceStore>().AddWebhook("bob", "https://127.0.0.1:9/hook", "whsec_before", TimeProvider.System.GetUtcNow());
+        host.Service<NotificationDirectory>().Reload();
+        await host.GoToAsync(page, "/account/notifications");
         var row = page.Locator("tr.webhook-row");
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row.Locator(".webhook-status")).ToHaveTextAsync("working");

@@ -111,10 +111,10 @@ public sealed class NotificationPreferencesPageTests : ComponentTest
     [Fact]
     public async Task Send_test_shows_the_endpoints_outcome_in_the_webhooks_row_and_a_second_click_at_once_is_held_back()
     {
+        // This server sends no webhook to a private address (the default): such a URL is refused when added (below), and
+        // one stored before (e.g. while an admin allowed private networks) is tested without sending anything.
+        Choices.AddWebhook("alice", "http://127.0.0.1:9/hook", "whsec_test", data.Clock.GetUtcNow());
         var page = Render<NotificationPreferencesPage>();
-        // This server sends no webhook to a private address (the default): the test says so without sending anything.
-        await Input(page, "#webhook-url", "http://127.0.0.1:9/hook");
-        await Click(page, "#add-webhook");
 
         await Click(page, ".test-webhook");
         page.WaitForAssertion(() => page.Find(".webhook-test-result").TextContent.Should().StartWith("Not delivered: ").And.Contain("private-network address"));
@@ -122,5 +122,17 @@ public sealed class NotificationPreferencesPageTests : ComponentTest
 
         await Click(page, ".test-webhook");
         page.WaitForAssertion(() => page.Find(".webhook-test-result").TextContent.Should().Be("Tested a moment ago: try again in 10 s."));
+    }
+
+    [Fact]
+    public async Task A_webhook_to_a_loopback_address_is_refused_in_its_field_and_nothing_is_stored()
+    {
+        var page = Render<NotificationPreferencesPage>();
+        await Input(page, "#webhook-url", "https://127.0.0.1:9/hook");
+        await Click(page, "#add-webhook");
+
+        page.WaitForAssertion(() => page.Find("#notification-preferences-page").TextContent.Should().Contain("127.0.0.1 is a loopback or private-network address"));
+        page.FindAll("#new-webhook-secret").Should().BeEmpty();
+        Choices.Load("alice").Webhooks.Should().BeEmpty();
     }
 }
