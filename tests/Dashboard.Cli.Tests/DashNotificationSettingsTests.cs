@@ -112,14 +112,14 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
     [Fact]
     public async Task A_webhook_is_added_with_its_secret_shown_once_listed_and_removed_only_by_its_owner()
     {
-        // A private address: accepted when added, and never connected to (deliveries there are refused before any connection).
-        var added = await Dash.RunAsync(server, "bob", "notifications", "webhook", "add", "https://10.20.30.40/hooks/bob", "--json");
+        // A reserved name (.example never resolves); nothing here delivers to it.
+        var added = await Dash.RunAsync(server, "bob", "notifications", "webhook", "add", "https://hooks.example/hooks/bob", "--json");
         added.ExitCode.Should().Be(ExitCodes.Ok, added.ToString());
         var created = JsonSerializer.Deserialize<CreatedWebhookView>(added.Out, ApiClient.Json)!;
         created.Secret.Should().NotBeNullOrWhiteSpace();
-        created.Url.Should().Be("https://10.20.30.40/hooks/bob");
+        created.Url.Should().Be("https://hooks.example/hooks/bob");
 
-        var text = await Dash.RunAsync(server, "bob", "notifications", "webhook", "add", "https://10.20.30.41/hooks/bob");
+        var text = await Dash.RunAsync(server, "bob", "notifications", "webhook", "add", "https://hooks.example/hooks/bob-2");
         text.ExitCode.Should().Be(ExitCodes.Ok, text.ToString());
         var second = long.Parse(AddedLine().Match(text.Out).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         text.Out.Should().Contain("shown only now");
@@ -127,7 +127,7 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
         var listed = await Dash.RunAsync(server, "bob", "notifications", "webhook", "ls");
         listed.ExitCode.Should().Be(ExitCodes.Ok, listed.ToString());
         listed.Out.Split('\n')[0].Should().MatchRegex(@"^ID\s+URL\s+ADDED\s+DELIVERY$");
-        listed.Out.Should().Contain("https://10.20.30.40/hooks/bob").And.Contain("working").And.NotContain(created.Secret, "the secret is shown only when added");
+        listed.Out.Should().Contain("https://hooks.example/hooks/bob").And.Contain("working").And.NotContain(created.Secret, "the secret is shown only when added");
         var listedJson = await Dash.RunAsync(server, "bob", "notifications", "webhook", "ls", "--json");
         JsonSerializer.Deserialize<List<NotificationWebhookView>>(listedJson.Out, ApiClient.Json)!.Select(h => h.Id).Should().Contain([created.Id, second]);
 
@@ -135,10 +135,14 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
         bad.ExitCode.Should().Be(ExitCodes.Refused, bad.ToString());
         bad.Error.Should().Contain("A webhook URL starts with https://");
         var id = created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // A test to a private address: this server refuses to send it, and says so (exit 1), before any connection.
-        var tested = await Dash.RunAsync(server, "bob", "notifications", "webhook", "test", id);
+        // A test to a private address (a webhook stored before an admin refused private networks, say): this server
+        // refuses to send it, and says so (exit 1), before any connection.
+        var stored = server.Factory.Services.GetRequiredService<Dashboard.Data.Notifications.NotificationChoiceStore>()
+            .AddWebhook("bob", "https://10.20.30.40/hooks/bob", "whsec_before", TimeProvider.System.GetUtcNow()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tested = await Dash.RunAsync(server, "bob", "notifications", "webhook", "test", stored);
         tested.ExitCode.Should().Be(ExitCodes.Refused, tested.ToString());
-        tested.Error.Should().Contain($"Webhook {id}: Not delivered: ").And.Contain("private-network address");
+        tested.Error.Should().Contain($"Webhook {stored}: Not delivered: ").And.Contain("private-network address");
+        (await Dash.RunAsync(server, "bob", "notifications", "webhook", "rm", stored)).ExitCode.Should().Be(ExitCodes.Ok);
         var testedByAlice = await Dash.RunAsync(server, "alice", "notifications", "webhook", "test", id);
         testedByAlice.ExitCode.Should().Be(ExitCodes.NotFound, testedByAlice.ToString());
         var byAlice = await Dash.RunAsync(server, "alice", "notifications", "webhook", "rm", id);
@@ -161,9 +165,15 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
     [Fact]
     public async Task A_failing_webhook_is_shown_to_its_owner_with_its_error()
     {
-        var added = await Dash.RunAsync(server, "lead", "notifications", "webhook", "add", "https://127.0.0.1:9/hook", "--json");
-        added.ExitCode.Should().Be(ExitCodes.Ok, added.ToString());
-        var hook = JsonSerializer.Deserialize<CreatedWebhookView>(added.Out, ApiClient.Json)!;
+        // A loopback address is refused when added, with the reason; one stored before (while an admin allowed private
+        // networks, say) is refused at delivery, and its owner sees why.
+        var refused = await Dash.RunAsync(server, "lead", "notifications", "webhook", "add", "https://127.0.0.1:9/hook");
+        refused.ExitCode.Should().Be(ExitCodes.Refused, refused.ToString());
+        refused.Error.Should().Contain("127.0.0.1 is a loopback or private-network address");
+        (await PreferencesAsync("lead")).Webhooks.Should().BeEmpty("a refused webhook is not stored");
+        var services = server.Factory.Services;
+        var hookId = services.GetRequiredService<Dashboard.Data.Notifications.NotificationChoiceStore>().AddWebhook("lead", "https://127.0.0.1:9/hook", "whsec_before", TimeProvider.System.GetUtcNow());
+        services.GetRequiredService<NotificationDirectory>().Reload();
         (await Dash.RunAsync(server, "lead", "notifications", "set", "job.cancelled", "--webhook", "on")).ExitCode.Should().Be(ExitCodes.Ok);
 
         // A held job, cancelled: its job.cancelled notice is queued with the cancel, whatever the cluster is doing.
@@ -178,17 +188,17 @@ public sealed partial class DashNotificationSettingsTests(DashServer server)
 
         var listed = await Dash.RunAsync(server, "lead", "notifications", "webhook", "ls");
         listed.ExitCode.Should().Be(ExitCodes.Ok, listed.ToString());
-        listed.Out.Split('\n').Should().Contain(l => l.StartsWith(hook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal)
+        listed.Out.Split('\n').Should().Contain(l => l.StartsWith(hookId.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal)
             && l.Contains("failing: 127.0.0.1 is a loopback or private-network address", StringComparison.Ordinal) && l.EndsWith("given up", StringComparison.Ordinal));
         var settings = await Dash.RunAsync(server, "lead", "notifications", "settings");
         settings.Out.Should().Contain("failing: 127.0.0.1 is a loopback or private-network address");
-        var api = (await PreferencesAsync("lead")).Webhooks.Single(h => h.Id == hook.Id);
+        var api = (await PreferencesAsync("lead")).Webhooks.Single(h => h.Id == hookId);
         api.LastError.Should().Contain("private-network address");
         api.GivenUp.Should().BeTrue();
-        (await PreferencesAsync("alice")).Webhooks.Should().NotContain(h => h.Id == hook.Id, "only its owner sees it");
+        (await PreferencesAsync("alice")).Webhooks.Should().NotContain(h => h.Id == hookId, "only its owner sees it");
 
         (await Dash.RunAsync(server, "lead", "notifications", "set", "job.cancelled", "--webhook", "off")).ExitCode.Should().Be(ExitCodes.Ok);
-        (await Dash.RunAsync(server, "lead", "notifications", "webhook", "rm", hook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode.Should().Be(ExitCodes.Ok);
+        (await Dash.RunAsync(server, "lead", "notifications", "webhook", "rm", hookId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode.Should().Be(ExitCodes.Ok);
     }
 
     [Fact]
