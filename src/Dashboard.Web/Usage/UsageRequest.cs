@@ -18,7 +18,8 @@ public sealed record UsageQuery(string Range, DateTimeOffset From, DateTimeOffse
 
 /// <summary>
 /// What the page, the CSV and the API are asked, as text (query-string values): <c>range</c> 24h, 7d, 30d, 90d or
-/// custom (with <c>from</c> and <c>to</c>, UTC dates or date-times), <c>group</c> team or user, and <c>team</c>.
+/// custom (with <c>from</c> and <c>to</c>, UTC dates or date-times; a <c>from</c> or <c>to</c> without a range means
+/// custom), <c>group</c> team or user, and <c>team</c>.
 /// <see cref="Parse"/> turns it into a <see cref="UsageQuery"/> or a problem per field.
 /// </summary>
 public sealed record UsageRequest(string? Range = null, string? From = null, string? To = null, string? Group = null, string? Team = null)
@@ -42,7 +43,9 @@ public sealed record UsageRequest(string? Range = null, string? From = null, str
     public (UsageQuery? Query, ImmutableDictionary<string, string> Problems) Parse(DateTimeOffset now, TimeSpan minuteRetention, TimeSpan hourRetention)
     {
         var problems = ImmutableDictionary.CreateBuilder<string, string>();
-        var range = string.IsNullOrWhiteSpace(Range) ? "7d" : Range.Trim().ToLowerInvariant();
+        // No range but a from or a to: the caller means a custom range (not the default week, silently).
+        var range = !string.IsNullOrWhiteSpace(Range) ? Range.Trim().ToLowerInvariant()
+            : string.IsNullOrWhiteSpace(From) && string.IsNullOrWhiteSpace(To) ? "7d" : "custom";
         var group = string.IsNullOrWhiteSpace(Group) ? "team" : Group.Trim().ToLowerInvariant();
         var grouping = group switch
         {

@@ -40,6 +40,19 @@ public sealed class UsageRequestTests
         Parse(new UsageRequest("custom", "2026-11-01", "2026-11-02", "user", " vision ")).Should().Match<UsageQuery>(q => q.Group == UsageGrouping.User && q.Team == "vision");
     }
 
+    [Fact]
+    public void A_from_or_a_to_without_a_range_asks_for_that_custom_range_not_the_default_week()
+    {
+        var query = Parse(new UsageRequest(null, "2026-11-27", "2026-11-28"));
+        query.Range.Should().Be("custom");
+        query.From.Should().Be(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero));
+        query.To.Should().Be(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+
+        new UsageRequest(null, "2026-11-28", "2020-01-01").Parse(Now, TimeSpan.FromDays(8), TimeSpan.FromDays(100)).Problems.Keys.Should().Equal("to");
+        new UsageRequest(null, "2026-11-28").Parse(Now, TimeSpan.FromDays(8), TimeSpan.FromDays(100)).Problems.Keys.Should().Equal("to");
+        new UsageRequest(null, null, "2026-11-28").Parse(Now, TimeSpan.FromDays(8), TimeSpan.FromDays(100)).Problems.Keys.Should().Equal("from");
+    }
+
     [Theory]
     [InlineData("1y", null, null, null, "range")]
     [InlineData("7d", null, null, "project", "group")]
