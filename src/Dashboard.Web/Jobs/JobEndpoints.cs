@@ -121,6 +121,11 @@ public static class JobEndpoints
         string? sweep)
     {
         var user = ApiCaller.Of(context);
+        if (JobListParameters.UnknownOf(context.Request.Query.Keys) is { Count: > 0 } unknown)
+        {
+            return ApiProblems.BadQuery(unknown);
+        }
+
         var (query, number, size, problems) = new JobListParameters(state, team, owner, text, mine, page, pageSize, sort, order, after, sweep).Read(user.Name);
         if (query is null)
         {

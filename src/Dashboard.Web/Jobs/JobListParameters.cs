@@ -17,6 +17,19 @@ namespace Dashboard.Web.Jobs;
 /// </summary>
 public sealed record JobListParameters(string? State, string? Team, string? Owner, string? Text, string? Mine, string? Page, string? PageSize, string? Sort, string? Order, string? After = null, string? Sweep = null)
 {
+    /// <summary>Every parameter the list reads; any other is refused (a guessed <c>limit</c> must not be silently ignored).</summary>
+    public static readonly ImmutableArray<string> Names = ["state", "team", "owner", "text", "mine", "page", "pageSize", "sort", "order", "after", "sweep"];
+
+    /// <summary>A problem per query-string key that is not one of <see cref="Names"/> (case-insensitively, as they bind).</summary>
+    public static ImmutableDictionary<string, string> UnknownOf(IEnumerable<string> keys) =>
+        keys.Where(key => !Names.Contains(key, StringComparer.OrdinalIgnoreCase))
+            .ToImmutableDictionary(
+                key => key,
+                key => $"Unknown parameter '{Truncated(key)}'; the parameters are {string.Join(", ", Names)}.",
+                StringComparer.Ordinal);
+
+    private static string Truncated(string key) => key.Length <= 40 ? key : key[..40] + "\u2026";
+
     /// <summary>The highest page number accepted (a page beyond the last is simply empty).</summary>
     public const int MaxPage = 1_000_000;
 

@@ -202,12 +202,23 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
     [InlineData("order=up", "order")]
     [InlineData("mine=maybe", "mine")]
     [InlineData("mine=true&owner=bob", "owner")]
+    [InlineData("limit=10", "limit")]
+    [InlineData("state=Running&cursor=abc", "cursor")]
     public async Task Bad_list_parameters_get_400_naming_the_parameter(string query, string parameter)
     {
         using var response = await host.As("alice").GetAsync(new Uri(ApiRoutes.Jobs + "?" + query, UriKind.Relative), Cancel);
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ApiHost.ProblemOf(response)).Errors.Should().ContainKey(parameter);
+    }
+
+    [Fact]
+    public async Task List_parameters_are_read_whatever_their_case()
+    {
+        using var response = await host.As("alice").GetAsync(new Uri(ApiRoutes.Jobs + "?PageSize=2&MINE=false", UriKind.Relative), Cancel);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Cancel));
+        (await response.Content.ReadFromJsonAsync<Dashboard.Api.Contracts.JobPage>(Cancel))!.PageSize.Should().Be(2);
     }
 
     [Fact]
