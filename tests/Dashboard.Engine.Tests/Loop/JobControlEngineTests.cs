@@ -129,7 +129,9 @@ public sealed class JobControlEngineTests
     {
         await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 1)]);
         var first = await engine.SubmitAsync(Spec(gpus: 1));
+        var ended = engine.WaitForStateAsync(first, JobState.Cancelled);
         (await engine.Engine.CancelAsync(first, "alice")).Succeeded.Should().BeTrue();
+        await ended; // a running job's cancel answers while it stops; the dependency is judged on its end
         var nextId = engine.Jobs.NextId();
 
         var refused = await engine.Engine.SubmitAfterAsync(Spec(gpus: 1), [new DependencyTerm(first, DependencyRule.AfterOk)], new Dictionary<JobId, JobState> { [first] = JobState.Cancelled }, false, "alice");
