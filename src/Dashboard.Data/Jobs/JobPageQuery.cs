@@ -80,19 +80,32 @@ internal sealed class JobPageQuery
     /// sort's index and tests each row, and a page costs about page size / share of passing jobs rows, instead of
     /// reading every passing job through the filter's index and sorting them all.
     /// </remarks>
-    public static JobPageQuery Of(JobQuery query, bool scanText = false, bool walkSortIndex = false)
+    /// <param name="query">The list's query.</param>
+    /// <param name="scanText">Test the text on each row (a text many jobs hold).</param>
+    /// <param name="walkSortIndex">Walk the sort's index (many jobs pass the filters).</param>
+    /// <param name="textIndexedThrough">
+    /// When jobs wait for the text index (db/0019): the last job id it holds. The jobs after it are tested one by one
+    /// beside the index's matches, and a page sorted by id gathers its matches instead of walking the index first.
+    /// </param>
+    public static JobPageQuery Of(JobQuery query, bool scanText = false, bool walkSortIndex = false, long? textIndexedThrough = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var column = walkSortIndex && query.SortBy != JobSortColumn.Id ? "+j." : "j.";
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
+        var tail = UsesTextIndex(query) ? textIndexedThrough : null;
         var textBy = !UsesTextIndex(query) ? TextSearch.RowTest
             : !CountsThroughTextIndex(query) ? (scanText ? TextSearch.RowTest : TextSearch.IndexList)
-            : query.SortBy == JobSortColumn.Id ? TextSearch.IndexFirst
+            : query.SortBy == JobSortColumn.Id && tail is null ? TextSearch.IndexFirst
             : scanText ? TextSearch.RowTest : TextSearch.IndexList;
+        if (tail is { } through)
+        {
+            parameters.Add("$textIndexed", through);
+            parameters.Add("$needle", query.Text!.Trim());
+        }
 
         // The state and text filters are a job's own; team, owner and visibility are a sweep's too (its jobs share them).
-        var own = OwnConditions(query, "j", parameters, textBy, column != "j.");
+        var own = OwnConditions(query, "j", parameters, textBy, column != "j.", tail is not null);
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
             conditions.Add($"{column}team = $team");
@@ -131,7 +144,7 @@ internal sealed class JobPageQuery
             conditions.Add("NOT EXISTS (SELECT 1 FROM job_controls fc WHERE fc.job_id = j.id AND fc.sweep_id IS NOT NULL AND fc.sweep_id <> j.id)");
             if (own.Count > 0)
             {
-                var member = OwnConditions(query, "m", parameters, textBy, false);
+                var member = OwnConditions(query, "m", parameters, textBy, false, tail is not null);
                 conditions.Add(
                     $"(({string.Join(" AND ", own)}) OR EXISTS (SELECT 1 FROM job_controls mc JOIN jobs m ON m.id = mc.job_id WHERE mc.sweep_id = j.id AND {string.Join(" AND ", member)}))");
             }
@@ -153,7 +166,9 @@ internal sealed class JobPageQuery
             // tested against the other filters, until the count's limit.
             var others = Of(query with { Text = null }).Where;
             var filters = others.Length == 0 ? "" : " AND " + others[" WHERE ".Length..];
-            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid WHERE jobs_text MATCH $text{filters} LIMIT $countLimit)";
+            // The jobs not yet in the index (a range of ids after it) are tested one by one and counted with its matches.
+            var unindexed = tail is null ? "" : $" UNION ALL SELECT 1 FROM jobs j WHERE j.id > $textIndexed AND {TextHoldsFunction}(j.name, j.command, $needle){filters}";
+            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid WHERE jobs_text MATCH $text{filters}{unindexed} LIMIT $countLimit)";
         }
 
         return new JobPageQuery(from, where, OrderByOf(query.SortBy, query.Descending, textBy), parameters, keyset, count);
@@ -167,7 +182,8 @@ internal sealed class JobPageQuery
         query is { Text: { } text } && !string.IsNullOrWhiteSpace(text) && text.Trim().EnumerateRunes().Count() >= TrigramLength;
 
     /// <summary>Whether a page of <paramref name="query"/> walks the full-text index's matches in id order (then how common its text is does not matter).</summary>
-    public static bool WalksTextIndexFirst(JobQuery query) => query.SortBy == JobSortColumn.Id && CountsThroughTextIndex(query);
+    public static bool WalksTextIndexFirst(JobQuery query, long? textIndexedThrough = null) =>
+        query.SortBy == JobSortColumn.Id && CountsThroughTextIndex(query) && textIndexedThrough is null;
 
     private static bool CountsThroughTextIndex(JobQuery query) =>
         UsesTextIndex(query) && !IsId(query.Text!.Trim(), out _) && !(query.FoldSweeps && query.Sweep is null);
@@ -175,7 +191,7 @@ internal sealed class JobPageQuery
     private static bool IsId(string text, out long id) => long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id);
 
     /// <summary>The state and text filters on the job aliased <paramref name="alias"/> (the parameters are shared by every alias).</summary>
-    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy, bool unindexed)
+    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy, bool unindexed, bool textTail)
     {
         var conditions = new List<string>();
         if (query.States is { Count: > 0 } states)
@@ -207,7 +223,12 @@ internal sealed class JobPageQuery
             }
             else if (textBy == TextSearch.IndexList)
             {
-                textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
+                // The jobs after the index's last one ($textIndexed, a range of the primary key) are tested one by one;
+                // one list of ids either way, so the jobs are still read by id (an OR would walk the whole table).
+                var tailIds = textTail
+                    ? $" UNION ALL SELECT t.id FROM jobs t WHERE t.id > $textIndexed AND {TextHoldsFunction}(t.name, t.command, $needle)"
+                    : "";
+                textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text{tailIds})";
             }
             else
             {
