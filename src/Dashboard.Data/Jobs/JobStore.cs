@@ -122,7 +122,7 @@ public sealed class JobStore(Database database)
         JobTextMatch.Register(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
         var tail = JobPageQuery.UsesTextIndex(query) ? TextIndexedThrough(connection, transaction) : null;
-        var commonText = IsCommonText(connection, transaction, query, tail);
+        var commonText = IsCommonText(connection, transaction, query);
         var limit = string.IsNullOrWhiteSpace(query.Text) ? CountLimit : TextCountLimit;
         var sql = JobPageQuery.Of(query, commonText, textIndexedThrough: tail);
         sql.Parameters.Add("$countLimit", limit + 1);
@@ -183,9 +183,9 @@ public sealed class JobStore(Database database)
     }
 
     /// <summary>Whether at least <see cref="CommonTextMatches"/> jobs hold the query's text (a probe of the full-text index that stops there).</summary>
-    private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query, long? textIndexedThrough) =>
+    private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query) =>
         JobPageQuery.UsesTextIndex(query)
-        && !JobPageQuery.WalksTextIndexFirst(query, textIndexedThrough)
+        && !JobPageQuery.WalksTextIndexFirst(query)
         && connection.ExecuteScalar<long>(TextMatchesSql, new { text = JobPageQuery.TextPhrase(query.Text!), limit = CommonTextMatches }, transaction) >= CommonTextMatches;
 
     /// <summary>

@@ -118,9 +118,26 @@ public sealed class JobTextIndexTests : StoreTest
             var plan = Store.QueryPlan(query, textIndexedThrough: 100);
 
             plan.Should().Contain(step => step.StartsWith("page:", StringComparison.Ordinal) && step.Contains("jobs_text VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" | ", plan));
-            plan.Should().Contain(step => step.StartsWith("page:", StringComparison.Ordinal) && step.Contains("rowid>?", StringComparison.Ordinal), string.Join(" | ", plan));
+            plan.Should().Contain(step => step.StartsWith("page:", StringComparison.Ordinal) && step.Contains("id>?", StringComparison.Ordinal), string.Join(" | ", plan));
             plan.Should().NotContain(step => step.EndsWith(": SCAN j", StringComparison.Ordinal) || step.Contains(": SCAN j USING", StringComparison.Ordinal), string.Join(" | ", plan));
             plan.Should().Contain(step => step.StartsWith("count:", StringComparison.Ordinal) && step.Contains("jobs_text VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" | ", plan));
+        }
+    }
+
+    [Fact]
+    public void With_jobs_waiting_a_text_sorted_by_id_merges_the_index_in_id_order_with_them_without_sorting()
+    {
+        foreach (var descending in new[] { true, false })
+        {
+            var first = Store.QueryPlan(new JobQuery(Text: "sweep", Descending: descending), textIndexedThrough: 100);
+            var next = Store.QueryPlan(new JobQuery(Text: "sweep", Descending: descending, After: new JobCursor(JobSortColumn.Id, descending, null, null, 40)), textIndexedThrough: 100);
+
+            foreach (var plan in new[] { first, next })
+            {
+                plan.Should().Contain(step => step.StartsWith("page: SCAN jobs_text VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join(" | ", plan));
+                plan.Should().Contain(step => step.StartsWith("page:", StringComparison.Ordinal) && step.Contains("id>?", StringComparison.Ordinal), string.Join(" | ", plan));
+                plan.Should().NotContain(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal), string.Join(" | ", plan));
+            }
         }
     }
 
