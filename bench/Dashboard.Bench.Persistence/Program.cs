@@ -9,7 +9,8 @@ using Microsoft.Data.Sqlite;
 
 // Persistence benchmark. Run: dotnet run -c Release --project bench/Dashboard.Bench.Persistence
 // Options: --data <folder> (default: a temporary folder, removed afterwards), --seconds <measured seconds per run, default 5>,
-// --submitters <concurrent submitters, default 256>.
+// --submitters <concurrent submitters, default 256>; --small-commits [--finished N] [--commits N] [--rounds N] [--each-index] runs only
+// the cost of a 4-submit commit by part (SmallCommits; keep its database with --data).
 // Prints durable allocations per second and job lifecycles per second through group commit with synchronous=FULL and
 // NORMAL (commit and acknowledgement latencies as median/p99/max), and the recovery time of 100,000 pending +
 // 8,000 running jobs.
@@ -20,6 +21,18 @@ var submitters = int.Parse(Argument("--submitters") ?? "256", CultureInfo.Invari
 var measure = TimeSpan.FromSeconds(double.Parse(Argument("--seconds") ?? "5", CultureInfo.InvariantCulture));
 var warmUp = TimeSpan.FromSeconds(1);
 Directory.CreateDirectory(folder);
+
+if (args.Contains("--small-commits"))
+{
+    // What one small commit (4 submits) costs by part, at a million finished jobs (see SmallCommits).
+    SmallCommits.Run(
+        folder,
+        int.Parse(Argument("--finished") ?? "1000000", CultureInfo.InvariantCulture),
+        int.Parse(Argument("--commits") ?? "300", CultureInfo.InvariantCulture),
+        int.Parse(Argument("--rounds") ?? "3", CultureInfo.InvariantCulture),
+        args.Contains("--each-index"));
+    return 0;
+}
 
 Console.WriteLine("Compute Dashboard persistence benchmark");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, SQLite {SqliteVersion(folder)}");

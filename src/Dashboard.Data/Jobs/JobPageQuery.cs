@@ -29,8 +29,21 @@ internal sealed class JobPageQuery
     /// <summary>Where a page reads its jobs: the jobs table, or the full-text index's matches joined to their jobs.</summary>
     private const string TextIndexFirst = "jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid";
 
-    private JobPageQuery(string from, string where, string orderBy, DynamicParameters parameters, IReadOnlyList<string> keysetSql, string countSql)
+    /// <summary>The page's columns read from the full-text index's side: the id is the index's rowid, so a merge of two id orders needs no sort.</summary>
+    private static readonly string IndexFirstColumns = ReplaceFirst(JobRow.Columns, "j.id,", "jobs_text.rowid AS id,");
+
+    /// <summary>
+    /// Sorted by id while jobs wait for the text index: the conditions (without WHERE) that find a text among them. A
+    /// page is then the index's matches and theirs, two id orders merged (a compound SELECT ordered by its first column).
+    /// </summary>
+    private readonly string? unindexedConditions;
+
+    private readonly string pageOrder;
+
+    private JobPageQuery(string from, string where, string orderBy, DynamicParameters parameters, IReadOnlyList<string> keysetSql, string countSql, string? unindexedConditions = null, string pageOrder = "")
     {
+        this.unindexedConditions = unindexedConditions;
+        this.pageOrder = pageOrder;
         From = from;
         Where = where;
         OrderBy = orderBy;
@@ -64,7 +77,9 @@ internal sealed class JobPageQuery
     /// <summary>The tables a page reads (see <see cref="TextIndexFirst"/>).</summary>
     public string From { get; }
 
-    public string PageSql => $"SELECT {JobRow.Columns} FROM {From}{Where} ORDER BY {OrderBy} LIMIT $limit OFFSET $offset";
+    public string PageSql => unindexedConditions is null
+        ? $"SELECT {JobRow.Columns} FROM {From}{Where} ORDER BY {OrderBy} LIMIT $limit OFFSET $offset"
+        : $"SELECT {IndexFirstColumns} FROM {From}{Where} UNION ALL SELECT {JobRow.Columns} FROM jobs j WHERE {unindexedConditions} ORDER BY 1 {pageOrder} LIMIT $limit OFFSET $offset";
 
     /// <summary>
     /// The statements for <paramref name="query"/>. A text of three characters or more is found one of three ways:
@@ -80,19 +95,36 @@ internal sealed class JobPageQuery
     /// sort's index and tests each row, and a page costs about page size / share of passing jobs rows, instead of
     /// reading every passing job through the filter's index and sorting them all.
     /// </remarks>
-    public static JobPageQuery Of(JobQuery query, bool scanText = false, bool walkSortIndex = false)
+    /// <param name="query">The list's query.</param>
+    /// <param name="scanText">Test the text on each row (a text many jobs hold).</param>
+    /// <param name="walkSortIndex">Walk the sort's index (many jobs pass the filters).</param>
+    /// <param name="textIndexedThrough">
+    /// When jobs wait for the text index (db/0019): the last job id it holds. The jobs after it are tested one by one
+    /// beside the index's matches, and a page sorted by id gathers its matches instead of walking the index first.
+    /// </param>
+    public static JobPageQuery Of(JobQuery query, bool scanText = false, bool walkSortIndex = false, long? textIndexedThrough = null) =>
+        Of(query, scanText, walkSortIndex, textIndexedThrough, unindexedOnly: false);
+
+    private static JobPageQuery Of(JobQuery query, bool scanText, bool walkSortIndex, long? textIndexedThrough, bool unindexedOnly)
     {
         ArgumentNullException.ThrowIfNull(query);
         var column = walkSortIndex && query.SortBy != JobSortColumn.Id ? "+j." : "j.";
         var conditions = new List<string>();
         var parameters = new DynamicParameters();
+        var tail = UsesTextIndex(query) ? textIndexedThrough : null;
         var textBy = !UsesTextIndex(query) ? TextSearch.RowTest
             : !CountsThroughTextIndex(query) ? (scanText ? TextSearch.RowTest : TextSearch.IndexList)
+            : unindexedOnly ? TextSearch.UnindexedOnly
             : query.SortBy == JobSortColumn.Id ? TextSearch.IndexFirst
             : scanText ? TextSearch.RowTest : TextSearch.IndexList;
+        if (tail is { } through)
+        {
+            parameters.Add("$textIndexed", through);
+            parameters.Add("$needle", query.Text!.Trim());
+        }
 
         // The state and text filters are a job's own; team, owner and visibility are a sweep's too (its jobs share them).
-        var own = OwnConditions(query, "j", parameters, textBy, column != "j.");
+        var own = OwnConditions(query, "j", parameters, textBy, column != "j.", tail is not null);
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
             conditions.Add($"{column}team = $team");
@@ -131,7 +163,7 @@ internal sealed class JobPageQuery
             conditions.Add("NOT EXISTS (SELECT 1 FROM job_controls fc WHERE fc.job_id = j.id AND fc.sweep_id IS NOT NULL AND fc.sweep_id <> j.id)");
             if (own.Count > 0)
             {
-                var member = OwnConditions(query, "m", parameters, textBy, false);
+                var member = OwnConditions(query, "m", parameters, textBy, false, tail is not null);
                 conditions.Add(
                     $"(({string.Join(" AND ", own)}) OR EXISTS (SELECT 1 FROM job_controls mc JOIN jobs m ON m.id = mc.job_id WHERE mc.sweep_id = j.id AND {string.Join(" AND ", member)}))");
             }
@@ -145,18 +177,25 @@ internal sealed class JobPageQuery
         parameters.Add("$offset", query.Offset);
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         var from = textBy == TextSearch.IndexFirst ? TextIndexFirst : "jobs j";
-        var keyset = query.After is { } after ? KeysetOf(after, from, conditions, parameters) : [];
-        var count = $"SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where} LIMIT $countLimit)";
+        // Sorted by id through the index while jobs wait for it: the same filters with the text tested on those jobs.
+        var unindexedConditions = textBy == TextSearch.IndexFirst && tail is not null
+            ? Of(query, scanText, walkSortIndex, tail, unindexedOnly: true).Where[" WHERE ".Length..]
+            : null;
+        var keyset = query.After is { } after ? KeysetOf(after, from, conditions, parameters, unindexedConditions) : [];
+        var unindexedCount = unindexedConditions is null ? "" : $" UNION ALL SELECT 1 FROM jobs j WHERE {unindexedConditions}";
+        var count = $"SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where}{unindexedCount} LIMIT $countLimit)";
         if (textBy == TextSearch.RowTest && CountsThroughTextIndex(query))
         {
             // Driven by the full-text index (CROSS JOIN keeps it the outer loop): each match is looked up by id and
             // tested against the other filters, until the count's limit.
             var others = Of(query with { Text = null }).Where;
             var filters = others.Length == 0 ? "" : " AND " + others[" WHERE ".Length..];
-            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid WHERE jobs_text MATCH $text{filters} LIMIT $countLimit)";
+            // The jobs not yet in the index (a range of ids after it) are tested one by one and counted with its matches.
+            var unindexed = tail is null ? "" : $" UNION ALL SELECT 1 FROM jobs j WHERE j.id > $textIndexed AND {TextHoldsFunction}(j.name, j.command, $needle){filters}";
+            count = $"SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text CROSS JOIN jobs j ON j.id = jobs_text.rowid WHERE jobs_text MATCH $text{filters}{unindexed} LIMIT $countLimit)";
         }
 
-        return new JobPageQuery(from, where, OrderByOf(query.SortBy, query.Descending, textBy), parameters, keyset, count);
+        return new JobPageQuery(from, where, OrderByOf(query.SortBy, query.Descending, textBy), parameters, keyset, count, unindexedConditions, query.Descending ? "DESC" : "ASC");
     }
 
     /// <summary>The phrase that asks the FTS5 index for a text: quoted, so no operator or wildcard of the text reaches the query language.</summary>
@@ -175,7 +214,7 @@ internal sealed class JobPageQuery
     private static bool IsId(string text, out long id) => long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id);
 
     /// <summary>The state and text filters on the job aliased <paramref name="alias"/> (the parameters are shared by every alias).</summary>
-    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy, bool unindexed)
+    private static List<string> OwnConditions(JobQuery query, string alias, DynamicParameters parameters, TextSearch textBy, bool unindexed, bool textTail)
     {
         var conditions = new List<string>();
         if (query.States is { Count: > 0 } states)
@@ -201,13 +240,22 @@ internal sealed class JobPageQuery
                 parameters.Add("$text", TextPhrase(text));
             }
 
-            if (textBy == TextSearch.IndexFirst)
+            if (textBy == TextSearch.UnindexedOnly)
+            {
+                textCondition = $"{alias}.id > $textIndexed AND {TextHoldsFunction}({alias}.name, {alias}.command, $needle)";
+            }
+            else if (textBy == TextSearch.IndexFirst)
             {
                 textCondition = "jobs_text MATCH $text";
             }
             else if (textBy == TextSearch.IndexList)
             {
-                textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text)";
+                // The jobs after the index's last one ($textIndexed, a range of the primary key) are tested one by one;
+                // one list of ids either way, so the jobs are still read by id (an OR would walk the whole table).
+                var tailIds = textTail
+                    ? $" UNION ALL SELECT t.id FROM jobs t WHERE t.id > $textIndexed AND {TextHoldsFunction}(t.name, t.command, $needle)"
+                    : "";
+                textCondition = $"{alias}.id IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text{tailIds})";
             }
             else
             {
@@ -229,7 +277,7 @@ internal sealed class JobPageQuery
         return conditions;
     }
 
-    private static List<string> KeysetOf(JobCursor after, string from, List<string> filters, DynamicParameters parameters)
+    private static List<string> KeysetOf(JobCursor after, string from, List<string> filters, DynamicParameters parameters, string? unindexedConditions)
     {
         var expression = SortExpressions[after.SortBy];
         var direction = after.Descending ? "DESC" : "ASC";
@@ -242,6 +290,13 @@ internal sealed class JobPageQuery
         {
             // Walking the full-text index first, its rowid is the job's id: the range and the order go to the index.
             var id = from == TextIndexFirst ? "jobs_text.rowid" : "j.id";
+            if (unindexedConditions is not null)
+            {
+                // The index's matches and the waiting jobs' past the cursor, two id orders merged.
+                return [$"SELECT {IndexFirstColumns} FROM {from} WHERE {string.Join(" AND ", [.. filters, $"{id} {beyond} $afterId"])} UNION ALL "
+                    + $"SELECT {JobRow.Columns} FROM jobs j WHERE {unindexedConditions} AND j.id {beyond} $afterId ORDER BY 1 {direction} LIMIT $limit"];
+            }
+
             return [Statement($"{id} {beyond} $afterId", $"{id} {direction}")];
         }
 
@@ -293,6 +348,12 @@ internal sealed class JobPageQuery
 
         return order.ToString();
     }
+
+    private static string ReplaceFirst(string text, string old, string replacement)
+    {
+        var at = text.IndexOf(old, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + old.Length)..];
+    }
 }
 
 /// <summary>How a list finds the jobs that hold a text (see <see cref="JobPageQuery.Of"/>).</summary>
@@ -306,4 +367,7 @@ internal enum TextSearch
 
     /// <summary>The full-text index's matches are walked in id order, each joined to its job.</summary>
     IndexFirst,
+
+    /// <summary>Only the jobs after the index's last one, each tested (the second half of <see cref="IndexFirst"/> while jobs wait for the index).</summary>
+    UnindexedOnly,
 }

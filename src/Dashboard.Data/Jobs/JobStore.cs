@@ -19,6 +19,8 @@ public sealed class JobStore(Database database)
     /// </summary>
     public const int DefaultCommonTextMatches = 5_000;
 
+    private const string TextIndexedSql = $"SELECT ({JobTextIndex.ThroughSql}), (SELECT COALESCE(MAX(id), 0) FROM jobs)";
+
     private const string TextMatchesSql = "SELECT COUNT(*) FROM (SELECT rowid FROM jobs_text WHERE jobs_text MATCH $text LIMIT $limit)";
 
     /// <summary>
@@ -119,16 +121,17 @@ public sealed class JobStore(Database database)
         using var connection = database.OpenConnection();
         JobTextMatch.Register(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
+        var tail = JobPageQuery.UsesTextIndex(query) ? TextIndexedThrough(connection, transaction) : null;
         var commonText = IsCommonText(connection, transaction, query);
         var limit = string.IsNullOrWhiteSpace(query.Text) ? CountLimit : TextCountLimit;
-        var sql = JobPageQuery.Of(query, commonText);
+        var sql = JobPageQuery.Of(query, commonText, textIndexedThrough: tail);
         sql.Parameters.Add("$countLimit", limit + 1);
         var counted = connection.ExecuteScalar<long>(sql.CountSql, sql.Parameters, transaction);
         var total = Math.Min(counted, limit);
         if (counted >= Math.Min(CommonTextMatches, limit) && query.SortBy != JobSortColumn.Id && HasIndexedFilter(query))
         {
             // Many jobs pass: walk the sort's index rather than sort every passing job (see JobPageQuery.Of).
-            sql = JobPageQuery.Of(query, commonText, walkSortIndex: true);
+            sql = JobPageQuery.Of(query, commonText, walkSortIndex: true, textIndexedThrough: tail);
             sql.Parameters.Add("$countLimit", limit + 1);
         }
 
@@ -169,6 +172,16 @@ public sealed class JobStore(Database database)
     private static bool HasIndexedFilter(JobQuery query) =>
         query.States is { Count: > 0 } || !string.IsNullOrWhiteSpace(query.Team) || !string.IsNullOrWhiteSpace(query.Owner) || query.VisibleTo is not null;
 
+    /// <summary>
+    /// When jobs wait for the text index (db/0019, <see cref="JobTextIndex"/>): the last job id the index holds, read in
+    /// the list's own transaction; null when it holds every job.
+    /// </summary>
+    private static long? TextIndexedThrough(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var (through, last) = connection.QuerySingle<(long Through, long Last)>(TextIndexedSql, transaction: transaction);
+        return last > through ? through : null;
+    }
+
     /// <summary>Whether at least <see cref="CommonTextMatches"/> jobs hold the query's text (a probe of the full-text index that stops there).</summary>
     private bool IsCommonText(SqliteConnection connection, SqliteTransaction? transaction, JobQuery query) =>
         JobPageQuery.UsesTextIndex(query)
@@ -179,9 +192,9 @@ public sealed class JobStore(Database database)
     /// How SQLite runs <paramref name="query"/>'s page and count (EXPLAIN QUERY PLAN, one line per step): tests check
     /// that every sort and filter is served by an index.
     /// </summary>
-    internal IReadOnlyList<string> QueryPlan(JobQuery query, bool scanText = false, bool walkSortIndex = false)
+    internal IReadOnlyList<string> QueryPlan(JobQuery query, bool scanText = false, bool walkSortIndex = false, long? textIndexedThrough = null)
     {
-        var sql = JobPageQuery.Of(query, scanText, walkSortIndex);
+        var sql = JobPageQuery.Of(query, scanText, walkSortIndex, textIndexedThrough);
         sql.Parameters.Add("$countLimit", CountLimit + 1);
         using var connection = database.OpenConnection();
         JobTextMatch.Register(connection);

@@ -34,6 +34,7 @@ public sealed class ClusterWriter : IDisposable
     private readonly NotificationWrites notifications;
     private readonly Reservations.ReservationWrites reservations;
     private readonly WalltimeWrites walltimes;
+    private readonly JobTextIndex jobText;
     private readonly StatementGroup[] groups;
 
     /// <param name="database">The database to write.</param>
@@ -64,7 +65,39 @@ public sealed class ClusterWriter : IDisposable
         notifications = new NotificationWrites(connection);
         reservations = new Reservations.ReservationWrites(connection);
         walltimes = new WalltimeWrites(connection);
-        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, reservations, walltimes];
+        jobText = new JobTextIndex(connection);
+        groups = [jobs, allocations, nodes, quotas, usage, audit, elasticPools, scaleActions, jobControls, notifications, reservations, walltimes, jobText];
+        if (jobText.Waiting > 0)
+        {
+            // Jobs written before this writer started (a restart, or rows written around it) are indexed at once.
+            IndexJobText();
+        }
+    }
+
+    /// <summary>Jobs whose text is not yet in the job list's text index (fewer than <see cref="JobTextIndex.Batch"/> after every commit).</summary>
+    public long JobTextWaiting => jobText.Waiting;
+
+    /// <summary>Indexes the text of every job not yet in the job list's text index, in a transaction of its own; returns how many.</summary>
+    public int IndexJobText()
+    {
+        using var transaction = connection.BeginTransaction();
+        Enlist(transaction);
+        var waiting = jobText.Waiting;
+        try
+        {
+            var indexed = jobText.IndexWaiting();
+            transaction.Commit();
+            return indexed;
+        }
+        catch
+        {
+            jobText.RolledBack(waiting);
+            throw;
+        }
+        finally
+        {
+            Enlist(null);
+        }
     }
 
     /// <summary>Writes <paramref name="changes"/> in order, in one transaction; returns once it has committed.</summary>
@@ -80,6 +113,7 @@ public sealed class ClusterWriter : IDisposable
         ArgumentNullException.ThrowIfNull(changeLists);
         using var transaction = connection.BeginTransaction();
         Enlist(transaction);
+        var textWaiting = jobText.Waiting;
         try
         {
             foreach (var changes in changeLists)
@@ -90,7 +124,18 @@ public sealed class ClusterWriter : IDisposable
                 }
             }
 
+            if (jobText.Waiting >= JobTextIndex.Batch)
+            {
+                // The text index gets a segment per batch of jobs, not per commit (db/0019).
+                jobText.IndexWaiting();
+            }
+
             transaction.Commit();
+        }
+        catch
+        {
+            jobText.RolledBack(textWaiting);
+            throw;
         }
         finally
         {
@@ -130,6 +175,7 @@ public sealed class ClusterWriter : IDisposable
         {
             case JobSubmitted c:
                 jobs.Insert(c.Job);
+                jobText.Added();
                 break;
             case JobStateChanged c:
                 jobs.ChangeState(c);

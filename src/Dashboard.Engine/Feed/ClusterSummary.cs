@@ -29,6 +29,20 @@ public sealed record ClusterSummary(
 {
     public int GpusFree => GpusTotal - GpusUsed;
 
+    /// <summary>
+    /// The summary of <paramref name="snapshot"/>, reusing <paramref name="previous"/> (the summary of
+    /// <paramref name="previousSnapshot"/>) when the nodes and running jobs are the very same (a batch of submits or
+    /// cancels of waiting jobs changes only the queue): then only the queue's length is new.
+    /// </summary>
+    public static ClusterSummary Of(ClusterSnapshot snapshot, ClusterSnapshot? previousSnapshot, ClusterSummary? previous)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return previous is not null && previousSnapshot is not null
+            && snapshot.Nodes == previousSnapshot.Nodes && snapshot.Running == previousSnapshot.Running
+            ? previous with { PendingJobs = snapshot.Pending.Count }
+            : Of(snapshot);
+    }
+
     public static ClusterSummary Of(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

@@ -329,7 +329,7 @@ public sealed class EngineLoop(
             version,
             batch.Now,
             cluster.Snapshot,
-            ClusterSummary.Of(cluster.Snapshot),
+            ClusterSummary.Of(cluster.Snapshot, feed.Current?.Snapshot, feed.Current?.Summary),
             explained.ByJob,
             [.. events],
             batch.Events.Count > ClusterFeed.MaxEventsPerUpdate)
