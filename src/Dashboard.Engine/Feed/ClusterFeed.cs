@@ -7,10 +7,11 @@ namespace Dashboard.Engine.Feed;
 /// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
 /// accumulates events, and its own deliveries, one update at a time, paced by a token bucket (a publication starts
 /// those of every idle subscriber from a few thread-pool work items, not one wake-up per subscriber: see
-/// <see cref="Deliver"/>): it may deliver up to <see cref="BurstDeliveries"/> updates back to back, one token comes back per <see cref="TokenInterval"/> up to that many, and while no token
-/// is left everything published meanwhile is merged into the one update that goes out with the next token. So an
-/// isolated change after a quiet moment goes out at once, while sustained churn reaches a subscriber at most once per
-/// <see cref="TokenInterval"/> (after the first burst): every <see cref="CoalesceInterval"/> (50 ms) while few watch,
+/// <see cref="Deliver"/>): it may deliver up to <see cref="BurstDeliveries"/> updates back to back, one token comes
+/// back per <see cref="TokenInterval"/> up to that many, and while no token is left everything published meanwhile
+/// is merged into the one update that goes out with the next token. So an isolated change after a quiet moment goes
+/// out at once, while sustained churn reaches a subscriber at most once per <see cref="TokenInterval"/> (after the
+/// first burst): every <see cref="CoalesceInterval"/> (50 ms) while few watch,
 /// and less often as more do, so that all subscribers together receive at most
 /// <see cref="SharedDeliveriesPerSecond"/> updates a second (with 50 watching, one per 100 ms each). A slow subscriber
 /// loses intermediate frames, never the engine's time.
