@@ -28,6 +28,15 @@ builder.WebHost.UseStaticWebAssets();
 // --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS and the like decide where to listen; without any, 127.0.0.1:5080.
 ListenAddresses.UseDefaultWhenNoneGiven(builder);
 
+// Kestrel goes on with a connection's work on the thread that completed its socket operation instead of queueing each
+// step to the thread pool again: a live update costs every watching circuit a render batch sent and an acknowledgement
+// received, and those hops were about one in five of its thread-pool work items (bench/README.md, "What a watcher costs").
+// The socket completions themselves still come on thread-pool threads, each batch of them from a work item that first
+// hands the rest to another (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set: with it the app would run on the
+// socket event threads, one per core, and a request that blocks its thread, a synchronous SQLite read, would stall
+// every connection of that thread). `Kestrel:InlineScheduling` false turns it off.
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Kestrel:InlineScheduling", true));
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 // The stored theme reaches the layout as a cascading value from the circuit's scope (no CascadingValue component per circuit).
 Dashboard.Web.Components.Layout.StoredTheme.AddStoredTheme(builder.Services);

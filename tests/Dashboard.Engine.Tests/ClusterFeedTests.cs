@@ -231,6 +231,109 @@ public class ClusterFeedTests
     }
 
     [Fact]
+    public async Task A_state_overtaken_before_its_offers_never_replaces_the_newer_one_a_subscriber_was_offered()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        feed.Publish(Update(1, events: 0));
+        var firstCallback = new TaskCompletionSource();
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        var calls = 0;
+        using var subscription = feed.Subscribe(async u =>
+        {
+            await received.Writer.WriteAsync(u);
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await firstCallback.Task; // the subscriber is busy while the two publications race
+            }
+        });
+        (await received.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Version.Should().Be(1);
+
+        // The explainer republishes state 1 with its explanations; before it offers that, the engine publishes state 2
+        // (which takes the same explanations) and offers it: the explainer's offer comes last but is the older state.
+        feed.OffersStarting = () =>
+        {
+            feed.OffersStarting = null;
+            feed.Publish(Update(2, events: 1));
+        };
+        feed.PublishExplanations(new WaitingExplanationSet(1, DateTimeOffset.UnixEpoch, ImmutableDictionary<JobId, PendingExplanation>.Empty));
+        firstCallback.SetResult();
+        var next = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        next.Version.Should().Be(2, "the newest state offered is what the subscriber shows, whatever order the offers came in");
+        next.ExplanationsVersion.Should().Be(1);
+        next.Events.Should().ContainSingle();
+        feed.Current!.Version.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task One_publication_reaches_every_idle_subscriber_off_the_publishers_thread_from_at_most_one_work_item_per_core()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        var threads = Channel.CreateUnbounded<(long Version, int Thread, bool InPublish)>();
+        using var publishing = new ThreadLocal<bool>();
+        var subscriptions = Enumerable.Range(0, 20)
+            .Select(_ => feed.Subscribe(u => threads.Writer.WriteAsync((u.Version, Environment.CurrentManagedThreadId, publishing.Value)).AsTask()))
+            .ToList();
+
+        publishing.Value = true;
+        feed.Publish(Update(1, events: 0));
+        publishing.Value = false;
+        var delivered = new List<(long Version, int Thread, bool InPublish)>();
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            delivered.Add(await threads.Reader.ReadAsync().AsTask().WaitAsync(Patience));
+        }
+
+        delivered.Should().OnlyContain(d => d.Version == 1);
+        delivered.Select(d => d.Thread).Distinct().Count().Should().BeLessThanOrEqualTo(Environment.ProcessorCount,
+            "the callbacks completed at once, so the publication's few work items delivered it to all twenty in turn");
+        delivered.Should().NotContain(d => d.InPublish, "publishing never runs a subscriber's callback");
+        subscriptions.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task Each_subscriber_is_called_in_its_own_execution_context_as_it_subscribed()
+    {
+        var feed = new ClusterFeed(new FakeTimeProvider());
+        var circuit = new AsyncLocal<string?>();
+        var seen = Channel.CreateUnbounded<(string Subscriber, string? Context)>();
+        circuit.Value = "first";
+        using var first = feed.Subscribe(_ => seen.Writer.WriteAsync(("first", circuit.Value)).AsTask());
+        circuit.Value = "second";
+        using var second = feed.Subscribe(_ => seen.Writer.WriteAsync(("second", circuit.Value)).AsTask());
+        circuit.Value = null;
+
+        feed.Publish(Update(1, events: 0));
+
+        var calls = new[] { await seen.Reader.ReadAsync().AsTask().WaitAsync(Patience), await seen.Reader.ReadAsync().AsTask().WaitAsync(Patience) };
+        calls.Should().BeEquivalentTo([("first", (string?)"first"), ("second", (string?)"second")],
+            "a circuit's callback sees what its circuit set (services, scopes), whoever started the delivery");
+    }
+
+    [Fact]
+    public async Task A_subscriber_idle_again_after_its_delivery_is_woken_by_the_next_publication()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new ClusterFeed(clock);
+        var received = Channel.CreateUnbounded<ClusterUpdate>();
+        using var subscription = feed.Subscribe(u => received.Writer.WriteAsync(u).AsTask());
+
+        // Each publication after the last delivery finished starts a new one: none is lost between two.
+        for (var version = 1; version <= 200; version++)
+        {
+            feed.Publish(Update(version, events: 1));
+            var delivered = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+            while (delivered.Version < version)
+            {
+                delivered = await received.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+            }
+
+            delivered.Version.Should().Be(version);
+            clock.Advance(ClusterFeed.CoalesceInterval);
+        }
+    }
+
+    [Fact]
     public async Task A_disposed_subscription_receives_nothing_more()
     {
         var clock = new FakeTimeProvider();

@@ -32,6 +32,7 @@ public sealed partial class ClusterFeed
         ClusterUpdate? update;
         ImmutableList<Subscriber> targets;
         ImmutableList<StateWaiter> pending;
+        long sequence;
         lock (gate)
         {
             if (explanations.Version < explained.Version)
@@ -44,6 +45,7 @@ public sealed partial class ClusterFeed
             // who have had them, get the explanations alone.
             update = Current is null ? null : Current with { Explanations = explanations.ByJob, ExplanationsAsOf = explanations.AsOf, ExplanationsVersion = explanations.Version };
             Current = update;
+            sequence = ++published;
             targets = subscribers;
             pending = waiters;
         }
@@ -53,11 +55,8 @@ public sealed partial class ClusterFeed
             return;
         }
 
-        var withoutEvents = update with { Events = [], EventsTruncated = false };
-        foreach (var subscriber in targets)
-        {
-            subscriber.Offer(withoutEvents);
-        }
+        OffersStarting?.Invoke();
+        Offer(targets, update with { Events = [], EventsTruncated = false }, sequence);
 
         foreach (var waiter in pending)
         {

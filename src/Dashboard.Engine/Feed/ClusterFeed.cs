@@ -5,11 +5,13 @@ namespace Dashboard.Engine.Feed;
 /// <summary>
 /// Hands the engine's state to everyone who watches it (Blazor circuits, the SignalR relay). Publishing is O(1) per
 /// subscriber and never waits for one: each subscriber has its own one-slot buffer that keeps the newest state and
-/// accumulates events, and its own pump paced by a token bucket: it may deliver up to <see cref="BurstDeliveries"/>
-/// updates back to back, one token comes back per <see cref="TokenInterval"/> up to that many, and while no token
-/// is left everything published meanwhile is merged into the one update that goes out with the next token. So an
-/// isolated change after a quiet moment goes out at once, while sustained churn reaches a subscriber at most once per
-/// <see cref="TokenInterval"/> (after the first burst): every <see cref="CoalesceInterval"/> (50 ms) while few watch,
+/// accumulates events, and its own deliveries, one update at a time, paced by a token bucket (a publication starts
+/// those of every idle subscriber from a few thread-pool work items, not one wake-up per subscriber: see
+/// <see cref="Deliver"/>): it may deliver up to <see cref="BurstDeliveries"/> updates back to back, one token comes
+/// back per <see cref="TokenInterval"/> up to that many, and while no token is left everything published meanwhile
+/// is merged into the one update that goes out with the next token. So an isolated change after a quiet moment goes
+/// out at once, while sustained churn reaches a subscriber at most once per <see cref="TokenInterval"/> (after the
+/// first burst): every <see cref="CoalesceInterval"/> (50 ms) while few watch,
 /// and less often as more do, so that all subscribers together receive at most
 /// <see cref="SharedDeliveriesPerSecond"/> updates a second (with 50 watching, one per 100 ms each). A slow subscriber
 /// loses intermediate frames, never the engine's time.
@@ -39,6 +41,18 @@ public sealed partial class ClusterFeed(TimeProvider time)
     private ImmutableList<StateWaiter> waiters = [];
 
     /// <summary>
+    /// Counts the states made current (under <see cref="gate"/>): offers made outside the lock carry it, so that a
+    /// subscriber never takes a state older than one it was already offered (see <see cref="Subscriber.Offer"/>).
+    /// </summary>
+    private long published;
+
+    /// <summary>
+    /// Test seam: runs after a publication made its state current and before it offers it to the subscribers, the
+    /// window in which another publication can overtake it.
+    /// </summary>
+    internal Action? OffersStarting { get; set; }
+
+    /// <summary>
     /// How often each subscriber's bucket gets a token back now: <see cref="CoalesceInterval"/>, or longer with more
     /// than 25 subscribers (one per <see cref="SharedDeliveriesPerSecond"/>-th of a second each).
     /// </summary>
@@ -60,18 +74,18 @@ public sealed partial class ClusterFeed(TimeProvider time)
         ArgumentNullException.ThrowIfNull(update);
         ImmutableList<Subscriber> targets;
         ImmutableList<StateWaiter> pending;
+        long sequence;
         lock (gate)
         {
             update = WithExplanations(update, explained);
             Current = update;
+            sequence = ++published;
             targets = subscribers;
             pending = waiters;
         }
 
-        foreach (var subscriber in targets)
-        {
-            subscriber.Offer(update);
-        }
+        OffersStarting?.Invoke();
+        Offer(targets, update, sequence);
 
         foreach (var waiter in pending)
         {
@@ -129,19 +143,74 @@ public sealed partial class ClusterFeed(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(onUpdate);
         var subscriber = new Subscriber(this, onUpdate, time);
-        ClusterUpdate? current;
+        var start = false;
         lock (gate)
         {
             subscribers = subscribers.Add(subscriber);
-            current = Current;
+
+            // Offered under the lock: a publication that follows offers its newer state after this one.
+            if (Current is { } current)
+            {
+                start = subscriber.Offer(current with { Events = [] }, published);
+            }
         }
 
-        if (current is not null)
+        if (start)
         {
-            subscriber.Offer(current with { Events = [] });
+            Deliver([subscriber]);
         }
 
         return subscriber;
+    }
+
+    /// <summary>Offers <paramref name="update"/> to <paramref name="targets"/> and starts the deliveries of those that were idle.</summary>
+    private static void Offer(ImmutableList<Subscriber> targets, ClusterUpdate update, long sequence)
+    {
+        List<Subscriber>? idle = null;
+        foreach (var subscriber in targets)
+        {
+            if (subscriber.Offer(update, sequence))
+            {
+                (idle ??= []).Add(subscriber);
+            }
+        }
+
+        if (idle is not null)
+        {
+            Deliver(idle);
+        }
+    }
+
+    /// <summary>
+    /// Starts the deliveries of <paramref name="idle"/> (subscribers with an update waiting and no delivery under way)
+    /// off the publisher's thread, from at most one thread-pool work item per core, which take the subscribers in turn:
+    /// each delivery runs there until its callback has to wait (a busy circuit, a slow client: it goes on by itself when
+    /// the callback completes) or its bucket is empty (it goes on when a token comes back). A publication so costs a
+    /// few work items, not one per subscriber, and a callback that blocks its thread holds up only the subscribers
+    /// behind it in its own work item's turn while the other work items take the rest.
+    /// </summary>
+    private static void Deliver(List<Subscriber> idle)
+    {
+        var turns = new DeliveryTurns(idle);
+        for (var i = Math.Min(Environment.ProcessorCount, idle.Count); i > 0; i--)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(turns, preferLocal: false);
+        }
+    }
+
+    /// <summary>One publication's idle subscribers, handed out one at a time to the work items that start their deliveries.</summary>
+    private sealed class DeliveryTurns(List<Subscriber> idle) : IThreadPoolWorkItem
+    {
+        private int next = -1;
+
+        public void Execute()
+        {
+            int turn;
+            while ((turn = Interlocked.Increment(ref next)) < idle.Count)
+            {
+                idle[turn].StartDelivery();
+            }
+        }
     }
 
     private void Remove(Subscriber subscriber)
@@ -189,8 +258,17 @@ public sealed partial class ClusterFeed(TimeProvider time)
         private readonly CancellationTokenSource disposed = new();
         private readonly CancellationToken stopping;
         private int disposeCalls;
-        private readonly SemaphoreSlim signal = new(0, 1);
         private ClusterUpdate? waiting;
+
+        /// <summary>The newest state offered and its place in the feed's order (under <see cref="gate"/>).</summary>
+        private ClusterUpdate? newest;
+        private long newestSequence = -1;
+
+        /// <summary>1 while a delivery (<see cref="DeliverAsync"/>) is under way or about to start: the callback is called one update at a time.</summary>
+        private int delivering;
+
+        /// <summary>The execution context the subscriber subscribed in (a circuit's): its deliveries run in it, whoever starts them.</summary>
+        private readonly ExecutionContext? context = ExecutionContext.Capture();
 
         /// <summary>
         /// The token bucket, kept as the time it will be full again: each delivery takes a token, i.e. moves this one
@@ -210,33 +288,38 @@ public sealed partial class ClusterFeed(TimeProvider time)
             this.time = time;
             bucketFullAt = time.GetUtcNow();
             stopping = disposed.Token;
-            _ = Task.Run(PumpAsync);
         }
 
-        public void Offer(ClusterUpdate update)
+        /// <summary>
+        /// Keeps <paramref name="update"/>, the state made current <paramref name="sequence"/>-th, merged into what
+        /// already waits; true when no delivery is under way, so the caller must start one (<see cref="StartDelivery"/>),
+        /// and it is now marked as under way. Publications offer outside the feed's lock, so a newer state can be offered
+        /// first (the explainer's republication of the current state overtaken by the engine's next one): an older state
+        /// never replaces a newer one; its events, if any, go out with the newer state.
+        /// </summary>
+        public bool Offer(ClusterUpdate update, long sequence)
         {
-            bool wake;
             lock (gate)
             {
-                wake = waiting is null;
+                if (sequence < newestSequence)
+                {
+                    if (update.Events.IsEmpty && !update.EventsTruncated)
+                    {
+                        return false;
+                    }
+
+                    update = newest! with { Events = update.Events, EventsTruncated = update.EventsTruncated };
+                }
+                else
+                {
+                    newest = update;
+                    newestSequence = sequence;
+                }
+
                 waiting = waiting is null ? update : Merge(waiting, update);
             }
 
-            if (wake && !stopping.IsCancellationRequested)
-            {
-                try
-                {
-                    signal.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already awake: the pump will take the merged update.
-                }
-                catch (ObjectDisposedException)
-                {
-                    // Unsubscribed meanwhile.
-                }
-            }
+            return !stopping.IsCancellationRequested && Interlocked.CompareExchange(ref delivering, 1, 0) == 0;
         }
 
         public void Dispose()
@@ -297,13 +380,40 @@ public sealed partial class ClusterFeed(TimeProvider time)
             bucketFullAt = (bucketFullAt > now ? bucketFullAt : now) + feed.TokenInterval;
         }
 
-        private async Task PumpAsync()
+        /// <summary>Runs <see cref="DeliverAsync"/> in the subscriber's own execution context, up to its first wait.</summary>
+        public void StartDelivery()
+        {
+            if (context is null)
+            {
+                _ = DeliverAsync();
+                return;
+            }
+
+            ExecutionContext.Run(context, static state => _ = ((Subscriber)state!).DeliverAsync(), this);
+        }
+
+        /// <summary>
+        /// Delivers what waits, one update at a time and paced by the bucket, until nothing waits; then it ends, and the
+        /// next offer starts a new one. Started by whoever offered an update while none was under way.
+        /// </summary>
+        private async Task DeliverAsync()
         {
             try
             {
                 while (true)
                 {
-                    await signal.WaitAsync(stopping).ConfigureAwait(false);
+                    stopping.ThrowIfCancellationRequested();
+                    if (!Waits())
+                    {
+                        Volatile.Write(ref delivering, 0);
+
+                        // An offer between the check and the reset saw a delivery under way and started none: take it on.
+                        if (!Waits() || Interlocked.CompareExchange(ref delivering, 1, 0) != 0)
+                        {
+                            return;
+                        }
+                    }
+
                     await WaitUntilAsync(NextTokenAt()).ConfigureAwait(false);
 
                     ClusterUpdate? update;
@@ -335,9 +445,13 @@ public sealed partial class ClusterFeed(TimeProvider time)
             {
                 // Unsubscribed.
             }
-            finally
+        }
+
+        private bool Waits()
+        {
+            lock (gate)
             {
-                signal.Dispose();
+                return waiting is not null;
             }
         }
     }
