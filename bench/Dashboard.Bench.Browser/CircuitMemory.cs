@@ -20,7 +20,8 @@ namespace Dashboard.Bench.Browser;
 /// running jobs adds ~600 KB once: it is waited for before anything is measured): a control stretch as long as the
 /// circuits' measure, with nothing opened, says how much the heap moves by itself in that time.</item>
 /// </list>
-/// Each point is the least of three readings (<see cref="MeasureAsync()"/>): a moment's objects in flight are not a circuit's.
+/// Each reading first waits for the thread pool's extra threads to retire (each held its own cached buffers), and each
+/// point is the least of three readings (<see cref="MeasureAsync()"/>): a moment's objects in flight are not a circuit's.
 /// Every figure is printed, the former one too (the same arithmetic over the warm-up circuit as well, so N + 1).
 /// </summary>
 public static class CircuitMemory
@@ -30,6 +31,9 @@ public static class CircuitMemory
 
     public sealed record Figures(int Pages, Heap Start, Heap Warm, Heap WithPages, Heap WithCircuits, Heap Control, TimeSpan CircuitsTook)
     {
+        /// <summary>The thread pool's threads at each reading (start, warm, pages, circuits, control), after waiting for the extra ones to retire.</summary>
+        public string Threads { get; init; } = "";
+
         /// <summary>The former figure: everything from the start, over the N circuits and the warm-up one.</summary>
         public Heap Former => (WithCircuits - Start) / (Pages + 1);
 
@@ -70,10 +74,28 @@ public static class CircuitMemory
             await Task.Delay(500);
         }
 
-        var start = await MeasureAsync();
+        // Threads the pool adds under load (opening pages, the collections) retire after 20 s idle, and each holds its own
+        // cached buffers (ArrayPool's per-thread arrays) until then: every reading first waits, up to a minute, for the
+        // pool to be back to the threads it had here.
+        var threads = ThreadPool.ThreadCount;
+        var counts = new List<int>();
+        async Task<Heap> SettledAsync()
+        {
+            var waited = Stopwatch.StartNew();
+            while (ThreadPool.ThreadCount > threads && waited.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(1000);
+            }
+
+            var heap = await MeasureAsync();
+            counts.Add(ThreadPool.ThreadCount);
+            return heap;
+        }
+
+        var start = await SettledAsync();
         var warmUp = await OpenClusterPageAsync(await context.NewPageAsync(), address);
         await Task.Delay(Settle);
-        var warm = await MeasureAsync();
+        var warm = await SettledAsync();
         await HeapDumps.TakeAsync(dumps, "before");
 
         var open = new List<IPage>();
@@ -86,7 +108,7 @@ public static class CircuitMemory
         }
 
         await Task.Delay(Settle);
-        var withPages = await MeasureAsync();
+        var withPages = await SettledAsync();
         await HeapDumps.TakeAsync(dumps, "pages");
 
         var took = Stopwatch.StartNew();
@@ -96,16 +118,16 @@ public static class CircuitMemory
         }
 
         await Task.Delay(Settle);
-        var withCircuits = await MeasureAsync();
+        var withCircuits = await SettledAsync();
         var circuitsTook = took.Elapsed;
         await HeapDumps.TakeAsync(dumps, $"after-{pages}");
 
         // The control: as long again with nothing opened (the dump's own time left out of neither stretch).
         await Task.Delay(circuitsTook);
-        var control = await MeasureAsync();
+        var control = await SettledAsync();
         await HeapDumps.TakeAsync(dumps, "control");
         open.Insert(0, warmUp); // the warm-up circuit stays open too: the CPU measure counts every open circuit
-        return (new Figures(pages, start, warm, withPages, withCircuits, control, circuitsTook), open);
+        return (new Figures(pages, start, warm, withPages, withCircuits, control, circuitsTook) { Threads = $"{threads} at first; at the readings {string.Join(", ", counts)}" }, open);
     }
 
     public static IEnumerable<string> Describe(Figures f, int nodes, int waiting) =>
@@ -114,6 +136,7 @@ public static class CircuitMemory
         string.Create(CultureInfo.InvariantCulture, $"memory  : {f.Circuit.Managed / 1024:0} KB managed heap per idle circuit on the Cluster page ({f.Pages} circuits, {nodes:N0} nodes, {waiting:N0} waiting; the heap with the pages on the Cluster page less the heap with the same pages on a page without a circuit, one Cluster page open throughout)  target <= 250 KB"),
         string.Create(CultureInfo.InvariantCulture, $"small   : {f.Circuit.Small / 1024:0} KB small-object heap per idle circuit (generations 0-2 less their free space, after the same collections)"),
         string.Create(CultureInfo.InvariantCulture, $"control : {f.Drift} per circuit: how the heap moved by itself over {f.CircuitsTook.TotalSeconds:0} s with nothing opened (as long as the circuits took to open and settle); circuits less it: {f.Circuit - f.Drift}"),
+        string.Create(CultureInfo.InvariantCulture, $"threads : thread-pool threads {f.Threads} (each reading waited up to a minute for the first count)"),
         string.Create(CultureInfo.InvariantCulture, $"pages   : {f.PageObjects} per page on a page without a circuit (the bench's Playwright objects, the static request), not counted above"),
         string.Create(CultureInfo.InvariantCulture, $"former  : {f.Former} per circuit, the former measure (from before the first Cluster page, over {f.Pages + 1} circuits: the first Cluster page's shared caches, the pages' Playwright objects and the time between included)"),
     ];
