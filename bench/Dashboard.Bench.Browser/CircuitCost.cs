@@ -16,11 +16,11 @@ namespace Dashboard.Bench.Browser;
 
 // Issue 19, what a circuit costs the server at depth: the real app on Kestrel with 1,000 simulated nodes x 8 GPUs, every
 // GPU held and 100,000 jobs waiting (through the engine); N pages of Debian's Chromium signed in on the Cluster page
-// (real Blazor circuits over SignalR). Prints the managed heap each idle circuit adds (full, compacting collections
-// before and after opening them), then the server's CPU per circuit per update: states that differ by one node's
+// (real Blazor circuits over SignalR). Prints the managed heap each idle circuit adds (CircuitMemory: full, compacting
+// collections with the pages on a page without a circuit and on the Cluster page, beside a control stretch), then the server's CPU per circuit per update: states that differ by one node's
 // eight GPUs are published to the feed every 100 ms (the engine is idle meanwhile: its explanations are refreshed only
 // hourly here), and the process's CPU during those updates, less its CPU over an idle stretch as long,
-// is measured with no Cluster page open and with N circuits; the difference is divided by circuits x updates. Usage:
+// is measured with no Cluster page open and with N + 1 circuits (CircuitMemory's warm-up page too); the difference is divided by circuits x updates. Usage:
 //   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 100] [--far]
 // --far: the node that changes is the last one, outside every page's heat-map window (the pages show the first rows):
 // at 1,000 nodes most changes are such, where the default changes a node in view.
@@ -132,36 +132,24 @@ public static class CircuitCost
         countedWithout = UpdateCounters.Now() - countedWithout;
         var updatesSent = sent;
 
-        var heapBefore = ManagedHeap();
-        var smallBefore = SmallObjectHeap();
-        await HeapDumps.TakeAsync(dumps, "before");
-        var open = new List<IPage>();
-        for (var i = 0; i < pages; i++)
-        {
-            var page = await context.NewPageAsync();
-            await page.GotoAsync(address.ToString());
-            await page.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-            await page.WaitForSelectorAsync("#heat-map .heat-row");
-            open.Add(page);
-        }
-
-        await Task.Delay(2_000);
-        var heapAfter = ManagedHeap();
-        var smallAfter = SmallObjectHeap();
-        await HeapDumps.TakeAsync(dumps, $"after-{pages}");
+        // Memory per idle circuit (CircuitMemory): the N pages, and one Cluster page opened first, stay open for the CPU measure.
+        var (memory, open) = await CircuitMemory.MeasureAsync(app.Services, context, address, pages, dumps);
+        var circuits = open.Count;
         sent = 0;
         var countedWith = UpdateCounters.Now();
         var withCircuits = await UpdatesAsync();
         countedWith = UpdateCounters.Now() - countedWith;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory  : {(heapAfter - heapBefore) / 1024.0 / pages:0} KB managed heap per idle circuit on the Cluster page ({pages} circuits, {nodes:N0} nodes, {state.Summary.PendingJobs:N0} waiting)  target <= 250 KB"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"small   : {(smallAfter - smallBefore) / 1024.0 / pages:0} KB small-object heap per idle circuit (generations 0-2 less their free space, after the same collections; the large-object heap, where one shared buffer's growth moves the figure above by tens of KB a circuit, left out)"));
+        foreach (var line in CircuitMemory.Describe(memory, nodes, state.Summary.PendingJobs))
+        {
+            Console.WriteLine(line);
+        }
 
-        var perCircuit = (withCircuits - withoutCircuits).TotalMilliseconds / (pages * (double)updatesSent);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long: process CPU {withoutCircuits.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutCircuits.TotalMilliseconds / updatesSent:0.000} ms per update), {withCircuits.TotalMilliseconds:0} ms with {pages} circuits -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
+        var perCircuit = (withCircuits - withoutCircuits).TotalMilliseconds / (circuits * (double)updatesSent);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long: process CPU {withoutCircuits.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutCircuits.TotalMilliseconds / updatesSent:0.000} ms per update), {withCircuits.TotalMilliseconds:0} ms with {circuits} circuits -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
 
         if (counters)
         {
-            Console.WriteLine(UpdateCounters.Describe(countedWithout, countedWith, pages * (double)updatesSent));
+            Console.WriteLine(UpdateCounters.Describe(countedWithout, countedWith, circuits * (double)updatesSent));
         }
 
         // Every update reached the pages: the last one (the full state) is drawn, and the next (the freed node) is too
@@ -172,31 +160,6 @@ public static class CircuitCost
         await open[^1].WaitForFunctionAsync($"{allocated} < {before}");
         var rows = await open[0].EvaluateAsync<int>("document.querySelectorAll('#heat-map .heat-row').length");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check   : the last page drew {before} {(far ? "GPUs used in the app bar" : "allocated cells")}, then fewer after one more update; the first page draws {rows} heat-map rows (virtualised); {MachineDescription.Load()}"));
-    }
-
-    private static long ManagedHeap()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    /// <summary>
-    /// The small-object heap (generations 0 to 2, less their free space) after the last full blocking collection (<see cref="ManagedHeap"/>'s):
-    /// every object a circuit holds is small (its largest, a render buffer, is 5 KB), while the large-object heap holds a
-    /// few shared buffers whose size moves between runs by more than all the circuits together.
-    /// </summary>
-    private static long SmallObjectHeap()
-    {
-        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        var generations = info.GenerationInfo;
-        return generations[0].SizeAfterBytes - generations[0].FragmentationAfterBytes
-            + generations[1].SizeAfterBytes - generations[1].FragmentationAfterBytes
-            + generations[2].SizeAfterBytes - generations[2].FragmentationAfterBytes;
     }
 
     /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time.</summary>

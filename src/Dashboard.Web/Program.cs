@@ -40,6 +40,8 @@ builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = bui
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 // The stored theme reaches the layout as a cascading value from the circuit's scope (no CascadingValue component per circuit).
 Dashboard.Web.Components.Layout.StoredTheme.AddStoredTheme(builder.Services);
+// So does the live cluster state the layout's LiveCluster sets (no CascadingValue and StableContent per circuit).
+Dashboard.Web.Components.Layout.LiveClusterSource.Add(builder.Services);
 // Dialogs have the layout draw MudBlazor's dialog provider when first shown (registered before AddMudServices, whose own is TryAdd).
 builder.Services.AddScoped<MudBlazor.IDialogService, Dashboard.Web.Components.Layout.OnDemandDialogService>();
 builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomEnd);

@@ -36,6 +36,7 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton<INodeStateReasons>(AdminCommands);
         Services.AddSingleton<Dashboard.Web.Elastic.IElasticPoolCommands>(PoolCommands);
         Services.AddSingleton(_ => Notifications.NotificationsDatabase.EmptyInbox());
+        Dashboard.Web.Components.Layout.LiveClusterSource.Add(Services); // as Program.cs: the layout's live state, cascaded from the scope
         Auth = this.AddAuthorization();
         SignInAs(new SignedInUser("alice", UserRole.Member, ["vision"]));
         addServices(Services);
