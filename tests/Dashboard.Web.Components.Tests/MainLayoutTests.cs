@@ -142,12 +142,13 @@ public sealed class MainLayoutTests : ComponentTest
 
         layout.Find("#user-menu-button").Click();
 
-        layout.FindComponents<MudBlazor.MudPopover>().Should().ContainSingle();
-        layout.Find("#sign-out").GetAttribute("form").Should().Be("sign-out-form");
+        // The menu opens and closes asynchronously (and the popover provider is drawn on the renderer's next turn).
+        layout.WaitForAssertion(() => layout.FindComponents<MudBlazor.MudPopover>().Should().ContainSingle(), Patience);
+        layout.WaitForAssertion(() => layout.Find("#sign-out").GetAttribute("form").Should().Be("sign-out-form"), Patience);
 
         layout.Find("#user-menu-button").Click();
 
-        layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty();
+        layout.WaitForAssertion(() => layout.FindComponents<MudBlazor.MudPopover>().Should().BeEmpty(), Patience);
     }
 
     [Fact]
