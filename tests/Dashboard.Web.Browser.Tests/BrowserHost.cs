@@ -17,7 +17,7 @@ public sealed class BrowserHost : IAsyncLifetime
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("DASHBOARD_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     /// <summary>How long a browser step may take before the test fails (a slow CI machine, not a sleep).</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     static BrowserHost()
     {

@@ -2,6 +2,7 @@ using System.Reflection;
 using Dashboard.Engine.Feed;
 using Dashboard.Web.Cluster;
 using Dashboard.Web.Components.Layout;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 
 namespace Dashboard.Web.Components.Tests.Cluster;
@@ -97,6 +98,27 @@ public sealed class HeatMapTests : ComponentTest
         layout.WaitForAssertion(() => layout.Markup.Should().Contain($"{Nodes + 1} nodes"), Patience);
         ScrollToEnd(layout.FindAll(".heat-row").Count);
         layout.WaitForAssertion(() => layout.FindAll(".heat-row[data-node='node-9999']").Should().HaveCount(1), Patience);
+    }
+
+    [Fact]
+    public void The_prerendered_page_draws_the_first_rows_and_the_circuit_draws_its_window()
+    {
+        Feed.Publish(Cluster().Run(Name(1), [0, 1], "vision").Update(version: 1));
+        Renderer.SetRendererInfo(new RendererInfo("Static", false));
+        var prerendered = Render<MainLayout>(p => p.Add(l => l.Body, body =>
+        {
+            body.OpenComponent<ClusterPage>(0);
+            body.CloseComponent();
+        }));
+
+        prerendered.FindAll(".heat-row").Select(row => row.GetAttribute("data-node")).Should().Equal(Enumerable.Range(1, HeatMap.PrerenderedRows).Select(Name), "a screen's worth of rows, in order, before the circuit starts");
+        prerendered.FindAll($".heat-row[data-node='{Name(1)}'] .heat-cell.allocated").Should().HaveCount(2);
+        prerendered.FindComponents<Virtualize<NodeView>>().Should().BeEmpty("Virtualize has no window without a circuit");
+
+        Renderer.SetRendererInfo(new RendererInfo("Server", true));
+        var interactive = RenderLayout();
+        interactive.FindComponents<Virtualize<NodeView>>().Should().ContainSingle();
+        interactive.FindAll($".heat-row[data-node='{Name(1)}'] .heat-cell.allocated").Should().HaveCount(2);
     }
 
     private IRenderedComponent<MainLayout> RenderLayout()
