@@ -1,7 +1,6 @@
 using Dashboard.Api.Contracts;
 using Dashboard.Data.Allocations;
 using Dashboard.Data.Jobs;
-using Dashboard.Engine.Feed;
 using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Commands;
@@ -97,30 +96,12 @@ public static class JobEndpoints
         var answer = await commands.SendAsync(user, command).ConfigureAwait(false);
         if (answer.Succeeded && answer.Job is { } id)
         {
-            // The batch was published before the answer: a job still waiting is answered from the published state as
-            // the database holds it; one that has started or ended since is read back.
-            var update = engine.Feed.Current;
-            var record = StillWaiting(id, update) ?? store.Find(id);
-            var view = record is null ? null : JobViews.Of(record, update);
+            var record = store.Find(id);
+            var view = record is null ? null : JobViews.Of(record, engine.Feed.Current);
             return TypedResults.Created(ApiRoutes.Job(id.Value), view);
         }
 
         return CommandProblems.Of(answer);
-    }
-
-    /// <summary>
-    /// Job <paramref name="id"/> as the database holds it while it waits (times in whole milliseconds, no reason, no
-    /// start or end), from the published snapshot; null when it is not waiting there.
-    /// </summary>
-    internal static JobRecord? StillWaiting(JobId id, ClusterUpdate? update)
-    {
-        if (update?.Snapshot.Pending.Find(id) is not { } job)
-        {
-            return null;
-        }
-
-        var stored = job.Spec.Walltime is { } walltime ? job.Spec with { Walltime = TimeSpan.FromMilliseconds((long)walltime.TotalMilliseconds) } : job.Spec;
-        return new JobRecord(job with { Spec = stored, SubmittedAt = Dashboard.Data.UtcTimestamp.Truncate(job.SubmittedAt) }, JobState.Pending, null, null, null, null);
     }
 
     private static IResult List(

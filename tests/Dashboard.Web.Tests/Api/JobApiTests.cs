@@ -293,40 +293,6 @@ public sealed class JobApiTests(ApiHost host) : IClassFixture<ApiHost>
         job.Allocation.Should().BeNull();
     }
 
-    [Fact]
-    public async Task A_waiting_jobs_201_body_is_what_the_database_reads_back()
-    {
-        // A host of its own: this test fills every GPU, so the last job waits. Its 201 body comes from the published
-        // state, not a read of the database, and must say what a read says (times to the millisecond, walltime, limits).
-        await using var own = new ApiHost();
-        await own.InitializeAsync();
-        var bob = own.As("bob");
-        for (var i = 0; i < 2; i++)
-        {
-            await ApiHost.SubmitAsync(bob, "nlp", gpus: 4, name: "filler");
-        }
-
-        using var content = ApiHost.Json("""
-            {"name": "waiter", "command": "python wait.py --seed 7", "team": "nlp", "gpus": 4, "cpu": 1.5, "cpuLimit": 3, "memory": 2,
-             "memoryLimit": 4, "walltime": "1h15m", "priority": 3}
-            """);
-        using var response = await bob.PostAsync(new Uri(ApiRoutes.Jobs, UriKind.Relative), content, Cancel);
-
-        response.StatusCode.Should().Be(HttpStatusCode.Created);
-        var created = (await response.Content.ReadFromJsonAsync<JobView>(Cancel))!;
-        created.State.Should().Be("Pending");
-        var read = (await bob.GetFromJsonAsync<JobView>(new Uri(ApiRoutes.Job(created.Id), UriKind.Relative), Cancel))!;
-        read.State.Should().Be("Pending");
-        created.Should().BeEquivalentTo(read, options => options.Excluding(v => v.Pending));
-        created.SubmittedAt.Should().Be(Dashboard.Data.UtcTimestamp.Truncate(created.SubmittedAt));
-    }
-
-    [Fact]
-    public void A_job_not_waiting_in_the_published_state_is_read_back_from_the_database()
-    {
-        JobEndpoints.StillWaiting(new Dashboard.Scheduling.Model.JobId(1), null).Should().BeNull();
-    }
-
     private static async Task<Dashboard.Api.Contracts.JobPage> ListAsync(HttpClient client, string query) =>
         (await client.GetFromJsonAsync<Dashboard.Api.Contracts.JobPage>(new Uri(ApiRoutes.Jobs + "?" + query, UriKind.Relative), Cancel))!;
 
