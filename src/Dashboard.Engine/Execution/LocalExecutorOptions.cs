@@ -31,6 +31,13 @@ public sealed class LocalExecutorOptions
     /// <summary>Cap each job's memory at its memory limit: the cgroup's memory limit, or prlimit (RLIMIT_DATA) where there are no cgroups.</summary>
     public bool LimitMemory { get; set; } = true;
 
+    /// <summary>
+    /// The most processes and threads one local job may have at once (its cgroup's pids.max; a fork past it fails
+    /// inside the job), so a fork bomb cannot take the host's process ids from the server and other jobs. 0: no limit.
+    /// Without cgroups there is no such limit.
+    /// </summary>
+    public int MaxProcessesPerJob { get; set; } = 8192;
+
     /// <summary>Which isolation local jobs must have: Auto (the strongest this host allows), Owner, Sandbox or Refuse.</summary>
     public IsolationSetting Isolation { get; set; } = IsolationSetting.Auto;
 

@@ -66,7 +66,7 @@ public sealed class LocalProcessExecutor(
         var cpuCount = CpuCount(launch);
         var limits = launch.Job.Spec.Limits;
         var memoryLimit = options.LimitMemory ? limits?.MemoryMiB : null;
-        var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores) : null;
+        var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores, ProcessLimit) : null;
         var cores = cgroup is null && options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
         var workload = isolation.CommandLine.Build(new WorkloadLaunch(
             launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null));
@@ -116,6 +116,8 @@ public sealed class LocalProcessExecutor(
     }
 
     public Task StopAsync(JobId job, CancellationToken cancellationToken) => Stop(job, options.KillGracePeriod);
+
+    private long? ProcessLimit => options.MaxProcessesPerJob > 0 ? options.MaxProcessesPerJob : null;
 
     /// <summary>A preempted job gets SIGTERM and <see cref="LocalExecutorOptions.PreemptGraceSeconds"/> (which it reads from DASHBOARD_PREEMPT_GRACE) to checkpoint before SIGKILL.</summary>
     public Task PreemptAsync(JobId job, CancellationToken cancellationToken) => Stop(job, TimeSpan.FromSeconds(options.PreemptGraceSeconds));

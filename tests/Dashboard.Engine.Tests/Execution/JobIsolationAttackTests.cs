@@ -214,6 +214,34 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fork_bomb_stops_at_the_jobs_process_limit_and_its_processes_end_with_it()
+    {
+        var marker = Marker(304);
+        if (Isolation.Cgroups is null)
+        {
+            output.WriteLine("no cgroups here: a job has no process limit (see docs/security.md)");
+            Isolation.Choice.UseCgroups.Should().BeFalse();
+            return;
+        }
+
+        // A bounded bomb: 60 processes that stay, each counted in the job's folder once its fork succeeded.
+        var launch = Launch(10, $"for i in $(seq 60); do sleep {marker} & echo $i > forks; done; wait");
+        using var executor = Executor(maxProcesses: 20);
+        await executor.StartAsync(launch, CancellationToken.None);
+
+        var exit = await exits.For(launch.Id).WaitAsync(Patience);
+        var folder = new JobWorkFolder(JobsRoot, launch.Id);
+        var log = await File.ReadAllTextAsync(folder.LogPath);
+        output.WriteLine($"reported: {exit}; log: {log}");
+
+        var forks = int.Parse((await File.ReadAllTextAsync(Path.Combine(folder.Path, "forks"))).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        forks.Should().BeLessThan(20, "no fork past the job's 20 processes (its shell, bubblewrap's and the sleeps) succeeds");
+        log.Should().Contain("fork");
+        exit.ExitCode.Should().NotBe(0);
+        ProcessesWithArgument(marker).Should().BeEmpty("the processes it did start ended with it");
+    }
+
+    [Fact]
     public async Task A_job_cannot_signal_the_server()
     {
         var log = await RunAsync(6, $"kill -0 {Environment.ProcessId}; echo \"kill=$?\"; kill -TERM {Environment.ProcessId}; echo \"term=$?\"");
@@ -288,8 +316,8 @@ public abstract class JobIsolationAttackTests : IDisposable
         return false;
     }
 
-    private LocalProcessExecutor Executor(LocalJobIsolation? isolation = null) => new(
-        new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50) },
+    private LocalProcessExecutor Executor(LocalJobIsolation? isolation = null, int maxProcesses = 8192) => new(
+        new LocalExecutorOptions { KillGracePeriod = TimeSpan.FromSeconds(10), AdoptedPollInterval = TimeSpan.FromMilliseconds(50), MaxProcessesPerJob = maxProcesses },
         isolation ?? Isolation, JobsRoot, RecordsRoot, "local", exits, TimeProvider.System, NullLogger<LocalProcessExecutor>.Instance);
 
     private string Pipe(string name)

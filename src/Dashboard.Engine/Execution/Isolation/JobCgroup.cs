@@ -13,8 +13,12 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
 
     public IReadOnlyList<string> Folders { get; } = folders;
 
-    /// <summary>Creates the job's cgroups under <paramref name="root"/> (in a folder per executor scope) and sets its limits.</summary>
-    public static JobCgroup Create(CgroupV1Root root, string scope, long jobId, long? memoryMiB, long? cpuMillicores)
+    /// <summary>
+    /// Creates the job's cgroups under <paramref name="root"/> (in a folder per executor scope) and sets its limits:
+    /// memory, CPU and, where <paramref name="maxProcesses"/> is given, the most processes and threads the job may
+    /// have at once (pids.max), so a fork bomb cannot use up the host's process ids (the server's included).
+    /// </summary>
+    public static JobCgroup Create(CgroupV1Root root, string scope, long jobId, long? memoryMiB, long? cpuMillicores, long? maxProcesses = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         var name = string.Create(CultureInfo.InvariantCulture, $"job-{jobId}");
@@ -32,6 +36,10 @@ public sealed class JobCgroup(IReadOnlyList<string> folders)
             {
                 Write(folder, "cpu.cfs_period_us", CfsPeriodMicroseconds);
                 Write(folder, "cpu.cfs_quota_us", Math.Max(1000, millicores * CfsPeriodMicroseconds / 1000));
+            }
+            else if (controller == CgroupV1Root.Pids && maxProcesses is { } processes)
+            {
+                Write(folder, "pids.max", processes);
             }
         }
 
