@@ -37,6 +37,12 @@ public sealed class ApiClient : IDisposable
 
     public ServerAddress Server { get; }
 
+    /// <summary>
+    /// The largest answer dash reads (a page of 500 jobs with 10,000-character commands is a fraction of it): a
+    /// server that sends more is not the dashboard, and reading on would only exhaust memory.
+    /// </summary>
+    public const int MaxAnswerBytes = 64 << 20;
+
     /// <summary>How long a plain request may take before the server counts as unreachable.</summary>
     public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(30);
 
@@ -131,14 +137,16 @@ public sealed class ApiClient : IDisposable
         try
         {
             using var request = build();
-            using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var failure = await FailureAsync(response, timeout.Token).ConfigureAwait(false);
                 return ApiResult.Failed<T>(failure.Code, failure.Message);
             }
 
-            return read(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false));
+            return await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false) is { } text
+                ? read(text)
+                : ApiResult.Failed<T>(ExitCodes.Refused, $"the server at {Server.Url} answered more than {MaxAnswerBytes >> 20} MiB, which is not the dashboard's API (is --server right?)");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -185,11 +193,40 @@ public sealed class ApiClient : IDisposable
 
         try
         {
-            return JsonSerializer.Deserialize<ApiProblem>(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), Json);
+            return await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false) is { } text
+                ? JsonSerializer.Deserialize<ApiProblem>(text, Json)
+                : null;
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The answer's text, or null when it is (or says it is) longer than <see cref="MaxAnswerBytes"/>.</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            return null;
+        }
+
+        await using var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var kept = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (kept.Length + read > MaxAnswerBytes)
+            {
+                return null;
+            }
+
+            kept.Write(buffer, 0, read);
+        }
+
+        kept.Position = 0;
+        using var text = new StreamReader(kept, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -52,8 +52,8 @@ public static class LogsCommand
                     }
                     else
                     {
-                        await app.Terminal.Out.WriteAsync(chunk).ConfigureAwait(false);
-                        await app.Terminal.Out.FlushAsync(cancel).ConfigureAwait(false);
+                        await app.Terminal.Raw.WriteAsync(chunk).ConfigureAwait(false);
+                        await app.Terminal.Raw.FlushAsync(cancel).ConfigureAwait(false);
                     }
                 }, cancel).ConfigureAwait(false);
                 if (!read.Succeeded)
@@ -86,7 +86,7 @@ public static class LogsCommand
                         }
                         else
                         {
-                            await app.Terminal.Out.WriteAsync(chunk).ConfigureAwait(false);
+                            await app.Terminal.Raw.WriteAsync(chunk).ConfigureAwait(false);
                         }
                     }, cancel).ConfigureAwait(false);
                     if (!rest.Succeeded)
