@@ -242,6 +242,29 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_has_its_own_writable_tmp_and_shared_memory_that_no_other_job_sees()
+    {
+        // What a training job's tools expect: scratch files in /tmp, and /dev/shm for the shared memory between a
+        // data loader's worker processes (POSIX shm_open is a file there). As another user than bubblewrap's, too.
+        var first = await RunAsync(11, """
+            echo FIRST-JOB-SCRATCH > /tmp/scratch; echo "tmp=$?"
+            echo segment > /dev/shm/segment; echo "shm=$?"
+            """);
+        if (first is null)
+        {
+            return;
+        }
+
+        first.Should().Contain("tmp=0").And.Contain("shm=0");
+        var second = await RunAsync(12, """
+            cat /tmp/scratch; echo "other-tmp=$?"
+            cat /dev/shm/segment; echo "other-shm=$?"
+            """);
+        second!.Should().NotContain("FIRST-JOB-SCRATCH").And.NotContain("other-tmp=0").And.NotContain("other-shm=0");
+        File.Exists("/tmp/scratch").Should().BeFalse("the job's /tmp is its own, not the host's");
+    }
+
+    [Fact]
     public async Task A_job_cannot_signal_the_server()
     {
         var log = await RunAsync(6, $"kill -0 {Environment.ProcessId}; echo \"kill=$?\"; kill -TERM {Environment.ProcessId}; echo \"term=$?\"");

@@ -20,7 +20,7 @@ public sealed class SandboxCommandLineTests : IDisposable
 
         var arguments = line.Build(new WorkloadLaunch("python train.py", Work, Alice, [], null));
 
-        arguments.Should().StartWith(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dev-bind", "/dev/nvidia0", "/dev/nvidia0"]);
+        arguments.Should().StartWith(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm", "--dev-bind", "/dev/nvidia0", "/dev/nvidia0"]);
         var text = string.Join(' ', arguments);
         text.Should().Contain($"--tmpfs {Data} ");
         text.IndexOf($"--tmpfs {Data} ", StringComparison.Ordinal).Should().BeLessThan(text.IndexOf($"--bind {Work} {Work}", StringComparison.Ordinal), "the job's folder is mounted on top of the hidden data folder");

@@ -14,7 +14,8 @@ public sealed record WorkloadLaunch(
 /// The command line that runs a job's workload, from the inside out: <c>sh -c COMMAND</c>; as the owner's Unix user
 /// through <c>setpriv</c> (Owner mode), with no new privileges and an empty capability bounding set; inside
 /// <c>bwrap</c> when the sandbox is used, where the server's files (data folder, content root, HOME) are empty
-/// tmpfs, /tmp is private, only the job's own folder (and the configured shared paths) is writable, and the job has
+/// tmpfs, /tmp and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the
+/// configured shared paths) is writable, and the job has
 /// its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
 /// there are no cgroups to do it.
 /// </summary>
@@ -66,7 +67,10 @@ public sealed record SandboxCommandLine(
 
     private List<string> Sandbox(WorkloadLaunch launch)
     {
-        List<string> bwrap = [BwrapPath, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+        // /tmp and /dev/shm (where shm_open makes a data loader's shared memory) are the job's own tmpfs, sticky and
+        // writable by all like the host's: bubblewrap runs as root in Owner mode, and its tmpfs would be root's 0755.
+        // What the job writes there is memory, charged to its cgroup's memory limit.
+        List<string> bwrap = [BwrapPath, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"];
         foreach (var device in Devices)
         {
             bwrap.AddRange(["--dev-bind", device, device]);
