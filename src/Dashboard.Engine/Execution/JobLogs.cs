@@ -37,13 +37,7 @@ public sealed class JobLogs(string jobsRoot)
             throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"A log tail reads between 1 byte and {MaxTailBytes} bytes.");
         }
 
-        var path = new JobWorkFolder(JobsRoot, job).LogPath;
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        if (Open(job) is not { } stream)
         {
             return JobLogTail.Missing;
         }
@@ -91,12 +85,7 @@ public sealed class JobLogs(string jobsRoot)
             throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"A log read takes between 1 byte and {MaxTailBytes} bytes.");
         }
 
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(new JobWorkFolder(JobsRoot, job).LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        if (Open(job) is not { } stream)
         {
             return JobLogChunk.Missing;
         }
@@ -124,6 +113,29 @@ public sealed class JobLogs(string jobsRoot)
             }
 
             return new JobLogChunk(true, buffer.AsMemory(0, read), offset + read, length);
+        }
+    }
+
+    /// <summary>
+    /// The job's log, opened for reading only when it is a plain file: the job owns its folder and may have put a link
+    /// to any file of the host (the database, the key ring, /etc/shadow) or a FIFO in the log's place, which the
+    /// server would otherwise read with its own rights and show to the job's owner. Such a log counts as missing.
+    /// </summary>
+    private FileStream? Open(JobId job)
+    {
+        var path = new JobWorkFolder(JobsRoot, job).LogPath;
+        if (!OperatingSystem.IsWindows())
+        {
+            return UnixFiles.OpenJobOwnedFile(path, write: false) is { } handle ? new FileStream(handle, FileAccess.Read) : null;
+        }
+
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -35,6 +35,8 @@ public sealed class JobRecordsFolder(string recordsRoot, JobId job)
         trap 'stopping=1' TERM
         log=$1 work=$2 cgroups=$3 ignore_term=$4
         shift 4
+        # The server made the log a plain file just now; a link in its place (the job's folder is the job's) is not followed.
+        if [ -L "$log" ] || [ ! -f "$log" ]; then echo 125 > exit_code; exit 125; fi
         (
           for f in $cgroups; do echo 0 > "$f" || exit 125; done
           cd "$work" || exit 125

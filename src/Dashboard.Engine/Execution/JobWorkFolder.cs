@@ -21,7 +21,13 @@ public sealed class JobWorkFolder(string jobsRoot, JobId job)
 
     public string LogPath => System.IO.Path.Combine(Path, LogFileName);
 
-    /// <summary>Creates the folder (mode 0700) and its log, both belonging to <paramref name="owner"/> when given.</summary>
+    /// <summary>
+    /// Creates the folder (mode 0700) and its log, both belonging to <paramref name="owner"/> when given. On a
+    /// restart (requeue, preemption) the folder is the job's own already, and so is whatever name is in it: the log is
+    /// kept only when it is still a plain file; a link (to the database, /etc/passwd, ...) or anything else the last
+    /// attempt put in its place is removed and a new log made, and the log's owner and mode are set on the open file,
+    /// never through a name, so the server (as root) never gives away or writes a file the job pointed it to.
+    /// </summary>
     public void Create(UnixAccount? owner = null)
     {
         var root = System.IO.Path.GetDirectoryName(Path)!;
@@ -29,17 +35,32 @@ public sealed class JobWorkFolder(string jobsRoot, JobId job)
         UnixFiles.SetMode(root, RootMode);
         Directory.CreateDirectory(Path);
         UnixFiles.SetMode(Path, OwnerOnly);
-        // Shared opening: on Unix .NET takes an exclusive flock for FileShare.None, which would refuse a follower that
-        // reads the log at that moment (and be refused by one that holds it open).
-        using (new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        if (OperatingSystem.IsWindows())
         {
+            using (new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+            }
+
+            return;
         }
 
-        UnixFiles.SetMode(LogPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var log = UnixFiles.OpenJobOwnedFile(LogPath, write: true);
+        if (log is null)
+        {
+            UnixFiles.RemoveName(LogPath);
+            log = UnixFiles.CreateNewFile(LogPath, LogMode);
+        }
+
+        using (log)
+        {
+            UnixFiles.SetOwnerAndMode(log, owner?.Uid, owner?.Gid, LogMode);
+        }
+
         if (owner is not null)
         {
             UnixFiles.Chown(Path, owner.Uid, owner.Gid);
-            UnixFiles.Chown(LogPath, owner.Uid, owner.Gid);
         }
     }
+
+    private const UnixFileMode LogMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 }

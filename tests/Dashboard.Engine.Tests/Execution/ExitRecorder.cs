@@ -11,6 +11,9 @@ internal sealed class ExitRecorder : IJobExitSink
 
     public Task<JobExit> For(JobId job) => Completion(job).Task;
 
+    /// <summary>Forgets the job's reported exit, so that <see cref="For"/> awaits the exit of its next attempt.</summary>
+    public void Forget(JobId job) => exits.TryRemove(job, out _);
+
     public ValueTask JobExitedAsync(JobExit exit)
     {
         Completion(exit.Job).TrySetResult(exit);

@@ -265,6 +265,64 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_link_in_place_of_its_log_neither_shows_a_host_file_nor_gives_it_away_on_the_next_attempt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // A file of the server's user outside every hidden folder, like /etc/shadow or /etc/passwd.
+        var hostFile = Path.Combine(root, "host-file");
+        File.WriteAllText(hostFile, "HOST-FILE-SECRET-a51c\n");
+        File.SetUnixFileMode(hostFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var before = File.ReadAllText(hostFile);
+
+        var first = await RunAsync(13, $"rm -f output.log; ln -s {hostFile} output.log; echo linked", readLog: false);
+        if (first is null)
+        {
+            return;
+        }
+
+        var logs = new JobLogs(JobsRoot);
+        logs.Tail(new JobId(13)).Should().Be(JobLogTail.Missing, "a log that is a link is not read");
+        logs.Read(new JobId(13), 0).Exists.Should().BeFalse();
+
+        // The next attempt (requeue, preemption) of the same job, in the same folder.
+        var second = Launch(13, "echo second attempt");
+        exits.Forget(second.Id);
+        using (var executor = Executor())
+        {
+            await executor.StartAsync(second, CancellationToken.None);
+            await exits.For(second.Id).WaitAsync(Patience);
+        }
+
+        File.ReadAllText(hostFile).Should().Be(before, "nothing was appended to the host's file");
+        File.GetUnixFileMode(hostFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Owner(hostFile).Should().Be(Owner(root), "the host's file still belongs to the server's user");
+        var log = new JobWorkFolder(JobsRoot, second.Id).LogPath;
+        new FileInfo(log).LinkTarget.Should().BeNull("a new log replaced the link");
+        File.ReadAllText(log).Should().Contain("second attempt");
+        logs.Tail(new JobId(13)).Lines.Should().Contain("second attempt");
+    }
+
+    [Fact]
+    public async Task A_fifo_in_place_of_its_log_does_not_hang_the_server_reading_it()
+    {
+        var log = await RunAsync(14, "rm -f output.log; mkfifo output.log; echo made", readLog: false);
+        if (log is null)
+        {
+            return;
+        }
+
+        var logs = new JobLogs(JobsRoot);
+        var read = Task.Run(() => (logs.Tail(new JobId(14)), logs.Read(new JobId(14), 0)));
+        var (tail, chunk) = await read.WaitAsync(Patience);
+        tail.Should().Be(JobLogTail.Missing);
+        chunk.Exists.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_job_cannot_signal_the_server()
     {
         var log = await RunAsync(6, $"kill -0 {Environment.ProcessId}; echo \"kill=$?\"; kill -TERM {Environment.ProcessId}; echo \"term=$?\"");
@@ -311,7 +369,7 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     /// <summary>Runs the job to its end and returns its log; null (after checking the refusal) where this host allows no isolation.</summary>
-    private async Task<string?> RunAsync(long id, string command)
+    private async Task<string?> RunAsync(long id, string command, bool readLog = true)
     {
         using var executor = Executor();
         var launch = Launch(id, command);
@@ -321,6 +379,11 @@ public abstract class JobIsolationAttackTests : IDisposable
         }
 
         await exits.For(launch.Id).WaitAsync(Patience);
+        if (!readLog)
+        {
+            return string.Empty;
+        }
+
         var log = await File.ReadAllTextAsync(new JobWorkFolder(JobsRoot, launch.Id).LogPath);
         output.WriteLine($"job {id}'s output:\n{log}");
         return log;
@@ -360,6 +423,14 @@ public abstract class JobIsolationAttackTests : IDisposable
     private string DatabaseFingerprint() => string.Join(',', new[] { DatabasePath, DatabasePath + "-wal" }
         .Where(File.Exists)
         .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
+
+    private static string Owner(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true })!;
+        var owner = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return owner;
+    }
 
     private string? Role(string user)
     {
