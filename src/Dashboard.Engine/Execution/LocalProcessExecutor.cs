@@ -69,7 +69,7 @@ public sealed class LocalProcessExecutor(
         var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores, ProcessLimit) : null;
         var cores = cgroup is null && options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
         var workload = isolation.CommandLine.Build(new WorkloadLaunch(
-            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null));
+            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null, ScratchBytes(launch)));
 
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = records.Path, UseShellExecute = false };
         start.ArgumentList.Add("sh");
@@ -118,6 +118,10 @@ public sealed class LocalProcessExecutor(
     public Task StopAsync(JobId job, CancellationToken cancellationToken) => Stop(job, options.KillGracePeriod);
 
     private long? ProcessLimit => options.MaxProcessesPerJob > 0 ? options.MaxProcessesPerJob : null;
+
+    /// <summary>The size of a sandboxed job's /tmp and of its /dev/shm: its memory limit, else its memory request (at least 64 MiB).</summary>
+    private static long ScratchBytes(JobLaunch launch) =>
+        Math.Max(64, launch.Job.Spec.Limits?.MemoryMiB ?? launch.Job.Spec.Request.MemoryMiB) * 1024 * 1024;
 
     /// <summary>A preempted job gets SIGTERM and <see cref="LocalExecutorOptions.PreemptGraceSeconds"/> (which it reads from DASHBOARD_PREEMPT_GRACE) to checkpoint before SIGKILL.</summary>
     public Task PreemptAsync(JobId job, CancellationToken cancellationToken) => Stop(job, TimeSpan.FromSeconds(options.PreemptGraceSeconds));

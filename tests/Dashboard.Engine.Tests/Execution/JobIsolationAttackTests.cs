@@ -323,6 +323,25 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task Its_tmp_and_shared_memory_hold_no_more_than_the_jobs_memory()
+    {
+        // Files in a tmpfs are memory that no process holds: the OOM killer cannot end them by ending the job, and
+        // would end the server instead. Each is as large as the job's memory (256 MiB here) at most.
+        var log = await RunAsync(15, """
+            dd if=/dev/zero of=/dev/shm/fill bs=1M count=400 2>&1 | grep -o "No space left on device"
+            echo "shm-full=$(( $(stat -c %s /dev/shm/fill) >> 20 ))"
+            dd if=/dev/zero of=/tmp/fill bs=1M count=400 2>/dev/null
+            echo "tmp-full=$(( $(stat -c %s /tmp/fill) >> 20 ))"
+            """);
+        if (log is null)
+        {
+            return;
+        }
+
+        log.Should().Contain("No space left on device").And.Contain("shm-full=256").And.Contain("tmp-full=256");
+    }
+
+    [Fact]
     public async Task A_job_cannot_signal_the_server()
     {
         var log = await RunAsync(6, $"kill -0 {Environment.ProcessId}; echo \"kill=$?\"; kill -TERM {Environment.ProcessId}; echo \"term=$?\"");

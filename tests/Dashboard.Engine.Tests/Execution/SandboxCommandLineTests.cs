@@ -32,6 +32,16 @@ public sealed class SandboxCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_private_tmp_and_shared_memory_are_as_large_as_the_jobs_memory()
+    {
+        var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);
+
+        var text = string.Join(' ', line.Build(new WorkloadLaunch("true", Work, Alice, [], null, 256L * 1024 * 1024)));
+
+        text.Should().Contain("--perms 1777 --size 268435456 --tmpfs /tmp --perms 1777 --size 268435456 --tmpfs /dev/shm ");
+    }
+
+    [Fact]
     public void Sandbox_mode_drops_every_capability_and_switches_no_user()
     {
         var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);

@@ -48,7 +48,7 @@ public sealed record HostCapabilities(bool CanSwitchUsers, bool SandboxWorks, Cg
         try
         {
             var start = new ProcessStartInfo(bwrapPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in (string[])["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--", "true"])
+            foreach (var argument in (string[])["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", "1048576", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--", "true"])
             {
                 start.ArgumentList.Add(argument);
             }

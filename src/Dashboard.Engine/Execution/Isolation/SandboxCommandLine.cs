@@ -2,13 +2,17 @@ using System.Globalization;
 
 namespace Dashboard.Engine.Execution.Isolation;
 
-/// <summary>What one job's workload command line is built from.</summary>
+/// <summary>
+/// What one job's workload command line is built from. <paramref name="ScratchBytes"/>: the size of each of the
+/// sandbox's /tmp and /dev/shm (the job's memory; null for no size).
+/// </summary>
 public sealed record WorkloadLaunch(
     string Command,
     string WorkFolder,
     UnixAccount? RunAs,
     IReadOnlyList<int> PinnedCores,
-    long? DataLimitBytes);
+    long? DataLimitBytes,
+    long? ScratchBytes = null);
 
 /// <summary>
 /// The command line that runs a job's workload, from the inside out: <c>sh -c COMMAND</c>; as the owner's Unix user
@@ -69,8 +73,20 @@ public sealed record SandboxCommandLine(
     {
         // /tmp and /dev/shm (where shm_open makes a data loader's shared memory) are the job's own tmpfs, sticky and
         // writable by all like the host's: bubblewrap runs as root in Owner mode, and its tmpfs would be root's 0755.
-        // What the job writes there is memory, charged to its cgroup's memory limit.
-        List<string> bwrap = [BwrapPath, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"];
+        // What the job writes there is memory that no process holds (the OOM killer would end the server, not the
+        // job, to free it): each is as large as the job's memory at most, and charged to its cgroup's memory limit.
+        List<string> bwrap = [BwrapPath, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
+        foreach (var scratch in (string[])["/tmp", "/dev/shm"])
+        {
+            bwrap.AddRange(["--perms", "1777"]);
+            if (launch.ScratchBytes is { } size)
+            {
+                bwrap.AddRange(["--size", size.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            bwrap.AddRange(["--tmpfs", scratch]);
+        }
+
         foreach (var device in Devices)
         {
             bwrap.AddRange(["--dev-bind", device, device]);
