@@ -12,6 +12,6 @@ public static class DashProgram
             stop.Cancel();
         };
 
-        return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error), Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: stop.Token).ConfigureAwait(false);
+        return await DashApp.RunAsync(args, new Terminal(Console.Out, Console.Error, outputIsTerminal: !Console.IsOutputRedirected), Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: stop.Token).ConfigureAwait(false);
     }
 }

