@@ -52,7 +52,9 @@ public static class EngineRegistration
         services.AddSingleton(sp =>
         {
             var stored = sp.GetService<IStoredUnixUsers>();
-            return LocalJobIsolation.Detect(executor, [dataFolder, contentRootPath], stored is null ? null : stored.UnixUserOf);
+            // The jobs and records folders may be set outside the data folder: hidden wherever they are.
+            string[] outside = [.. new[] { jobsRoot, recordsRoot }.Select(Path.GetFullPath).Where(p => !p.StartsWith(Path.GetFullPath(dataFolder) + "/", StringComparison.Ordinal))];
+            return LocalJobIsolation.Detect(executor, [dataFolder, contentRootPath, .. outside], stored is null ? null : stored.UnixUserOf);
         });
         services.AddSingleton(sp =>
         {

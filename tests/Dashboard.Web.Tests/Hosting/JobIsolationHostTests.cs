@@ -48,6 +48,30 @@ public sealed class JobIsolationHostTests
     }
 
     [Fact]
+    public async Task Jobs_and_records_folders_set_outside_the_data_folder_are_hidden_from_jobs_too()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("dashboard-elsewhere-").FullName;
+        try
+        {
+            var jobs = Path.Combine(elsewhere, "jobs");
+            var records = Path.Combine(elsewhere, "records");
+            await using var factory = new DashboardFactory { Settings = new Dictionary<string, string> { ["Executor:JobsFolder"] = jobs, ["Executor:RecordsFolder"] = records } };
+            _ = factory.Server;
+
+            var hidden = factory.Services.GetRequiredService<LocalJobIsolation>().CommandLine.HiddenPaths;
+
+            hidden.Should().Contain([factory.DataFolder, jobs, records], "a job sees neither other jobs' folders nor the executor's records, wherever they are");
+            await using var usual = new DashboardFactory();
+            _ = usual.Server;
+            usual.Services.GetRequiredService<LocalJobIsolation>().CommandLine.HiddenPaths.Should().NotContain(p => p.StartsWith(usual.DataFolder + "/", StringComparison.Ordinal), "inside the hidden data folder they are hidden with it");
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_database_is_the_servers_alone_and_the_key_ring_lives_in_the_data_folder()
     {
         await using var factory = new DashboardFactory();
