@@ -12,7 +12,16 @@ public sealed class EngineInbox : IJobExitSink
 
     public ValueTask JobExitedAsync(JobExit exit) => Post(new JobExitedCommand(exit));
 
-    internal ValueTask Post(EngineCommand command) => channel.Writer.WriteAsync(command);
+    private long posted;
+
+    /// <summary>How many commands were ever posted (the loop, which counts what it took, knows how many wait).</summary>
+    internal long Posted => Interlocked.Read(ref posted);
+
+    internal ValueTask Post(EngineCommand command)
+    {
+        Interlocked.Increment(ref posted);
+        return channel.Writer.WriteAsync(command);
+    }
 
     internal void Complete() => channel.Writer.TryComplete();
 }

@@ -40,6 +40,10 @@ public sealed class EngineLoop(
     private DateTimeOffset lastPlanned = DateTimeOffset.MinValue;
     private ExplanationRequest? lastExplained;
     private long version;
+    // Group commit: how many commands the next batch waits for (at most GatherWait): the callers answered last, who may
+    // send again, plus the commands that were already waiting when they were answered.
+    private int gatherTarget;
+    private long taken;
 
     /// <summary>Completes once the engine has recovered its state and is taking commands.</summary>
     public Task Started => started.Task;
@@ -81,6 +85,13 @@ public sealed class EngineLoop(
                 while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
                 {
                     batch.Add(command);
+                    taken++;
+                }
+
+                var target = Math.Min(gatherTarget, options.MaxBatch);
+                if (options.GatherWait > TimeSpan.Zero && batch.Count < target && target <= options.GatherAtMost)
+                {
+                    await GatherAsync(batch, target, stoppingToken).ConfigureAwait(false);
                 }
 
                 await RunBatchAsync(batch, stoppingToken).ConfigureAwait(false);
@@ -93,6 +104,36 @@ public sealed class EngineLoop(
             {
                 command.Completion?.TrySetException(new InvalidOperationException("The engine is shutting down; nothing was changed."));
             }
+        }
+    }
+
+    /// <summary>
+    /// Group commit (<see cref="EngineOptions.GatherWait"/>): adds commands to <paramref name="batch"/> as they arrive
+    /// until it holds <paramref name="target"/> or the wait is over, on the machine's clock (it only decides what is
+    /// committed together, never what is decided).
+    /// </summary>
+    private async Task GatherAsync(List<EngineCommand> batch, int target, CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wait.CancelAfter(options.GatherWait);
+        try
+        {
+            while (batch.Count < target)
+            {
+                if (inbox.Reader.TryRead(out var command))
+                {
+                    batch.Add(command);
+                    taken++;
+                }
+                else if (!await inbox.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The wait is over: what came is committed now.
         }
     }
 
@@ -213,6 +254,7 @@ public sealed class EngineLoop(
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             cluster.Restore(saved);
+            gatherTarget = 0;
 
             EngineLog.CommitFailed(logger, error, commands.Count);
             foreach (var (command, _) in batch.Answers)
@@ -253,6 +295,7 @@ public sealed class EngineLoop(
         // Published before answering: whoever awaited a command sees its effect in the feed.
         Publish(cluster, batch);
         RequestExplanations(cluster, batch.Now);
+        gatherTarget = batch.Answers.Count + (int)Math.Clamp(inbox.Posted - taken, 0, options.MaxBatch);
         foreach (var (command, result) in batch.Answers)
         {
             command.Completion!.TrySetResult(result);

@@ -34,4 +34,18 @@ public sealed class EngineOptions
     /// explained at once.
     /// </summary>
     public TimeSpan ExplainerMinRest { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Group commit: when the callers just answered are likely to send again (e.g. clients submitting in a loop), the
+    /// writer waits at most this long (on the machine's clock) for as many commands as it answered in its last batch
+    /// plus those that arrived meanwhile, so one commit carries them all instead of two half batches taking turns; it
+    /// stops waiting as soon as they are there. Zero: never waits. A caller alone is never held: it was all that was answered.
+    /// </summary>
+    public TimeSpan GatherWait { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Group commit waits only for batches of at most this many commands: with many callers a batch is large already and
+    /// its callers come back spread over a long turn-around, so waiting for them all would only idle the writer.
+    /// </summary>
+    public int GatherAtMost { get; set; } = 16;
 }

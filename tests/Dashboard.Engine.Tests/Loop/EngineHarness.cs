@@ -30,7 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly LocalProcessExecutor localExecutor;
     private readonly SimulatedExecutor simulatedExecutor;
 
-    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic, SchedulerSettings settings, IReadOnlyList<EngineParticipant> participants, Func<ClusterFeed, Dashboard.Engine.Metrics.EngineMetrics>? metrics)
+    private EngineHarness(string folder, bool ownsFolder, FakeTimeProvider clock, IReadOnlyList<Node> nodes, IReadOnlyList<TeamQuota> quotas, Func<IClusterJournal, IClusterJournal>? wrapJournal, Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic, SchedulerSettings settings, IReadOnlyList<EngineParticipant> participants, Func<ClusterFeed, Dashboard.Engine.Metrics.EngineMetrics>? metrics, EngineOptions? options)
     {
         Folder = folder;
         this.ownsFolder = ownsFolder;
@@ -48,7 +48,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         simulatedExecutor = new SimulatedExecutor(Inbox, clock);
         var source = new FixedInventorySource(Database, nodes, quotas, settings);
         Elastic = elastic?.Invoke(Inbox, clock);
-        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, new EngineOptions(), NullLogger<EngineLoop>.Instance, metrics?.Invoke(Feed), participants: [.. Elastic is null ? [] : new EngineParticipant[] { Elastic }, .. participants]);
+        Loop = new EngineLoop(Inbox, source, wrapJournal?.Invoke(Journal) ?? Journal, [localExecutor, simulatedExecutor], Feed, clock, options ?? new EngineOptions(), NullLogger<EngineLoop>.Instance, metrics?.Invoke(Feed), participants: [.. Elastic is null ? [] : new EngineParticipant[] { Elastic }, .. participants]);
         Jobs = new JobStore(Database);
     }
 
@@ -90,11 +90,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         Func<EngineInbox, FakeTimeProvider, ElasticScaling>? elastic = null,
         SchedulerSettings? settings = null,
         IReadOnlyList<EngineParticipant>? participants = null,
-        Func<ClusterFeed, Dashboard.Engine.Metrics.EngineMetrics>? metrics = null)
+        Func<ClusterFeed, Dashboard.Engine.Metrics.EngineMetrics>? metrics = null,
+        EngineOptions? options = null)
     {
         var owns = folder is null;
         folder ??= Directory.CreateTempSubdirectory("dashboard-engine-").FullName;
-        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic, settings ?? SchedulerSettings.Default, participants ?? [], metrics);
+        var harness = new EngineHarness(folder, owns, clock ?? new FakeTimeProvider(Start), nodes, quotas ?? [Quota("vision")], wrapJournal, elastic, settings ?? SchedulerSettings.Default, participants ?? [], metrics, options);
         await harness.Loop.StartAsync(CancellationToken.None);
         await harness.Loop.Started.WaitAsync(Patience);
         return harness;
