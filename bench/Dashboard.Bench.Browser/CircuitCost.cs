@@ -21,8 +21,21 @@ namespace Dashboard.Bench.Browser;
 // collections with the pages on a page without a circuit and on the Cluster page, beside a control stretch), then the server's CPU per circuit per update: states that differ by one node's
 // eight GPUs are published to the feed every 100 ms (the engine is idle meanwhile: its explanations are refreshed only
 // hourly here), and the process's CPU during those updates, less its CPU over an idle stretch as long,
-// is measured with no Cluster page open and with N + 1 circuits (CircuitMemory's warm-up page too); the difference is divided by circuits x updates. Usage:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 100] [--far]
+// is measured with no Cluster page open and with N + 1 circuits (CircuitMemory's warm-up page too); the difference is divided by circuits x updates.
+//
+// The process hosts the server and the bench's Playwright client. Until 2026-12-07 (cpu19e) the CPU figure was taken
+// with Playwright connected, and so also counted Playwright's work in this process: its driver sends the client one
+// event (a JSON message over the driver's pipe, parsed here) for every WebSocket frame of every page, whether or not
+// anyone listens (PageDispatcher wraps every WebSocket in a WebSocketDispatcher that dispatches "frameSent" and
+// "frameReceived", binary payloads base64): per circuit per update one render batch to the browser and one
+// acknowledgement from it, ~2 events and ~22 KB allocated here, more than the server's own ~8 KB. Now Chromium is
+// launched by the bench (CdpChromium) and driven over CDP; for each CPU stretch, with and without circuits, Playwright is
+// disconnected entirely (the browser connection closed and its driver ended; the pages stay open and every circuit
+// connected: both are checked) and connected again afterwards. "cpu" is that, the server's CPU only; "former" is the
+// same stretches with Playwright connected, the former measure, printed beside it; "frames" counts the WebSocket
+// frames per circuit per update (while connected). The memory figure is measured as before, with Playwright connected.
+// Usage:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 200] [--far] [--counters]
 // --far: the node that changes is the last one, outside every page's heat-map window (the pages show the first rows):
 // at 1,000 nodes most changes are such, where the default changes a node in view.
 public static class CircuitCost
@@ -145,6 +158,7 @@ public static class CircuitCost
             await CdpChromium.DisconnectAsync(playwright, browser);
             var urls = await chromium.PageUrlsAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
+            Console.WriteLine($"stretch : Playwright disconnected, {circuitsExpected} circuits, process {Environment.ProcessId}: updates start"); // a mark for a profiler
             var measured = await MeasureAsync();
             if (circuitCount.Connected != circuitsExpected || circuitCount.Circuits != circuitsExpected)
             {
