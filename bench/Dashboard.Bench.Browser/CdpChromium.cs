@@ -30,7 +30,10 @@ public sealed class CdpChromium : IAsyncDisposable
         "--disable-search-engine-choice-screen", "--disable-infobars", "--disable-sync", "--enable-unsafe-swiftshader",
         "--headless", "--hide-scrollbars", "--mute-audio",
         "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
-        "--no-sandbox", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+        "--no-sandbox",
+        // Playwright's contexts draw in a 1280 x 720 viewport: the same here (the heat map draws the rows in view).
+        "--window-size=1280,720",
+        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
     ];
 
     private readonly Process _process;

@@ -32,10 +32,11 @@ namespace Dashboard.Bench.Browser;
 // launched by the bench (CdpChromium) and driven over CDP; for each CPU stretch, with and without circuits, Playwright is
 // disconnected entirely (the browser connection closed and its driver ended; the pages stay open and every circuit
 // connected: both are checked) and connected again afterwards. "cpu" is that, the server's CPU only; "former" is the
-// same stretches with Playwright connected, the former measure, printed beside it; "frames" counts the WebSocket
-// frames per circuit per update (while connected). The memory figure is measured as before, with Playwright connected.
+// same stretches with Playwright connected, the former measure, printed beside it; with --frames, "frames" counts the
+// WebSocket frames per circuit per update (while connected; the counting itself then adds to "former"). Chromium's
+// window is Playwright's default viewport, 1280 x 720, as before. The memory figure is measured as before, with Playwright connected.
 // Usage:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 200] [--far] [--counters]
+//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 200] [--far] [--counters] [--frames]
 // --far: the node that changes is the last one, outside every page's heat-map window (the pages show the first rows):
 // at 1,000 nodes most changes are such, where the default changes a node in view.
 public static class CircuitCost
@@ -91,8 +92,15 @@ public static class CircuitCost
         // the "server only" CPU stretches (CdpChromium says why), with the pages left open.
         await using var chromium = await CdpChromium.StartAsync(BrowserBenchmark.Chromium());
         var (playwright, browser, context) = await chromium.ConnectAsync();
+        // --frames: count the WebSocket frames (Playwright then builds an object per frame here, ~10 KB per circuit per
+        // update more than the former measure counted: off by default, so that "former" is the former measure).
+        var countFrames = args.Contains("--frames");
         var frames = new FrameCount();
-        frames.Watch(context);
+        if (countFrames)
+        {
+            frames.Watch(context);
+        }
+
         var login = await context.NewPageAsync();
         await login.GotoAsync(new Uri(address, "account/login").ToString());
         await login.FillAsync("#user-name", "admin");
@@ -173,7 +181,10 @@ public static class CircuitCost
         await UpdatesAsync(); // warm-up: the publication paths compiled before either measure
         var withoutConnected = await MeasureAsync();
         var withoutDetached = await DisconnectedAsync(circuitsExpected: 1);
-        frames.Watch(context);
+        if (countFrames)
+        {
+            frames.Watch(context);
+        }
 
         // Memory per idle circuit (CircuitMemory): the N pages, and one Cluster page opened first, stay open for the CPU measure.
         var (memory, open) = await CircuitMemory.MeasureAsync(app.Services, context, address, pages, dumps);
@@ -190,7 +201,10 @@ public static class CircuitCost
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long, Playwright disconnected (the server's CPU only): process CPU {withoutDetached.Cpu.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutDetached.Cpu.TotalMilliseconds / updatesSent:0.000} ms per update), {withDetached.Cpu.TotalMilliseconds:0} ms with {circuits} circuits -> {PerCircuit(withDetached, withoutDetached):0.000} ms per circuit per update  target <= 0.3 ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"former  : the same with Playwright connected (the former measure: this process also parsed the driver's event for every WebSocket frame of every page): {withoutConnected.Cpu.TotalMilliseconds:0} ms with no circuit, {withConnected.Cpu.TotalMilliseconds:0} ms with {circuits} -> {PerCircuit(withConnected, withoutConnected):0.000} ms per circuit per update"));
         var frameDelta = withConnected.Frames - withoutConnected.Frames;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames  : per circuit per update, with Playwright connected, {frameDelta.Received / (circuits * (double)updatesSent):0.00} WebSocket frames to the browser ({frameDelta.ReceivedBytes / (circuits * (double)updatesSent):0} bytes) and {frameDelta.Sent / (circuits * (double)updatesSent):0.00} from it ({frameDelta.SentBytes / (circuits * (double)updatesSent):0} bytes), each one event from Playwright's driver to this process (no circuit: {withoutConnected.Frames.Received} and {withoutConnected.Frames.Sent} in all)"));
+        if (countFrames)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames  : per circuit per update, with Playwright connected, {frameDelta.Received / (circuits * (double)updatesSent):0.00} WebSocket frames to the browser ({frameDelta.ReceivedBytes / (circuits * (double)updatesSent):0} bytes) and {frameDelta.Sent / (circuits * (double)updatesSent):0.00} from it ({frameDelta.SentBytes / (circuits * (double)updatesSent):0} bytes), each one event from Playwright's driver to this process (no circuit: {withoutConnected.Frames.Received} and {withoutConnected.Frames.Sent} in all; the counting's own objects are in the former measure of this run)"));
+        }
 
         if (counters)
         {
