@@ -31,8 +31,9 @@ public sealed class CdpChromium : IAsyncDisposable
         "--headless", "--hide-scrollbars", "--mute-audio",
         "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
         "--no-sandbox",
-        // Playwright's contexts draw in a 1280 x 720 viewport: the same here (the heat map draws the rows in view).
-        "--window-size=1280,720",
+        // Playwright's contexts draw in a 1280 x 720 viewport: the same here (the heat map draws the rows in view). Headless
+        // Chromium's window size includes ~87 px of (absent) browser UI: 1280 x 720 drew 35 heat-map rows, not 39.
+        "--window-size=1280,807",
         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
     ];
 

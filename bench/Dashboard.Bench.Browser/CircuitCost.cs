@@ -223,7 +223,7 @@ public static class CircuitCost
         }
 
         async Task<int> AllocatedAsync(IPage page) => far
-            ? int.Parse(await page.Locator("[data-total='gpus']").TextContentAsync() ?? "", NumberStyles.Integer, CultureInfo.InvariantCulture)
+            ? int.Parse(new string([.. (await page.Locator("[data-total='gpus']").TextContentAsync() ?? "").TakeWhile(char.IsAsciiDigit)]), NumberStyles.Integer, CultureInfo.InvariantCulture) // "used/total", read as parseInt did
             : await page.Locator("#heat-map .heat-cell.allocated").CountAsync();
         var before = await Task.WhenAll(clusterPages.Select(AllocatedAsync));
         engine.Feed.Publish(state with { Version = ++version, Snapshot = freed, Summary = ClusterSummary.Of(freed), Events = [] });
