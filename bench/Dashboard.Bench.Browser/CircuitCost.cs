@@ -7,6 +7,7 @@ using Dashboard.Engine.Loop;
 using Dashboard.Scheduling.Model;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Tests;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,22 @@ namespace Dashboard.Bench.Browser;
 // collections with the pages on a page without a circuit and on the Cluster page, beside a control stretch), then the server's CPU per circuit per update: states that differ by one node's
 // eight GPUs are published to the feed every 100 ms (the engine is idle meanwhile: its explanations are refreshed only
 // hourly here), and the process's CPU during those updates, less its CPU over an idle stretch as long,
-// is measured with no Cluster page open and with N + 1 circuits (CircuitMemory's warm-up page too); the difference is divided by circuits x updates. Usage:
-//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 100] [--far]
+// is measured with no Cluster page open and with N + 1 circuits (CircuitMemory's warm-up page too); the difference is divided by circuits x updates.
+//
+// The process hosts the server and the bench's Playwright client. Until 2026-12-07 (cpu19e) the CPU figure was taken
+// with Playwright connected, and so also counted Playwright's work in this process: its driver sends the client one
+// event (a JSON message over the driver's pipe, parsed here) for every WebSocket frame of every page, whether or not
+// anyone listens (PageDispatcher wraps every WebSocket in a WebSocketDispatcher that dispatches "frameSent" and
+// "frameReceived", binary payloads base64): per circuit per update one render batch to the browser and one
+// acknowledgement from it, ~2 events and ~22 KB allocated here, more than the server's own ~8 KB. Now Chromium is
+// launched by the bench (CdpChromium) and driven over CDP; for each CPU stretch, with and without circuits, Playwright is
+// disconnected entirely (the browser connection closed and its driver ended; the pages stay open and every circuit
+// connected: both are checked) and connected again afterwards. "cpu" is that, the server's CPU only; "former" is the
+// same stretches with Playwright connected, the former measure, printed beside it; with --frames, "frames" counts the
+// WebSocket frames per circuit per update (while connected; the counting itself then adds to "former"). Chromium's
+// window is Playwright's default viewport, 1280 x 720, as before. The memory figure is measured as before, with Playwright connected.
+// Usage:
+//   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 200] [--far] [--counters] [--frames]
 // --far: the node that changes is the last one, outside every page's heat-map window (the pages show the first rows):
 // at 1,000 nodes most changes are such, where the default changes a node in view.
 public static class CircuitCost
@@ -44,6 +59,7 @@ public static class CircuitCost
         }
 
         Console.WriteLine(MachineDescription.Load());
+        var circuitCount = new CircuitCount(); // one object for the process, not one per circuit: the memory figure is unchanged
         await using var app = new DashboardFactory
         {
             Settings = new Dictionary<string, string>
@@ -57,6 +73,7 @@ public static class CircuitCost
                 ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             },
+            TestServices = services => services.AddSingleton<CircuitHandler>(circuitCount),
         };
         app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         app.StartServer();
@@ -71,11 +88,19 @@ public static class CircuitCost
         var state = engine.Feed.Current!;
         Console.WriteLine($"setup   : {state.Snapshot.Nodes.Length:N0} nodes x 8 GPUs, {state.Summary.RunningJobs:N0} running, {state.Summary.PendingJobs:N0} waiting, seeded in {seeding.Elapsed.TotalSeconds:0} s");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserBenchmark.LaunchAsync(playwright, BrowserBenchmark.Chromium());
-        // The bench's own page scripts (Playwright's waits) are not the app's: its content security policy is set aside.
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
-        context.SetDefaultTimeout(120_000);
+        // Chromium is launched by the bench and driven over CDP, so that Playwright can be disconnected entirely during
+        // the "server only" CPU stretches (CdpChromium says why), with the pages left open.
+        await using var chromium = await CdpChromium.StartAsync(BrowserBenchmark.Chromium());
+        var (playwright, browser, context) = await chromium.ConnectAsync();
+        // --frames: count the WebSocket frames (Playwright then builds an object per frame here, ~10 KB per circuit per
+        // update more than the former measure counted: off by default, so that "former" is the former measure).
+        var countFrames = args.Contains("--frames");
+        var frames = new FrameCount();
+        if (countFrames)
+        {
+            frames.Watch(context);
+        }
+
         var login = await context.NewPageAsync();
         await login.GotoAsync(new Uri(address, "account/login").ToString());
         await login.FillAsync("#user-name", "admin");
@@ -84,6 +109,7 @@ public static class CircuitCost
         await login.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         await login.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await login.GotoAsync(new Uri(address, "account/tokens").ToString()); // this page's circuit is not on the Cluster page, and stays open in every figure
+        await login.WaitForSelectorAsync("#interactive[data-ready='1']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
         // Two states that differ by one node's GPUs, published alternately with new versions, first with no Cluster page
         // open (what an update costs the process whoever watches: the feed, the shared views) and then with the circuits;
@@ -125,42 +151,102 @@ public static class CircuitCost
             return busy - idle;
         }
 
+        // One measured stretch: CPU (less the idle stretches), the counters, and the WebSocket frames Playwright reported.
+        async Task<Stretch> MeasureAsync()
+        {
+            sent = 0;
+            var (counted, framesBefore) = (UpdateCounters.Now(), frames.Now());
+            var cpu = await UpdatesAsync();
+            return new Stretch(cpu, UpdateCounters.Now() - counted, frames.Now() - framesBefore, sent);
+        }
+
+        // Playwright disconnected: the browser's pages must stay open and every circuit connected (the server's count).
+        async Task<Stretch> DisconnectedAsync(int circuitsExpected)
+        {
+            await CdpChromium.DisconnectAsync(playwright, browser);
+            var urls = await chromium.PageUrlsAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Console.WriteLine($"stretch : Playwright disconnected, {circuitsExpected} circuits, process {Environment.ProcessId}: updates start"); // a mark for a profiler
+            var measured = await MeasureAsync();
+            if (circuitCount.Connected != circuitsExpected || circuitCount.Circuits != circuitsExpected)
+            {
+                throw new InvalidOperationException($"with Playwright disconnected the server had {circuitCount.Circuits} circuits, {circuitCount.Connected} connected; expected {circuitsExpected}");
+            }
+
+            Console.WriteLine($"detached: Playwright disconnected; the browser kept {urls.Count} pages open, the server {circuitCount.Circuits} circuits, {circuitCount.Connected} connected, before and after the stretch");
+            (playwright, browser, context) = await chromium.ConnectAsync();
+            return measured;
+        }
+
         await UpdatesAsync(); // warm-up: the publication paths compiled before either measure
-        sent = 0;
-        var countedWithout = UpdateCounters.Now();
-        var withoutCircuits = await UpdatesAsync();
-        countedWithout = UpdateCounters.Now() - countedWithout;
-        var updatesSent = sent;
+        var withoutConnected = await MeasureAsync();
+        var withoutDetached = await DisconnectedAsync(circuitsExpected: 1);
+        if (countFrames)
+        {
+            frames.Watch(context);
+        }
 
         // Memory per idle circuit (CircuitMemory): the N pages, and one Cluster page opened first, stay open for the CPU measure.
         var (memory, open) = await CircuitMemory.MeasureAsync(app.Services, context, address, pages, dumps);
         var circuits = open.Count;
-        sent = 0;
-        var countedWith = UpdateCounters.Now();
-        var withCircuits = await UpdatesAsync();
-        countedWith = UpdateCounters.Now() - countedWith;
+        var withConnected = await MeasureAsync();
+        var withDetached = await DisconnectedAsync(circuitsExpected: circuits + 1);
         foreach (var line in CircuitMemory.Describe(memory, nodes, state.Summary.PendingJobs))
         {
             Console.WriteLine(line);
         }
 
-        var perCircuit = (withCircuits - withoutCircuits).TotalMilliseconds / (circuits * (double)updatesSent);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long: process CPU {withoutCircuits.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutCircuits.TotalMilliseconds / updatesSent:0.000} ms per update), {withCircuits.TotalMilliseconds:0} ms with {circuits} circuits -> {perCircuit:0.000} ms per circuit per update  target <= 0.3 ms"));
+        var updatesSent = withConnected.Updates;
+        double PerCircuit(Stretch with, Stretch without) => (with.Cpu - without.Cpu).TotalMilliseconds / (circuits * (double)updatesSent);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long, Playwright disconnected (the server's CPU only): process CPU {withoutDetached.Cpu.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutDetached.Cpu.TotalMilliseconds / updatesSent:0.000} ms per update), {withDetached.Cpu.TotalMilliseconds:0} ms with {circuits} circuits -> {PerCircuit(withDetached, withoutDetached):0.000} ms per circuit per update  target <= 0.3 ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"former  : the same with Playwright connected (the former measure: this process also parsed the driver's event for every WebSocket frame of every page): {withoutConnected.Cpu.TotalMilliseconds:0} ms with no circuit, {withConnected.Cpu.TotalMilliseconds:0} ms with {circuits} -> {PerCircuit(withConnected, withoutConnected):0.000} ms per circuit per update"));
+        var frameDelta = withConnected.Frames - withoutConnected.Frames;
+        if (countFrames)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames  : per circuit per update, with Playwright connected, {frameDelta.Received / (circuits * (double)updatesSent):0.00} WebSocket frames to the browser ({frameDelta.ReceivedBytes / (circuits * (double)updatesSent):0} bytes) and {frameDelta.Sent / (circuits * (double)updatesSent):0.00} from it ({frameDelta.SentBytes / (circuits * (double)updatesSent):0} bytes), each one event from Playwright's driver to this process (no circuit: {withoutConnected.Frames.Received} and {withoutConnected.Frames.Sent} in all; the counting's own objects are in the former measure of this run)"));
+        }
 
         if (counters)
         {
-            Console.WriteLine(UpdateCounters.Describe(countedWithout, countedWith, circuits * (double)updatesSent));
+            Console.WriteLine("counters: Playwright disconnected:");
+            Console.WriteLine(UpdateCounters.Describe(withoutDetached.Counters, withDetached.Counters, circuits * (double)updatesSent));
+            Console.WriteLine("counters: Playwright connected (former):");
+            Console.WriteLine(UpdateCounters.Describe(withoutConnected.Counters, withConnected.Counters, circuits * (double)updatesSent));
         }
 
         // Every update reached the pages: the last one (the full state) is drawn, and the next (the freed node) is too
-        // (in the heat map, or with --far in the app bar's GPU total).
-        var allocated = far ? "parseInt(document.querySelector(\"[data-total='gpus']\").textContent)" : "document.querySelectorAll('#heat-map .heat-cell.allocated').length";
-        var before = await open[^1].EvaluateAsync<int>(allocated);
+        // (in the heat map, or with --far in the app bar's GPU total), on every Cluster page (found again after reconnecting).
+        var clusterPages = context.Pages.Where(p => p.Url == address.ToString()).ToList();
+        if (clusterPages.Count != circuits)
+        {
+            throw new InvalidOperationException($"after reconnecting, {clusterPages.Count} Cluster pages, expected {circuits}");
+        }
+
+        async Task<int> AllocatedAsync(IPage page) => far
+            ? int.Parse(new string([.. (await page.Locator("[data-total='gpus']").TextContentAsync() ?? "").TakeWhile(char.IsAsciiDigit)]), NumberStyles.Integer, CultureInfo.InvariantCulture) // "used/total", read as parseInt did
+            : await page.Locator("#heat-map .heat-cell.allocated").CountAsync();
+        var before = await Task.WhenAll(clusterPages.Select(AllocatedAsync));
         engine.Feed.Publish(state with { Version = ++version, Snapshot = freed, Summary = ClusterSummary.Of(freed), Events = [] });
-        await open[^1].WaitForFunctionAsync($"{allocated} < {before}");
-        var rows = await open[0].EvaluateAsync<int>("document.querySelectorAll('#heat-map .heat-row').length");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check   : the last page drew {before} {(far ? "GPUs used in the app bar" : "allocated cells")}, then fewer after one more update; the first page draws {rows} heat-map rows (virtualised); {MachineDescription.Load()}"));
+        for (var i = 0; i < clusterPages.Count; i++)
+        {
+            var waited = Stopwatch.StartNew();
+            while (await AllocatedAsync(clusterPages[i]) >= before[i])
+            {
+                if (waited.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new InvalidOperationException($"page {i} did not draw the last update");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        var rows = await clusterPages[0].Locator("#heat-map .heat-row").CountAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check   : every one of the {clusterPages.Count} Cluster pages drew {before.Max()} {(far ? "GPUs used in the app bar" : "allocated cells")} (at least {before.Min()}), then fewer after one more update; the first page draws {rows} heat-map rows (virtualised); {MachineDescription.Load()}"));
+        await CdpChromium.DisconnectAsync(playwright, browser);
     }
+
+    private sealed record Stretch(TimeSpan Cpu, UpdateCounters Counters, FrameCount.Totals Frames, int Updates);
 
     /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time.</summary>
     private static async Task SeedAsync(ClusterEngine engine, int count, int gpus)
