@@ -28,7 +28,8 @@ namespace Dashboard.Bench.Browser;
 // event (a JSON message over the driver's pipe, parsed here) for every WebSocket frame of every page, whether or not
 // anyone listens (PageDispatcher wraps every WebSocket in a WebSocketDispatcher that dispatches "frameSent" and
 // "frameReceived", binary payloads base64): per circuit per update one render batch to the browser and one
-// acknowledgement from it, ~2 events and ~22 KB allocated here, more than the server's own ~8 KB. Now Chromium is
+// acknowledgement from it, ~2 events, ~11 KB allocated here (7 KB --far) and ~1.2 thread-pool work items, more than
+// the server's own ~8-9 KB (3 KB --far) per circuit per update. Now Chromium is
 // launched by the bench (CdpChromium) and driven over CDP; for each CPU stretch, with and without circuits, Playwright is
 // disconnected entirely (the browser connection closed and its driver ended; the pages stay open and every circuit
 // connected: both are checked) and connected again afterwards. "cpu" is that, the server's CPU only; "former" is the
