@@ -10,6 +10,7 @@ using Dashboard.Web.Tests;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -34,7 +35,9 @@ namespace Dashboard.Bench.Browser;
 // disconnected entirely (the browser connection closed and its driver ended; the pages stay open and every circuit
 // connected: both are checked) and connected again afterwards. "cpu" is that, the server's CPU only; "former" is the
 // same stretches with Playwright connected, the former measure, printed beside it; with --frames, "frames" counts the
-// WebSocket frames per circuit per update (while connected; the counting itself then adds to "former"). Chromium's
+// WebSocket frames per circuit per update (while connected; the counting itself then adds to "former"); "acks" is the
+// server's count of the render batches the browsers acknowledged per circuit per update in both (RenderAcks), which says
+// that every page kept drawing every update while Playwright was away (a page that stopped would cost less). Chromium's
 // window is Playwright's default viewport, 1280 x 720, as before. The memory figure is measured as before, with Playwright connected.
 // Usage:
 //   dotnet run -c Release --project bench/Dashboard.Bench.Browser -- --circuits [--pages 20] [--nodes 1000] [--pending 100000] [--updates 200] [--far] [--counters] [--frames]
@@ -61,6 +64,7 @@ public static class CircuitCost
 
         Console.WriteLine(MachineDescription.Load());
         var circuitCount = new CircuitCount(); // one object for the process, not one per circuit: the memory figure is unchanged
+        var acks = new RenderAcks(); // likewise
         await using var app = new DashboardFactory
         {
             Settings = new Dictionary<string, string>
@@ -74,7 +78,11 @@ public static class CircuitCost
                 ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             },
-            TestServices = services => services.AddSingleton<CircuitHandler>(circuitCount),
+            TestServices = services =>
+            {
+                services.AddSingleton<CircuitHandler>(circuitCount);
+                services.Configure<HubOptions>(options => options.AddFilter(acks));
+            },
         };
         app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         app.StartServer();
@@ -156,9 +164,9 @@ public static class CircuitCost
         async Task<Stretch> MeasureAsync()
         {
             sent = 0;
-            var (counted, framesBefore) = (UpdateCounters.Now(), frames.Now());
+            var (counted, framesBefore, acksBefore) = (UpdateCounters.Now(), frames.Now(), acks.Acknowledged);
             var cpu = await UpdatesAsync();
-            return new Stretch(cpu, UpdateCounters.Now() - counted, frames.Now() - framesBefore, sent);
+            return new Stretch(cpu, UpdateCounters.Now() - counted, frames.Now() - framesBefore, sent) { Acknowledged = acks.Acknowledged - acksBefore };
         }
 
         // Playwright disconnected: the browser's pages must stay open and every circuit connected (the server's count).
@@ -180,8 +188,10 @@ public static class CircuitCost
         }
 
         await UpdatesAsync(); // warm-up: the publication paths compiled before either measure
-        var withoutConnected = await MeasureAsync();
+        // Disconnected first: the connected stretch then stands between the reconnection and the memory figure, as the
+        // former bench's did (the first disconnection's objects were seen freed in the middle of the memory steps).
         var withoutDetached = await DisconnectedAsync(circuitsExpected: 1);
+        var withoutConnected = await MeasureAsync();
         if (countFrames)
         {
             frames.Watch(context);
@@ -201,6 +211,7 @@ public static class CircuitCost
         double PerCircuit(Stretch with, Stretch without) => (with.Cpu - without.Cpu).TotalMilliseconds / (circuits * (double)updatesSent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu     : {updatesSent} updates (one node's 8 GPUs change, one per {Period.TotalMilliseconds:0} ms) in {Rounds} rounds, each less an idle stretch as long, Playwright disconnected (the server's CPU only): process CPU {withoutDetached.Cpu.TotalMilliseconds:0} ms with no circuit open (the feed's own work, {withoutDetached.Cpu.TotalMilliseconds / updatesSent:0.000} ms per update), {withDetached.Cpu.TotalMilliseconds:0} ms with {circuits} circuits -> {PerCircuit(withDetached, withoutDetached):0.000} ms per circuit per update  target <= 0.3 ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"former  : the same with Playwright connected (the former measure: this process also parsed the driver's event for every WebSocket frame of every page): {withoutConnected.Cpu.TotalMilliseconds:0} ms with no circuit, {withConnected.Cpu.TotalMilliseconds:0} ms with {circuits} -> {PerCircuit(withConnected, withoutConnected):0.000} ms per circuit per update"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"acks    : render batches the browsers acknowledged per circuit per update (the server's count of OnRenderCompleted): {(withDetached.Acknowledged - withoutDetached.Acknowledged) / (circuits * (double)updatesSent):0.00} with Playwright disconnected, {(withConnected.Acknowledged - withoutConnected.Acknowledged) / (circuits * (double)updatesSent):0.00} connected"));
         var frameDelta = withConnected.Frames - withoutConnected.Frames;
         if (countFrames)
         {
@@ -247,7 +258,11 @@ public static class CircuitCost
         await CdpChromium.DisconnectAsync(playwright, browser);
     }
 
-    private sealed record Stretch(TimeSpan Cpu, UpdateCounters Counters, FrameCount.Totals Frames, int Updates);
+    private sealed record Stretch(TimeSpan Cpu, UpdateCounters Counters, FrameCount.Totals Frames, int Updates)
+    {
+        /// <summary>Render batches the browsers acknowledged during the stretch (<see cref="RenderAcks"/>).</summary>
+        public long Acknowledged { get; init; }
+    }
 
     /// <summary>Submits <paramref name="count"/> jobs straight to the engine (no HTTP), 512 at a time.</summary>
     private static async Task SeedAsync(ClusterEngine engine, int count, int gpus)
