@@ -174,6 +174,8 @@ public static class CircuitCost
         {
             await CdpChromium.DisconnectAsync(playwright, browser);
             var urls = await chromium.PageUrlsAsync();
+            // A settling time, not a wait for a state: the ended driver's and the closed connection's last work stays out
+            // of the idle stretch that the measure subtracts.
             await Task.Delay(TimeSpan.FromSeconds(2));
             Console.WriteLine($"stretch : Playwright disconnected, {circuitsExpected} circuits, process {Environment.ProcessId}: updates start"); // a mark for a profiler
             var measured = await MeasureAsync();
@@ -238,18 +240,16 @@ public static class CircuitCost
             ? int.Parse(new string([.. (await page.Locator("[data-total='gpus']").TextContentAsync() ?? "").TakeWhile(char.IsAsciiDigit)]), NumberStyles.Integer, CultureInfo.InvariantCulture) // "used/total", read as parseInt did
             : await page.Locator("#heat-map .heat-cell.allocated").CountAsync();
         var before = await Task.WhenAll(clusterPages.Select(AllocatedAsync));
+        var shownBefore = await Task.WhenAll(clusterPages.Select(p => p.Locator("[data-total='gpus']").TextContentAsync()));
         engine.Feed.Publish(state with { Version = ++version, Snapshot = freed, Summary = ClusterSummary.Of(freed), Events = [] });
         for (var i = 0; i < clusterPages.Count; i++)
         {
-            var waited = Stopwatch.StartNew();
-            while (await AllocatedAsync(clusterPages[i]) >= before[i])
+            // Playwright's expectation waits for the page's own change (no polling here); then the count must have fallen.
+            var expectation = new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 };
+            await Assertions.Expect(clusterPages[i].Locator("[data-total='gpus']")).Not.ToHaveTextAsync(shownBefore[i] ?? "", expectation);
+            if (await AllocatedAsync(clusterPages[i]) >= before[i])
             {
-                if (waited.Elapsed > TimeSpan.FromSeconds(60))
-                {
-                    throw new InvalidOperationException($"page {i} did not draw the last update");
-                }
-
-                await Task.Delay(50);
+                throw new InvalidOperationException($"page {i} did not draw the last update");
             }
         }
 

@@ -98,7 +98,7 @@ public static class SmallCommits
         var walBefore = new FileInfo(wal).Exists ? new FileInfo(wal).Length : 0;
         var commit = new Samples();
         var cpu = TimeSpan.Zero;
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         for (var i = 0; i < commits; i++)
         {
             var changes = new List<ClusterChange>(SubmitsPerCommit * 2);

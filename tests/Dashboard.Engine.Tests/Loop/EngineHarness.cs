@@ -112,6 +112,27 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sends a submit named "blocker" and holds its commit until the returned release is called: the commands sent
+    /// meanwhile wait in the inbox and make up the next batch. Returns once the commit is held.
+    /// </summary>
+    public async Task<(Task<CommandResult> Blocker, Action Release)> HoldABlockerAsync()
+    {
+        var gate = new TaskCompletionSource();
+        var held = new TaskCompletionSource();
+        Journal.Before = async changes =>
+        {
+            if (changes.OfType<JobSubmitted>().Any(s => s.Job.Spec.Name == "blocker"))
+            {
+                held.TrySetResult();
+                await gate.Task;
+            }
+        };
+        var blocker = Engine.SubmitAsync(Spec() with { Name = "blocker" }, "alice");
+        await held.Task.WaitAsync(Patience);
+        return (blocker, gate.SetResult);
+    }
+
+    /// <summary>
     /// Completes with the first published state (the current one included) that satisfies <paramref name="condition"/>.
     /// It sees every publication, uncoalesced, and needs no clock to move: an Advance of the fake clock is never needed
     /// to deliver it, so one can never land while a commit is in flight.

@@ -128,22 +128,11 @@ public class EngineLoopTests
     public async Task A_burst_of_a_thousand_submits_in_one_batch_is_one_transaction()
     {
         await using var engine = await EngineHarness.StartAsync([SimulatedNode("demo-gpu-01", gpus: 8)]);
-        var gate = new TaskCompletionSource();
-        var held = new TaskCompletionSource();
-        engine.Journal.Before = async changes =>
-        {
-            if (changes.OfType<JobSubmitted>().Any(s => s.Job.Spec.Name == "blocker"))
-            {
-                held.TrySetResult();
-                await gate.Task;
-            }
-        };
-        var blocker = engine.Engine.SubmitAsync(Spec() with { Name = "blocker" }, "alice");
-        await held.Task.WaitAsync(Patience);
+        var (blocker, release) = await engine.HoldABlockerAsync();
         var before = engine.Journal.Committed.Count;
 
         var burst = Enumerable.Range(0, 1_000).Select(_ => engine.Engine.SubmitAsync(Spec(gpus: 1), "alice")).ToList();
-        gate.SetResult();
+        release();
         var results = await Task.WhenAll(burst).WaitAsync(Patience);
         await blocker;
 

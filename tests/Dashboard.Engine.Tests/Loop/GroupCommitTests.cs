@@ -22,20 +22,9 @@ public sealed class GroupCommitTests
         await engine.Engine.SubmitAsync(Spec(), "alice").WaitAsync(Patience, Cancel);
 
         // Four submits in one batch: sent while a blocker's commit is held.
-        var gate = new TaskCompletionSource();
-        var held = new TaskCompletionSource();
-        engine.Journal.Before = async changes =>
-        {
-            if (changes.OfType<JobSubmitted>().Any(s => s.Job.Spec.Name == "blocker"))
-            {
-                held.TrySetResult();
-                await gate.Task;
-            }
-        };
-        var blocker = engine.Engine.SubmitAsync(Spec() with { Name = "blocker" }, "alice");
-        await held.Task.WaitAsync(Patience, Cancel);
+        var (blocker, release) = await engine.HoldABlockerAsync();
         var four = Enumerable.Range(0, 4).Select(_ => engine.Engine.SubmitAsync(Spec() with { Name = "first" }, "alice")).ToList();
-        gate.SetResult();
+        release();
         await blocker.WaitAsync(Patience, Cancel);
         (await Task.WhenAll(four).WaitAsync(Patience, Cancel)).Should().OnlyContain(r => r.Succeeded);
         var before = engine.Journal.Committed.Count;
@@ -73,20 +62,9 @@ public sealed class GroupCommitTests
     public async Task A_batch_larger_than_GatherAtMost_is_not_held()
     {
         await using var engine = await StartAsync([SimulatedNode("demo-gpu-01", gpus: 8)], options: new EngineOptions { GatherWait = TimeSpan.FromHours(1), GatherAtMost = 2 });
-        var gate = new TaskCompletionSource();
-        var held = new TaskCompletionSource();
-        engine.Journal.Before = async changes =>
-        {
-            if (changes.OfType<JobSubmitted>().Any(s => s.Job.Spec.Name == "blocker"))
-            {
-                held.TrySetResult();
-                await gate.Task;
-            }
-        };
-        var blocker = engine.Engine.SubmitAsync(Spec() with { Name = "blocker" }, "alice");
-        await held.Task.WaitAsync(Patience, Cancel);
+        var (blocker, release) = await engine.HoldABlockerAsync();
         var three = Enumerable.Range(0, 3).Select(_ => engine.Engine.SubmitAsync(Spec(), "alice")).ToList();
-        gate.SetResult();
+        release();
         await blocker.WaitAsync(Patience, Cancel);
         (await Task.WhenAll(three).WaitAsync(Patience, Cancel)).Should().OnlyContain(r => r.Succeeded);
 
