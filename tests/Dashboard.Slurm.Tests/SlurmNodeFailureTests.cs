@@ -40,13 +40,21 @@ public sealed class SlurmNodeFailureTests(SlurmCluster cluster)
             await ResumeIfDownAsync();
             down = false;
             long second = 0;
-            await SlurmCluster.EventuallyAsync(
-                () =>
-                {
-                    second = dashboard.Services.GetRequiredService<Dashboard.Data.Slurm.SlurmJobStore>().Find(new JobId(job.Id))?.SlurmJobId ?? first;
-                    return Task.FromResult(second != first);
-                },
-                "the job to be submitted to Slurm again");
+            try
+            {
+                await SlurmCluster.EventuallyAsync(
+                    () =>
+                    {
+                        second = dashboard.Services.GetRequiredService<Dashboard.Data.Slurm.SlurmJobStore>().Find(new JobId(job.Id))?.SlurmJobId ?? first;
+                        return Task.FromResult(second != first);
+                    },
+                    "the job to be submitted to Slurm again");
+            }
+            catch (TimeoutException waited)
+            {
+                // Seen once in CI (stop 34) and not reproduced since: say what the dashboard and Slurm saw.
+                throw new TimeoutException($"{waited.Message}\n{await WhatWasSeenAsync(dashboard, job.Id)}", waited);
+            }
             await SlurmCluster.EventuallyAsync(async () => await cluster.JobStateAsync(second) == "RUNNING", $"Slurm job {second} to run");
             var running = await SlurmDashboard.ReadJobAsync(alice, job.Id);
             running.State.Should().Be("Running");
@@ -61,6 +69,20 @@ public sealed class SlurmNodeFailureTests(SlurmCluster cluster)
 
             await cluster.CliAsync("scancel", "--user=" + SlurmCluster.JobUser);
         }
+    }
+
+    /// <summary>The dashboard's view of the job and the nodes, its log and Slurm's queue and nodes, for a failure's message.</summary>
+    private async Task<string> WhatWasSeenAsync(SlurmDashboard dashboard, long job)
+    {
+        var snapshot = dashboard.Engine.Feed.Current?.Snapshot;
+        var nodes = string.Join("; ", (snapshot?.Nodes ?? []).Select(n => $"{n.Name} {n.State} ({n.Note})"));
+        var waiting = snapshot?.Pending.Find(new JobId(job));
+        var running = snapshot?.Running.FirstOrDefault(r => r.Job.Id.Value == job);
+        var log = string.Join("\n", dashboard.Log.Entries.TakeLast(60).Select(e => $"  {e.Level} {e.Category}: {e.Message}"));
+        var queue = await cluster.CliAsync("squeue", "--all", "--noheader", "--format=%i %T %r %N");
+        var slurmNodes = await cluster.CliAsync("sinfo", "--noheader", "--Node", "--format=%N %T %E");
+        return $"dashboard nodes: {nodes}\njob {job}: {(waiting is not null ? "waiting" : running is not null ? $"running on {running.Allocation.Node}" : "neither waiting nor running")}"
+            + $"\nSlurm queue:\n{queue}\nSlurm nodes:\n{slurmNodes}\nlast log entries:\n{log}";
     }
 
     /// <summary>
