@@ -80,7 +80,10 @@ public sealed class BrowserHost : IAsyncLifetime
         await page.FillAsync("#user-name", user);
         await page.FillAsync("#password", DemoAccounts.All.Single(a => a.Name == user).Password);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        // The URL alone, not the load event: the next wait (the circuit interactive) is the stronger signal, and once in
+        // CI (stop 34, under load) the load event of the page after signing in was not seen within 45 s although the
+        // network was idle.
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await WaitForInteractiveAsync(page);
         return page;
     }
