@@ -58,7 +58,7 @@ public static class LoopbackListenerOwner
 
         if (job is null)
         {
-            return ListenerOwnership.Outsider(string.Create(CultureInfo.InvariantCulture, $"port {port} is listened on before this session's job has started"));
+            return ListenerOwnership.Outsider(string.Create(CultureInfo.InvariantCulture, $"port {port} is held by a process outside this session (its job has not started yet)"));
         }
 
         var wanted = listeners.Select(l => l.Inode).ToHashSet();
