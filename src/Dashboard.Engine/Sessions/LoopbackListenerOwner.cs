@@ -63,8 +63,15 @@ public static class LoopbackListenerOwner
 
         var wanted = listeners.Select(l => l.Inode).ToHashSet();
         var held = new HashSet<long>();
+        var unreadable = false;
         foreach (var pid in job.Pids())
         {
+            if (!MayReadFilesOf(pid))
+            {
+                unreadable = true;
+                continue;
+            }
+
             foreach (var inode in SocketsHeldBy(pid))
             {
                 if (wanted.Contains(inode))
@@ -79,8 +86,34 @@ public static class LoopbackListenerOwner
             }
         }
 
+        if (unreadable)
+        {
+            // Fail closed, and say why: another user's listener and the job's own look the same from here.
+            return ListenerOwnership.Outsider(string.Create(CultureInfo.InvariantCulture,
+                $"port {port} could not be checked: the dashboard may not read the open files of this session's processes (it needs to run as root, as the jobs' user, or with CAP_SYS_PTRACE)"));
+        }
+
         var outsider = listeners.First(l => !held.Contains(l.Inode));
         return ListenerOwnership.Outsider(HeldByOutsider(port, outsider.Uid));
+    }
+
+    /// <summary>Whether /proc/{pid}/fd may be read (true also when the process is gone: it holds nothing then).</summary>
+    private static bool MayReadFilesOf(int pid)
+    {
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/fd")).GetEnumerator();
+            entries.MoveNext();
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The inodes of the sockets among <paramref name="pid"/>'s open files (none when it is gone or not ours to read).</summary>
