@@ -35,36 +35,62 @@ public static class ListeningSockets
             }
 
             readAny = true;
-            found.AddRange(Parse(text).Where(s => s.Port == port));
+            found.AddRange(Parse(text, port));
         }
 
         return readAny ? found : null;
     }
 
-    /// <summary>The listening sockets of one table's text (its header line is skipped; other states are left out).</summary>
-    public static IEnumerable<ListeningSocket> Parse(string table)
+    /// <summary>The listening sockets of one table's text (its header line is skipped; other states are left out), on <paramref name="port"/> only when given.</summary>
+    public static IReadOnlyList<ListeningSocket> Parse(string table, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(table);
-        foreach (var line in table.Split('\n').Skip(1))
+        var found = new List<ListeningSocket>();
+        var rest = table.AsSpan();
+        var header = true;
+        while (!rest.IsEmpty)
         {
-            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 10 || fields[3] != Listen)
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (header)
             {
+                header = false;
                 continue;
             }
 
-            var local = fields[1];
-            var colon = local.LastIndexOf(':');
-            if (colon < 0
-                || !int.TryParse(local.AsSpan(colon + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var port)
-                || !int.TryParse(fields[7], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
-                || !long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+            if (ParseLine(line, port) is { } socket)
             {
-                continue;
+                found.Add(socket);
             }
-
-            yield return new ListeningSocket(local[..colon], port, uid, inode);
         }
+
+        return found;
+    }
+
+    /// <summary>
+    /// One line: <c>sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...</c>;
+    /// read field by field without splitting the line, so the many lines of other sockets cost no allocation.
+    /// </summary>
+    private static ListeningSocket? ParseLine(ReadOnlySpan<char> line, int? wantedPort)
+    {
+        Span<Range> fields = stackalloc Range[11];
+        if (line.Split(fields, ' ', StringSplitOptions.RemoveEmptyEntries) < 10 || !line[fields[3]].SequenceEqual(Listen))
+        {
+            return null;
+        }
+
+        var local = line[fields[1]];
+        var colon = local.LastIndexOf(':');
+        if (colon < 0
+            || !int.TryParse(local[(colon + 1)..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var port)
+            || (wantedPort is { } wanted && port != wanted)
+            || !int.TryParse(line[fields[7]], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            || !long.TryParse(line[fields[9]], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+        {
+            return null;
+        }
+
+        return new ListeningSocket(local[..colon].ToString(), port, uid, inode);
     }
 }
