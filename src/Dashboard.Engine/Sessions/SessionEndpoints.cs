@@ -11,9 +11,11 @@ namespace Dashboard.Engine.Sessions;
 /// <summary>
 /// The running sessions of this server's node: opened by the local executor when it starts a session (a free loopback
 /// port, a fresh token), closed when the job ends; the proxy looks its destination up here and nowhere else, so a
-/// session that ended, a batch job or an unknown id has no destination at all.
+/// session that ended, a batch job or an unknown id has no destination at all. Each endpoint knows its job's records
+/// folder and, where jobs run as mapped Unix users (<paramref name="runAsUidOf"/>: the owner's uid, as the executor
+/// resolves it), that uid: only a listener of the job's own processes is ever connected to (<see cref="SessionListenerGuard"/>).
 /// </summary>
-public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
+public sealed class SessionEndpoints(SessionTypes types, TimeProvider time, Func<string, int?>? runAsUidOf = null)
 {
     private const string RecordFileName = "session.json";
 
@@ -44,8 +46,9 @@ public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
             return null;
         }
 
-        var endpoint = new SessionEndpoint(job.Id, session.Type, job.Spec.Owner, job.Spec.Team, FreePort(), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), time.GetUtcNow());
-        File.WriteAllText(Path.Combine(recordsFolder, RecordFileName), JsonSerializer.Serialize(new StoredEndpoint(endpoint.Port, endpoint.Token, endpoint.OpenedAt)));
+        var endpoint = new SessionEndpoint(
+            job.Id, session.Type, job.Spec.Owner, job.Spec.Team, FreePort(), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), time.GetUtcNow(), recordsFolder, runAsUidOf?.Invoke(job.Spec.Owner));
+        File.WriteAllText(Path.Combine(recordsFolder, RecordFileName), JsonSerializer.Serialize(new StoredEndpoint(endpoint.Port, endpoint.Token, endpoint.OpenedAt, endpoint.RunAsUid)));
         open[job.Id] = endpoint;
         return endpoint;
     }
@@ -68,7 +71,7 @@ public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
                 return null;
             }
 
-            var endpoint = new SessionEndpoint(job.Id, session.Type, job.Spec.Owner, job.Spec.Team, stored.Port, stored.Token, stored.OpenedAt);
+            var endpoint = new SessionEndpoint(job.Id, session.Type, job.Spec.Owner, job.Spec.Team, stored.Port, stored.Token, stored.OpenedAt, recordsFolder, stored.RunAsUid);
             open[job.Id] = endpoint;
             return endpoint;
         }
@@ -122,5 +125,5 @@ public sealed class SessionEndpoints(SessionTypes types, TimeProvider time)
         throw new InvalidOperationException("No free loopback port for the session's server.");
     }
 
-    private sealed record StoredEndpoint(int Port, string Token, DateTimeOffset OpenedAt);
+    private sealed record StoredEndpoint(int Port, string Token, DateTimeOffset OpenedAt, int? RunAsUid = null);
 }

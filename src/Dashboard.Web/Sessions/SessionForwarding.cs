@@ -9,7 +9,9 @@ namespace Dashboard.Web.Sessions;
 /// <summary>
 /// How a request to a session's server is rewritten on its way: the destination's own Host (never the client's),
 /// none of the dashboard's cookies (its sign-in and antiforgery cookies stay with the dashboard: a session's server
-/// is the user's code) and no client Authorization header; instead the session's token, when its type takes one.
+/// is the user's code) and no client Authorization header; instead the session's token, when its type takes one. The
+/// request carries its endpoint, so a new connection is made only to the session job's own listener
+/// (<see cref="SessionListenerGuard"/>).
 /// </summary>
 public sealed class SessionForwarding(SessionEndpoint endpoint, SessionTypeOptions type, string signInCookie) : HttpTransformer
 {
@@ -18,6 +20,7 @@ public sealed class SessionForwarding(SessionEndpoint endpoint, SessionTypeOptio
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(proxyRequest);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        proxyRequest.Options.Set(SessionListenerGuard.EndpointKey, endpoint);
         if (type.StripPrefix)
         {
             var path = httpContext.Request.Path.ToUriComponent();

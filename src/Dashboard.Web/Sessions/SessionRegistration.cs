@@ -2,6 +2,7 @@ using Dashboard.Data;
 using Dashboard.Data.Sessions;
 using Dashboard.Engine.Loop;
 using Dashboard.Engine.Notifications;
+using Dashboard.Engine.Execution.Isolation;
 using Dashboard.Engine.Sessions;
 
 namespace Dashboard.Web.Sessions;
@@ -18,7 +19,7 @@ public static class SessionRegistration
         var options = configuration.GetSection(SessionSettings.Section).Get<SessionSettings>() ?? new SessionSettings();
         services.AddSingleton(options);
         services.AddSingleton(sp => new SessionTypes(sp.GetRequiredService<SessionSettings>()));
-        services.AddSingleton(sp => new SessionEndpoints(sp.GetRequiredService<SessionTypes>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SessionEndpoints(sp.GetRequiredService<SessionTypes>(), sp.GetRequiredService<TimeProvider>(), owner => RunAsUid(sp, owner)));
         services.AddSingleton(sp => new SessionHealthWatch(sp.GetRequiredService<SessionEndpoints>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<SessionHealthWatch>());
         services.AddSingleton(sp => new JobNoticeStore(sp.GetRequiredService<Database>()));
@@ -31,6 +32,20 @@ public static class SessionRegistration
             sp.GetRequiredService<NotificationDirectory>(), sp.GetRequiredService<NotificationOptions>(), sp.GetRequiredService<OutboxDeliveryWorker>().Wake));
         services.AddHttpForwarder();
         return services;
+    }
+
+    /// <summary>The uid a session's job runs as where jobs run as mapped Unix users (as the executor resolves it); null: the server's own user.</summary>
+    private static int? RunAsUid(IServiceProvider services, string owner)
+    {
+        try
+        {
+            return services.GetService<LocalJobIsolation>()?.Users?.Resolve(owner).Uid;
+        }
+        catch (InvalidOperationException)
+        {
+            // No user to run as: the executor refuses the start itself.
+            return null;
+        }
     }
 
     /// <summary>Sessions' own origins (Sessions:OriginTemplate): first of all, so nothing of the dashboard answers there.</summary>
