@@ -64,6 +64,9 @@ public static class DepthBenchmark
                 ["Teams:0:NominalCpuCores"] = (nodes * 64).ToString(CultureInfo.InvariantCulture),
                 ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+                // --production: the host's environment as a deployment runs it (the test factory's default is Development:
+                // the developer exception page, and the service provider validating scopes on every resolution).
+                ["environment"] = args.Contains("--production") ? "Production" : "Development",
             },
         };
 
@@ -72,6 +75,7 @@ public static class DepthBenchmark
         Console.WriteLine($"setup   : {finished:N0} finished jobs written to the database in {seeding.Elapsed.TotalSeconds:0} s (FTS5 index included); {nodes:N0} simulated nodes x 8 GPUs");
 
         var address = await BenchApp.StartAsync(app);
+        Console.WriteLine($"host    : the {app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName} environment (--production for Production)");
         var engine = app.Services.GetRequiredService<ClusterEngine>();
         var memberToken = BenchApp.TokenOf(app, "alice", "depth benchmark");
         var adminToken = BenchApp.TokenOf(app, "admin", "depth benchmark");
