@@ -8,6 +8,7 @@ using Dashboard.Bench.Scheduling;
 using Dashboard.Data;
 using Dashboard.Data.Users;
 using Dashboard.Engine.Loop;
+using Dashboard.Engine.Metrics;
 using Dashboard.Scheduling.Model;
 using Dashboard.Scheduling.Planning;
 using Dashboard.Web.Identity;
@@ -42,6 +43,8 @@ public static class DepthBenchmark
         // --no-submits: fill the queue to the deepest depth without timing submits, then run the list, what-if and
         // explanation-age stages only.
         var timeSubmits = !args.Contains("--no-submits");
+        // --writer-cpu: the writer measures its own thread CPU per batch, by part (WriterCpu; a system call per part).
+        WriterCpu.Enabled = args.Contains("--writer-cpu");
         if (!timeSubmits)
         {
             depths = [depths[^1]];
@@ -61,6 +64,9 @@ public static class DepthBenchmark
                 ["Teams:0:NominalCpuCores"] = (nodes * 64).ToString(CultureInfo.InvariantCulture),
                 ["Teams:0:NominalMemoryGiB"] = (nodes * 512).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+                // --production: the host's environment as a deployment runs it (the test factory's default is Development:
+                // the developer exception page, and the service provider validating scopes on every resolution).
+                ["environment"] = args.Contains("--production") ? "Production" : "Development",
             },
         };
 
@@ -69,6 +75,7 @@ public static class DepthBenchmark
         Console.WriteLine($"setup   : {finished:N0} finished jobs written to the database in {seeding.Elapsed.TotalSeconds:0} s (FTS5 index included); {nodes:N0} simulated nodes x 8 GPUs");
 
         var address = await BenchApp.StartAsync(app);
+        Console.WriteLine($"host    : the {app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName} environment (--production for Production)");
         var engine = app.Services.GetRequiredService<ClusterEngine>();
         var memberToken = BenchApp.TokenOf(app, "alice", "depth benchmark");
         var adminToken = BenchApp.TokenOf(app, "admin", "depth benchmark");
@@ -117,10 +124,16 @@ public static class DepthBenchmark
             {
                 var waiting = engine.Feed.Current!.Summary.PendingJobs;
                 var before = readings.Take();
+                var writerBefore = WriterCpu.Take();
                 var run = await ConcurrentSubmits.RunAsync(submits, clients, (client, _) => SubmitAsync(http[client], Interlocked.Increment(ref index)));
                 var after = readings.Take();
+                var writerAfter = WriterCpu.Take();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submits | {waiting,16:N0} | {clients,7} | {run.PerSecond,9:0} | {run.Latencies.Median,9:0.0} | {run.Latencies.P99,6:0.0}{(run.Failures > 0 ? $" ({run.Failures} failed: {run.FirstFailure})" : "")}"));
                 Console.WriteLine(after.Since(before, submits, run.Elapsed));
+                if (WriterCpu.Enabled)
+                {
+                    Console.WriteLine(WriterCpuSince(writerBefore, writerAfter, submits));
+                }
                 if (slurm is null)
                 {
                     var sbatch = await ConcurrentSubmits.RunAsync(submits, clients, (_, i) => SlurmSubmits.SubmitAsync(i));
@@ -328,5 +341,15 @@ public static class DepthBenchmark
         await stop.CancelAsync();
         await sampler;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explain : {total} submits at {rate}/s offered ({total / elapsed.TotalSeconds:0}/s done, {failures} failed), {engine.Feed.Current!.Summary.PendingJobs:N0} waiting: explanation age median {ages.Median:0} ms, p95 {ages.Percentile(95):0} ms, p99 {ages.P99:0} ms, max {ages.Max:0} ms ({ages.Count} samples)"));
+    }
+
+    /// <summary>One line: the writer's thread CPU per batch, by part, between two readings of <see cref="WriterCpu"/>.</summary>
+    private static string WriterCpuSince((long Batches, long[] Nanoseconds) before, (long Batches, long[] Nanoseconds) after, int submits)
+    {
+        var batches = Math.Max(1, after.Batches - before.Batches);
+        var parts = Enum.GetValues<WriterCpu.Part>().Select((part, i) => (part, Us: (after.Nanoseconds[i] - before.Nanoseconds[i]) / 1000.0 / batches)).ToList();
+        var total = parts.Sum(p => p.Us);
+        return string.Create(CultureInfo.InvariantCulture, $"          writer thread CPU: {after.Batches - before.Batches} batches, {total:0} us each ({total * batches / submits:0} us per submit): ")
+            + string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.part} {p.Us:0}")));
     }
 }

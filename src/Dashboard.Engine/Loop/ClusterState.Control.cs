@@ -150,7 +150,7 @@ internal sealed partial class ClusterState
             }
         }
 
-        if (NeverFits.Check(Snapshot, specs[0]) is { } reason)
+        if (NeverFitsNow().Check(specs[0]) is { } reason)
         {
             return CommandResult.NeverFits(reason);
         }

@@ -62,7 +62,7 @@ internal sealed partial class ClusterState(RecoveredState recovered)
             return CommandResult.Invalid([notInto]);
         }
 
-        if (NeverFits.Check(Snapshot, spec) is { } reason)
+        if (NeverFitsNow().Check(spec) is { } reason)
         {
             return CommandResult.NeverFits(reason);
         }

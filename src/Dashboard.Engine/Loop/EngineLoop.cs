@@ -82,11 +82,14 @@ public sealed class EngineLoop(
             while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 batch.Clear();
+                var cpu = WriterCpu.Start();
                 while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out var command))
                 {
                     batch.Add(command);
                     taken++;
                 }
+
+                WriterCpu.Count(WriterCpu.Part.Gather, cpu);
 
                 var target = Math.Min(gatherTarget, options.MaxBatch);
                 if (options.GatherWait > TimeSpan.Zero && batch.Count < target && target <= options.GatherAtMost)
@@ -186,6 +189,7 @@ public sealed class EngineLoop(
 
     private async Task RunBatchAsync(List<EngineCommand> commands, CancellationToken cancellationToken, IReadOnlyDictionary<JobId, string>? resumeCancels = null)
     {
+        var cpu = WriterCpu.Start();
         var cluster = state!;
         var saved = cluster.Save();
         var planned = false;
@@ -203,6 +207,8 @@ public sealed class EngineLoop(
                 batch.Answers.Add((command, result));
             }
         }
+
+        cpu = WriterCpu.Count(WriterCpu.Part.Apply, cpu);
 
         // The writer's pass decides starts, backfill and preemption only: it stops early where nothing more can change
         // and estimates no starts (what grows with the queue is explained off the writer). Only a participant that
@@ -244,12 +250,16 @@ public sealed class EngineLoop(
             participant.AfterPlan(cluster, batch);
         }
 
+        cpu = WriterCpu.Count(WriterCpu.Part.Pass, cpu);
+
         try
         {
             if (batch.Changes.Count > 0)
             {
                 await journal.CommitAsync(batch.Changes, cancellationToken).ConfigureAwait(false);
             }
+
+            cpu = WriterCpu.Count(WriterCpu.Part.Commit, cpu);
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -291,21 +301,28 @@ public sealed class EngineLoop(
 
         metrics?.BatchCommitted(batch.Events, cluster.Snapshot);
         JobLifecycleLog.Committed(logger, batch.Events);
+        cpu = WriterCpu.Count(WriterCpu.Part.Metrics, cpu);
 
         // Published before answering: whoever awaited a command sees its effect in the feed.
         Publish(cluster, batch);
+        cpu = WriterCpu.Count(WriterCpu.Part.Publish, cpu);
         RequestExplanations(cluster, batch.Now);
+        cpu = WriterCpu.Count(WriterCpu.Part.Explain, cpu);
         gatherTarget = batch.Answers.Count + (int)Math.Clamp(inbox.Posted - taken, 0, options.MaxBatch);
         foreach (var (command, result) in batch.Answers)
         {
             command.Completion!.TrySetResult(result);
         }
 
+        cpu = WriterCpu.Count(WriterCpu.Part.Answers, cpu);
         await HandToExecutorsAsync(batch, cancellationToken).ConfigureAwait(false);
         foreach (var participant in participants)
         {
             participant.AfterCommit(batch, cancellationToken);
         }
+
+        WriterCpu.Count(WriterCpu.Part.Executors, cpu);
+        WriterCpu.BatchDone();
     }
 
     private CommandResult Apply(ClusterState cluster, EngineCommand command, EngineBatch batch)

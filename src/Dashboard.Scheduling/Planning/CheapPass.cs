@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Scheduling.Planning;
@@ -42,14 +43,36 @@ public static class CheapPass
             return false;
         }
 
-        var held = new GpuAllocation[snapshot.Running.Length];
-        for (var i = 0; i < held.Length; i++)
+        return NoGpuFree(snapshot.Nodes, snapshot.Running);
+    }
+
+    /// <summary>
+    /// Whether no Ready node has a GPU free. Nodes and running jobs are immutable arrays that a stream of submits leaves
+    /// as they are, so the answer is kept for the last pair of arrays (by reference): building the capacity of every
+    /// node is most of a cheap pass.
+    /// </summary>
+    private static bool NoGpuFree(ImmutableArray<Node> nodes, ImmutableArray<RunningJob> running)
+    {
+        if (lastFullness is { } last && last.Nodes == nodes && last.Running == running)
         {
-            held[i] = snapshot.Running[i].Allocation;
+            return last.NoGpuFree;
         }
 
-        return new NodeCapacity(snapshot.Nodes, held).MaxFreeGpus == 0;
+        var held = new GpuAllocation[running.Length];
+        for (var i = 0; i < held.Length; i++)
+        {
+            held[i] = running[i].Allocation;
+        }
+
+        var noGpuFree = new NodeCapacity(nodes, held).MaxFreeGpus == 0;
+        lastFullness = new Fullness(nodes, running, noGpuFree);
+        return noGpuFree;
     }
+
+    // Read and written by any thread: one immutable record, replaced whole.
+    private static volatile Fullness? lastFullness;
+
+    private sealed record Fullness(ImmutableArray<Node> Nodes, ImmutableArray<RunningJob> Running, bool NoGpuFree);
 
     /// <summary>
     /// The waiting jobs' reasons as <see cref="Scheduler.Plan(ClusterSnapshot, DateTimeOffset)"/> on

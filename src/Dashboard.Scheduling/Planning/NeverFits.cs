@@ -19,12 +19,17 @@ public sealed class NeverFits
 
     private readonly Dictionary<ResourceRequest, string?> nodeReasons = [];
 
+    private readonly ImmutableArray<Node> nodes;
+
     /// <summary>Why nodes that are down with a note are down ("node local: the local node runs no jobs: ..."); empty when none is.</summary>
-    private readonly string downNotes;
+    /// <remarks>Written out only when a reason needs it (a walk over every node).</remarks>
+    private string DownNotes => downNotes ??= string.Join("; ", nodes.Where(n => n is { State: NodeState.Down, Note: not null }).Select(n => $"node {n.Name}: {n.Note}"));
+
+    private string? downNotes;
 
     private NeverFits(ClusterSnapshot snapshot)
     {
-        downNotes = string.Join("; ", snapshot.Nodes.Where(n => n is { State: NodeState.Down, Note: not null }).Select(n => $"node {n.Name}: {n.Note}"));
+        nodes = snapshot.Nodes;
         quotas = snapshot.Quotas.ToDictionary(q => q.Team, StringComparer.Ordinal);
         shapes = ShapesOf(snapshot.Nodes);
         if (!snapshot.ElasticNodeShapes.IsDefaultOrEmpty)
@@ -103,9 +108,9 @@ public sealed class NeverFits
         if (!nodeReasons.TryGetValue(request, out var nodeReason))
         {
             nodeReason = NodeCeiling(request);
-            if (nodeReason is not null && downNotes.Length > 0)
+            if (nodeReason is not null && DownNotes.Length > 0)
             {
-                nodeReason = $"{nodeReason} ({downNotes})";
+                nodeReason = $"{nodeReason} ({DownNotes})";
             }
 
             nodeReasons[request] = nodeReason;

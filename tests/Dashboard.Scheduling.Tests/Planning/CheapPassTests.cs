@@ -32,6 +32,25 @@ public sealed class CheapPassTests
     }
 
     [Fact]
+    public void The_fullness_kept_for_a_stream_of_submits_follows_a_released_job_and_a_node_change()
+    {
+        // Submits keep the node and running arrays (the kept answer is reused); a release or a node change makes new
+        // arrays, and the answer is computed again for them, in either order.
+        var full = FullCluster().Build();
+        var moreWaiting = ClusterTransitions.Submit(full, Jobs.Job(11, gpus: 1));
+        var released = ClusterTransitions.Release(moreWaiting, Jobs.Id(1), Time.Now);
+        var drained = ClusterTransitions.SetNodeState(released, "n1", NodeState.Down);
+
+        (moreWaiting.Nodes == full.Nodes && moreWaiting.Running == full.Running).Should().BeTrue();
+        CheapPass.DecidesNothing(full).Should().BeTrue();
+        CheapPass.DecidesNothing(moreWaiting).Should().BeTrue();
+        CheapPass.DecidesNothing(released).Should().BeFalse("job 1 left n1's 4 GPUs free");
+        CheapPass.DecidesNothing(moreWaiting).Should().BeTrue();
+        CheapPass.DecidesNothing(drained).Should().BeTrue("the only free GPUs are on a node that is down");
+        CheapPass.DecidesNothing(released).Should().BeFalse();
+    }
+
+    [Fact]
     public void A_new_job_that_fits_free_room_takes_the_full_pass()
     {
         var snapshot = Cluster()
