@@ -14,6 +14,9 @@ internal static partial class ExecutorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} ignored SIGTERM for {Grace}; sending SIGKILL")]
     public static partial void Killing(ILogger logger, JobId job, TimeSpan grace);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} is stopped for the disk: {Reason}")]
+    public static partial void DiskStop(ILogger logger, JobId job, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The exit of job {Job} could not be reported")]
     public static partial void ExitNotReported(ILogger logger, Exception error, JobId job);
 }

@@ -38,6 +38,25 @@ public sealed class LocalExecutorOptions
     /// </summary>
     public int MaxProcessesPerJob { get; set; } = 8192;
 
+    /// <summary>
+    /// The most disk one local job may use, in bytes (default 20 GiB; 0: no limit). No single file of the job can grow
+    /// past it (the kernel's RLIMIT_FSIZE: the write fails with EFBIG, "File too large"), and a job whose folder (every
+    /// file in it, links not followed, counted by the blocks they take) holds more is stopped and ends Failed with the
+    /// size it wrote as its reason. The folder is measured every <see cref="DiskCheckInterval"/>.
+    /// </summary>
+    public long MaxJobDiskBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The least free space, in bytes, the filesystems of the data folder's jobs and records folders keep (default
+    /// 2 GiB; 0: no floor): under it the running local job with the largest folder is stopped with that as its reason,
+    /// then the next at each check while the space stays under the floor, so the server's own writes (the database,
+    /// its logs) keep room.
+    /// </summary>
+    public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How often the running local jobs' folders and the free space are measured (default 5 s).</summary>
+    public TimeSpan DiskCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Which isolation local jobs must have: Auto (the strongest this host allows), Owner, Sandbox or Refuse.</summary>
     public IsolationSetting Isolation { get; set; } = IsolationSetting.Auto;
 

@@ -17,7 +17,10 @@ namespace Dashboard.Engine.Execution;
 /// indices and DASHBOARD_CPUS / OMP_NUM_THREADS set to its CPU count; its output goes to its log file and never
 /// flows through this process, so a job outlives a server restart and is re-adopted from its launch record.
 /// When it ends, is cancelled or runs out of time, every process left in its cgroups is killed before its exit is
-/// reported.
+/// reported. A job's disk is limited (<see cref="LocalExecutorOptions.MaxJobDiskBytes"/>: no file past it, and its
+/// folder measured every <see cref="LocalExecutorOptions.DiskCheckInterval"/>, on this executor's own timer, never the
+/// engine's), and the free space under the data folder is kept (<see cref="LocalExecutorOptions.MinFreeDiskBytes"/>):
+/// a job past either is stopped and reported Failed with the reason.
 /// </summary>
 public sealed class LocalProcessExecutor(
     LocalExecutorOptions options,
@@ -28,7 +31,8 @@ public sealed class LocalProcessExecutor(
     IJobExitSink sink,
     TimeProvider time,
     ILogger<LocalProcessExecutor> logger,
-    Sessions.SessionEndpoints? sessions = null) : IJobExecutor, IDisposable
+    Sessions.SessionEndpoints? sessions = null,
+    IFreeDiskSpace? freeSpace = null) : IJobExecutor, IDisposable
 {
     /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
@@ -42,6 +46,9 @@ public sealed class LocalProcessExecutor(
     private readonly CpuPinning pinning = new(Environment.ProcessorCount);
     private readonly CancellationTokenSource stopping = new();
     private readonly string scope = Scope(recordsRoot);
+    private readonly DiskLimits diskLimits = new(Math.Max(0, options.MaxJobDiskBytes), Math.Max(0, options.MinFreeDiskBytes));
+    private readonly IFreeDiskSpace freeSpace = freeSpace ?? FileSystemFreeSpace.Instance;
+    private int diskWatchStarted;
 
     public IsolationChoice Isolation => isolation.Choice;
 
@@ -111,6 +118,7 @@ public sealed class LocalProcessExecutor(
         var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
         _ = WatchChildAsync(entry, process);
+
         ExecutorLog.Started(logger, launch.Id, record.Pid, start.Environment["CUDA_VISIBLE_DEVICES"] ?? "");
         return Task.CompletedTask;
     }
@@ -118,6 +126,9 @@ public sealed class LocalProcessExecutor(
     public Task StopAsync(JobId job, CancellationToken cancellationToken) => Stop(job, options.KillGracePeriod);
 
     private long? ProcessLimit => options.MaxProcessesPerJob > 0 ? options.MaxProcessesPerJob : null;
+
+    /// <summary>No file of a job may grow past its disk limit (RLIMIT_FSIZE).</summary>
+    private long? FileSizeLimit => options.MaxJobDiskBytes > 0 ? options.MaxJobDiskBytes : null;
 
     /// <summary>The size of a sandboxed job's /tmp and of its /dev/shm: its memory limit, else its memory request (at least 64 MiB).</summary>
     private static long ScratchBytes(JobLaunch launch) =>
@@ -185,8 +196,60 @@ public sealed class LocalProcessExecutor(
         sessions?.Reopen(launch.Job, records.Path);
         pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
+
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
         return AdoptionOutcome.Adopted;
+    }
+
+    /// <summary>Starts measuring the jobs' folders and the free space, once, when the first job is started or adopted.</summary>
+    private void StartDiskWatch()
+    {
+        if ((diskLimits.MaxJobBytes > 0 || diskLimits.MinFreeBytes > 0) && options.DiskCheckInterval > TimeSpan.Zero
+            && Interlocked.Exchange(ref diskWatchStarted, 1) == 0)
+        {
+            _ = WatchDiskAsync();
+        }
+    }
+
+    private async Task WatchDiskAsync()
+    {
+        using var timer = new PeriodicTimer(options.DiskCheckInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+            {
+                // The walk runs on the thread pool: a job with millions of files slows this check, never the engine.
+                await Task.Run(CheckDisk, stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The executor is disposed.
+        }
+    }
+
+    /// <summary>Measures each running job's folder and the free space once, and stops the jobs <see cref="DiskLimits"/> names.</summary>
+    internal void CheckDisk()
+    {
+        var running = watched.Values.Where(e => !e.StopRequested).OrderBy(e => e.Job.Value).ToList();
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        var sizes = running.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token))).ToList();
+        var free = diskLimits.MinFreeBytes > 0
+            ? new[] { jobsRoot, recordsRoot }.Select(freeSpace.AvailableBytes).Where(b => b is not null).Min()
+            : null;
+        foreach (var stop in diskLimits.Decide(sizes, free))
+        {
+            if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
+            {
+                ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
+                entry.DiskReason = stop.Reason;
+                _ = Stop(stop.Job, options.KillGracePeriod);
+            }
+        }
     }
 
     public void Dispose()
@@ -322,12 +385,14 @@ public sealed class LocalProcessExecutor(
         sessions?.Close(entry.Job);
         pinning.Release(entry.Job);
         var code = entry.Records.ReadExitCode();
-        var reason = entry.Killed
+        var reason = entry.DiskReason is { } disk ? disk
+            : entry.Killed
             ? $"killed with SIGKILL after ignoring SIGTERM for {entry.Grace.TotalSeconds:0} s"
             : code is null ? "ended without recording an exit code (killed by a signal from outside)"
             : leftovers > 0 && !entry.StopRequested ? LeftRunning(leftovers)
             : null;
-        var reported = entry.Killed || (leftovers > 0 && code == 0 && !entry.StopRequested) ? null : code;
+        // A job stopped for its disk failed, whatever code it chose to exit with on SIGTERM.
+        var reported = entry.DiskReason is not null || entry.Killed || (leftovers > 0 && code == 0 && !entry.StopRequested) ? null : code;
         await ReportAsync(new JobExit(entry.Job, reported, time.GetUtcNow(), reason)).ConfigureAwait(false);
     }
 
@@ -374,6 +439,9 @@ public sealed class LocalProcessExecutor(
         public bool StopRequested { get; set; }
 
         public bool Killed { get; set; }
+
+        /// <summary>Why the executor stopped the job for the disk (over its limit, or the disk nearly full); null otherwise.</summary>
+        public string? DiskReason { get; set; }
 
         /// <summary>Time between SIGTERM and SIGKILL for this stop: the kill grace period, or the preemption grace.</summary>
         public TimeSpan Grace { get; set; }

@@ -42,6 +42,26 @@ public sealed class SandboxCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_disk_limit_caps_every_file_with_prlimit_and_ignores_SIGXFSZ_so_the_write_fails_with_EFBIG()
+    {
+        var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);
+
+        var arguments = line.Build(new WorkloadLaunch("true", Work, Alice, [], null, FileSizeLimitBytes: 20L * 1024 * 1024 * 1024));
+
+        arguments.Should().StartWith(["prlimit", "--fsize=21474836480", "--", "env", "--ignore-signal=XFSZ", "bwrap"]);
+    }
+
+    [Fact]
+    public void Without_cgroups_the_memory_and_file_size_limits_share_one_prlimit()
+    {
+        var line = new SandboxCommandLine("bwrap", UseSandbox: false, [Data], [], []);
+
+        var arguments = line.Build(new WorkloadLaunch("true", Work, null, [], 512L * 1024 * 1024, FileSizeLimitBytes: 1024));
+
+        arguments.Should().Equal("prlimit", "--data=536870912", "--fsize=1024", "--", "env", "--ignore-signal=XFSZ", "sh", "-c", "true");
+    }
+
+    [Fact]
     public void Sandbox_mode_drops_every_capability_and_switches_no_user()
     {
         var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);

@@ -4,7 +4,8 @@ namespace Dashboard.Engine.Execution.Isolation;
 
 /// <summary>
 /// What one job's workload command line is built from. <paramref name="ScratchBytes"/>: the size of each of the
-/// sandbox's /tmp and /dev/shm (the job's memory; null for no size).
+/// sandbox's /tmp and /dev/shm (the job's memory; null for no size). <paramref name="FileSizeLimitBytes"/>: the
+/// largest file the job may write (RLIMIT_FSIZE; null for no limit).
 /// </summary>
 public sealed record WorkloadLaunch(
     string Command,
@@ -12,7 +13,8 @@ public sealed record WorkloadLaunch(
     UnixAccount? RunAs,
     IReadOnlyList<int> PinnedCores,
     long? DataLimitBytes,
-    long? ScratchBytes = null);
+    long? ScratchBytes = null,
+    long? FileSizeLimitBytes = null);
 
 /// <summary>
 /// The command line that runs a job's workload, from the inside out: <c>sh -c COMMAND</c>; as the owner's Unix user
@@ -21,7 +23,8 @@ public sealed record WorkloadLaunch(
 /// tmpfs, /tmp and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the
 /// configured shared paths) is writable, and the job has
 /// its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
-/// there are no cgroups to do it.
+/// there are no cgroups to do it; and with the largest file it may write capped (prlimit's RLIMIT_FSIZE, SIGXFSZ
+/// ignored so the write fails with EFBIG) wherever a disk limit is set.
 /// </summary>
 public sealed record SandboxCommandLine(
     string BwrapPath,
@@ -39,9 +42,27 @@ public sealed record SandboxCommandLine(
             arguments.AddRange(["taskset", "-c", string.Join(',', launch.PinnedCores)]);
         }
 
+        var limits = new List<string>();
         if (launch.DataLimitBytes is { } bytes)
         {
-            arguments.AddRange(["prlimit", string.Create(CultureInfo.InvariantCulture, $"--data={bytes}"), "--"]);
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"--data={bytes}"));
+        }
+
+        if (launch.FileSizeLimitBytes is { } fileBytes)
+        {
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"--fsize={fileBytes}"));
+        }
+
+        if (limits.Count > 0)
+        {
+            arguments.AddRange(["prlimit", .. limits, "--"]);
+        }
+
+        if (launch.FileSizeLimitBytes is not null)
+        {
+            // A write past the file size limit sends SIGXFSZ, which kills by default: ignored (and inherited so), the
+            // write fails with EFBIG instead and the job's program can say "File too large".
+            arguments.AddRange(["env", "--ignore-signal=XFSZ"]);
         }
 
         if (UseSandbox)
