@@ -76,7 +76,7 @@ public sealed class LocalProcessExecutor(
         var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores, ProcessLimit) : null;
         var cores = cgroup is null && options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
         var workload = isolation.CommandLine.Build(new WorkloadLaunch(
-            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null, ScratchBytes(launch)));
+            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null, ScratchBytes(launch), FileSizeLimit));
 
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = records.Path, UseShellExecute = false };
         start.ArgumentList.Add("sh");
@@ -118,7 +118,7 @@ public sealed class LocalProcessExecutor(
         var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
         _ = WatchChildAsync(entry, process);
-
+        StartDiskWatch();
         ExecutorLog.Started(logger, launch.Id, record.Pid, start.Environment["CUDA_VISIBLE_DEVICES"] ?? "");
         return Task.CompletedTask;
     }
@@ -196,7 +196,7 @@ public sealed class LocalProcessExecutor(
         sessions?.Reopen(launch.Job, records.Path);
         pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
-
+        StartDiskWatch();
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
         return AdoptionOutcome.Adopted;
     }
