@@ -222,7 +222,7 @@ public sealed class LocalProcessExecutor(
                 await Task.Run(CheckDisk, stopping.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
         {
             // The executor is disposed.
         }
