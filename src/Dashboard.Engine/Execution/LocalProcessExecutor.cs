@@ -20,19 +20,10 @@ namespace Dashboard.Engine.Execution;
 /// reported. A job's disk is limited (<see cref="LocalExecutorOptions.MaxJobDiskBytes"/>: no file past it, and its
 /// folder measured every <see cref="LocalExecutorOptions.DiskCheckInterval"/>, on this executor's own timer, never the
 /// engine's), and the free space under the data folder is kept (<see cref="LocalExecutorOptions.MinFreeDiskBytes"/>):
-/// a job past either is stopped and reported Failed with the reason.
+/// a job past either is stopped and reported Failed with the reason, and the local node is drained while the free
+/// space stays under the floor (<see cref="DiskFloorDrain"/>, given <paramref name="nodeState"/>).
 /// </summary>
-public sealed class LocalProcessExecutor(
-    LocalExecutorOptions options,
-    LocalJobIsolation isolation,
-    string jobsRoot,
-    string recordsRoot,
-    string localNodeName,
-    IJobExitSink sink,
-    TimeProvider time,
-    ILogger<LocalProcessExecutor> logger,
-    Sessions.SessionEndpoints? sessions = null,
-    IFreeDiskSpace? freeSpace = null) : IJobExecutor, IDisposable
+public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
 {
     /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
@@ -45,10 +36,59 @@ public sealed class LocalProcessExecutor(
     private readonly ConcurrentDictionary<JobId, Watched> watched = new();
     private readonly CpuPinning pinning = new(Environment.ProcessorCount);
     private readonly CancellationTokenSource stopping = new();
-    private readonly string scope = Scope(recordsRoot);
-    private readonly DiskLimits diskLimits = new(Math.Max(0, options.MaxJobDiskBytes), Math.Max(0, options.MinFreeDiskBytes));
-    private readonly IFreeDiskSpace freeSpace = freeSpace ?? FileSystemFreeSpace.Instance;
+    private readonly LocalExecutorOptions options;
+    private readonly LocalJobIsolation isolation;
+    private readonly string jobsRoot;
+    private readonly string recordsRoot;
+    private readonly string localNodeName;
+    private readonly IJobExitSink sink;
+    private readonly TimeProvider time;
+    private readonly ILogger<LocalProcessExecutor> logger;
+    private readonly Sessions.SessionEndpoints? sessions;
+    private readonly string scope;
+    private readonly DiskLimits diskLimits;
+    private readonly IFreeDiskSpace freeSpace;
+    private readonly DiskFloorDrain? floorDrain;
     private int diskWatchStarted;
+
+    /// <param name="freeSpace">Where free space is read (the real filesystem by default).</param>
+    /// <param name="nodeState">
+    /// Where the local node is drained while the disk is under <see cref="LocalExecutorOptions.MinFreeDiskBytes"/> (the
+    /// engine); null: jobs are stopped, the node is left as it is. Given, the disk is watched from the start, so a drain
+    /// this executor left before a restart is lifted once there is room again.
+    /// </param>
+    public LocalProcessExecutor(
+        LocalExecutorOptions options,
+        LocalJobIsolation isolation,
+        string jobsRoot,
+        string recordsRoot,
+        string localNodeName,
+        IJobExitSink sink,
+        TimeProvider time,
+        ILogger<LocalProcessExecutor> logger,
+        Sessions.SessionEndpoints? sessions = null,
+        IFreeDiskSpace? freeSpace = null,
+        ILocalNodeState? nodeState = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.isolation = isolation;
+        this.jobsRoot = jobsRoot;
+        this.recordsRoot = recordsRoot;
+        this.localNodeName = localNodeName;
+        this.sink = sink;
+        this.time = time;
+        this.logger = logger;
+        this.sessions = sessions;
+        scope = Scope(recordsRoot);
+        diskLimits = new(Math.Max(0, options.MaxJobDiskBytes), Math.Max(0, options.MinFreeDiskBytes));
+        this.freeSpace = freeSpace ?? FileSystemFreeSpace.Instance;
+        if (nodeState is not null && diskLimits.MinFreeBytes > 0)
+        {
+            floorDrain = new DiskFloorDrain(nodeState, localNodeName, Path.Combine(recordsRoot, DiskFloorDrain.MarkerFileName), diskLimits.MinFreeBytes);
+            StartDiskWatch();
+        }
+    }
 
     public IsolationChoice Isolation => isolation.Choice;
 
@@ -219,7 +259,7 @@ public sealed class LocalProcessExecutor(
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
             {
                 // The walk runs on the thread pool: a job with millions of files slows this check, never the engine.
-                await Task.Run(CheckDisk, stopping.Token).ConfigureAwait(false);
+                await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
             }
         }
         catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
@@ -228,26 +268,39 @@ public sealed class LocalProcessExecutor(
         }
     }
 
-    /// <summary>Measures each running job's folder and the free space once, and stops the jobs <see cref="DiskLimits"/> names.</summary>
-    internal void CheckDisk()
+    /// <summary>
+    /// Measures each running job's folder and the free space once, stops the jobs <see cref="DiskLimits"/> names, and
+    /// drains or resumes the local node by the free space (<see cref="DiskFloorDrain"/>).
+    /// </summary>
+    private async Task CheckDiskAsync()
     {
-        var running = watched.Values.Where(e => !e.StopRequested).OrderBy(e => e.Job.Value).ToList();
-        if (running.Count == 0)
-        {
-            return;
-        }
-
-        var sizes = running.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token))).ToList();
         var free = diskLimits.MinFreeBytes > 0
             ? new[] { jobsRoot, recordsRoot }.Select(freeSpace.AvailableBytes).Where(b => b is not null).Min()
             : null;
-        foreach (var stop in diskLimits.Decide(sizes, free))
+        var running = watched.Values.Where(e => !e.StopRequested).OrderBy(e => e.Job.Value).ToList();
+        if (running.Count > 0)
         {
-            if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
+            var sizes = running.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token))).ToList();
+            foreach (var stop in diskLimits.Decide(sizes, free))
             {
-                ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
-                entry.DiskReason = stop.Reason;
-                _ = Stop(stop.Job, options.KillGracePeriod);
+                if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
+                {
+                    ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
+                    entry.DiskReason = stop.Reason;
+                    _ = Stop(stop.Job, options.KillGracePeriod);
+                }
+            }
+        }
+
+        if (floorDrain is not null)
+        {
+            try
+            {
+                await floorDrain.UpdateAsync(free, stopping.Token).ConfigureAwait(false);
+            }
+            catch (IOException error)
+            {
+                ExecutorLog.DrainNotRecorded(logger, error);
             }
         }
     }

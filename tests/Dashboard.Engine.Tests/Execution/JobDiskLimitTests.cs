@@ -133,12 +133,29 @@ public sealed class JobDiskLimitTests : IDisposable
         free.Asked.Should().Contain(JobsRoot).And.Contain(RecordsRoot);
     }
 
-    private LocalProcessExecutor Executor(LocalExecutorOptions options, IFreeDiskSpace? freeSpace = null)
+    [Fact]
+    public async Task Given_the_node_state_the_executor_drains_the_node_under_the_floor_and_resumes_it_once_there_is_room_even_with_no_job_running()
+    {
+        var free = new FakeFreeSpace(MiB);
+        var node = new RecordingNodeState();
+        using var executor = Executor(new LocalExecutorOptions { MaxJobDiskBytes = 0, MinFreeDiskBytes = 2L * 1024 * MiB }, free, node);
+
+        clock.Advance(Interval);
+        (await node.Changed.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be((NodeState.Draining,
+            "disk nearly full: 1 MiB free, under the 2 GiB kept free (Executor:MinFreeDiskBytes); running jobs go on, new ones wait"));
+        File.Exists(Path.Combine(RecordsRoot, DiskFloorDrain.MarkerFileName)).Should().BeTrue("a restarted server knows the drain was this one's");
+
+        free.Bytes = 3L * 1024 * MiB;
+        clock.Advance(Interval);
+        (await node.Changed.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be((NodeState.Ready, "the disk has room again (3 GiB free)"));
+    }
+
+    private LocalProcessExecutor Executor(LocalExecutorOptions options, IFreeDiskSpace? freeSpace = null, ILocalNodeState? nodeState = null)
     {
         options.KillGracePeriod = TimeSpan.FromSeconds(10);
         options.DiskCheckInterval = Interval;
         return new LocalProcessExecutor(
-            options, TestIsolation.Detect(DataFolder, root), JobsRoot, RecordsRoot, "local", exits, clock, NullLogger<LocalProcessExecutor>.Instance, freeSpace: freeSpace);
+            options, TestIsolation.Detect(DataFolder, root), JobsRoot, RecordsRoot, "local", exits, clock, NullLogger<LocalProcessExecutor>.Instance, freeSpace: freeSpace, nodeState: nodeState);
     }
 
     private static JobLaunch Launch(long id, string command)
@@ -172,10 +189,29 @@ public sealed class JobDiskLimitTests : IDisposable
 
         public IReadOnlyCollection<string> Asked => asked;
 
+        public long Bytes { get; set; } = bytes;
+
         public long? AvailableBytes(string path)
         {
             asked.Enqueue(path);
-            return bytes;
+            return Bytes;
+        }
+    }
+
+    /// <summary>A Ready "local" node whose every change the test reads, in order, as it happens.</summary>
+    private sealed class RecordingNodeState : ILocalNodeState
+    {
+        private NodeState state = NodeState.Ready;
+
+        public System.Threading.Channels.Channel<(NodeState, string)> Changed { get; } = System.Threading.Channels.Channel.CreateUnbounded<(NodeState, string)>();
+
+        public NodeState? StateOf(string node) => state;
+
+        public Task<bool> SetAsync(string node, NodeState newState, string reason, CancellationToken cancellationToken)
+        {
+            state = newState;
+            Changed.Writer.TryWrite((newState, reason));
+            return Task.FromResult(true);
         }
     }
 }

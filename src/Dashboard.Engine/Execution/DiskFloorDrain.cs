@@ -1,0 +1,52 @@
+using Dashboard.Scheduling.Model;
+
+namespace Dashboard.Engine.Execution;
+
+/// <summary>
+/// Keeps new jobs off the local node while its disk is nearly full: under the free-space floor a Ready node is drained
+/// (Draining: running jobs go on, nothing new is placed, and a job only this node could hold waits instead of being
+/// refused), with the free space as its reason; once the free space is back a tenth over the floor, the node is made
+/// Ready again, but only if this drained it (a marker in the records folder says so, across restarts) and it is still
+/// Draining: a node an admin drained or took Down is left to the admin.
+/// </summary>
+public sealed class DiskFloorDrain(ILocalNodeState nodes, string node, string markerPath, long floorBytes)
+{
+    public const string MarkerFileName = "disk-floor-drained";
+
+    /// <summary>Whether this drained the node (and has not made it Ready again yet).</summary>
+    public bool Drained => File.Exists(markerPath);
+
+    /// <summary>The free space back over which a drained node is made Ready: a tenth over the floor, so it does not flap.</summary>
+    public long ResumeAtBytes => floorBytes + (floorBytes / 10);
+
+    public async Task UpdateAsync(long? freeBytes, CancellationToken cancellationToken)
+    {
+        if (floorBytes <= 0 || freeBytes is not { } free)
+        {
+            return;
+        }
+
+        if (free < floorBytes)
+        {
+            if (!Drained && nodes.StateOf(node) == NodeState.Ready
+                && await nodes.SetAsync(node, NodeState.Draining, DrainReason(free), cancellationToken).ConfigureAwait(false))
+            {
+                var folder = Path.GetDirectoryName(markerPath)!;
+                Directory.CreateDirectory(folder);
+                await File.WriteAllTextAsync(markerPath, node + "\n", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (Drained && free >= ResumeAtBytes)
+        {
+            if (nodes.StateOf(node) == NodeState.Draining)
+            {
+                await nodes.SetAsync(node, NodeState.Ready, $"the disk has room again ({DiskLimits.Bytes(free)} free)", cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Delete(markerPath);
+        }
+    }
+
+    private string DrainReason(long free) =>
+        $"disk nearly full: {DiskLimits.Bytes(free)} free, under the {DiskLimits.Bytes(floorBytes)} kept free (Executor:MinFreeDiskBytes); running jobs go on, new ones wait";
+}
