@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Dashboard.Engine.Execution;
@@ -6,7 +8,9 @@ namespace Dashboard.Engine.Execution;
 /// How much disk a folder a job owns takes: every name in it (the folder itself included) counted by the blocks it
 /// occupies, as <c>du</c> counts, so a sparse file counts what it really uses. Links are never followed (a link to
 /// /data counts as the link), a file with several names in the folder counts once, and a name that vanishes or cannot
-/// be read while the walk runs is skipped.
+/// be read while the walk runs is skipped. A name the walk cannot reach by its path (a tree nested deeper than PATH_MAX,
+/// which a job can build with relative mkdir and chdir to hide what it writes) makes the count incomplete: the folder is
+/// then counted by <c>du</c>, which walks relative to each folder and reaches any depth.
 /// </summary>
 internal static partial class FolderUsage
 {
@@ -16,14 +20,17 @@ internal static partial class FolderUsage
     private const int FileTypeMask = 0xF000;
     private const int Directory = 0x4000;
     private const long BlockBytes = 512;
+    private const int NoSuchFile = 2;
+    private const int NotAFolder = 20;
 
     /// <summary>The bytes the blocks of everything under <paramref name="folder"/> take; 0 when there is no such folder.</summary>
     public static long AllocatedBytes(string folder, CancellationToken cancellationToken = default)
     {
         long total = 0;
+        var complete = true;
         var seen = new HashSet<(ulong Device, ulong Inode)>();
         var pending = new Stack<string>();
-        if (Stat(folder) is not { IsDirectory: true } top)
+        if (Stat(folder, ref complete) is not { IsDirectory: true } top)
         {
             return 0;
         }
@@ -39,7 +46,7 @@ internal static partial class FolderUsage
             {
                 foreach (var name in System.IO.Directory.EnumerateFileSystemEntries(current, "*", enumeration))
                 {
-                    if (Stat(name) is not { } entry)
+                    if (Stat(name, ref complete) is not { } entry)
                     {
                         continue;
                     }
@@ -56,21 +63,62 @@ internal static partial class FolderUsage
                     }
                 }
             }
+            catch (DirectoryNotFoundException)
+            {
+                // The folder went away during the walk.
+            }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
-                // The folder went away (or became unreadable) during the walk.
+                complete = false;
             }
         }
 
-        return total;
+        return complete ? total : Math.Max(total, CountWithDu(folder) ?? 0);
     }
 
-    /// <summary>lstat through statx (whose layout is the same on every architecture): null when the name is gone.</summary>
-    private static Entry? Stat(string path)
+    /// <summary>GNU du's count of the folder's blocks, in bytes (links not followed, one filesystem); null when du fails.</summary>
+    internal static long? CountWithDu(string folder)
+    {
+        var start = new ProcessStartInfo("du") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["-s", "-B1", "-P", "-x", "--", folder])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var du = Process.Start(start);
+            if (du is null)
+            {
+                return null;
+            }
+
+            _ = du.StandardError.ReadToEndAsync();
+            var output = du.StandardOutput.ReadToEnd();
+            du.WaitForExit();
+            var field = output.Split('\t', 2)[0].Trim();
+            return long.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// lstat through statx (whose layout is the same on every architecture): null when the name is gone, or cannot be
+    /// reached (then <paramref name="complete"/> is cleared).
+    /// </summary>
+    private static Entry? Stat(string path, ref bool complete)
     {
         Span<byte> statx = stackalloc byte[256];
         if (NativeStatx(CurrentFolder, path, NoFollow, StatxBasics, ref MemoryMarshal.GetReference(statx)) != 0)
         {
+            if (Marshal.GetLastPInvokeError() is not (NoSuchFile or NotAFolder))
+            {
+                complete = false;
+            }
+
             return null;
         }
 

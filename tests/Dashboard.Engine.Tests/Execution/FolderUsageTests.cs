@@ -7,9 +7,14 @@ namespace Dashboard.Engine.Tests.Execution;
 public sealed class FolderUsageTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly string root = Directory.CreateTempSubdirectory("dashboard-usage-").FullName;
+    private readonly string root = Directory.CreateTempSubdirectory("dashboard-folder-usage-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose()
+    {
+        // rm reaches a tree deeper than a path can name; Directory.Delete does not.
+        using var rm = Process.Start("rm", ["-rf", "--", root]);
+        rm.WaitForExit();
+    }
 
     private string Folder => Directory.CreateDirectory(Path.Combine(root, "job")).FullName;
 
@@ -51,6 +56,30 @@ public sealed class FolderUsageTests : IDisposable
         }
 
         FolderUsage.AllocatedBytes(Folder).Should().BeLessThan(MiB);
+    }
+
+    [Fact]
+    public void A_tree_nested_deeper_than_a_path_can_name_is_still_counted()
+    {
+        // What a job can do with relative mkdir and chdir: 300 folders of 20 characters, past PATH_MAX (4096), and 2 MiB
+        // at the bottom, where no path from the job's folder reaches.
+        const string script = "import os, sys\nos.chdir(sys.argv[1])\nfor _ in range(300):\n    os.mkdir('a' * 20)\n    os.chdir('a' * 20)\n"
+            + "with open('hidden', 'wb') as f:\n    f.write(b'1' * 2097152)\n";
+        int code;
+        try
+        {
+            using var python = Process.Start("python3", ["-c", script, Folder]);
+            python.WaitForExit();
+            code = python.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Skip("python3 (to build the deep tree) is not installed");
+            return;
+        }
+
+        code.Should().Be(0);
+        FolderUsage.AllocatedBytes(Folder).Should().BeGreaterThanOrEqualTo(2 * MiB, "the walk could not reach the bottom, so du counted the folder");
     }
 
     [Fact]
