@@ -32,7 +32,13 @@ public sealed class DiskFloorDrain(ILocalNodeState nodes, string node, string ma
                 && await nodes.SetAsync(node, NodeState.Draining, DrainReason(free), cancellationToken).ConfigureAwait(false))
             {
                 var folder = Path.GetDirectoryName(markerPath)!;
-                Directory.CreateDirectory(folder);
+                if (!Directory.Exists(folder))
+                {
+                    // The records folder, before any job made it: the server's own, as JobRecordsFolder makes it.
+                    Directory.CreateDirectory(folder);
+                    UnixFiles.SetMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+
                 await File.WriteAllTextAsync(markerPath, node + "\n", cancellationToken).ConfigureAwait(false);
             }
         }
