@@ -259,7 +259,15 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
             {
                 // The walk runs on the thread pool: a job with millions of files slows this check, never the engine.
-                await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
+                try
+                {
+                    await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // One failed check (a folder that could not be read) does not end the checks that follow.
+                    ExecutorLog.DiskCheckFailed(logger, error);
+                }
             }
         }
         catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)

@@ -150,6 +150,32 @@ public sealed class JobDiskLimitTests : IDisposable
         (await node.Changed.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be((NodeState.Ready, "the disk has room again (3 GiB free)"));
     }
 
+    [Fact]
+    public async Task A_check_that_fails_does_not_end_the_checks_that_follow()
+    {
+        var free = new FakeFreeSpace(MiB) { FailOnce = true };
+        var node = new RecordingNodeState();
+        using var executor = Executor(new LocalExecutorOptions { MaxJobDiskBytes = 0, MinFreeDiskBytes = 2L * 1024 * MiB }, free, node);
+
+        clock.Advance(Interval);
+        await WaitUntil(() => !free.Asked.IsEmpty);
+        node.Changed.Reader.TryPeek(out _).Should().BeFalse("the first check failed before it could drain the node");
+        clock.Advance(Interval);
+
+        (await node.Changed.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Item1.Should().Be(NodeState.Draining, "the next check ran as usual");
+    }
+
+    /// <summary>Polls an observable state with a bounded wait (the check runs on the thread pool after the clock moved).</summary>
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the state was not reached in time");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TestContext.Current.CancellationToken);
+        }
+    }
+
     private LocalProcessExecutor Executor(LocalExecutorOptions options, IFreeDiskSpace? freeSpace = null, ILocalNodeState? nodeState = null)
     {
         options.KillGracePeriod = TimeSpan.FromSeconds(10);
@@ -185,15 +211,22 @@ public sealed class JobDiskLimitTests : IDisposable
 
     private sealed class FakeFreeSpace(long bytes) : IFreeDiskSpace
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> asked = new();
-
-        public IReadOnlyCollection<string> Asked => asked;
+        public System.Collections.Concurrent.ConcurrentQueue<string> Asked { get; } = new();
 
         public long Bytes { get; set; } = bytes;
 
+        /// <summary>The next read fails, as an unreadable filesystem would.</summary>
+        public bool FailOnce { get; set; }
+
         public long? AvailableBytes(string path)
         {
-            asked.Enqueue(path);
+            Asked.Enqueue(path);
+            if (FailOnce)
+            {
+                FailOnce = false;
+                throw new IOException("the filesystem could not be read");
+            }
+
             return Bytes;
         }
     }
