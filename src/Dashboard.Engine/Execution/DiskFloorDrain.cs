@@ -6,8 +6,9 @@ namespace Dashboard.Engine.Execution;
 /// Keeps new jobs off the local node while its disk is nearly full: under the free-space floor a Ready node is drained
 /// (Draining: running jobs go on, nothing new is placed, and a job only this node could hold waits instead of being
 /// refused), with the free space as its reason; once the free space is back a tenth over the floor, the node is made
-/// Ready again, but only if this drained it (a marker in the records folder says so, across restarts) and it is still
-/// Draining: a node an admin drained or took Down is left to the admin.
+/// Ready again, but only if this drained it (a marker in the records folder says so, across restarts, with the reason
+/// it gave) and the drain is still this one's: the node still Draining with that reason. A node an admin took Down, or
+/// resumed and drained again meanwhile, is left to the admin.
 /// </summary>
 public sealed class DiskFloorDrain(ILocalNodeState nodes, string node, string markerPath, long floorBytes)
 {
@@ -28,8 +29,9 @@ public sealed class DiskFloorDrain(ILocalNodeState nodes, string node, string ma
 
         if (free < floorBytes)
         {
+            var reason = DrainReason(free);
             if (!Drained && nodes.StateOf(node) == NodeState.Ready
-                && await nodes.SetAsync(node, NodeState.Draining, DrainReason(free), cancellationToken).ConfigureAwait(false))
+                && await nodes.SetAsync(node, NodeState.Draining, reason, cancellationToken).ConfigureAwait(false))
             {
                 var folder = Path.GetDirectoryName(markerPath)!;
                 if (!Directory.Exists(folder))
@@ -39,12 +41,13 @@ public sealed class DiskFloorDrain(ILocalNodeState nodes, string node, string ma
                     UnixFiles.SetMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 }
 
-                await File.WriteAllTextAsync(markerPath, node + "\n", cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(markerPath, reason, cancellationToken).ConfigureAwait(false);
             }
         }
         else if (Drained && free >= ResumeAtBytes)
         {
-            if (nodes.StateOf(node) == NodeState.Draining)
+            // The drain is still this one's only if nobody changed the node since: same state, same reason.
+            if (nodes.StateOf(node) == NodeState.Draining && nodes.ReasonOf(node) == await File.ReadAllTextAsync(markerPath, cancellationToken).ConfigureAwait(false))
             {
                 await nodes.SetAsync(node, NodeState.Ready, $"the disk has room again ({DiskLimits.Bytes(free)} free)", cancellationToken).ConfigureAwait(false);
             }

@@ -81,7 +81,7 @@ public static class EngineRegistration
             IsolationLog.InForce(logger, isolation.Choice.Mode, isolation.Choice.Description);
             return new LocalProcessExecutor(
                 executor, isolation, jobsRoot, recordsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), logger,
-                sp.GetService<Dashboard.Engine.Sessions.SessionEndpoints>(), nodeState: new EngineNodeState(sp.GetRequiredService<ClusterEngine>()));
+                sp.GetService<Dashboard.Engine.Sessions.SessionEndpoints>(), nodeState: new EngineNodeState(sp.GetRequiredService<ClusterEngine>(), new Dashboard.Data.Nodes.NodeStore(sp.GetRequiredService<Database>())));
         });
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));

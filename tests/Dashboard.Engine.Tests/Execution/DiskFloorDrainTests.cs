@@ -1,3 +1,4 @@
+using Dashboard.Data.Nodes;
 using Dashboard.Engine.Execution;
 using Dashboard.Engine.Tests.Loop;
 using Dashboard.Scheduling.Model;
@@ -62,6 +63,42 @@ public sealed class DiskFloorDrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_an_admin_resumed_and_drained_again_meanwhile_stays_drained_when_the_space_comes_back()
+    {
+        var nodes = new FakeNodeState(NodeState.Ready);
+        var drain = new DiskFloorDrain(nodes, "local", Marker, 2 * GiB);
+        await drain.UpdateAsync(GiB, CancellationToken.None);
+
+        // Between two checks: the admin resumes the node, then drains it for maintenance.
+        await nodes.SetAsync("local", NodeState.Ready, "resumed by admin", CancellationToken.None);
+        await nodes.SetAsync("local", NodeState.Draining, "maintenance on Friday", CancellationToken.None);
+        await drain.UpdateAsync(10 * GiB, CancellationToken.None);
+
+        nodes.State.Should().Be(NodeState.Draining, "the drain is the admin's now, not the floor's");
+        nodes.Reason.Should().Be("maintenance on Friday");
+        drain.Drained.Should().BeFalse("the floor forgets its drain: a later floor drains the node again once it is Ready");
+    }
+
+    [Fact]
+    public async Task Through_the_real_engine_an_admin_drain_made_meanwhile_is_not_lifted_with_the_floor()
+    {
+        await using var harness = await EngineHarness.StartAsync([EngineHarness.LocalNode()]);
+        var engine = new EngineNodeState(harness.Engine, new NodeStore(harness.Database));
+        var drain = new DiskFloorDrain(engine, "local", Marker, 2 * GiB);
+        await drain.UpdateAsync(GiB, CancellationToken.None);
+        await harness.WaitForAsync(u => u.Snapshot.Nodes.Single().State == NodeState.Draining);
+        engine.ReasonOf("local").Should().StartWith("disk nearly full: 1 GiB free");
+
+        (await harness.Engine.SetNodeStateAsync("local", NodeState.Ready, null, "admin")).Succeeded.Should().BeTrue();
+        (await harness.Engine.SetNodeStateAsync("local", NodeState.Draining, "maintenance", "admin")).Succeeded.Should().BeTrue();
+        await drain.UpdateAsync(10 * GiB, CancellationToken.None);
+        await harness.RoundTripAsync();
+
+        harness.Feed.Current!.Snapshot.Nodes.Single().State.Should().Be(NodeState.Draining);
+        engine.ReasonOf("local").Should().Be("maintenance");
+    }
+
+    [Fact]
     public async Task A_drain_left_before_a_restart_is_lifted_by_the_next_run()
     {
         var nodes = new FakeNodeState(NodeState.Ready);
@@ -91,7 +128,7 @@ public sealed class DiskFloorDrainTests : IDisposable
     public async Task Through_the_real_engine_the_node_drains_and_a_job_only_it_could_hold_waits_instead_of_being_refused()
     {
         await using var harness = await EngineHarness.StartAsync([EngineHarness.LocalNode()]);
-        var engine = new EngineNodeState(harness.Engine);
+        var engine = new EngineNodeState(harness.Engine, new NodeStore(harness.Database));
         var drain = new DiskFloorDrain(engine, "local", Marker, 2 * GiB);
 
         await drain.UpdateAsync(GiB, CancellationToken.None);
@@ -112,12 +149,17 @@ public sealed class DiskFloorDrainTests : IDisposable
 
         public List<(NodeState State, string Reason)> Changes { get; } = [];
 
+        public string? Reason { get; set; }
+
         public NodeState? StateOf(string node) => State;
+
+        public string? ReasonOf(string node) => Reason;
 
         public Task<bool> SetAsync(string node, NodeState state, string reason, CancellationToken cancellationToken)
         {
             Changes.Add((state, reason));
             State = state;
+            Reason = reason;
             return Task.FromResult(true);
         }
     }

@@ -238,12 +238,17 @@ public sealed class JobDiskLimitTests : IDisposable
 
         public System.Threading.Channels.Channel<(NodeState, string)> Changed { get; } = System.Threading.Channels.Channel.CreateUnbounded<(NodeState, string)>();
 
+        private string? reason;
+
         public NodeState? StateOf(string node) => state;
 
-        public Task<bool> SetAsync(string node, NodeState newState, string reason, CancellationToken cancellationToken)
+        public string? ReasonOf(string node) => reason;
+
+        public Task<bool> SetAsync(string node, NodeState newState, string newReason, CancellationToken cancellationToken)
         {
             state = newState;
-            Changed.Writer.TryWrite((newState, reason));
+            reason = newReason;
+            Changed.Writer.TryWrite((newState, newReason));
             return Task.FromResult(true);
         }
     }
