@@ -48,9 +48,10 @@ public sealed class LocalExecutorOptions
 
     /// <summary>
     /// The least free space, in bytes, the filesystems of the data folder's jobs and records folders keep (default
-    /// 2 GiB; 0: no floor): under it the running local job with the largest folder is stopped with that as its reason,
-    /// then the next at each check while the space stays under the floor, so the server's own writes (the database,
-    /// its logs) keep room.
+    /// 2 GiB; 0: no floor), so the server's own writes (the database, its logs) keep room: under it the local node is
+    /// drained, and while the free space still falls the running local job whose folder grew the most since the
+    /// previous check (the largest, at the first check) is stopped with that as its reason, one per check. A stopped
+    /// job's folder stays, so once nobody writes any more the other jobs go on and new ones wait for space.
     /// </summary>
     public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 

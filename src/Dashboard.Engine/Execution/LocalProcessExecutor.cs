@@ -51,6 +51,9 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
     private readonly DiskFloorDrain? floorDrain;
     private int diskWatchStarted;
 
+    /// <summary>The previous disk check's measurements (null before the first): what the floor compares with.</summary>
+    private DiskReading? lastReading;
+
     /// <param name="freeSpace">Where free space is read (the real filesystem by default).</param>
     /// <param name="nodeState">
     /// Where the local node is drained while the disk is under <see cref="LocalExecutorOptions.MinFreeDiskBytes"/> (the
@@ -277,26 +280,27 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
     }
 
     /// <summary>
-    /// Measures each running job's folder and the free space once, stops the jobs <see cref="DiskLimits"/> names, and
-    /// drains or resumes the local node by the free space (<see cref="DiskFloorDrain"/>).
+    /// Measures each job's folder and the free space once, stops the jobs <see cref="DiskLimits"/> names (comparing with
+    /// the previous check: under the floor only the one writing, while the space still falls), and drains or resumes
+    /// the local node by the free space (<see cref="DiskFloorDrain"/>).
     /// </summary>
     private async Task CheckDiskAsync()
     {
         var free = diskLimits.MinFreeBytes > 0
             ? new[] { jobsRoot, recordsRoot }.Select(freeSpace.AvailableBytes).Where(b => b is not null).Min()
             : null;
-        var running = watched.Values.Where(e => !e.StopRequested).OrderBy(e => e.Job.Value).ToList();
-        if (running.Count > 0)
+        // Jobs on their way out are measured too: one still writing in its grace period is the writer, not another.
+        var jobs = watched.Values.OrderBy(e => e.Job.Value).ToList();
+        var sizes = jobs.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token), e.StopRequested)).ToList();
+        var previous = lastReading;
+        lastReading = new DiskReading(free, sizes);
+        foreach (var stop in diskLimits.Decide(sizes, free, previous))
         {
-            var sizes = running.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token))).ToList();
-            foreach (var stop in diskLimits.Decide(sizes, free))
+            if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
             {
-                if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
-                {
-                    ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
-                    entry.DiskReason = stop.Reason;
-                    _ = Stop(stop.Job, options.KillGracePeriod);
-                }
+                ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
+                entry.DiskReason = stop.Reason;
+                _ = Stop(stop.Job, options.KillGracePeriod);
             }
         }
 

@@ -66,6 +66,70 @@ public sealed class DiskLimitsTests
         new DiskLimits(0, 2 * GiB).Decide([], freeBytes: 0).Should().BeEmpty("no running job: nothing to stop");
     }
 
+    [Fact]
+    public void After_one_stop_a_further_check_with_the_free_space_unchanged_stops_nobody()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB);
+        var first = limits.Decide([Size(1, 8 * GiB), Size(2, 3 * GiB)], freeBytes: GiB);
+        first.Single().Job.Should().Be(new JobId(1), "at the first check no growth is known: the largest folder");
+
+        // The stopped job has ended, its folder is still there: the free space stays where it was.
+        var previous = new DiskReading(GiB, [Size(1, 8 * GiB, stopping: true), Size(2, 3 * GiB)]);
+        limits.Decide([Size(2, 3 * GiB)], freeBytes: GiB, previous).Should().BeEmpty("nobody writes any more: the running job goes on");
+        limits.Decide([Size(2, 3 * GiB)], freeBytes: GiB + MiB, new DiskReading(GiB, [Size(2, 3 * GiB)])).Should().BeEmpty("the free space grows again");
+    }
+
+    [Fact]
+    public void A_job_that_keeps_writing_is_chosen_over_a_larger_idle_one()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB);
+        var previous = new DiskReading(GiB, [Size(1, 8 * GiB), Size(2, GiB), Size(3, 2 * GiB)]);
+
+        var stops = limits.Decide([Size(1, 8 * GiB), Size(2, 3 * GiB), Size(3, (long)(2.5 * GiB))], freeBytes: GiB / 2, previous);
+
+        stops.Should().Equal(new DiskStop(
+            new JobId(2),
+            "stopped because the server's disk was nearly full (512 MiB free, under the 2 GiB kept free); its folder grew the most of the running jobs (2 GiB since the last check, 3 GiB in all)"));
+    }
+
+    [Fact]
+    public void A_job_started_since_the_previous_check_grew_by_all_its_folder()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB);
+
+        var stops = limits.Decide([Size(1, 8 * GiB), Size(2, GiB)], freeBytes: GiB / 2, new DiskReading(GiB, [Size(1, 8 * GiB)]));
+
+        stops.Single().Job.Should().Be(new JobId(2));
+    }
+
+    [Fact]
+    public void While_the_space_falls_nobody_is_stopped_when_no_running_job_grew_or_the_writer_is_already_being_stopped()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB);
+        var previous = new DiskReading(GiB, [Size(1, 8 * GiB), Size(2, GiB)]);
+
+        limits.Decide([Size(1, 8 * GiB), Size(2, GiB)], freeBytes: GiB / 2, previous)
+            .Should().BeEmpty("someone else fills the disk: stopping a job would free nothing");
+        limits.Decide([Size(1, 9 * GiB, stopping: true), Size(2, GiB + MiB)], freeBytes: GiB / 2, previous)
+            .Should().BeEmpty("the job writing most is already on its way out (its grace period)");
+    }
+
+    [Fact]
+    public void A_check_after_an_unreadable_free_space_knows_no_growth_and_falls_back_to_the_largest()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB);
+
+        var stops = limits.Decide([Size(1, 8 * GiB), Size(2, 3 * GiB)], freeBytes: GiB, new DiskReading(null, [Size(1, 8 * GiB), Size(2, GiB)]));
+
+        stops.Single().Job.Should().Be(new JobId(1));
+    }
+
+    [Fact]
+    public void A_job_already_being_stopped_is_not_stopped_again_for_its_own_limit()
+    {
+        new DiskLimits(MaxJobBytes: GiB, MinFreeBytes: 0).Decide([Size(1, 3 * GiB, stopping: true)], freeBytes: 0).Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(0L, "0 B")]
     [InlineData(1023L, "1023 B")]
@@ -75,5 +139,5 @@ public sealed class DiskLimitsTests
     [InlineData(21L * 1024 * 1024 * 1024 + 322122547, "21.3 GiB")]
     public void Sizes_read_as_people_write_them(long bytes, string text) => DiskLimits.Bytes(bytes).Should().Be(text);
 
-    private static JobFolderSize Size(long job, long bytes) => new(new JobId(job), bytes);
+    private static JobFolderSize Size(long job, long bytes, bool stopping = false) => new(new JobId(job), bytes, stopping);
 }

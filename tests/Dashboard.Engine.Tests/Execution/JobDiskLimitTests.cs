@@ -134,6 +134,50 @@ public sealed class JobDiskLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_the_floor_only_the_job_that_writes_is_stopped_and_once_nobody_writes_the_others_go_on()
+    {
+        var free = new FakeFreeSpace(1024 * MiB);
+        using var executor = Executor(new LocalExecutorOptions { MaxJobDiskBytes = 0, MinFreeDiskBytes = 2L * 1024 * MiB }, free);
+        using var largestWritten = new Fifo(root, "largest");
+        using var idleWritten = new Fifo(root, "idle");
+        using var writerWritten = new Fifo(root, "writer");
+        using var writeMore = new Fifo(root, "more");
+        var largest = Launch(7, $"head -c 8388608 /dev/zero > f; echo written > {largestWritten.Path}; exec sleep 600");
+        var idle = Launch(8, $"head -c 4194304 /dev/zero > f; echo written > {idleWritten.Path}; exec sleep 600");
+        var writer = Launch(9, $"head -c 1048576 /dev/zero > f; echo written > {writerWritten.Path}; read line < {writeMore.Path}; head -c 2097152 /dev/zero > g; echo written > {writerWritten.Path}; exec sleep 600");
+        foreach (var (launch, written) in new[] { (largest, largestWritten), (idle, idleWritten), (writer, writerWritten) })
+        {
+            await executor.StartAsync(launch, CancellationToken.None);
+            (await written.ReadLineAsync().WaitAsync(Patience)).Should().Be("written");
+        }
+
+        // The third check (reads 5 and 6) starts once the second has ended: the writer writes, and the space falls,
+        // between the two checks' measurements.
+        free.BeforeRead = read =>
+        {
+            if (read == 5)
+            {
+                free.Bytes = 512 * MiB;
+                writeMore.WriteLineAsync("go").Wait(Patience);
+                writerWritten.ReadLineAsync().Wait(Patience);
+            }
+        };
+
+        clock.Advance(Interval);
+        (await exits.For(largest.Id).WaitAsync(Patience)).Reason.Should().EndWith("its folder was the largest of the running jobs (8 MiB)", "the first check knows no growth");
+        clock.Advance(Interval);
+        clock.Advance(Interval);
+        var stopped = await exits.For(writer.Id).WaitAsync(Patience);
+
+        stopped.Reason.Should().StartWith("stopped because the server's disk was nearly full (512 MiB free, under the 2 GiB kept free); its folder grew the most of the running jobs (2 MiB since the last check, 3",
+            "the second check, with the space unchanged, stopped nobody; the third stopped the job that wrote, not the larger idle one");
+        exits.For(idle.Id).IsCompleted.Should().BeFalse("nobody else writes: the idle job goes on");
+        await executor.StopAsync(idle.Id, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await exits.For(idle.Id).WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task Given_the_node_state_the_executor_drains_the_node_under_the_floor_and_resumes_it_once_there_is_room_even_with_no_job_running()
     {
         var free = new FakeFreeSpace(MiB);
@@ -218,9 +262,13 @@ public sealed class JobDiskLimitTests : IDisposable
         /// <summary>The next read fails, as an unreadable filesystem would.</summary>
         public bool FailOnce { get; set; }
 
+        /// <summary>Runs on the check's thread before each read, with the read's number (from 1; two reads a check).</summary>
+        public Action<int>? BeforeRead { get; set; }
+
         public long? AvailableBytes(string path)
         {
             Asked.Enqueue(path);
+            BeforeRead?.Invoke(Asked.Count);
             if (FailOnce)
             {
                 FailOnce = false;
