@@ -67,6 +67,14 @@ public sealed class LocalExecutorOptions
     /// <summary>Host folders a sandboxed job may write besides its own folder (data sets, scratch space); everything else outside the hidden folders is read-only.</summary>
     public List<string> SharedPaths { get; set; } = [];
 
+    /// <summary>
+    /// The folders of munge's socket (default /run/munge; the folder of the socket slurm.conf's <c>AuthInfo=socket=</c>
+    /// names is added). munge vouches for whoever connects as their Unix user: in Sandbox mode a job runs as the
+    /// server's user, whom Slurm trusts as an operator, so these folders are an empty tmpfs in its sandbox. In Owner
+    /// mode a job keeps munge: it reaches Slurm as its own user.
+    /// </summary>
+    public List<string> MungeSocketFolders { get; set; } = ["/run/munge"];
+
     /// <summary>Account name to Unix user, for accounts whose Unix user is not named like the account (Owner mode).</summary>
     public Dictionary<string, string> UnixUsers { get; set; } = [];
 

@@ -19,10 +19,10 @@ public sealed record WorkloadLaunch(
 /// <summary>
 /// The command line that runs a job's workload, from the inside out: <c>sh -c COMMAND</c>; as the owner's Unix user
 /// through <c>setpriv</c> (Owner mode), with no new privileges and an empty capability bounding set; inside
-/// <c>bwrap</c> when the sandbox is used, where the server's files (data folder, content root, HOME) are empty
-/// tmpfs, /tmp and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the
-/// configured shared paths) is writable, and the job has
-/// its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
+/// <c>bwrap</c> when the sandbox is used, where the server's folders (data folder, content root, HOME; munge's socket
+/// folder in Sandbox mode) are empty tmpfs and its hidden files (the Slurm JWT key) are covered by /dev/null, /tmp
+/// and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the configured
+/// shared paths) is writable, and the job has its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
 /// there are no cgroups to do it; and with the largest file it may write capped (prlimit's RLIMIT_FSIZE, SIGXFSZ
 /// ignored so the write fails with EFBIG) wherever a disk limit is set.
 /// </summary>
@@ -123,9 +123,19 @@ public sealed record SandboxCommandLine(
         }
 
         // Outer hidden folders first, so a hidden folder inside another hidden one is mounted on the tmpfs above it.
-        foreach (var hidden in HiddenPaths.Select(Path.GetFullPath).Where(p => p != "/" && Directory.Exists(p)).Distinct().OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal))
+        var hiddenFolders = HiddenPaths.Select(Path.GetFullPath).Where(p => p != "/" && Directory.Exists(p)).Distinct().OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).ToList();
+        foreach (var hidden in hiddenFolders)
         {
             mounts.Hide(hidden);
+        }
+
+        // A hidden file (a key, a socket) is covered by /dev/null, which the job cannot even open there (bubblewrap
+        // binds it nodev: "Permission denied"), and nothing to connect to. Its real path, links resolved, is the one
+        // covered; one inside a hidden folder is gone already.
+        foreach (var file in HiddenPaths.Select(Path.GetFullPath).Where(File.Exists).Select(LocalJobIsolation.RealPath).Distinct()
+            .Where(f => !hiddenFolders.Any(folder => f.StartsWith(folder + "/", StringComparison.Ordinal))).Order(StringComparer.Ordinal))
+        {
+            mounts.HideFile(file);
         }
 
         mounts.Bind(launch.WorkFolder);
@@ -162,6 +172,12 @@ internal sealed class SandboxMounts(List<string> arguments)
         MakeParents(path);
         arguments.AddRange(["--tmpfs", path]);
         tmpfsRoots.Add(path);
+    }
+
+    public void HideFile(string path)
+    {
+        MakeParents(path);
+        arguments.AddRange(["--ro-bind", "/dev/null", path]);
     }
 
     private void MakeParents(string path)
