@@ -14,6 +14,15 @@ internal static partial class ExecutorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} ignored SIGTERM for {Grace}; sending SIGKILL")]
     public static partial void Killing(ILogger logger, JobId job, TimeSpan grace);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} is stopped for the disk: {Reason}")]
+    public static partial void DiskStop(ILogger logger, JobId job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A check of the local jobs' disk failed; the next one runs as usual")]
+    public static partial void DiskCheckFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The local node's drain for a nearly full disk could not be recorded")]
+    public static partial void DrainNotRecorded(ILogger logger, Exception error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The exit of job {Job} could not be reported")]
     public static partial void ExitNotReported(ILogger logger, Exception error, JobId job);
 }

@@ -38,6 +38,26 @@ public sealed class LocalExecutorOptions
     /// </summary>
     public int MaxProcessesPerJob { get; set; } = 8192;
 
+    /// <summary>
+    /// The most disk one local job may use, in bytes (default 20 GiB; 0: no limit). No single file of the job can grow
+    /// past it (the kernel's RLIMIT_FSIZE: the write fails with EFBIG, "File too large"), and a job whose folder (every
+    /// file in it, links not followed, counted by the blocks they take) holds more is stopped and ends Failed with the
+    /// size it wrote as its reason. The folder is measured every <see cref="DiskCheckInterval"/>.
+    /// </summary>
+    public long MaxJobDiskBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The least free space, in bytes, the filesystems of the data folder's jobs and records folders keep (default
+    /// 2 GiB; 0: no floor), so the server's own writes (the database, its logs) keep room: under it the local node is
+    /// drained, and while the free space still falls the running local job whose folder grew the most since the
+    /// previous check (the largest, at the first check) is stopped with that as its reason, one per check. A stopped
+    /// job's folder stays, so once nobody writes any more the other jobs go on and new ones wait for space.
+    /// </summary>
+    public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How often the running local jobs' folders and the free space are measured (default 5 s).</summary>
+    public TimeSpan DiskCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Which isolation local jobs must have: Auto (the strongest this host allows), Owner, Sandbox or Refuse.</summary>
     public IsolationSetting Isolation { get; set; } = IsolationSetting.Auto;
 
@@ -46,6 +66,14 @@ public sealed class LocalExecutorOptions
 
     /// <summary>Host folders a sandboxed job may write besides its own folder (data sets, scratch space); everything else outside the hidden folders is read-only.</summary>
     public List<string> SharedPaths { get; set; } = [];
+
+    /// <summary>
+    /// The folders of munge's socket (default /run/munge; the folder of the socket slurm.conf's <c>AuthInfo=socket=</c>
+    /// names is added). munge vouches for whoever connects as their Unix user: in Sandbox mode a job runs as the
+    /// server's user, whom Slurm trusts as an operator, so these folders are an empty tmpfs in its sandbox. In Owner
+    /// mode a job keeps munge: it reaches Slurm as its own user.
+    /// </summary>
+    public List<string> MungeSocketFolders { get; set; } = ["/run/munge"];
 
     /// <summary>Account name to Unix user, for accounts whose Unix user is not named like the account (Owner mode).</summary>
     public Dictionary<string, string> UnixUsers { get; set; } = [];

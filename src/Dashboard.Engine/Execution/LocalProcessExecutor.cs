@@ -17,18 +17,13 @@ namespace Dashboard.Engine.Execution;
 /// indices and DASHBOARD_CPUS / OMP_NUM_THREADS set to its CPU count; its output goes to its log file and never
 /// flows through this process, so a job outlives a server restart and is re-adopted from its launch record.
 /// When it ends, is cancelled or runs out of time, every process left in its cgroups is killed before its exit is
-/// reported.
+/// reported. A job's disk is limited (<see cref="LocalExecutorOptions.MaxJobDiskBytes"/>: no file past it, and its
+/// folder measured every <see cref="LocalExecutorOptions.DiskCheckInterval"/>, on this executor's own timer, never the
+/// engine's), and the free space under the data folder is kept (<see cref="LocalExecutorOptions.MinFreeDiskBytes"/>):
+/// a job past either is stopped and reported Failed with the reason, and the local node is drained while the free
+/// space stays under the floor (<see cref="DiskFloorDrain"/>, given <paramref name="nodeState"/>).
 /// </summary>
-public sealed class LocalProcessExecutor(
-    LocalExecutorOptions options,
-    LocalJobIsolation isolation,
-    string jobsRoot,
-    string recordsRoot,
-    string localNodeName,
-    IJobExitSink sink,
-    TimeProvider time,
-    ILogger<LocalProcessExecutor> logger,
-    Sessions.SessionEndpoints? sessions = null) : IJobExecutor, IDisposable
+public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
 {
     /// <summary>How long ending a job's leftover processes may take before its exit is reported anyway.</summary>
     private static readonly TimeSpan KillPatience = TimeSpan.FromSeconds(10);
@@ -41,7 +36,62 @@ public sealed class LocalProcessExecutor(
     private readonly ConcurrentDictionary<JobId, Watched> watched = new();
     private readonly CpuPinning pinning = new(Environment.ProcessorCount);
     private readonly CancellationTokenSource stopping = new();
-    private readonly string scope = Scope(recordsRoot);
+    private readonly LocalExecutorOptions options;
+    private readonly LocalJobIsolation isolation;
+    private readonly string jobsRoot;
+    private readonly string recordsRoot;
+    private readonly string localNodeName;
+    private readonly IJobExitSink sink;
+    private readonly TimeProvider time;
+    private readonly ILogger<LocalProcessExecutor> logger;
+    private readonly Sessions.SessionEndpoints? sessions;
+    private readonly string scope;
+    private readonly DiskLimits diskLimits;
+    private readonly IFreeDiskSpace freeSpace;
+    private readonly DiskFloorDrain? floorDrain;
+    private int diskWatchStarted;
+
+    /// <summary>The previous disk check's measurements (null before the first): what the floor compares with.</summary>
+    private DiskReading? lastReading;
+
+    /// <param name="freeSpace">Where free space is read (the real filesystem by default).</param>
+    /// <param name="nodeState">
+    /// Where the local node is drained while the disk is under <see cref="LocalExecutorOptions.MinFreeDiskBytes"/> (the
+    /// engine); null: jobs are stopped, the node is left as it is. Given, the disk is watched from the start, so a drain
+    /// this executor left before a restart is lifted once there is room again.
+    /// </param>
+    public LocalProcessExecutor(
+        LocalExecutorOptions options,
+        LocalJobIsolation isolation,
+        string jobsRoot,
+        string recordsRoot,
+        string localNodeName,
+        IJobExitSink sink,
+        TimeProvider time,
+        ILogger<LocalProcessExecutor> logger,
+        Sessions.SessionEndpoints? sessions = null,
+        IFreeDiskSpace? freeSpace = null,
+        ILocalNodeState? nodeState = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.isolation = isolation;
+        this.jobsRoot = jobsRoot;
+        this.recordsRoot = recordsRoot;
+        this.localNodeName = localNodeName;
+        this.sink = sink;
+        this.time = time;
+        this.logger = logger;
+        this.sessions = sessions;
+        scope = Scope(recordsRoot);
+        diskLimits = new(Math.Max(0, options.MaxJobDiskBytes), Math.Max(0, options.MinFreeDiskBytes));
+        this.freeSpace = freeSpace ?? FileSystemFreeSpace.Instance;
+        if (nodeState is not null && diskLimits.MinFreeBytes > 0)
+        {
+            floorDrain = new DiskFloorDrain(nodeState, localNodeName, Path.Combine(recordsRoot, DiskFloorDrain.MarkerFileName), diskLimits.MinFreeBytes);
+            StartDiskWatch();
+        }
+    }
 
     public IsolationChoice Isolation => isolation.Choice;
 
@@ -69,7 +119,7 @@ public sealed class LocalProcessExecutor(
         var cgroup = isolation.Cgroups is { } root ? JobCgroup.Create(root, scope, launch.Id.Value, memoryLimit, limits?.CpuMillicores, ProcessLimit) : null;
         var cores = cgroup is null && options.PinCpus ? pinning.Take(launch.Id, cpuCount) : [];
         var workload = isolation.CommandLine.Build(new WorkloadLaunch(
-            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null, ScratchBytes(launch)));
+            launch.Job.Spec.Command, Path.GetFullPath(folder.Path), runAs, cores, cgroup is null ? memoryLimit * 1024 * 1024 : null, ScratchBytes(launch), FileSizeLimit));
 
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = records.Path, UseShellExecute = false };
         start.ArgumentList.Add("sh");
@@ -111,6 +161,7 @@ public sealed class LocalProcessExecutor(
         var entry = new Watched(launch.Id, records, record.Pid, cgroup);
         watched[launch.Id] = entry;
         _ = WatchChildAsync(entry, process);
+        StartDiskWatch();
         ExecutorLog.Started(logger, launch.Id, record.Pid, start.Environment["CUDA_VISIBLE_DEVICES"] ?? "");
         return Task.CompletedTask;
     }
@@ -118,6 +169,9 @@ public sealed class LocalProcessExecutor(
     public Task StopAsync(JobId job, CancellationToken cancellationToken) => Stop(job, options.KillGracePeriod);
 
     private long? ProcessLimit => options.MaxProcessesPerJob > 0 ? options.MaxProcessesPerJob : null;
+
+    /// <summary>No file of a job may grow past its disk limit (RLIMIT_FSIZE).</summary>
+    private long? FileSizeLimit => options.MaxJobDiskBytes > 0 ? options.MaxJobDiskBytes : null;
 
     /// <summary>The size of a sandboxed job's /tmp and of its /dev/shm: its memory limit, else its memory request (at least 64 MiB).</summary>
     private static long ScratchBytes(JobLaunch launch) =>
@@ -185,8 +239,82 @@ public sealed class LocalProcessExecutor(
         sessions?.Reopen(launch.Job, records.Path);
         pinning.Adopt(launch.Id, record.Cores ?? []);
         _ = WatchAdoptedAsync(entry, record);
+        StartDiskWatch();
         ExecutorLog.Adopted(logger, launch.Id, record.Pid);
         return AdoptionOutcome.Adopted;
+    }
+
+    /// <summary>Starts measuring the jobs' folders and the free space, once, when the first job is started or adopted.</summary>
+    private void StartDiskWatch()
+    {
+        if ((diskLimits.MaxJobBytes > 0 || diskLimits.MinFreeBytes > 0) && options.DiskCheckInterval > TimeSpan.Zero
+            && Interlocked.Exchange(ref diskWatchStarted, 1) == 0)
+        {
+            _ = WatchDiskAsync();
+        }
+    }
+
+    private async Task WatchDiskAsync()
+    {
+        using var timer = new PeriodicTimer(options.DiskCheckInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+            {
+                // The walk runs on the thread pool: a job with millions of files slows this check, never the engine.
+                try
+                {
+                    await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // One failed check (a folder that could not be read) does not end the checks that follow.
+                    ExecutorLog.DiskCheckFailed(logger, error);
+                }
+            }
+        }
+        catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
+        {
+            // The executor is disposed.
+        }
+    }
+
+    /// <summary>
+    /// Measures each job's folder and the free space once, stops the jobs <see cref="DiskLimits"/> names (comparing with
+    /// the previous check: under the floor only the one writing, while the space still falls), and drains or resumes
+    /// the local node by the free space (<see cref="DiskFloorDrain"/>).
+    /// </summary>
+    private async Task CheckDiskAsync()
+    {
+        var free = diskLimits.MinFreeBytes > 0
+            ? new[] { jobsRoot, recordsRoot }.Select(freeSpace.AvailableBytes).Where(b => b is not null).Min()
+            : null;
+        // Jobs on their way out are measured too: one still writing in its grace period is the writer, not another.
+        var jobs = watched.Values.OrderBy(e => e.Job.Value).ToList();
+        var sizes = jobs.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token), e.StopRequested)).ToList();
+        var previous = lastReading;
+        lastReading = new DiskReading(free, sizes);
+        foreach (var stop in diskLimits.Decide(sizes, free, previous))
+        {
+            if (watched.TryGetValue(stop.Job, out var entry) && !entry.StopRequested)
+            {
+                ExecutorLog.DiskStop(logger, stop.Job, stop.Reason);
+                entry.DiskReason = stop.Reason;
+                _ = Stop(stop.Job, options.KillGracePeriod);
+            }
+        }
+
+        if (floorDrain is not null)
+        {
+            try
+            {
+                await floorDrain.UpdateAsync(free, stopping.Token).ConfigureAwait(false);
+            }
+            catch (IOException error)
+            {
+                ExecutorLog.DrainNotRecorded(logger, error);
+            }
+        }
     }
 
     public void Dispose()
@@ -322,12 +450,14 @@ public sealed class LocalProcessExecutor(
         sessions?.Close(entry.Job);
         pinning.Release(entry.Job);
         var code = entry.Records.ReadExitCode();
-        var reason = entry.Killed
+        var reason = entry.DiskReason is { } disk ? disk
+            : entry.Killed
             ? $"killed with SIGKILL after ignoring SIGTERM for {entry.Grace.TotalSeconds:0} s"
             : code is null ? "ended without recording an exit code (killed by a signal from outside)"
             : leftovers > 0 && !entry.StopRequested ? LeftRunning(leftovers)
             : null;
-        var reported = entry.Killed || (leftovers > 0 && code == 0 && !entry.StopRequested) ? null : code;
+        // A job stopped for its disk failed, whatever code it chose to exit with on SIGTERM.
+        var reported = entry.DiskReason is not null || entry.Killed || (leftovers > 0 && code == 0 && !entry.StopRequested) ? null : code;
         await ReportAsync(new JobExit(entry.Job, reported, time.GetUtcNow(), reason)).ConfigureAwait(false);
     }
 
@@ -374,6 +504,9 @@ public sealed class LocalProcessExecutor(
         public bool StopRequested { get; set; }
 
         public bool Killed { get; set; }
+
+        /// <summary>Why the executor stopped the job for the disk (over its limit, or the disk nearly full); null otherwise.</summary>
+        public string? DiskReason { get; set; }
 
         /// <summary>Time between SIGTERM and SIGKILL for this stop: the kill grace period, or the preemption grace.</summary>
         public TimeSpan Grace { get; set; }

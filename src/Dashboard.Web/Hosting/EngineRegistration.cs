@@ -54,7 +54,9 @@ public static class EngineRegistration
             var stored = sp.GetService<IStoredUnixUsers>();
             // The jobs and records folders may be set outside the data folder: hidden wherever they are.
             string[] outside = [.. new[] { jobsRoot, recordsRoot }.Select(Path.GetFullPath).Where(p => !p.StartsWith(Path.GetFullPath(dataFolder) + "/", StringComparison.Ordinal))];
-            return LocalJobIsolation.Detect(executor, [dataFolder, contentRootPath, .. outside], stored is null ? null : stored.UnixUserOf);
+            // The Slurm JWT key mints a token for any user: a file the server reads, never a job.
+            string[] slurmKey = configuration["Cluster:Slurm:JwtKeyFile"] is { Length: > 0 } key ? [key] : [];
+            return LocalJobIsolation.Detect(executor, [dataFolder, contentRootPath, .. outside, .. slurmKey], stored is null ? null : stored.UnixUserOf, configuration["Cluster:Slurm:SlurmConf"]);
         });
         services.AddSingleton(sp =>
         {
@@ -81,7 +83,7 @@ public static class EngineRegistration
             IsolationLog.InForce(logger, isolation.Choice.Mode, isolation.Choice.Description);
             return new LocalProcessExecutor(
                 executor, isolation, jobsRoot, recordsRoot, LocalHostInventory.LocalNodeName(cluster.LocalNode), sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>(), logger,
-                sp.GetService<Dashboard.Engine.Sessions.SessionEndpoints>());
+                sp.GetService<Dashboard.Engine.Sessions.SessionEndpoints>(), nodeState: new EngineNodeState(sp.GetRequiredService<ClusterEngine>(), new Dashboard.Data.Nodes.NodeStore(sp.GetRequiredService<Database>())));
         });
         services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<EngineInbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobStore(sp.GetRequiredService<Database>()));

@@ -26,6 +26,7 @@ public abstract class JobIsolationAttackTests : IDisposable
     private const string PasswordHash = "PBKDF2-HASH-OF-ALICE-7c1e";
     private const string SettingsSecret = "SETTINGS-SECRET-41d2";
     private const string KeyRingSecret = "KEY-RING-SECRET-93fa";
+    private const string SlurmKeySecret = "SLURM-JWT-KEY-SECRET-0c6b";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly string root = Directory.CreateTempSubdirectory("dashboard-attack-").FullName;
@@ -36,6 +37,7 @@ public abstract class JobIsolationAttackTests : IDisposable
     protected JobIsolationAttackTests(IsolationSetting setting, ITestOutputHelper output)
     {
         this.output = output;
+        Setting = setting;
         // Jobs of other Unix users may pass through the test's folder to the pipes in it.
         if (!OperatingSystem.IsWindows())
         {
@@ -61,6 +63,8 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     private LocalJobIsolation Isolation { get; }
+
+    private IsolationSetting Setting { get; }
 
     private string ContentRoot => Path.Combine(root, "app");
 
@@ -376,6 +380,66 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task In_sandbox_mode_a_job_cannot_reach_munge_or_read_the_slurm_key_and_in_owner_mode_it_keeps_munge()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // A munge socket and a JWT key where a job could see them (a shared folder: the sandbox's /tmp is its own).
+        var mungeFolder = Directory.CreateDirectory(Path.Combine(Pipes, "munge")).FullName;
+        File.SetUnixFileMode(mungeFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        var socketPath = Path.Combine(mungeFolder, "munge.socket.2");
+        var keyPath = Path.Combine(Pipes, "jwt_hs256.key");
+        File.WriteAllText(keyPath, SlurmKeySecret);
+        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var munge = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        munge.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        munge.Listen();
+        File.SetUnixFileMode(socketPath, (UnixFileMode)0x1FF);
+        var connections = 0;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await munge.AcceptAsync();
+                    Interlocked.Increment(ref connections);
+                }
+            }
+            catch (Exception error) when (error is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // The test is over.
+            }
+        });
+        var isolation = LocalJobIsolation.For(IsolationChoice.Choose(Setting, TestIsolation.Capabilities), TestIsolation.Capabilities,
+            new LocalExecutorOptions { SharedPaths = [Pipes], MungeSocketFolders = [mungeFolder] }, [DataFolder, ContentRoot, keyPath]);
+
+        var log = await RunAsync(10, $"""
+            test -S {socketPath}; echo "socket=$?"
+            /usr/bin/python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" {socketPath} 2>&1; echo "connect=$?"
+            cat {keyPath}; echo "key=$?"
+            """, isolation: isolation);
+        if (log is null)
+        {
+            return;
+        }
+
+        log.Should().NotContain(SlurmKeySecret, "the key is hidden in every mode (here it is also the server's 0600 file)");
+        if (isolation.Choice.Mode == IsolationMode.Sandbox)
+        {
+            log.Should().Contain("socket=1").And.NotContain("connect=0");
+            Volatile.Read(ref connections).Should().Be(0, "the job, the server's user, must not get munge credentials for Slurm");
+        }
+        else
+        {
+            log.Should().Contain("socket=0", "in Owner mode a job keeps munge: Slurm knows it as its own user");
+        }
+    }
+
+    [Fact]
     public async Task The_refuse_mode_refuses_a_job_with_the_reason_and_starts_nothing()
     {
         var refused = Isolation with { Choice = IsolationChoice.Choose(IsolationSetting.Refuse, TestIsolation.Capabilities) };
@@ -388,9 +452,9 @@ public abstract class JobIsolationAttackTests : IDisposable
     }
 
     /// <summary>Runs the job to its end and returns its log; null (after checking the refusal) where this host allows no isolation.</summary>
-    private async Task<string?> RunAsync(long id, string command, bool readLog = true)
+    private async Task<string?> RunAsync(long id, string command, bool readLog = true, LocalJobIsolation? isolation = null)
     {
-        using var executor = Executor();
+        using var executor = Executor(isolation);
         var launch = Launch(id, command);
         if (!await StartOrRefusedAsync(executor, launch))
         {

@@ -1,3 +1,4 @@
+using Dashboard.Engine.Execution;
 using Dashboard.Engine.Execution.Isolation;
 
 namespace Dashboard.Engine.Tests.Execution;
@@ -32,6 +33,69 @@ public sealed class SandboxCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_hidden_file_reads_as_dev_null_at_its_real_path_and_one_inside_a_hidden_folder_or_missing_is_left_out()
+    {
+        var secrets = Directory.CreateDirectory(Path.Combine(root, "etc-slurm")).FullName;
+        var key = Path.Combine(secrets, "jwt_hs256.key");
+        File.WriteAllText(key, "secret");
+        var link = Path.Combine(root, "key-link");
+        File.CreateSymbolicLink(link, key);
+        var inData = Path.Combine(Data, "inside.key");
+        File.WriteAllText(inData, "secret");
+        var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data, link, inData, Path.Combine(root, "missing.key")], [root], []);
+
+        var text = string.Join(' ', line.Build(new WorkloadLaunch("true", Work, null, [], null)));
+
+        text.Should().Contain($"--ro-bind /dev/null {key} ", "the link's target is what a job would read");
+        text.IndexOf($"--bind {root} {root}", StringComparison.Ordinal).Should().BeLessThan(text.IndexOf($"--ro-bind /dev/null {key}", StringComparison.Ordinal), "hidden inside a shared folder too");
+        text.Should().NotContain("inside.key", "the data folder is hidden whole already").And.NotContain("missing.key");
+    }
+
+    [Fact]
+    public void In_sandbox_mode_munges_socket_folders_are_hidden_and_in_owner_mode_they_are_kept()
+    {
+        var munge = Directory.CreateDirectory(Path.Combine(root, "run-munge")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(root, "slurm-socket")).FullName;
+        var options = new LocalExecutorOptions { MungeSocketFolders = [munge, Path.Combine(root, "absent")] };
+        var sandbox = LocalJobIsolation.For(new IsolationChoice(IsolationMode.Sandbox, true, false, "Sandbox"), TestIsolation.Capabilities, options, [Data], mungeSockets: [other]);
+        var owner = LocalJobIsolation.For(new IsolationChoice(IsolationMode.Owner, true, false, "Owner"), TestIsolation.Capabilities, options, [Data], mungeSockets: [other]);
+
+        var sandboxed = string.Join(' ', sandbox.CommandLine.Build(new WorkloadLaunch("true", Work, null, [], null)));
+        var owned = string.Join(' ', owner.CommandLine.Build(new WorkloadLaunch("true", Work, Alice, [], null)));
+
+        sandboxed.Should().Contain($"--tmpfs {munge} ").And.Contain($"--tmpfs {other} ").And.NotContain("absent");
+        owned.Should().NotContain(munge).And.NotContain(other);
+        new LocalExecutorOptions().MungeSocketFolders.Should().Equal("/run/munge");
+    }
+
+    [Theory]
+    [InlineData("AuthType=auth/munge\nAuthInfo=socket=/var/run/munge/munge.socket.2\n", "/var/run/munge/munge.socket.2")]
+    [InlineData("authinfo = cred_expire=120,socket=/srv/munge/s # the cluster's\n", "/srv/munge/s")]
+    [InlineData("#AuthInfo=socket=/commented/out\nAuthType=auth/munge\n", null)]
+    [InlineData("AuthInfo=cred_expire=120\n", null)]
+    public void The_munge_socket_is_read_from_slurm_conf(string conf, string? socket) =>
+        LocalJobIsolation.MungeSocketOf(conf).Should().Be(socket);
+
+    [Theory]
+    [InlineData("/var/run/munge/munge.socket.2", "/var/run/munge")]
+    [InlineData("/run/munge.socket", "/run/munge.socket")]
+    [InlineData("/srv/slurm/munge/s", "/srv/slurm/munge")]
+    public void A_socket_in_its_own_folder_is_hidden_with_it_and_one_in_a_system_folder_alone(string socket, string hidden) =>
+        LocalJobIsolation.MungeHideTarget(socket).Should().Be(hidden);
+
+    [Fact]
+    public void Real_paths_resolve_every_link_on_the_way()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(root, "real", "slurm")).FullName;
+        File.WriteAllText(Path.Combine(real, "key"), "k");
+        Directory.CreateSymbolicLink(Path.Combine(root, "etc"), Path.Combine(root, "real"));
+        File.CreateSymbolicLink(Path.Combine(real, "current.key"), "key");
+
+        LocalJobIsolation.RealPath(Path.Combine(root, "etc", "slurm", "current.key")).Should().Be(Path.Combine(LocalJobIsolation.RealPath(root), "real", "slurm", "key"));
+        LocalJobIsolation.RealPath("/nonexistent/x").Should().Be("/nonexistent/x");
+    }
+
+    [Fact]
     public void The_private_tmp_and_shared_memory_are_as_large_as_the_jobs_memory()
     {
         var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);
@@ -39,6 +103,26 @@ public sealed class SandboxCommandLineTests : IDisposable
         var text = string.Join(' ', line.Build(new WorkloadLaunch("true", Work, Alice, [], null, 256L * 1024 * 1024)));
 
         text.Should().Contain("--perms 1777 --size 268435456 --tmpfs /tmp --perms 1777 --size 268435456 --tmpfs /dev/shm ");
+    }
+
+    [Fact]
+    public void A_disk_limit_caps_every_file_with_prlimit_and_ignores_SIGXFSZ_so_the_write_fails_with_EFBIG()
+    {
+        var line = new SandboxCommandLine("bwrap", UseSandbox: true, [Data], [], []);
+
+        var arguments = line.Build(new WorkloadLaunch("true", Work, Alice, [], null, FileSizeLimitBytes: 20L * 1024 * 1024 * 1024));
+
+        arguments.Should().StartWith(["prlimit", "--fsize=21474836480", "--", "env", "--ignore-signal=XFSZ", "bwrap"]);
+    }
+
+    [Fact]
+    public void Without_cgroups_the_memory_and_file_size_limits_share_one_prlimit()
+    {
+        var line = new SandboxCommandLine("bwrap", UseSandbox: false, [Data], [], []);
+
+        var arguments = line.Build(new WorkloadLaunch("true", Work, null, [], 512L * 1024 * 1024, FileSizeLimitBytes: 1024));
+
+        arguments.Should().Equal("prlimit", "--data=536870912", "--fsize=1024", "--", "env", "--ignore-signal=XFSZ", "sh", "-c", "true");
     }
 
     [Fact]

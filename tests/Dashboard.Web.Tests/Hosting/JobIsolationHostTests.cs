@@ -72,6 +72,39 @@ public sealed class JobIsolationHostTests
     }
 
     [Fact]
+    public async Task The_slurm_jwt_key_is_hidden_from_jobs_and_in_sandbox_mode_the_munge_socket_slurm_conf_names_too()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("dashboard-slurm-").FullName;
+        try
+        {
+            var key = Path.Combine(elsewhere, "jwt.key");
+            var conf = Path.Combine(elsewhere, "slurm.conf");
+            var socketFolder = Directory.CreateDirectory(Path.Combine(elsewhere, "munge")).FullName;
+            await File.WriteAllTextAsync(conf, $"AuthType=auth/munge\nAuthInfo=socket={socketFolder}/munge.socket.2\n");
+            var settings = new Dictionary<string, string>
+            {
+                ["Executor:Isolation"] = "Sandbox",
+                ["Cluster:Slurm:JwtKeyFile"] = key,
+                ["Cluster:Slurm:SlurmConf"] = conf,
+            };
+            await using var factory = new DashboardFactory { Settings = settings };
+            _ = factory.Server;
+
+            var isolation = factory.Services.GetRequiredService<LocalJobIsolation>();
+
+            isolation.CommandLine.HiddenPaths.Should().Contain(key);
+            if (isolation.Choice.Mode == IsolationMode.Sandbox)
+            {
+                isolation.CommandLine.HiddenPaths.Should().Contain([socketFolder, "/run/munge"]);
+            }
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_database_is_the_servers_alone_and_the_key_ring_lives_in_the_data_folder()
     {
         await using var factory = new DashboardFactory();

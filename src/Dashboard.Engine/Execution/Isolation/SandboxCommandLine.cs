@@ -4,7 +4,8 @@ namespace Dashboard.Engine.Execution.Isolation;
 
 /// <summary>
 /// What one job's workload command line is built from. <paramref name="ScratchBytes"/>: the size of each of the
-/// sandbox's /tmp and /dev/shm (the job's memory; null for no size).
+/// sandbox's /tmp and /dev/shm (the job's memory; null for no size). <paramref name="FileSizeLimitBytes"/>: the
+/// largest file the job may write (RLIMIT_FSIZE; null for no limit).
 /// </summary>
 public sealed record WorkloadLaunch(
     string Command,
@@ -12,16 +13,18 @@ public sealed record WorkloadLaunch(
     UnixAccount? RunAs,
     IReadOnlyList<int> PinnedCores,
     long? DataLimitBytes,
-    long? ScratchBytes = null);
+    long? ScratchBytes = null,
+    long? FileSizeLimitBytes = null);
 
 /// <summary>
 /// The command line that runs a job's workload, from the inside out: <c>sh -c COMMAND</c>; as the owner's Unix user
 /// through <c>setpriv</c> (Owner mode), with no new privileges and an empty capability bounding set; inside
-/// <c>bwrap</c> when the sandbox is used, where the server's files (data folder, content root, HOME) are empty
-/// tmpfs, /tmp and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the
-/// configured shared paths) is writable, and the job has
-/// its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
-/// there are no cgroups to do it.
+/// <c>bwrap</c> when the sandbox is used, where the server's folders (data folder, content root, HOME; munge's socket
+/// folder in Sandbox mode) are empty tmpfs and its hidden files (the Slurm JWT key) are covered by /dev/null, /tmp
+/// and /dev/shm are private (and writable, whoever the job runs as), only the job's own folder (and the configured
+/// shared paths) is writable, and the job has its own pid and IPC namespaces and dies with its supervisor; pinned and capped with taskset and prlimit only where
+/// there are no cgroups to do it; and with the largest file it may write capped (prlimit's RLIMIT_FSIZE, SIGXFSZ
+/// ignored so the write fails with EFBIG) wherever a disk limit is set.
 /// </summary>
 public sealed record SandboxCommandLine(
     string BwrapPath,
@@ -39,9 +42,27 @@ public sealed record SandboxCommandLine(
             arguments.AddRange(["taskset", "-c", string.Join(',', launch.PinnedCores)]);
         }
 
+        var limits = new List<string>();
         if (launch.DataLimitBytes is { } bytes)
         {
-            arguments.AddRange(["prlimit", string.Create(CultureInfo.InvariantCulture, $"--data={bytes}"), "--"]);
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"--data={bytes}"));
+        }
+
+        if (launch.FileSizeLimitBytes is { } fileBytes)
+        {
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"--fsize={fileBytes}"));
+        }
+
+        if (limits.Count > 0)
+        {
+            arguments.AddRange(["prlimit", .. limits, "--"]);
+        }
+
+        if (launch.FileSizeLimitBytes is not null)
+        {
+            // A write past the file size limit sends SIGXFSZ, which kills by default: ignored (and inherited so), the
+            // write fails with EFBIG instead and the job's program can say "File too large".
+            arguments.AddRange(["env", "--ignore-signal=XFSZ"]);
         }
 
         if (UseSandbox)
@@ -102,9 +123,19 @@ public sealed record SandboxCommandLine(
         }
 
         // Outer hidden folders first, so a hidden folder inside another hidden one is mounted on the tmpfs above it.
-        foreach (var hidden in HiddenPaths.Select(Path.GetFullPath).Where(p => p != "/" && Directory.Exists(p)).Distinct().OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal))
+        var hiddenFolders = HiddenPaths.Select(Path.GetFullPath).Where(p => p != "/" && Directory.Exists(p)).Distinct().OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).ToList();
+        foreach (var hidden in hiddenFolders)
         {
             mounts.Hide(hidden);
+        }
+
+        // A hidden file (a key, a socket) is covered by /dev/null, which the job cannot even open there (bubblewrap
+        // binds it nodev: "Permission denied"), and nothing to connect to. Its real path, links resolved, is the one
+        // covered; one inside a hidden folder is gone already.
+        foreach (var file in HiddenPaths.Select(Path.GetFullPath).Where(File.Exists).Select(LocalJobIsolation.RealPath).Distinct()
+            .Where(f => !hiddenFolders.Any(folder => f.StartsWith(folder + "/", StringComparison.Ordinal))).Order(StringComparer.Ordinal))
+        {
+            mounts.HideFile(file);
         }
 
         mounts.Bind(launch.WorkFolder);
@@ -141,6 +172,12 @@ internal sealed class SandboxMounts(List<string> arguments)
         MakeParents(path);
         arguments.AddRange(["--tmpfs", path]);
         tmpfsRoots.Add(path);
+    }
+
+    public void HideFile(string path)
+    {
+        MakeParents(path);
+        arguments.AddRange(["--ro-bind", "/dev/null", path]);
     }
 
     private void MakeParents(string path)
