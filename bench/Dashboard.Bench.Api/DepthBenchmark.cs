@@ -91,13 +91,16 @@ public static class DepthBenchmark
         if (timeSubmits)
         {
             // Untimed: the first submits pay for the JIT, the first connections and the caches; the first timed runs
-            // would carry them. Rounds of submits (8 then 64 clients) until one costs the JIT under 20 ms (at most
-            // 20): on a loaded machine the JIT's tiering up lags by many seconds and, with one round only, was counted
+            // would carry them. Rounds of submits (8 then 64 clients), at least 8, until three in a row each cost the
+            // JIT under 20 ms (at most 30): one quiet round was not enough (stop 35: a warm-up that ended after 6 rounds,
+            // 6 ms of JIT in the last, was followed by 163-460 us of JIT per submit in the first timed rows, their code
+            // still at tier 0). On a loaded machine the JIT's tiering up lags by many seconds and, with one round only, was counted
             // as the first timed runs' CPU (a server that has run for a few minutes has paid it; a perf profile of a
             // run that stopped at 100 ms still showed the tiering JIT thread in 24% of the samples). The warm-up's jobs
             // are then cancelled, so the first depth starts from an empty queue.
             var warmUp = Stopwatch.StartNew();
             var rounds = 0;
+            var quietInARow = 0;
             TimeSpan jitInRound;
             do
             {
@@ -109,8 +112,9 @@ public static class DepthBenchmark
 
                 jitInRound = System.Runtime.JitInfo.GetCompilationTime() - jitBefore;
                 rounds++;
+                quietInARow = jitInRound < TimeSpan.FromMilliseconds(20) ? quietInARow + 1 : 0;
             }
-            while (rounds < 20 && jitInRound > TimeSpan.FromMilliseconds(20));
+            while (rounds < 30 && (rounds < 8 || quietInARow < 3));
 
             var cancelled = await CancelWaitingAsync(engine);
             Console.WriteLine($"warm-up : {rounds} x {2 * Math.Min(submits, 500)} API submits (8 then 64 clients) in {warmUp.Elapsed.TotalSeconds:0.0} s, not timed, the JIT {jitInRound.TotalMilliseconds:0} ms in the last round; its {cancelled} jobs cancelled");
