@@ -266,9 +266,11 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
                 {
                     await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
                 }
-                catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                catch (Exception error) when (!stopping.IsCancellationRequested)
                 {
-                    // One failed check (a folder that could not be read) does not end the checks that follow.
+                    // One failed check (a folder that could not be read, a statx this libc lacks, the engine refusing the
+                    // drain) does not end the checks that follow: any error, not only the expected ones, or a job past
+                    // its limit would never be stopped again.
                     ExecutorLog.DiskCheckFailed(logger, error);
                 }
             }
