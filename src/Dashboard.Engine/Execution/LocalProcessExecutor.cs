@@ -293,7 +293,11 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
             : null;
         // Jobs on their way out are measured too: one still writing in its grace period is the writer, not another.
         var jobs = watched.Values.OrderBy(e => e.Job.Value).ToList();
-        var sizes = jobs.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token), e.StopRequested)).ToList();
+        var sizes = jobs.Select(e =>
+        {
+            var measured = FolderUsage.Measure(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token);
+            return new JobFolderSize(e.Job, measured.Bytes, e.StopRequested, measured.Unreadable);
+        }).ToList();
         var previous = lastReading;
         lastReading = new DiskReading(free, sizes);
         foreach (var stop in diskLimits.Decide(sizes, free, previous))
