@@ -3,8 +3,12 @@ using Dashboard.Scheduling.Model;
 
 namespace Dashboard.Engine.Execution;
 
-/// <summary>The disk one job's folder takes, as last measured; <paramref name="Stopping"/>: the job is already being stopped.</summary>
-public sealed record JobFolderSize(JobId Job, long Bytes, bool Stopping = false);
+/// <summary>
+/// The disk one job's folder takes, as last measured; <paramref name="Stopping"/>: the job is already being stopped;
+/// <paramref name="Unreadable"/>: part of the folder could not be read by the server (a folder without read or search
+/// permission), so <paramref name="Bytes"/> may leave out what is in it.
+/// </summary>
+public sealed record JobFolderSize(JobId Job, long Bytes, bool Stopping = false, bool Unreadable = false);
 
 /// <summary>One check's measurements: the free space (null when it could not be read) and the jobs' folders.</summary>
 public sealed record DiskReading(long? FreeBytes, IReadOnlyList<JobFolderSize> Folders);
@@ -32,10 +36,13 @@ public sealed record DiskLimits(long MaxJobBytes, long MinFreeBytes)
         var stops = new List<DiskStop>();
         if (MaxJobBytes > 0)
         {
+            // A folder the server may not read could hide any amount: the limit cannot be kept, so the job is stopped.
             stops.AddRange(folders
-                .Where(f => !f.Stopping && f.Bytes > MaxJobBytes)
+                .Where(f => !f.Stopping && (f.Bytes > MaxJobBytes || f.Unreadable))
                 .OrderBy(f => f.Job.Value)
-                .Select(f => new DiskStop(f.Job, $"wrote {Bytes(f.Bytes)} into its folder, over the {Bytes(MaxJobBytes)} limit per job")));
+                .Select(f => new DiskStop(f.Job, f.Bytes > MaxJobBytes
+                    ? $"wrote {Bytes(f.Bytes)} into its folder, over the {Bytes(MaxJobBytes)} limit per job"
+                    : $"made part of its folder unreadable to the server (a folder without read or search permission), so its disk use cannot be checked against the {Bytes(MaxJobBytes)} limit per job")));
         }
 
         if (MinFreeBytes > 0 && freeBytes is { } free && free < MinFreeBytes && FloorStop(folders, free, previous, stops) is { } stop)

@@ -12,6 +12,9 @@ namespace Dashboard.Engine.Execution;
 /// which a job can build with relative mkdir and chdir to hide what it writes) makes the count incomplete: the folder is
 /// then counted by <c>du</c>, which walks relative to each folder and reaches any depth.
 /// </summary>
+/// <summary>What <see cref="FolderUsage.Measure"/> found: the bytes counted, and whether part of the folder could not be read.</summary>
+internal readonly record struct FolderMeasure(long Bytes, bool Unreadable);
+
 internal static partial class FolderUsage
 {
     private const int CurrentFolder = -100;
@@ -22,22 +25,32 @@ internal static partial class FolderUsage
     private const long BlockBytes = 512;
     private const int NoSuchFile = 2;
     private const int NotAFolder = 20;
+    private const int PermissionDenied = 13;
 
     /// <summary>The bytes the blocks of everything under <paramref name="folder"/> take; 0 when there is no such folder.</summary>
-    public static long AllocatedBytes(string folder, CancellationToken cancellationToken = default)
+    public static long AllocatedBytes(string folder, CancellationToken cancellationToken = default) => Measure(folder, cancellationToken).Bytes;
+
+    /// <summary>
+    /// The bytes the blocks of everything under <paramref name="folder"/> take, and whether part of it could not be read
+    /// (a folder without read or search permission for the server: its contents are not counted, and du cannot count
+    /// them either). A folder the server owns is given read and search permission back first, so only a folder of
+    /// another user stays unreadable.
+    /// </summary>
+    public static FolderMeasure Measure(string folder, CancellationToken cancellationToken = default)
     {
         long total = 0;
         var complete = true;
+        var unreadable = false;
         var seen = new HashSet<(ulong Device, ulong Inode)>();
         var pending = new Stack<string>();
-        if (Stat(folder, ref complete) is not { IsDirectory: true } top)
+        if (Stat(folder, ref complete, ref unreadable) is not { IsDirectory: true } top)
         {
-            return 0;
+            return new FolderMeasure(0, false);
         }
 
         total += top.Bytes;
         pending.Push(folder);
-        var enumeration = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false, ReturnSpecialDirectories = false };
+        var enumeration = new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0, RecurseSubdirectories = false, ReturnSpecialDirectories = false };
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -46,7 +59,7 @@ internal static partial class FolderUsage
             {
                 foreach (var name in System.IO.Directory.EnumerateFileSystemEntries(current, "*", enumeration))
                 {
-                    if (Stat(name, ref complete) is not { } entry)
+                    if (Stat(name, ref complete, ref unreadable) is not { } entry)
                     {
                         continue;
                     }
@@ -67,13 +80,48 @@ internal static partial class FolderUsage
             {
                 // The folder went away during the walk.
             }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException) when (MadeReadable(current))
+            {
+                // A folder of the server's own user that the job closed (chmod 000): opened again, walked again.
+                pending.Push(current);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                unreadable = true;
+            }
+            catch (IOException)
             {
                 complete = false;
             }
         }
 
-        return complete ? total : Math.Max(total, CountWithDu(folder) ?? 0);
+        return new FolderMeasure(complete ? total : Math.Max(total, CountWithDu(folder) ?? 0), unreadable);
+    }
+
+    /// <summary>Gives the server's user read and search permission on <paramref name="folder"/> where it owns it and lacks them; false when that is not possible or changed nothing.</summary>
+    private static bool MadeReadable(string folder)
+    {
+        const UnixFileMode readAndSearch = UnixFileMode.UserRead | UnixFileMode.UserExecute;
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        try
+        {
+            var mode = File.GetUnixFileMode(folder);
+            if ((mode & readAndSearch) == readAndSearch)
+            {
+                return false;
+            }
+
+            File.SetUnixFileMode(folder, mode | readAndSearch);
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>GNU du's count of the folder's blocks, in bytes (links not followed, one filesystem); null when du fails.</summary>
@@ -107,14 +155,21 @@ internal static partial class FolderUsage
 
     /// <summary>
     /// lstat through statx (whose layout is the same on every architecture): null when the name is gone, or cannot be
-    /// reached (then <paramref name="complete"/> is cleared).
+    /// reached (then <paramref name="complete"/> is cleared), or may not be looked at for want of permission (then
+    /// <paramref name="unreadable"/> is set).
     /// </summary>
-    private static Entry? Stat(string path, ref bool complete)
+    private static Entry? Stat(string path, ref bool complete, ref bool unreadable)
     {
         Span<byte> statx = stackalloc byte[256];
         if (NativeStatx(CurrentFolder, path, NoFollow, StatxBasics, ref MemoryMarshal.GetReference(statx)) != 0)
         {
-            if (Marshal.GetLastPInvokeError() is not (NoSuchFile or NotAFolder))
+            var error = Marshal.GetLastPInvokeError();
+            if (error == PermissionDenied)
+            {
+                // A folder on the way may be listed but not searched (chmod 400): what is under it cannot be counted.
+                unreadable = true;
+            }
+            else if (error is not (NoSuchFile or NotAFolder))
             {
                 complete = false;
             }

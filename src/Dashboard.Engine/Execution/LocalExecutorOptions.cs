@@ -55,8 +55,33 @@ public sealed class LocalExecutorOptions
     /// </summary>
     public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>How often the running local jobs' folders and the free space are measured (default 5 s).</summary>
+    /// <summary>How often the running local jobs' folders and the free space are measured (default 5 s; more than 0, at most a day).</summary>
     public TimeSpan DiskCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// What is wrong with the disk settings, one sentence each (none: they are usable): a negative size, or a check
+    /// interval that would turn the measurement off without a word (0 or less) or that a timer cannot hold (over a day).
+    /// </summary>
+    public IReadOnlyList<string> DiskSettingErrors()
+    {
+        var errors = new List<string>();
+        if (MaxJobDiskBytes < 0)
+        {
+            errors.Add("Executor:MaxJobDiskBytes must be 0 (no limit) or more");
+        }
+
+        if (MinFreeDiskBytes < 0)
+        {
+            errors.Add("Executor:MinFreeDiskBytes must be 0 (no floor) or more");
+        }
+
+        if ((MaxJobDiskBytes > 0 || MinFreeDiskBytes > 0) && (DiskCheckInterval <= TimeSpan.Zero || DiskCheckInterval > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"Executor:DiskCheckInterval must be more than 0 and at most a day while a disk limit is on (it is {DiskCheckInterval}); set MaxJobDiskBytes and MinFreeDiskBytes to 0 to turn the limits off");
+        }
+
+        return errors;
+    }
 
     /// <summary>Which isolation local jobs must have: Auto (the strongest this host allows), Owner, Sandbox or Refuse.</summary>
     public IsolationSetting Isolation { get; set; } = IsolationSetting.Auto;

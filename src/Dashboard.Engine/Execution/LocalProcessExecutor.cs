@@ -266,9 +266,11 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
                 {
                     await Task.Run(CheckDiskAsync, stopping.Token).ConfigureAwait(false);
                 }
-                catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                catch (Exception error) when (!stopping.IsCancellationRequested)
                 {
-                    // One failed check (a folder that could not be read) does not end the checks that follow.
+                    // One failed check (a folder that could not be read, a statx this libc lacks, the engine refusing the
+                    // drain) does not end the checks that follow: any error, not only the expected ones, or a job past
+                    // its limit would never be stopped again.
                     ExecutorLog.DiskCheckFailed(logger, error);
                 }
             }
@@ -291,7 +293,11 @@ public sealed class LocalProcessExecutor : IJobExecutor, IDisposable
             : null;
         // Jobs on their way out are measured too: one still writing in its grace period is the writer, not another.
         var jobs = watched.Values.OrderBy(e => e.Job.Value).ToList();
-        var sizes = jobs.Select(e => new JobFolderSize(e.Job, FolderUsage.AllocatedBytes(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token), e.StopRequested)).ToList();
+        var sizes = jobs.Select(e =>
+        {
+            var measured = FolderUsage.Measure(new JobWorkFolder(jobsRoot, e.Job).Path, stopping.Token);
+            return new JobFolderSize(e.Job, measured.Bytes, e.StopRequested, measured.Unreadable);
+        }).ToList();
         var previous = lastReading;
         lastReading = new DiskReading(free, sizes);
         foreach (var stop in diskLimits.Decide(sizes, free, previous))

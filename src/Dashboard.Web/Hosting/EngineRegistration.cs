@@ -43,6 +43,10 @@ public static class EngineRegistration
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         var executor = configuration.GetSection(LocalExecutorOptions.Section).Get<LocalExecutorOptions>() ?? new LocalExecutorOptions();
+        if (executor.DiskSettingErrors() is { Count: > 0 } diskErrors)
+        {
+            throw new InvalidOperationException("Executor settings: " + string.Join("; ", diskErrors) + ".");
+        }
         var seedTeams = configuration.GetSection(TeamSeedOptions.Section).Get<List<TeamSeedOptions>>() ?? [];
         var jobsRoot = Path.Combine(dataFolder, executor.JobsFolder);
         var recordsRoot = Path.Combine(dataFolder, executor.RecordsFolder);

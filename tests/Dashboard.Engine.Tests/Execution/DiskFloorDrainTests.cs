@@ -44,6 +44,44 @@ public sealed class DiskFloorDrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_drain_whose_marker_could_not_be_written_is_still_lifted_and_the_marker_is_written_once_it_can_be()
+    {
+        var nodes = new FakeNodeState(NodeState.Ready);
+        var drain = new DiskFloorDrain(nodes, "local", Marker, 2 * GiB);
+        // The records folder cannot be made (a file is in its way), as a disk full to the last block refuses the marker.
+        var records = Path.GetDirectoryName(Marker)!;
+        await File.WriteAllTextAsync(records, "in the way", TestContext.Current.CancellationToken);
+
+        await drain.Awaiting(d => d.UpdateAsync(0, CancellationToken.None)).Should().ThrowAsync<IOException>();
+        nodes.State.Should().Be(NodeState.Draining);
+        drain.Drained.Should().BeTrue("this drained it, marker or not");
+
+        File.Delete(records);
+        await drain.UpdateAsync(GiB, CancellationToken.None);
+        File.Exists(Marker).Should().BeTrue("the marker is written at the next check under the floor that can write it");
+        await drain.UpdateAsync(3 * GiB, CancellationToken.None);
+
+        nodes.Changes.Select(c => c.State).Should().Equal(NodeState.Draining, NodeState.Ready);
+        drain.Drained.Should().BeFalse();
+        File.Exists(Marker).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_drain_lifted_without_its_marker_ever_written_leaves_nothing_behind()
+    {
+        var nodes = new FakeNodeState(NodeState.Ready);
+        var drain = new DiskFloorDrain(nodes, "local", Marker, 2 * GiB);
+        var records = Path.GetDirectoryName(Marker)!;
+        await File.WriteAllTextAsync(records, "in the way", TestContext.Current.CancellationToken);
+
+        await drain.Awaiting(d => d.UpdateAsync(0, CancellationToken.None)).Should().ThrowAsync<IOException>();
+        await drain.UpdateAsync(3 * GiB, CancellationToken.None);
+
+        nodes.Changes.Select(c => c.State).Should().Equal(NodeState.Draining, NodeState.Ready);
+        drain.Drained.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_node_an_admin_drained_or_took_down_is_left_to_the_admin()
     {
         var drained = new FakeNodeState(NodeState.Draining);

@@ -19,6 +19,29 @@ public sealed class DiskLimitsTests
     }
 
     [Fact]
+    public void A_job_whose_folder_could_not_be_read_in_part_is_stopped_whatever_was_counted()
+    {
+        var limits = new DiskLimits(MaxJobBytes: 20 * GiB, MinFreeBytes: 2 * GiB);
+
+        var stops = limits.Decide([new JobFolderSize(new JobId(1), 1 * MiB, Unreadable: true), Size(2, 1 * MiB)], freeBytes: 100 * GiB);
+
+        stops.Should().Equal(new DiskStop(
+            new JobId(1),
+            "made part of its folder unreadable to the server (a folder without read or search permission), so its disk use cannot be checked against the 20 GiB limit per job"));
+    }
+
+    [Fact]
+    public void An_unreadable_folder_of_a_job_already_being_stopped_or_with_no_limit_stops_nothing_more()
+    {
+        new DiskLimits(MaxJobBytes: 20 * GiB, MinFreeBytes: 0)
+            .Decide([new JobFolderSize(new JobId(1), 1 * MiB, Stopping: true, Unreadable: true)], freeBytes: 100 * GiB)
+            .Should().BeEmpty("it is on its way out");
+        new DiskLimits(MaxJobBytes: 0, MinFreeBytes: 2 * GiB)
+            .Decide([new JobFolderSize(new JobId(1), 1 * MiB, Unreadable: true)], freeBytes: 100 * GiB)
+            .Should().BeEmpty("without a limit per job there is nothing to check it against");
+    }
+
+    [Fact]
     public void Jobs_at_or_under_their_limit_with_enough_free_space_are_left_alone()
     {
         var limits = new DiskLimits(MaxJobBytes: 20 * GiB, MinFreeBytes: 2 * GiB);

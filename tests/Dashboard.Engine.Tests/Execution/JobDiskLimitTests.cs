@@ -194,10 +194,14 @@ public sealed class JobDiskLimitTests : IDisposable
         (await node.Changed.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Should().Be((NodeState.Ready, "the disk has room again (3 GiB free)"));
     }
 
-    [Fact]
-    public async Task A_check_that_fails_does_not_end_the_checks_that_follow()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_check_that_fails_does_not_end_the_checks_that_follow(bool unexpectedError)
     {
-        var free = new FakeFreeSpace(MiB) { FailOnce = true };
+        // An IOException is what an unreadable filesystem throws; any other error (a NotSupportedException here, an
+        // EntryPointNotFoundException where libc has no statx) must not end the checks either.
+        var free = new FakeFreeSpace(MiB) { FailOnce = unexpectedError ? new NotSupportedException("no such filesystem call here") : new IOException("the filesystem could not be read") };
         var node = new RecordingNodeState();
         using var executor = Executor(new LocalExecutorOptions { MaxJobDiskBytes = 0, MinFreeDiskBytes = 2L * 1024 * MiB }, free, node);
 
@@ -259,8 +263,8 @@ public sealed class JobDiskLimitTests : IDisposable
 
         public long Bytes { get; set; } = bytes;
 
-        /// <summary>The next read fails, as an unreadable filesystem would.</summary>
-        public bool FailOnce { get; set; }
+        /// <summary>The error the next read fails with (an unreadable filesystem's IOException, or any other); null: none.</summary>
+        public Exception? FailOnce { get; set; }
 
         /// <summary>Runs on the check's thread before each read, with the read's number (from 1; two reads a check).</summary>
         public Action<int>? BeforeRead { get; set; }
@@ -269,10 +273,10 @@ public sealed class JobDiskLimitTests : IDisposable
         {
             Asked.Enqueue(path);
             BeforeRead?.Invoke(Asked.Count);
-            if (FailOnce)
+            if (FailOnce is { } error)
             {
-                FailOnce = false;
-                throw new IOException("the filesystem could not be read");
+                FailOnce = null;
+                throw error;
             }
 
             return Bytes;

@@ -29,6 +29,19 @@ public sealed class LocalExecutorOptionsTests
     }
 
     [Fact]
+    public void A_check_interval_that_would_turn_the_measurement_off_or_overflow_its_timer_is_refused_with_the_setting_named()
+    {
+        new LocalExecutorOptions().DiskSettingErrors().Should().BeEmpty();
+        new LocalExecutorOptions { DiskCheckInterval = TimeSpan.Zero }.DiskSettingErrors()
+            .Should().ContainSingle().Which.Should().StartWith("Executor:DiskCheckInterval must be more than 0 and at most a day");
+        new LocalExecutorOptions { DiskCheckInterval = TimeSpan.FromDays(60) }.DiskSettingErrors().Should().ContainSingle();
+        new LocalExecutorOptions { MaxJobDiskBytes = -1, MinFreeDiskBytes = -1 }.DiskSettingErrors()
+            .Should().Equal("Executor:MaxJobDiskBytes must be 0 (no limit) or more", "Executor:MinFreeDiskBytes must be 0 (no floor) or more");
+        new LocalExecutorOptions { MaxJobDiskBytes = 0, MinFreeDiskBytes = 0, DiskCheckInterval = TimeSpan.Zero }.DiskSettingErrors()
+            .Should().BeEmpty("with both limits off the interval does not matter");
+    }
+
+    [Fact]
     public void Zero_turns_the_limits_off_in_configuration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
