@@ -166,6 +166,9 @@ public sealed class JobDiskLimitTests : IDisposable
         clock.Advance(Interval);
         (await exits.For(largest.Id).WaitAsync(Patience)).Reason.Should().EndWith("its folder was the largest of the running jobs (8 MiB)", "the first check knows no growth");
         clock.Advance(Interval);
+        // The timer keeps one pending tick: the next move waits until the second check has begun (its first read), or
+        // two moves before the loop woke would make one check (seen once in ten runs).
+        await WaitUntil(() => free.Asked.Count >= 3);
         clock.Advance(Interval);
         var stopped = await exits.For(writer.Id).WaitAsync(Patience);
 
@@ -216,10 +219,10 @@ public sealed class JobDiskLimitTests : IDisposable
     /// <summary>Polls an observable state with a bounded wait (the check runs on the thread pool after the clock moved).</summary>
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the state was not reached in time");
+            waited.Elapsed.Should().BeLessThan(Patience, "the state was not reached in time");
             await Task.Delay(TimeSpan.FromMilliseconds(10), TestContext.Current.CancellationToken);
         }
     }

@@ -132,19 +132,24 @@ public sealed class LoopbackListenerOwnerTests
         ListeningSockets.Parse(Table6).Should().Equal(new ListeningSocket("00000000000000000000000000000000", 0xA1B2, 0, 515151));
     }
 
-    private static void DeleteWhenEmpty(string folder)
+    private static void DeleteWhenEmpty(string folder) =>
+        // Its processes may still be leaving (the delete fails while they are): tried again for at most 2 s.
+        SpinWait.SpinUntil(() => TryDelete(folder), TimeSpan.FromSeconds(2));
+
+    private static bool TryDelete(string folder)
     {
-        for (var attempt = 0; attempt < 200 && Directory.Exists(folder); attempt++)
+        try
         {
-            try
+            if (Directory.Exists(folder))
             {
                 Directory.Delete(folder);
             }
-            catch (IOException)
-            {
-                // Its processes are still leaving.
-                Thread.Sleep(10);
-            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 }
