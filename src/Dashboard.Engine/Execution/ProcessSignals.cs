@@ -29,21 +29,38 @@ internal static partial class ProcessSignals
         groupLeader > 1 && groupLeader != Environment.ProcessId && groupLeader != GroupOf(Environment.ProcessId);
 
     /// <summary>The process's start time in clock ticks since boot (field 22 of /proc/PID/stat); null when it is gone.</summary>
-    public static long? StartTicks(int pid)
+    public static long? StartTicks(int pid) =>
+        StatFields(pid) is { } fields && long.TryParse(fields[22 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
+
+    /// <summary>The parent of <paramref name="pid"/> (field 4 of /proc/PID/stat); null when it is gone.</summary>
+    public static int? ParentOf(int pid) =>
+        StatFields(pid) is { } fields && int.TryParse(fields[4 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+
+    /// <summary>Every process id /proc lists now.</summary>
+    public static IEnumerable<int> AllPids()
+    {
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fields of /proc/PID/stat after "pid (comm) ", so index 0 is field 3 (the state); null when the process is gone
+    /// or not ours to read. The name may hold spaces and parentheses: the fields start after its last ')'.
+    /// </summary>
+    private static string[]? StatFields(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
-            // After "pid (comm) " the fields start at field 3 (state); starttime is field 22.
-            return long.Parse(afterName[22 - 3], CultureInfo.InvariantCulture);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length >= 22 - 2 ? fields : null;
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -56,12 +73,14 @@ internal static partial class ProcessSignals
     public static LaunchRecord? FindJobGroupLeader(string jobId, string workFolder)
     {
         var marker = System.Text.Encoding.ASCII.GetBytes($"DASHBOARD_JOB_ID={jobId}\0");
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in AllPids())
         {
-            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || GroupOf(pid) != pid || !ProcessAlive(pid))
+            if (GroupOf(pid) != pid || !ProcessAlive(pid))
             {
                 continue;
             }
+
+            var folder = $"/proc/{pid}";
 
             try
             {
@@ -87,32 +106,10 @@ internal static partial class ProcessSignals
     }
 
     /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat); -1 when it is gone.</summary>
-    public static int GroupOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[5 - 3], CultureInfo.InvariantCulture);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return -1;
-        }
-    }
+    public static int GroupOf(int pid) =>
+        StatFields(pid) is { } fields && int.TryParse(fields[5 - 3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var group) ? group : -1;
 
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    private static bool IsZombie(int pid) => StatFields(pid) is [['Z', ..], ..];
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

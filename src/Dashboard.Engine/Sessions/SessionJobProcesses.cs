@@ -69,9 +69,9 @@ public sealed class SessionJobProcesses
     private static List<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcessSignals.AllPids())
         {
-            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || ParentOf(pid) is not { } parent)
+            if (ProcessSignals.ParentOf(pid) is not { } parent)
             {
                 continue;
             }
@@ -94,20 +94,5 @@ public sealed class SessionJobProcesses
         }
 
         return found;
-    }
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // After "pid (comm) " come the state (field 3) and the parent's pid (field 4).
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 3);
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
-        {
-            return null;
-        }
     }
 }
